@@ -1,0 +1,156 @@
+"""The composition root: create_app(settings) wires every adapter; `python app.py` runs the product."""
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from dash import Dash
+from flask import Flask, Response, jsonify
+from flask_socketio import SocketIO
+
+import auth
+import push
+import runtime
+from commands import Commands
+from config import ROOT, Settings, from_env
+from district import build_district, load_fixtures
+from geo.boundaries import demo_boundaries, load_boundaries
+from geo.locate import Locator
+from services import Services
+from store.log import EventLog, make_engine
+from store.store import Store
+from streams.autopilot import Autopilot
+from streams.bus import Bus, MemoryBus
+from streams.ingest import Ingestor
+from streams.simulator import Simulator
+
+log = logging.getLogger("onemap")
+
+
+@dataclass
+class OneMap:
+    """A built application: its Dash app, Socket.IO server, services and background parts."""
+
+    dash: Dash
+    socketio: SocketIO
+    services: Services
+    bus: Bus
+    simulator: Simulator | None
+    autopilot: Autopilot | None
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def server(self) -> Flask:
+        """Return the Flask server (for test clients)."""
+        return self.dash.server
+
+    def start(self) -> None:
+        """Start the background loops: feed, consumer, SLA ticker, push."""
+        runtime.start(self.socketio, self.services, self.bus, self.simulator, self.autopilot, self.stop)
+
+
+def _persisted_secret(path: Path, make: Callable[[], str]) -> str:
+    """Read a secret kept in the data dir, creating it once (0600) on the first start."""
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    value = make()
+    path.write_text(value, encoding="utf-8")
+    path.chmod(0o600)
+    return value
+
+
+def _api_tokens(settings: Settings, townships: list[str]) -> dict[str, str]:
+    """Return the configured API tokens, or tokens made once for this installation and printed."""
+    if settings.api_tokens:
+        return dict(settings.api_tokens)
+    path = settings.data_dir / "api_tokens.json"
+    roles = ["system", "commander", "duty_leader"] + [f"township:{t}" for t in townships]
+    text = _persisted_secret(path, lambda: json.dumps({secrets.token_urlsafe(24): r for r in roles}, indent=1))
+    log.warning("API tokens (role per token) are in %s", path)
+    return json.loads(text)
+
+
+def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> OneMap:
+    """Build the whole product from settings; nothing connects before this is called."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    boundaries = load_boundaries(settings.boundaries) if settings.boundaries else demo_boundaries()
+    district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures())
+    settings = settings.with_(api_tokens=_api_tokens(settings, sorted(district.townships)))
+    store = Store(EventLog(make_engine(settings.db_url)), district)
+    locator = Locator(boundaries)
+    commands = Commands(store, settings.sla_policy, clock, settings.team_speed_kmh)
+    ingestor = Ingestor(store, locator, clock)
+    server = Flask(__name__)
+    server.secret_key = settings.secret_key or _persisted_secret(settings.data_dir / "secret_key",
+                                                                   lambda: secrets.token_hex(32))
+    socketio = SocketIO(server, async_mode="threading", message_queue=settings.redis_url or None)
+    pusher = push.Pusher(store, clock, settings.utc_offset_h)
+    bus = MemoryBus()
+    services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock, "memory")
+    push.bind(socketio, pusher, lambda scope: auth.scope_for(scope, set(district.townships)))
+    _routes(server, services, bus)
+    dash_app = _dash(server, services)
+    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min, settings.simulator_seed) \
+        if settings.simulator else None
+    autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
+    return OneMap(dash_app, socketio, services, bus, simulator, autopilot)
+
+
+def _dash(server: Flask, services: Services) -> Dash:
+    """Create the Dash app on the server with the layouts and callbacks."""
+    import callbacks
+    import layouts
+
+    app = Dash(__name__, server=server, assets_folder=str(ROOT / "assets"), serve_locally=True,
+               suppress_callback_exceptions=True, title="OneMap 一图指挥", update_title=None)
+    app.layout = layouts.root(services)
+    callbacks.register(app, services)
+    return app
+
+
+def _routes(server: Flask, services: Services, bus: Bus) -> None:
+    """Mount the API, the health check and the metrics."""
+    from api import api
+
+    server.extensions["onemap"] = services
+    server.register_blueprint(api)
+
+    @server.get("/healthz")
+    def healthz() -> Any:
+        state, now = services.store.state, services.clock()
+        age = round(now - state.last_event_at, 1) if state.last_event_at else None
+        return jsonify({"status": "ok", "store": services.store.log.engine.dialect.name, "bus": services.bus_name,
+                        "seq": state.seq, "last_event_age_s": age})
+
+    @server.get("/metrics")
+    def metrics() -> Response:
+        state, now = services.store.state, services.clock()
+        lines = [
+            "# TYPE onemap_event_seq counter", f"onemap_event_seq {state.seq}",
+            "# TYPE onemap_open_incidents gauge", f"onemap_open_incidents {len(state.open_incidents())}",
+            "# TYPE onemap_last_event_age_seconds gauge",
+            f"onemap_last_event_age_seconds {now - state.last_event_at if state.last_event_at else 0:.1f}",
+            "# TYPE onemap_bus_backlog gauge", f"onemap_bus_backlog {getattr(bus, 'backlog', lambda: 0)()}",
+        ]
+        return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+
+
+def main() -> None:
+    """Run the product: `python app.py [--host H] [--port P] [--no-simulator] [--rate R] [--lang en]`."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = from_env()
+    onemap = create_app(settings)
+    onemap.start()
+    log.info("OneMap on http://%s:%s/wall (store %s)", settings.host, settings.port, settings.db_url)
+    onemap.socketio.run(onemap.server, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True,
+                        use_reloader=False, log_output=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,11 @@
+/* window.onemap.boot: start a page: take its catalog, forget old renderings, subscribe to its live scope. */
+(function () {
+  "use strict";
+  window.onemap = window.onemap || {};
+  window.onemap.boot = function (i18n, scope) {
+    window.onemap.ui.setCatalog(i18n);
+    window.onemap.ui.reset();
+    if (scope) { window.onemap.live.start(scope); } else { window.onemap.live.stop(); }
+    return scope || "";
+  };
+})();

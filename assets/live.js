@@ -1,0 +1,162 @@
+/* window.onemap.live: the Socket.IO client and the snapshot + delta merge.
+ *
+ * The heavy state (every live entity) stays here in a Map; Dash only gets a small summary
+ * ({seq, version, offset_ms, last_event_at, connected}) so clientside callbacks know when to
+ * re-render, and read the entities from window.onemap.live. The merge functions are pure and
+ * exported for node, so a Python test runs the browser's own merge.
+ */
+(function () {
+  "use strict";
+  var LIVE_STORE = "om-live";      // layouts/ids.py LIVE
+  var PUSH_MIN_INTERVAL_MS = 250;  // at most 4 summaries a second into Dash
+  var STALE_AFTER_MS = 5000;       // heartbeats come every 2 s: 5 s of silence means stale
+
+  function entityKey(e) { return e.kind + ":" + e.id; }
+
+  /** Return the state before any snapshot: deltas are ignored until one arrives. */
+  function emptyState() {
+    return {ready: false, seq: -1, version: 0, entities: new Map(), offsetMs: 0,
+            lastEventAt: null, lastMessageAt: 0, scope: null};
+  }
+
+  function clockFields(msg, receivedAtMs) {
+    // The server sends its own time; the offset corrects this browser's clock for countdowns.
+    var out = {lastMessageAt: receivedAtMs};
+    if (typeof msg.server_time === "number") { out.offsetMs = msg.server_time * 1000 - receivedAtMs; }
+    if (msg.last_event_at !== undefined) { out.lastEventAt = msg.last_event_at; }
+    return out;
+  }
+
+  /** Return the state a snapshot defines: it replaces everything (start-up, reconnect and resync). */
+  function applySnapshot(state, msg, receivedAtMs) {
+    var entities = new Map();
+    (msg.entities || []).forEach(function (e) { entities.set(entityKey(e), e); });
+    return Object.assign({}, state, {ready: true, seq: msg.seq, entities: entities,
+      version: state.version + 1, scope: msg.scope || state.scope}, clockFields(msg, receivedAtMs || 0));
+  }
+
+  /** Return {state, resync}: apply a delta, or ask for a resync when seqs show a gap. */
+  function applyDelta(state, msg, receivedAtMs) {
+    var now = receivedAtMs || 0;
+    if (!state.ready) { return {state: state, resync: false}; }  // nothing to apply it to yet
+    if (msg.from_seq > state.seq) { return {state: state, resync: true}; }  // we missed changes
+    var next = Object.assign({}, state, clockFields(msg, now));
+    var upsert = msg.upsert || [], remove = msg.remove || [];
+    // A delta older than our seq (built before a snapshot we already hold) would only roll entities back.
+    if (msg.seq < state.seq || (upsert.length === 0 && remove.length === 0)) {
+      next.seq = Math.max(state.seq, msg.seq);
+      return {state: next, resync: false};
+    }
+    var entities = new Map(state.entities);
+    upsert.forEach(function (e) { entities.set(entityKey(e), e); });
+    remove.forEach(function (r) { entities.delete(entityKey(r)); });
+    next.entities = entities;
+    next.seq = Math.max(state.seq, msg.seq);
+    next.version = state.version + 1;
+    return {state: next, resync: false};
+  }
+
+  /** Return the entities of one kind, as an array. */
+  function ofKind(state, kind) {
+    var out = [];
+    state.entities.forEach(function (e) { if (e.kind === kind) { out.push(e); } });
+    return out;
+  }
+
+  var api = {applySnapshot: applySnapshot, applyDelta: applyDelta, emptyState: emptyState,
+             ofKind: ofKind, entityKey: entityKey, STALE_AFTER_MS: STALE_AFTER_MS};
+  if (typeof module !== "undefined" && module.exports) { module.exports = api; }
+  if (typeof window === "undefined") { return; }
+
+  // ---- browser side: one socket per page, scoped to "all" or a township id ----
+  var current = {state: emptyState(), socket: null, connected: false, resyncPending: false,
+                 lastPush: 0, pushTimer: null, pushed: null};
+
+  function summary() {
+    var s = current.state;
+    return {seq: s.seq, version: s.version, offset_ms: Math.round(s.offsetMs), last_event_at: s.lastEventAt,
+            connected: current.connected, scope: s.scope};
+  }
+
+  function pushNow() {
+    current.pushTimer = null;
+    current.lastPush = Date.now();
+    var data = summary();
+    // Heartbeats change nothing worth re-rendering; only a new version or connection state is pushed.
+    if (current.pushed && current.pushed.version === data.version && current.pushed.connected === data.connected) { return; }
+    current.pushed = data;
+    if (window.dash_clientside && window.dash_clientside.set_props) {
+      window.dash_clientside.set_props(LIVE_STORE, {data: data});
+    }
+  }
+
+  function schedulePush() {
+    if (current.pushTimer) { return; }
+    var wait = Math.max(0, PUSH_MIN_INTERVAL_MS - (Date.now() - current.lastPush));
+    current.pushTimer = setTimeout(pushNow, wait);
+  }
+
+  function onSnapshot(msg) {
+    current.state = applySnapshot(current.state, msg, Date.now());
+    current.resyncPending = false;
+    schedulePush();
+  }
+
+  function onDelta(msg) {
+    if (current.resyncPending) { current.state.lastMessageAt = Date.now(); return; }
+    var r = applyDelta(current.state, msg, Date.now());
+    current.state = r.state;
+    if (r.resync) {
+      current.resyncPending = true;  // one request per gap: later deltas would all show the same gap
+      current.socket.emit("resync");
+    }
+    schedulePush();
+  }
+
+  function setConnected(up) {
+    current.connected = up;
+    if (!up) {
+      // Keep showing what we had (marked stale), but take the start-up path again on reconnect.
+      current.state = Object.assign({}, current.state, {ready: false});
+      current.resyncPending = false;
+    }
+    schedulePush();
+  }
+
+  /** Connect for a scope ("all" or a township id); a new scope replaces the old socket. */
+  function start(scope) {
+    if (!scope || typeof window.io !== "function") { return; }
+    if (current.socket && current.state.scope === scope) { return; }
+    if (current.socket) { current.socket.disconnect(); }
+    current.state = Object.assign(emptyState(), {scope: scope});
+    current.pushed = null;
+    var socket = window.io({query: {scope: scope}});
+    current.socket = socket;
+    socket.on("connect", function () { setConnected(true); });
+    socket.on("disconnect", function () { setConnected(false); });
+    socket.on("connect_error", function () { setConnected(false); });
+    socket.on("snapshot", onSnapshot);
+    socket.on("delta", onDelta);
+  }
+
+  function stop() {
+    if (current.socket) { current.socket.disconnect(); current.socket = null; }
+    current.state = emptyState();
+    current.connected = false;
+  }
+
+  var root = (window.onemap = window.onemap || {});
+  root.live = Object.assign(api, {
+    start: start,
+    stop: stop,
+    state: function () { return current.state; },
+    connected: function () { return current.connected; },
+    offsetMs: function () { return current.state.offsetMs || 0; },
+    now: function () { return (Date.now() + (current.state.offsetMs || 0)) / 1000; },
+    isLive: function () {
+      return current.connected && current.state.ready && Date.now() - current.state.lastMessageAt < STALE_AFTER_MS;
+    },
+    all: function (kind) { return ofKind(current.state, kind); },
+    get: function (kind, id) { return current.state.entities.get(kind + ":" + id); }
+  });
+})();

@@ -1,0 +1,16 @@
+"""Dash callbacks: thin edges that parse, call the services, and return what to show."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash
+
+from callbacks import command, live, routing, township
+
+
+def register(app: Dash, services: Any) -> None:
+    """Register every callback of the browser UI."""
+    routing.register(app, services)
+    live.register(app, services)
+    command.register(app, services)
+    township.register(app, services)

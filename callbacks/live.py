@@ -1,0 +1,35 @@
+"""Clientside renderers: each page's live panels are drawn in the browser from window.onemap.live."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output, State
+
+from layouts import ids
+
+LIVE_INPUTS = [Input(ids.LIVE, "data"), Input(ids.TICK, "n_intervals"), Input(ids.I18N, "data")]
+
+
+def register(app: Dash, services: Any) -> None:
+    """Register the wall, console and township-room renderers (all clientside: no server work per tick)."""
+    app.clientside_callback(
+        "function (live, tick, i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.wall.render(); }",
+        Output(ids.WALL_KPIS, "children"), Output(ids.WALL_URGENT, "children"),
+        Output(ids.WALL_URGENT_COUNT, "children"), Output(ids.WALL_RANKING, "children"),
+        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_FACILITIES, "data"),
+        Output(ids.WALL_INCIDENTS, "data"),
+        *LIVE_INPUTS,
+    )
+    app.clientside_callback(
+        "function (live, tick, i18n, selected) {"
+        " window.onemap.ui.setCatalog(i18n); return window.onemap.console.render(selected); }",
+        Output(ids.CMD_QUEUE, "children"), Output(ids.CMD_QUEUE_COUNT, "children"), Output(ids.CMD_INCIDENTS, "data"),
+        *LIVE_INPUTS, Input(ids.CMD_SELECTED, "data"),
+    )
+    app.clientside_callback(
+        "function (live, tick, i18n, scope) {"
+        " window.onemap.ui.setCatalog(i18n); return window.onemap.township.render(scope); }",
+        Output(ids.TOWN_ORDERS, "children"), Output(ids.TOWN_COUNT, "children"),
+        Output(ids.TOWN_KPI, "children"), Output(ids.TOWN_TEAMS, "children"),
+        *LIVE_INPUTS, State(ids.SCOPE, "data"),
+    )

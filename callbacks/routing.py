@@ -1,0 +1,26 @@
+"""The router: the path picks the page, its catalog and the live scope it subscribes to."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import Dash, Input, Output
+
+import layouts
+from layouts import ids
+
+
+def route(services: Any, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
+    """Return (page, catalog, scope) for a location."""
+    return layouts.page(services, pathname, search)
+
+
+def register(app: Dash, services: Any) -> None:
+    """Register the router and the clientside start-up (catalog, socket)."""
+    app.callback(
+        Output(ids.PAGE, "children"), Output(ids.I18N, "data"), Output(ids.SCOPE, "data"),
+        Input(ids.URL, "pathname"), Input(ids.URL, "search"),
+    )(lambda pathname, search: route(services, pathname, search))
+    app.clientside_callback(
+        "function (i18n, scope) { return window.onemap.boot(i18n, scope); }",
+        Output(ids.BOOT, "data"), Input(ids.I18N, "data"), Input(ids.SCOPE, "data"),
+    )

@@ -1,0 +1,96 @@
+"""Settings: the one place that reads the environment and the command line."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from domain.sla import SlaPolicy
+
+ROOT = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that differs between installations; tests build their own."""
+
+    data_dir: Path = ROOT / "data"
+    database_url: str = ""  # empty: a SQLite file in data_dir
+    redis_url: str = ""  # empty: the in-process bus
+    redis_prefix: str = "onemap"
+    sla_policy: SlaPolicy = field(default_factory=SlaPolicy)
+    boundaries: str = ""  # empty: the demo district
+    tile_url: str = ""  # empty: no tiles; boundaries drawn as the base layer
+    tile_crs: str = "wgs84"  # gcj02 for AMap-style tiles: markers are shifted to match
+    lang: str = "zh"
+    simulator: bool = True
+    simulator_rate_per_min: float = 6.0
+    simulator_seed: int = 7
+    simulator_speed: float = 1.0  # simulated seconds per real second
+    autopilot: bool = True  # the simulator also works some orders, as other rooms would
+    host: str = "127.0.0.1"
+    port: int = 8050
+    api_tokens: Mapping[str, str] = field(default_factory=dict)  # token -> "role[:township]"
+    utc_offset_h: float = 8.0  # the district's day starts at local midnight (China Standard Time)
+    team_speed_kmh: float = 25.0
+    push_interval_s: float = 0.2  # deltas are coalesced over this window
+    heartbeat_s: float = 2.0
+    secret_key: str = ""
+
+    @property
+    def db_url(self) -> str:
+        """Return the SQLAlchemy URL of the store."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'onemap.sqlite3'}"
+
+    def with_(self, **changes: object) -> "Settings":
+        """Return a copy with some settings changed."""
+        return replace(self, **changes)
+
+
+def _policy(path: str) -> SlaPolicy:
+    if not path:
+        return SlaPolicy()
+    try:
+        return SlaPolicy.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+    except (OSError, ValueError) as exc:
+        raise SystemExit(f"ONEMAP_SLA_POLICY={path}: {exc}") from exc
+
+
+def _tokens(raw: str) -> dict[str, str]:
+    """Parse "token=role[:township],..." into a map."""
+    pairs = (p.split("=", 1) for p in raw.split(",") if "=" in p)
+    return {t.strip(): r.strip() for t, r in pairs}
+
+
+def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from the environment, then the command line."""
+    env = os.environ if env is None else env
+    p = argparse.ArgumentParser(description="OneMap 一图指挥")
+    p.add_argument("--host", default=env.get("ONEMAP_HOST", "127.0.0.1"))
+    p.add_argument("--port", type=int, default=int(env.get("ONEMAP_PORT", "8050")))
+    p.add_argument("--no-simulator", action="store_true", default=env.get("ONEMAP_SIMULATOR", "on") == "off")
+    p.add_argument("--rate", type=float, default=float(env.get("ONEMAP_SIM_RATE", "6")), help="records per minute")
+    p.add_argument("--lang", choices=("zh", "en"), default=env.get("ONEMAP_LANG", "zh"))
+    args = p.parse_args(argv)
+    data_dir = Path(env.get("ONEMAP_DATA_DIR", str(ROOT / "data")))
+    return Settings(
+        data_dir=data_dir,
+        database_url=env.get("DATABASE_URL", ""),
+        redis_url=env.get("REDIS_URL", ""),
+        redis_prefix=env.get("ONEMAP_REDIS_PREFIX", "onemap"),
+        sla_policy=_policy(env.get("ONEMAP_SLA_POLICY", "")),
+        boundaries=env.get("ONEMAP_BOUNDARIES", ""),
+        tile_url=env.get("ONEMAP_TILE_URL", ""),
+        tile_crs=env.get("ONEMAP_TILE_CRS", "wgs84"),
+        lang=args.lang,
+        simulator=not args.no_simulator,
+        simulator_rate_per_min=args.rate,
+        autopilot=env.get("ONEMAP_AUTOPILOT", "on") != "off",
+        host=args.host,
+        port=args.port,
+        api_tokens=_tokens(env.get("ONEMAP_API_TOKENS", "")),
+        secret_key=env.get("ONEMAP_SECRET_KEY", ""),
+    )

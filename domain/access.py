@@ -1,0 +1,27 @@
+"""Who may do what, where: the one place roles and scope are decided."""
+from __future__ import annotations
+
+from domain.errors import Rejected
+from domain.model import Actor, Role
+
+# action -> roles allowed; township scope is checked separately for township operators.
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "report": frozenset({Role.SYSTEM, Role.COMMANDER, Role.ADMIN}),
+    "issue_order": frozenset({Role.COMMANDER, Role.DUTY_LEADER}),
+    "advance_order": frozenset({Role.TOWNSHIP, Role.COMMANDER, Role.DUTY_LEADER}),
+    "sla_tick": frozenset({Role.SYSTEM}),
+    "read": frozenset(Role),
+}
+
+
+def authorize(actor: Actor, action: str, township: str | None = None) -> None:
+    """Raise Rejected unless the actor's role allows the action in that township."""
+    if actor.role not in PERMISSIONS.get(action, frozenset()):
+        raise Rejected("forbidden", action=action, role=actor.role.value)
+    if actor.role is Role.TOWNSHIP and township != actor.township:
+        raise Rejected("out_of_scope", township=township or "-")
+
+
+def can_see(actor: Actor, township: str | None) -> bool:
+    """Tell whether the actor may see things of that township."""
+    return actor.role is not Role.TOWNSHIP or township == actor.township

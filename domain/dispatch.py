@@ -1,0 +1,114 @@
+"""Decide commands: rank teams, issue and advance orders, find breaches; each returns events."""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+from domain import events as ev
+from domain.access import authorize
+from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
+from domain.errors import Rejected
+from domain.model import STEPS, Actor, Incident, Stage, Team
+from domain.projection import Projection
+from domain.sla import SlaPolicy, due_breaches
+
+EARTH_RADIUS_M = 6_371_008.8
+DEFAULT_SPEED_KMH = 25.0  # urban driving with stops; a setting overrides it
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A team that could take an incident, and how far it is."""
+
+    team: Team
+    distance_m: float
+    eta_s: float
+    same_township: bool
+    exact_kind: bool
+
+
+def incident_id_for(source: str, source_id: str) -> str:
+    """Return the stable incident id of a source record, so a redelivery maps to the same incident."""
+    digest = hashlib.blake2b(f"{source}:{source_id}".encode(), digest_size=6).hexdigest()
+    return f"I{digest.upper()}"
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Return the great-circle distance in metres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
+
+
+def rank_teams(state: Projection, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH) -> list[Suggestion]:
+    """Rank free teams: own township first, then neighbours, then the district; exact kind before comprehensive."""
+    district = state.district
+    kind = CATEGORIES[incident.category].team_kind if incident.category in CATEGORIES else FALLBACK_TEAM_KIND
+    near = {incident.township} | set(district.neighbours.get(incident.township or "", ()))
+    ranked = []
+    for team in district.teams.values():
+        if team.id in state.team_busy or team.kind not in (kind, FALLBACK_TEAM_KIND):
+            continue
+        d = distance_m(incident.lon, incident.lat, team.lon, team.lat)
+        ranked.append(Suggestion(team, d, d / (speed_kmh / 3.6), team.township == incident.township, team.kind == kind))
+    def key(s: Suggestion) -> tuple:
+        return (not s.same_township, s.team.township not in near, not s.exact_kind, s.distance_m, s.team.id)
+    return sorted(ranked, key=key)
+
+
+def issue_order(state: Projection, policy: SlaPolicy, actor: Actor, incident_id: str, team_id: str,
+                command_id: str, now: float) -> list[ev.Event]:
+    """Order a team to handle an incident; the SLA clock starts now."""
+    authorize(actor, "issue_order")
+    inc = _incident(state, incident_id)
+    if inc.stage is not Stage.NEW:
+        raise Rejected("already_ordered", incident=incident_id)
+    team = state.district.teams.get(team_id)
+    if team is None:
+        raise Rejected("unknown_team", team=team_id)
+    if team.id in state.team_busy:
+        raise Rejected("team_busy", team=team_id)
+    return [ev.OrderIssued(
+        event_id=command_id, at=now, incident_id=inc.id, order_id=f"{inc.id}-{len(inc.history) + 1}", actor=actor.name,
+        team_id=team.id, township=team.township, deadlines=policy.deadlines(inc.category, now),
+    )]
+
+
+def advance_order(state: Projection, actor: Actor, incident_id: str, step: str, command_id: str,
+                  now: float, note: str = "") -> list[ev.Event]:
+    """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline."""
+    inc = _incident(state, incident_id)
+    order = inc.order
+    if order is None or not inc.is_open:
+        raise Rejected("no_active_order", incident=incident_id)
+    authorize(actor, "advance_order", order.township)
+    if step not in STEPS:
+        raise Rejected("unknown_step", step=step)
+    expected = order.next_step()
+    if step in order.done:
+        raise Rejected("step_already_done", step=step)
+    if step != expected:
+        raise Rejected("step_out_of_order", step=step, expected=expected or "-")
+    deadline = order.deadlines.get(step)
+    late = deadline is not None and now > deadline
+    cls = ev.STEP_EVENTS[step]
+    return [cls(event_id=command_id, at=now, incident_id=inc.id, order_id=order.id, actor=actor.name,
+                late=late, note=note[:500])]
+
+
+def breaches(state: Projection, now: float) -> list[ev.Event]:
+    """Return one SlaBreached per undone stage past its deadline; ids are stable so a rerun adds none."""
+    return [
+        ev.SlaBreached(event_id=f"breach:{inc.order.id}:{step}", at=now, incident_id=inc.id,
+                       order_id=inc.order.id, actor="sla", step=step, deadline=deadline)
+        for inc, step, deadline in due_breaches(state.open_incidents(), now) if inc.order
+    ]
+
+
+def _incident(state: Projection, incident_id: str) -> Incident:
+    inc = state.incidents.get(incident_id)
+    if inc is None:
+        raise Rejected("unknown_incident", incident=incident_id)
+    return inc

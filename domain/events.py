@@ -1,0 +1,174 @@
+"""Every event of the domain, past tense, and their plain-dict codec."""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Event:
+    """Base: a unique id (which makes appends idempotent) and when it happened."""
+
+    event_id: str
+    at: float
+
+    def dedupe_key(self) -> str | None:
+        """Return a second identity the log refuses to hold twice, if any."""
+        return None
+
+    def stream(self) -> str:
+        """Return the id of the thing the event belongs to (incident, station, hall)."""
+        return ""
+
+
+@dataclass(frozen=True)
+class IncidentReported(Event):
+    """A source reported something; a new incident exists."""
+
+    incident_id: str
+    source: str
+    source_id: str
+    category: str
+    township: str | None
+    lon: float
+    lat: float
+    priority: int
+    summary: str = ""
+    address: str = ""
+    reported_at: float = 0.0
+
+    def dedupe_key(self) -> str | None:
+        return f"{self.source}:{self.source_id}"
+
+    def stream(self) -> str:
+        return self.incident_id
+
+
+@dataclass(frozen=True)
+class IncidentEvent(Event):
+    """Base of every event about one incident's order."""
+
+    incident_id: str
+    order_id: str
+    actor: str
+
+    def stream(self) -> str:
+        return self.incident_id
+
+
+@dataclass(frozen=True)
+class OrderIssued(IncidentEvent):
+    """The commander ordered a team to handle the incident; the SLA clock starts."""
+
+    team_id: str
+    township: str
+    deadlines: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StepDone(IncidentEvent):
+    """Base of the township room's steps; late when done after its deadline."""
+
+    late: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OrderSigned(StepDone):
+    """The township signed for the order (签收)."""
+
+
+@dataclass(frozen=True)
+class OrderResponded(StepDone):
+    """The township responded to the caller (回应)."""
+
+
+@dataclass(frozen=True)
+class OrderRouted(StepDone):
+    """The township routed the order to its team (流转)."""
+
+
+@dataclass(frozen=True)
+class TeamOnSite(StepDone):
+    """The team arrived and is handling it on site (现场处置)."""
+
+
+@dataclass(frozen=True)
+class OrderResolved(StepDone):
+    """The incident was handled (办结)."""
+
+
+@dataclass(frozen=True)
+class SlaBreached(IncidentEvent):
+    """A stage's deadline passed with the stage undone; appended once per stage."""
+
+    step: str
+    deadline: float
+
+
+@dataclass(frozen=True)
+class StationReadingRecorded(Event):
+    """A hydrology station reported its water level and rainfall."""
+
+    station_id: str
+    level: float
+    rainfall: float = 0.0
+
+    def stream(self) -> str:
+        return self.station_id
+
+
+@dataclass(frozen=True)
+class HallTicketRecorded(Event):
+    """A service hall's queue moved: issued, called, served, window_opened, window_closed."""
+
+    hall_id: str
+    action: str
+    ticket: str = ""
+    window: str = ""
+
+    def stream(self) -> str:
+        return self.hall_id
+
+
+STEP_EVENTS: dict[str, type[StepDone]] = {
+    "sign": OrderSigned,
+    "respond": OrderResponded,
+    "route": OrderRouted,
+    "on_site": TeamOnSite,
+    "resolve": OrderResolved,
+}
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        IncidentReported,
+        OrderIssued,
+        *STEP_EVENTS.values(),
+        SlaBreached,
+        StationReadingRecorded,
+        HallTicketRecorded,
+    )
+}
+
+
+def register(cls: type[Event]) -> type[Event]:
+    """Add an event type to the codec (for events defined in other domain modules)."""
+    EVENT_TYPES[cls.__name__] = cls
+    return cls
+
+
+def to_dict(event: Event) -> dict[str, Any]:
+    """Encode an event as a plain dict with its type name."""
+    data = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+    if "deadlines" in data:
+        data["deadlines"] = dict(data["deadlines"])
+    data["type"] = type(event).__name__
+    return data
+
+
+def from_dict(data: Mapping[str, Any]) -> Event:
+    """Decode an event written by to_dict; unknown fields are ignored for forward compatibility."""
+    cls = EVENT_TYPES[data["type"]]
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names})

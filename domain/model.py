@@ -1,0 +1,187 @@
+"""The district's things as frozen values; times are Unix seconds passed in, never read."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Mapping
+
+
+class Stage(str, Enum):
+    """Where an incident stands in its lifecycle."""
+
+    NEW = "new"  # received, waiting for the commander's order
+    ORDERED = "ordered"  # order issued, waiting to be signed for
+    SIGNED = "signed"
+    RESPONDED = "responded"
+    ROUTED = "routed"
+    ON_SITE = "on_site"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+# The township room's steps, in the only order they may be taken, and the stage each reaches.
+STEPS: tuple[str, ...] = ("sign", "respond", "route", "on_site", "resolve")
+STEP_STAGE: dict[str, Stage] = {
+    "sign": Stage.SIGNED,
+    "respond": Stage.RESPONDED,
+    "route": Stage.ROUTED,
+    "on_site": Stage.ON_SITE,
+    "resolve": Stage.RESOLVED,
+}
+# Steps with an SLA deadline counted from the order's issue.
+TIMED_STEPS: tuple[str, ...] = ("sign", "respond", "route", "on_site")
+OPEN_STAGES = frozenset(s for s in Stage if s not in (Stage.CLOSED, Stage.CANCELLED))
+
+
+class Role(str, Enum):
+    """Who may act: checked on the server for every state change."""
+
+    ADMIN = "admin"
+    COMMANDER = "commander"
+    DUTY_LEADER = "duty_leader"
+    TOWNSHIP = "township"
+    WALL = "wall"
+    SYSTEM = "system"  # source systems posting records, the simulator, the SLA ticker
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The authenticated caller of a command."""
+
+    name: str
+    role: Role
+    township: str | None = None  # set for township operators: their one township
+
+
+@dataclass(frozen=True)
+class Township:
+    """A street (街道) or town (镇) of the district."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    kind: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Team:
+    """A township's full-time service team (专职服务队)."""
+
+    id: str
+    township: str
+    kind: str
+    name_zh: str
+    name_en: str
+    lon: float
+    lat: float
+    members: int = 6
+
+
+@dataclass(frozen=True)
+class Station:
+    """A hydrology station with its thresholds in metres."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    township: str | None
+    lon: float
+    lat: float
+    warning_level: float
+    guarantee_level: float
+    normal_level: float
+
+
+@dataclass(frozen=True)
+class Hall:
+    """A service hall (便民服务中心); township None is the district centre."""
+
+    id: str
+    township: str | None
+    name_zh: str
+    name_en: str
+    lon: float
+    lat: float
+    windows: int
+
+
+@dataclass(frozen=True)
+class District:
+    """The static fixtures of a district: what does not change by events."""
+
+    name_zh: str
+    name_en: str
+    center: tuple[float, float]
+    townships: Mapping[str, Township]
+    teams: Mapping[str, Team]
+    stations: Mapping[str, Station]
+    halls: Mapping[str, Hall]
+    neighbours: Mapping[str, frozenset[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Order:
+    """A one-click order to a team and its progress against the SLA."""
+
+    id: str
+    incident_id: str
+    team_id: str
+    township: str
+    issued_at: float
+    issued_by: str
+    deadlines: Mapping[str, float]
+    done: Mapping[str, float] = field(default_factory=dict)
+    late: tuple[str, ...] = ()
+    breached: tuple[str, ...] = ()
+
+    def next_step(self) -> str | None:
+        """Return the first step not yet done, or None when all are."""
+        return next((s for s in STEPS if s not in self.done), None)
+
+
+@dataclass(frozen=True)
+class Incident:
+    """One thing that happened in the district and what is being done about it."""
+
+    id: str
+    source: str
+    source_id: str
+    category: str
+    township: str | None  # None: outside the district
+    lon: float
+    lat: float
+    priority: int
+    summary: str
+    address: str
+    reported_at: float
+    received_at: float
+    stage: Stage = Stage.NEW
+    order: Order | None = None
+    history: tuple[Order, ...] = ()  # earlier orders of this incident (cancelled, transferred)
+
+    @property
+    def is_open(self) -> bool:
+        """Tell whether the incident still needs work."""
+        return self.stage in OPEN_STAGES
+
+
+@dataclass(frozen=True)
+class StationState:
+    """A station's latest reading."""
+
+    level: float
+    rainfall: float
+    at: float
+
+
+@dataclass(frozen=True)
+class HallState:
+    """A service hall's queue, folded from its ticket events."""
+
+    waiting: tuple[tuple[str, float], ...] = ()  # (ticket, issued_at), oldest first
+    open_windows: int = 0
+    served_today: int = 0
+    at: float = 0.0

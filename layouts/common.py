@@ -1,0 +1,72 @@
+"""Pieces every page shares: language choice, the browser's catalog, the title bar."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from dash import html
+
+from i18n import LANGS, catalog, t
+
+
+def lang_for(search: str | None, default: str) -> str:
+    """Return the page's language: a `?lang=en` override, else the installation's default."""
+    wanted = parse_qs((search or "").lstrip("?")).get("lang", [""])[0]
+    return wanted if wanted in LANGS else (default if default in LANGS else "zh")
+
+
+def browser_catalog(services: Any, lang: str) -> dict[str, Any]:
+    """Return {lang, strings} for window.onemapI18n: the catalog plus this district's place names."""
+    d = services.district
+    strings = catalog(lang)
+    strings.update({f"township.{k}": (v.name_en if lang == "en" else v.name_zh) for k, v in d.townships.items()})
+    strings["district.name"] = d.name_en if lang == "en" else d.name_zh
+    return {"lang": lang, "strings": strings}
+
+
+def district_name(services: Any, lang: str) -> str:
+    """Return the district's name in a language."""
+    d = services.district
+    return d.name_en if lang == "en" else d.name_zh
+
+
+def township_name(services: Any, township_id: str | None, lang: str) -> str:
+    """Return a township's name, or its id when unknown."""
+    town = services.district.townships.get(township_id or "")
+    return (town.name_en if lang == "en" else town.name_zh) if town else (township_id or "—")
+
+
+def lang_link(path: str, lang: str) -> html.A:
+    """Return the link that reloads this page in the other language."""
+    other = "zh" if lang == "en" else "en"
+    return html.A(t("nav.switch_lang", lang), href=f"{path}?lang={other}", className="om-lang")
+
+
+def with_lang(href: str, lang: str, default: str) -> str:
+    """Return a link that keeps a non-default language."""
+    return href if lang == default else f"{href}?lang={lang}"
+
+
+def live_badge() -> html.Span:
+    """Return the live/stale badge; assets/sla.js fills it every second."""
+    return html.Span(className="om-badge om-badge-connecting", **{"data-live-badge": "1"})
+
+
+def clock() -> html.Span:
+    """Return the server-corrected clock; assets/sla.js ticks it."""
+    return html.Span(className="om-clock", **{"data-clock": "1"})
+
+
+def title_bar(title: str, subtitle: str, lang: str, path: str, extra: list[Any] | None = None) -> html.Header:
+    """Return a page's title bar: title, subtitle, clock, live badge, language switch."""
+    return html.Header(className="om-titlebar", children=[
+        html.Div(className="om-title-block", children=[
+            html.H1(title, className="om-title"), html.Div(subtitle, className="om-subtitle")]),
+        html.Div(className="om-title-right", children=[*(extra or []), clock(), live_badge(), lang_link(path, lang)]),
+    ])
+
+
+def panel(title: str, body: Any, class_name: str = "", extra: Any = None) -> html.Section:
+    """Return a titled panel."""
+    head = html.Div(className="om-panel-head", children=[html.H2(title), extra] if extra is not None else [html.H2(title)])
+    return html.Section(className=f"om-panel {class_name}".strip(), children=[head, html.Div(body, className="om-panel-body")])

@@ -1,0 +1,47 @@
+"""The wall: a read-only, full-screen command-center view for 1080p and 4K screens."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import html
+
+from i18n import t
+from layouts import ids
+from layouts.common import district_name, panel, title_bar
+from layouts.maps import district_map
+
+LEGEND_STATUSES = ("waiting", "ok", "warning", "breached", "handling")
+
+
+def legend(lang: str) -> html.Div:
+    """Return the map legend: SLA colours, gauges and halls."""
+    items = [html.Span([html.I(className=f"om-dot om-st-{s}"), t(f"status.{s}", lang)], className="om-legend-item")
+             for s in LEGEND_STATUSES]
+    items += [html.Span([html.I(className="om-gauge-key"), t("wall.stations", lang)], className="om-legend-item"),
+              html.Span([html.I(className="om-hall-key"), t("wall.halls", lang)], className="om-legend-item")]
+    return html.Div(items, className="om-legend")
+
+
+def layout(services: Any, lang: str, path: str) -> html.Div:
+    """Return the wall page; every number and list on it is rendered clientside from the live state."""
+    title = f"{district_name(services, lang)}{t('app.center', lang)}"
+    head = title_bar(title, f"{t('app.title', lang)} · {t('app.subtitle', lang)}", lang, path)
+    the_map = html.Div(className="om-wall-map", children=[
+        district_map(services, ids.WALL_MAP, ids.WALL_BOUNDARIES, [ids.WALL_FACILITIES, ids.WALL_INCIDENTS], lang),
+        html.Div(t("wall.map", lang), className="om-map-caption"),
+        legend(lang),
+        html.Div(id=ids.WALL_STATUS, className="om-map-status"),
+    ])
+    left = html.Aside(className="om-wall-side om-wall-left", children=[
+        panel(t("wall.ranking", lang), html.Div(id=ids.WALL_RANKING, className="om-ranking"), "om-grow"),
+    ])
+    right = html.Aside(className="om-wall-side om-wall-right", children=[
+        panel(t("wall.urgent", lang), html.Div(id=ids.WALL_URGENT, className="om-urgent"), "om-grow",
+              extra=html.Span(id=ids.WALL_URGENT_COUNT, className="om-panel-count")),
+        html.Div(t("wall.sla_note", lang), className="om-sla-note"),
+    ])
+    return html.Div(className="om-wall", children=[
+        head,
+        html.Div(id=ids.WALL_KPIS, className="om-kpis"),
+        html.Div(className="om-wall-main", children=[left, the_map, right]),
+    ])

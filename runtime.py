@@ -1,0 +1,54 @@
+"""The background loops of a web process: feed, consume, SLA tick, push; each survives its own errors."""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Callable
+
+from flask_socketio import SocketIO
+
+import push
+from services import Services
+from streams import consumer
+from streams.autopilot import Autopilot
+from streams.bus import Bus
+from streams.simulator import Simulator
+
+log = logging.getLogger(__name__)
+SLA_TICK_S = 1.0
+FEED_TICK_S = 1.0
+
+
+def _every(period_s: float, stop: threading.Event, work: Callable[[], None], name: str) -> None:
+    """Run work every period until stop; an error is logged and the loop goes on."""
+    while not stop.wait(period_s):
+        try:
+            work()
+        except Exception:
+            log.exception("%s failed; continuing", name)
+
+
+def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator | None,
+          autopilot: Autopilot | None, stop: threading.Event) -> None:
+    """Start the loops as Socket.IO background tasks."""
+    s, clock = services.settings, services.clock
+    if simulator is not None:
+        socketio.start_background_task(_every, FEED_TICK_S, stop, lambda: bus.publish(simulator.tick(clock())), "feed")
+    socketio.start_background_task(consumer.run, bus, services.ingestor, stop)
+
+    def sla() -> None:
+        services.commands.sla_tick()
+        if autopilot is not None:
+            autopilot.tick(clock())
+
+    socketio.start_background_task(_every, SLA_TICK_S, stop, sla, "sla")
+    last_beat = [0.0]
+
+    def flush() -> None:
+        # Deltas coalesce changes over the push interval; an empty one every heartbeat keeps screens "live".
+        if push.has_changes(services.pusher) or time.monotonic() - last_beat[0] >= s.heartbeat_s:
+            push.flush(socketio, services.pusher)
+            last_beat[0] = time.monotonic()
+
+    socketio.start_background_task(_every, s.push_interval_s, stop, flush, "push")

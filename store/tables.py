@@ -1,0 +1,45 @@
+"""The tables: an append-only event log, the dead-letter of rejected input, the audit trail."""
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+# BigInteger on PostgreSQL, but SQLite's rowid alias must be INTEGER to autoincrement.
+SeqType = BigInteger().with_variant(Integer(), "sqlite")
+
+events = Table(
+    "events", metadata,
+    Column("seq", SeqType, primary_key=True, autoincrement=True),
+    Column("event_id", String(200), nullable=False, unique=True),
+    Column("dedupe_key", String(300), unique=True),  # source:source_id for reports; NULL otherwise
+    Column("type", String(60), nullable=False),
+    Column("stream", String(200), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("payload", Text, nullable=False),
+)
+Index("ix_events_stream", events.c.stream)
+
+dead_letters = Table(
+    "dead_letters", metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("source", String(60), nullable=False),
+    Column("source_id", String(300)),
+    Column("reason", Text, nullable=False),
+    Column("raw", Text, nullable=False),
+)
+
+audit = Table(
+    "audit", metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("actor", String(120), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("township", String(30)),
+    Column("action", String(60), nullable=False),
+    Column("target", String(200)),
+    Column("command_id", String(200)),
+    Column("result", String(200), nullable=False),
+    Column("remote", String(100)),
+)

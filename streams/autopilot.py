@@ -1,0 +1,47 @@
+"""The demo's other rooms: works a share of orders as commanders and township rooms would, mostly on time."""
+from __future__ import annotations
+
+import hashlib
+
+from commands import Commands
+from domain.model import Actor, Role, Stage
+from domain.sla import SlaPolicy
+
+# Share of incidents left to the person at the console (hash of the id below this many tenths).
+LEFT_TO_HUMAN_TENTHS = 3
+COMMANDER = Actor("autopilot", Role.COMMANDER)
+
+
+def _fraction(key: str) -> float:
+    return int(hashlib.blake2b(key.encode(), digest_size=4).hexdigest(), 16) / 2**32
+
+
+class Autopilot:
+    """Issues and advances orders after plausible delays; about one in twelve runs late."""
+
+    def __init__(self, commands: Commands, policy: SlaPolicy) -> None:
+        self.commands, self.policy = commands, policy
+
+    def tick(self, now: float) -> None:
+        """Take every step that is due now."""
+        with self.commands.store.lock:
+            incidents = list(self.commands.store.state.open_incidents())
+        for inc in incidents:
+            if int(_fraction(inc.id) * 10) < LEFT_TO_HUMAN_TENTHS or inc.township is None:
+                continue
+            if inc.stage is Stage.NEW and now - inc.received_at > 20 + 70 * _fraction(inc.id + "w"):
+                teams = self.commands.suggest(inc.id)
+                if teams:
+                    self.commands.issue_order(COMMANDER, inc.id, teams[0].team.id, f"{inc.id}.order.0")
+            elif inc.order and inc.stage is not Stage.RESOLVED:
+                self._advance(inc.id, inc.order, now)
+
+    def _advance(self, incident_id: str, order, now: float) -> None:
+        step = order.next_step()
+        targets = self.policy.targets_for("")
+        late = _fraction(order.id + "late") < 0.08
+        due = order.deadlines.get(step, order.issued_at + targets["on_site"] + 900)
+        planned = due + (30 if late else -(due - order.issued_at) * 0.3 * _fraction(order.id + step))
+        if now >= planned:
+            actor = Actor(f"autopilot:{order.township}", Role.TOWNSHIP, order.township)
+            self.commands.advance(actor, incident_id, step, f"{order.id}.{step}")

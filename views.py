@@ -1,0 +1,117 @@
+"""What the browsers see: entities built from the projection, and which scope may see each."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from domain import sla
+from domain.kpi import day_figures
+from domain.model import Incident, Stage
+from domain.projection import Projection
+
+Entity = dict[str, Any]
+DAY_S = 86400
+
+
+def day_window(now: float, utc_offset_h: float) -> tuple[float, float]:
+    """Return [start, end) of the district's local day containing now."""
+    offset = utc_offset_h * 3600
+    start = (now + offset) // DAY_S * DAY_S - offset
+    return start, start + DAY_S
+
+
+def is_live(inc: Incident) -> bool:
+    """Tell whether an incident belongs on the live screens (open and not yet resolved)."""
+    return inc.is_open and inc.stage is not Stage.RESOLVED
+
+
+def incident_entity(state: Projection, inc: Incident, now: float) -> Entity:
+    """Return an incident as the screens and the API show it."""
+    order = inc.order
+    out: Entity = {
+        "kind": "incident", "id": inc.id, "category": inc.category, "source": inc.source,
+        "source_id": inc.source_id, "township": inc.township, "lon": inc.lon, "lat": inc.lat,
+        "priority": inc.priority, "summary": inc.summary, "address": inc.address,
+        "reported_at": inc.reported_at, "received_at": inc.received_at, "stage": inc.stage.value,
+        "status": sla.status(inc, now), "order": None,
+    }
+    if order:
+        team = state.district.teams.get(order.team_id)
+        out["order"] = {
+            "id": order.id, "team_id": order.team_id, "team_zh": team.name_zh if team else order.team_id,
+            "team_en": team.name_en if team else order.team_id, "township": order.township,
+            "issued_at": order.issued_at, "issued_by": order.issued_by, "deadlines": dict(order.deadlines),
+            "done": dict(order.done), "late": list(order.late), "breached": list(order.breached),
+            "next_step": order.next_step(),
+        }
+    return out
+
+
+def entity(state: Projection, key: str, now: float, utc_offset_h: float) -> Entity | None:
+    """Return the entity for a key ("incident:ID", "team:ID", ...), or None when it left the live set."""
+    kind, _, ident = key.partition(":")
+    builder = _BUILDERS.get(kind)
+    return builder(state, ident, now, utc_offset_h) if builder else None
+
+
+def _incident(state: Projection, ident: str, now: float, _off: float) -> Entity | None:
+    inc = state.incidents.get(ident)
+    return incident_entity(state, inc, now) if inc and is_live(inc) else None
+
+
+def _team(state: Projection, ident: str, _now: float, _off: float) -> Entity | None:
+    t = state.district.teams.get(ident)
+    if t is None:
+        return None
+    return {"kind": "team", "id": t.id, "township": t.township, "team_kind": t.kind, "name_zh": t.name_zh,
+            "name_en": t.name_en, "lon": t.lon, "lat": t.lat, "members": t.members,
+            "busy_with": state.team_busy.get(t.id)}
+
+
+def _station(state: Projection, ident: str, _now: float, _off: float) -> Entity | None:
+    s = state.district.stations.get(ident)
+    if s is None:
+        return None
+    r = state.stations.get(ident)
+    level = r.level if r else s.normal_level
+    level_state = "guarantee" if level >= s.guarantee_level else "warning" if level >= s.warning_level else "normal"
+    return {"kind": "station", "id": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "township": s.township,
+            "lon": s.lon, "lat": s.lat, "warning_level": s.warning_level, "guarantee_level": s.guarantee_level,
+            "level": level, "rainfall": r.rainfall if r else 0.0, "at": r.at if r else None, "state": level_state}
+
+
+def _hall(state: Projection, ident: str, _now: float, _off: float) -> Entity | None:
+    h = state.district.halls.get(ident)
+    if h is None:
+        return None
+    q = state.halls.get(ident)
+    waiting = q.waiting if q else ()
+    return {"kind": "hall", "id": h.id, "township": h.township, "name_zh": h.name_zh, "name_en": h.name_en,
+            "lon": h.lon, "lat": h.lat, "windows": h.windows, "open_windows": q.open_windows if q else 0,
+            "waiting": len(waiting), "oldest_waiting_since": waiting[0][1] if waiting else None,
+            "served": q.served_today if q else 0}
+
+
+def _kpi(state: Projection, _ident: str, now: float, utc_offset_h: float) -> Entity:
+    start, end = day_window(now, utc_offset_h)
+    return {"kind": "kpi", "id": "today", **day_figures(state, start, end)}
+
+
+_BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] = {
+    "incident": _incident, "team": _team, "station": _station, "hall": _hall, "kpi": _kpi,
+}
+
+
+def all_keys(state: Projection) -> list[str]:
+    """Return the keys of everything on the live screens."""
+    d = state.district
+    return ([f"incident:{i.id}" for i in state.incidents.values() if is_live(i)]
+            + [f"team:{t}" for t in d.teams] + [f"station:{s}" for s in d.stations]
+            + [f"hall:{h}" for h in d.halls] + ["kpi:today"])
+
+
+def visible(entity: Entity, scope: str) -> bool:
+    """Tell whether a scope ("all" or a township id) may see an entity."""
+    if scope == "all" or entity["kind"] != "incident":
+        return True
+    order = entity.get("order") or {}
+    return entity.get("township") == scope or order.get("township") == scope
