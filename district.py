@@ -14,7 +14,7 @@ def build_district(townships: list[dict[str, Any]], neighbours: dict[str, set[st
                    fixtures: dict[str, Any]) -> District:
     """Combine township summaries (geo.boundaries) with a fixtures document (demo_district.json)."""
     meta = fixtures.get("district", {})
-    towns = {t["id"]: Township(t["id"], t["name_zh"], t.get("name_en") or t["name_zh"], t.get("kind", "street"),
+    towns = {t["id"]: Township(t["id"], t["name_zh"], t.get("name_en") or t["name_zh"], t.get("kind") or "street",
                                float(t["centroid_lon"]), float(t["centroid_lat"])) for t in townships}
     teams = {t["id"]: Team(t["id"], t["township"], t["kind"], t["name_zh"], t["name_en"], t["lon"], t["lat"],
                            int(t.get("members", 6))) for t in fixtures.get("teams", [])}

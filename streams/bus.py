@@ -7,23 +7,32 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
+DEAD_KEPT = 10_000  # the in-process dead-letter keeps this many; the store's table keeps them all
+
 
 @dataclass(frozen=True)
 class Entry:
-    """One record on the bus, with the id the bus acks it by."""
+    """One record on the bus, with the id the bus acks it by and the stream it came on."""
 
     id: str
     record: Any
+    stream: str = ""
 
 
 class Bus(Protocol):
     """Publish records; read them in batches; ack each after its effect is committed."""
+
+    name: str
 
     def publish(self, records: Sequence[Any]) -> list[str]: ...
 
     def read(self, consumer: str, count: int, block_ms: int) -> list[Entry]: ...
 
     def ack(self, entries: Sequence[Entry]) -> None: ...
+
+    def dead(self, rejected: Sequence[tuple[Entry, str]]) -> None: ...
+
+    def backlog(self) -> int: ...
 
 
 class MemoryBus:
@@ -36,11 +45,12 @@ class MemoryBus:
         self._pending: dict[str, Entry] = {}
         self._ids = itertools.count(1)
         self._cond = threading.Condition()
+        self.dead_letters: deque[tuple[Entry, str]] = deque(maxlen=DEAD_KEPT)
 
     def publish(self, records: Sequence[Any]) -> list[str]:
         """Append records; return their ids."""
         with self._cond:
-            entries = [Entry(f"{next(self._ids)}-0", r) for r in records]
+            entries = [Entry(f"{next(self._ids)}-0", r, "memory") for r in records]
             self._queue.extend(entries)
             self._cond.notify_all()
         return [e.id for e in entries]
@@ -59,6 +69,11 @@ class MemoryBus:
         with self._cond:
             for e in entries:
                 self._pending.pop(e.id, None)
+
+    def dead(self, rejected: Sequence[tuple[Entry, str]]) -> None:
+        """Keep rejected entries with their reasons (the store's dead_letters table has them too)."""
+        with self._cond:
+            self.dead_letters.extend(rejected)
 
     def requeue_pending(self) -> int:
         """Put unacked entries back at the front (a consumer died mid-batch); return how many."""
