@@ -21,6 +21,11 @@ class Settings:
     database_url: str = ""  # empty: a SQLite file in data_dir
     redis_url: str = ""  # empty: the in-process bus
     redis_prefix: str = "onemap"
+    redis_group: str = "onemap"  # the consumer group every consumer process joins
+    redis_batch: int = 500  # XREADGROUP COUNT
+    redis_claim_idle_ms: int = 60_000  # a pending entry idle this long is reclaimed (XAUTOCLAIM)
+    redis_maxlen: int = 1_000_000  # each stream trimmed to about this many entries (MAXLEN ~)
+    open311_codes: str = ""  # a JSON file {service_code: category}; empty: the built-in table
     sla_policy: SlaPolicy = field(default_factory=SlaPolicy)
     boundaries: str = ""  # empty: the demo district
     tile_url: str = ""  # empty: no tiles; boundaries drawn as the base layer
@@ -81,6 +86,11 @@ def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = 
         database_url=env.get("DATABASE_URL", ""),
         redis_url=env.get("REDIS_URL", ""),
         redis_prefix=env.get("ONEMAP_REDIS_PREFIX", "onemap"),
+        redis_group=env.get("ONEMAP_REDIS_GROUP", "onemap"),
+        redis_batch=int(env.get("ONEMAP_REDIS_BATCH", "500")),
+        redis_claim_idle_ms=int(env.get("ONEMAP_REDIS_CLAIM_IDLE_MS", "60000")),
+        redis_maxlen=int(env.get("ONEMAP_REDIS_MAXLEN", "1000000")),
+        open311_codes=env.get("ONEMAP_OPEN311_CODES", ""),
         sla_policy=_policy(env.get("ONEMAP_SLA_POLICY", "")),
         boundaries=env.get("ONEMAP_BOUNDARIES", ""),
         tile_url=env.get("ONEMAP_TILE_URL", ""),

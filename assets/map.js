@@ -18,7 +18,8 @@
   function boundaryLabel(feature, layer, ctx) {
     var p = feature.properties, en = ctx && ctx.hideout && ctx.hideout.lang === "en";
     layer.bindTooltip(en ? (p.name_en || p.name_zh) : p.name_zh,
-      {permanent: true, direction: "center", className: "om-town-label", interactive: false});
+      {permanent: true, direction: "center", className: "om-town-label", interactive: false,
+       offset: [0, -16 * scale()]});  // above the centroid, where the township's service hall usually sits
   }
 
   function divMarker(latlng, cls, html, size) {
@@ -27,13 +28,14 @@
 
   function pointToLayer(feature, latlng) {
     var p = feature.properties, k = scale();
-    if (p.kind === "station") { return divMarker(latlng, "om-gauge om-gauge-" + p.state, "", 13 * k); }
+    // Leaflet positions icons with a transform, so the diamond's rotation lives on an inner element.
+    if (p.kind === "station") { return divMarker(latlng, "om-gauge-icon", "<i class='om-gauge om-gauge-" + p.state + "'></i>", 14 * k); }
     if (p.kind === "hall") {
-      return divMarker(latlng, "om-hall" + (p.waiting >= 10 ? " om-hall-busy" : ""), "<span>" + p.waiting + "</span>", 18 * k);
+      return divMarker(latlng, "om-hall" + (p.waiting >= 10 ? " om-hall-busy" : ""), "<span>" + p.waiting + "</span>", 17 * k);
     }
     var urgent = p.priority === 1, selected = !!p.selected;
     return L.circleMarker(latlng, {
-      radius: (selected ? 11 : urgent ? 7.5 : 6) * k, weight: (selected ? 3 : 1.2) * k,
+      radius: (selected ? 12 : urgent ? 8.5 : 7) * k, weight: (selected ? 3 : 1.2) * k,
       color: selected ? "#ffffff" : "rgba(5,12,28,0.9)", fillColor: STATUS_COLOR[p.status] || "#94a3b8",
       fillOpacity: 0.95, className: "om-inc om-inc-" + p.status + (urgent ? " om-inc-urgent" : "")
     });

@@ -3,6 +3,7 @@
   "use strict";
   window.onemap = window.onemap || {};
   var URGENT_ROWS = 10;  // what fits the right column at any resolution (rows are sized in rem)
+  var HALL_ROWS = 4;
   var KPI_TILES = [
     ["received", "num"], ["ordered", "num"], ["on_time", "num"], ["resolved", "num"],
     ["completion_rate", "pct"], ["on_time_rate", "pct"], ["breached_open", "alert"]
@@ -105,6 +106,24 @@
     });
   }
 
+  /** Return the service halls with the longest queues: open windows, people waiting, oldest wait. */
+  function halls() {
+    var h = ui().h, list = live().all("hall").slice();
+    list.sort(function (a, b) { return b.waiting - a.waiting || (a.id < b.id ? -1 : 1); });
+    list = list.slice(0, HALL_ROWS);
+    var sig = list.map(function (x) { return [x.id, x.waiting, x.open_windows, x.oldest_waiting_since]; });
+    return ui().unlessSame("wall.halls", JSON.stringify(sig), function () {
+      return list.map(function (x) {
+        return h("Div", {className: "om-hall-row" + (x.waiting >= 10 ? " om-hall-row-busy" : ""), key: x.id}, [
+          h("Span", {className: "om-hall-name"}, ui().entityName(x)),
+          h("Span", {className: "om-hall-win"}, x.open_windows + "/" + x.windows),
+          h("B", {className: "om-hall-wait"}, String(x.waiting)),
+          x.oldest_waiting_since ? h("Span", {className: "om-since", "data-since": String(x.oldest_waiting_since)})
+            : h("Span", {className: "om-since"}, "—")]);
+      });
+    });
+  }
+
   /** Return the map layers [facilities, incidents], or no_update for the ones that did not change. */
   function layers(now) {
     var m = window.onemap.map, fac = m.facilityFeatures(), inc = m.incidentFeatures(now);
@@ -115,7 +134,7 @@
   /** Render everything on the wall: the one entry point of its clientside callback. */
   function render() {
     var now = live().now(), u = urgent(now), l = layers(now);
-    return [kpis(), u[0], u[1], ranking(), statusStrip(now), l[0], l[1]];
+    return [kpis(), u[0], u[1], ranking(), statusStrip(now), halls(), l[0], l[1]];
   }
 
   window.onemap.wall = {render: render, kpis: kpis, urgent: urgent, ranking: ranking, urgentOrders: urgentOrders};

@@ -16,7 +16,7 @@ def register(app: Dash, services: Any) -> None:
         "function (live, tick, i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.wall.render(); }",
         Output(ids.WALL_KPIS, "children"), Output(ids.WALL_URGENT, "children"),
         Output(ids.WALL_URGENT_COUNT, "children"), Output(ids.WALL_RANKING, "children"),
-        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_FACILITIES, "data"),
+        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_HALLS, "children"), Output(ids.WALL_FACILITIES, "data"),
         Output(ids.WALL_INCIDENTS, "data"),
         *LIVE_INPUTS,
     )

@@ -9,7 +9,7 @@ from domain import events as ev
 from domain.access import authorize
 from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
 from domain.errors import Rejected
-from domain.model import STEPS, Actor, Incident, Stage, Team
+from domain.model import STEPS, Actor, Incident, Order, Stage, Team
 from domain.projection import Projection
 from domain.sla import SlaPolicy, due_breaches
 
@@ -59,25 +59,40 @@ def rank_teams(state: Projection, incident: Incident, speed_kmh: float = DEFAULT
 
 
 def issue_order(state: Projection, policy: SlaPolicy, actor: Actor, incident_id: str, team_id: str,
-                command_id: str, now: float) -> list[ev.Event]:
-    """Order a team to handle an incident; the SLA clock starts now."""
+                command_id: str, now: float, township: str = "") -> list[ev.Event]:
+    """Order a team (or, with no team, a township room that picks its own) to handle an incident."""
     authorize(actor, "issue_order")
     inc = _incident(state, incident_id)
     if inc.stage is not Stage.NEW:
         raise Rejected("already_ordered", incident=incident_id)
+    if team_id:
+        township = check_free_team(state, team_id, inc.id).township
+    elif township not in state.district.townships:
+        raise Rejected("unknown_township", township=township or "-")
+    return [order_issued(inc, policy, actor, team_id, township, command_id, now)]
+
+
+def order_issued(inc: Incident, policy: SlaPolicy, actor: Actor, team_id: str, township: str, event_id: str,
+                 now: float) -> ev.OrderIssued:
+    """Return the OrderIssued event of a new order on an incident; its clock starts now."""
+    number = len(inc.history) + (2 if inc.order else 1)
+    return ev.OrderIssued(event_id=event_id, at=now, incident_id=inc.id, order_id=f"{inc.id}-{number}",
+                          actor=actor.name, team_id=team_id, township=township,
+                          deadlines=policy.deadlines(inc.category, now))
+
+
+def check_free_team(state: Projection, team_id: str, incident_id: str) -> Team:
+    """Return the team if it exists and is free (or already on this incident), else raise Rejected."""
     team = state.district.teams.get(team_id)
     if team is None:
         raise Rejected("unknown_team", team=team_id)
-    if team.id in state.team_busy:
+    if state.team_busy.get(team.id, incident_id) != incident_id:
         raise Rejected("team_busy", team=team_id)
-    return [ev.OrderIssued(
-        event_id=command_id, at=now, incident_id=inc.id, order_id=f"{inc.id}-{len(inc.history) + 1}", actor=actor.name,
-        team_id=team.id, township=team.township, deadlines=policy.deadlines(inc.category, now),
-    )]
+    return team
 
 
 def advance_order(state: Projection, actor: Actor, incident_id: str, step: str, command_id: str,
-                  now: float, note: str = "") -> list[ev.Event]:
+                  now: float, note: str = "", team_id: str = "") -> list[ev.Event]:
     """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline."""
     inc = _incident(state, incident_id)
     order = inc.order
@@ -92,10 +107,25 @@ def advance_order(state: Projection, actor: Actor, incident_id: str, step: str, 
     if step != expected:
         raise Rejected("step_out_of_order", step=step, expected=expected or "-")
     deadline = order.deadlines.get(step)
-    late = deadline is not None and now > deadline
-    cls = ev.STEP_EVENTS[step]
-    return [cls(event_id=command_id, at=now, incident_id=inc.id, order_id=order.id, actor=actor.name,
-                late=late, note=note[:500])]
+    common = dict(event_id=command_id, at=now, incident_id=inc.id, order_id=order.id, actor=actor.name,
+                  late=deadline is not None and now > deadline, note=note[:500])
+    if step == "route":
+        return [ev.OrderRouted(**common, team_id=_route_team(state, order, team_id))]
+    if step == "resolve" and not note.strip():
+        raise Rejected("note_required", step=step)
+    return [ev.STEP_EVENTS[step](**common)]
+
+
+def _route_team(state: Projection, order: Order, team_id: str) -> str:
+    """Return the team a route goes to: the one named (of the order's township), or the order's own."""
+    if not team_id:
+        if not order.team_id:
+            raise Rejected("team_required")
+        return order.team_id
+    team = check_free_team(state, team_id, order.incident_id)
+    if team.township != order.township:
+        raise Rejected("out_of_scope", township=team.township)
+    return team.id
 
 
 def breaches(state: Projection, now: float) -> list[ev.Event]:

@@ -86,7 +86,9 @@ class OrderResponded(StepDone):
 
 @dataclass(frozen=True)
 class OrderRouted(StepDone):
-    """The township routed the order to its team (流转)."""
+    """The township routed the order to its team (流转); team_id names it when the room picked it."""
+
+    team_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,89 @@ class SlaBreached(IncidentEvent):
 
     step: str
     deadline: float
+
+
+@dataclass(frozen=True)
+class OrderTransferred(IncidentEvent):
+    """The order left this township: to another township (a new order follows) or a department."""
+
+    to_township: str = ""
+    to_department: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class FeedbackRecorded(IncidentEvent):
+    """The caller was called back: satisfied, unsatisfied or unreached (回访)."""
+
+    result: str = "satisfied"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentReopened(IncidentEvent):
+    """The incident is open again (the caller was not satisfied); it waits for a new order."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentClosed(IncidentEvent):
+    """The incident is closed after its feedback (结案)."""
+
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentCancelled(IncidentEvent):
+    """The incident was cancelled, with the reason (撤销)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentMerged(IncidentEvent):
+    """This incident is the same event as another and was folded into it (合并)."""
+
+    into: str = ""
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentEscalated(IncidentEvent):
+    """A breached stage stayed undone and went up to the district duty leader (升级)."""
+
+    step: str = ""
+    level: str = "duty_leader"
+
+
+@dataclass(frozen=True)
+class BroadcastIssued(Event):
+    """A one-click order went to many townships at once (一键指令)."""
+
+    broadcast_id: str
+    kind: str
+    level: str
+    message: str
+    townships: tuple[str, ...]
+    actor: str
+    deadline: float
+
+    def stream(self) -> str:
+        return self.broadcast_id
+
+
+@dataclass(frozen=True)
+class BroadcastSigned(Event):
+    """A township room signed for a broadcast order."""
+
+    broadcast_id: str
+    township: str
+    actor: str
+    late: bool = False
+
+    def stream(self) -> str:
+        return self.broadcast_id
 
 
 @dataclass(frozen=True)
@@ -146,6 +231,15 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OrderIssued,
         *STEP_EVENTS.values(),
         SlaBreached,
+        OrderTransferred,
+        FeedbackRecorded,
+        IncidentReopened,
+        IncidentClosed,
+        IncidentCancelled,
+        IncidentMerged,
+        IncidentEscalated,
+        BroadcastIssued,
+        BroadcastSigned,
         StationReadingRecorded,
         HallTicketRecorded,
     )
@@ -158,11 +252,77 @@ def register(cls: type[Event]) -> type[Event]:
     return cls
 
 
+@register
+@dataclass(frozen=True)
+class FloodStageChanged(Event):
+    """A station's flood stage moved (normal, warning, guarantee); domain/flood.py decides it with hysteresis."""
+
+    station_id: str
+    stage: str
+    level: float
+    episode: int
+    incident_id: str = ""
+    observed_at: float = 0.0
+
+    def stream(self) -> str:
+        return self.station_id
+
+
+@register
+@dataclass(frozen=True)
+class AlertIssued(Event):
+    """A public warning (CAP Alert or Update) is in force over an area until it expires."""
+
+    alert_id: str
+    sender: str
+    msg_type: str
+    event: str
+    severity: str
+    urgency: str
+    certainty: str
+    headline: str
+    description: str
+    area_desc: str
+    polygons: tuple = ()  # rings of (lon, lat)
+    circles: tuple = ()  # (lon, lat, radius_m)
+    sent: float = 0.0
+    expires: float = 0.0
+    replaces: tuple[str, ...] = ()  # alert ids an Update supersedes
+
+    def stream(self) -> str:
+        return self.alert_id
+
+
+@register
+@dataclass(frozen=True)
+class AlertCancelled(Event):
+    """A CAP Cancel withdrew earlier alerts."""
+
+    alert_id: str
+    references: tuple[str, ...] = ()
+
+    def stream(self) -> str:
+        return self.alert_id
+
+
+@register
+@dataclass(frozen=True)
+class AlertExpired(Event):
+    """An alert's expiry time passed; it leaves the map."""
+
+    alert_id: str
+
+    def stream(self) -> str:
+        return self.alert_id
+
+
 def to_dict(event: Event) -> dict[str, Any]:
     """Encode an event as a plain dict with its type name."""
     data = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
     if "deadlines" in data:
         data["deadlines"] = dict(data["deadlines"])
+    if "townships" in data:
+        data["townships"] = list(data["townships"])
     data["type"] = type(event).__name__
     return data
 
@@ -171,4 +331,7 @@ def from_dict(data: Mapping[str, Any]) -> Event:
     """Decode an event written by to_dict; unknown fields are ignored for forward compatibility."""
     cls = EVENT_TYPES[data["type"]]
     names = {f.name for f in dataclasses.fields(cls)}
-    return cls(**{k: v for k, v in data.items() if k in names})
+    fields = {k: v for k, v in data.items() if k in names}
+    if "townships" in fields:
+        fields["townships"] = tuple(fields["townships"])
+    return cls(**fields)

@@ -18,6 +18,8 @@ class Stage(str, Enum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     CANCELLED = "cancelled"
+    MERGED = "merged"  # a duplicate of another incident, folded into it
+    TRANSFERRED = "transferred"  # handed to a department outside the district's teams
 
 
 # The township room's steps, in the only order they may be taken, and the stage each reaches.
@@ -31,7 +33,9 @@ STEP_STAGE: dict[str, Stage] = {
 }
 # Steps with an SLA deadline counted from the order's issue.
 TIMED_STEPS: tuple[str, ...] = ("sign", "respond", "route", "on_site")
-OPEN_STAGES = frozenset(s for s in Stage if s not in (Stage.CLOSED, Stage.CANCELLED))
+TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.CANCELLED, Stage.MERGED, Stage.TRANSFERRED})
+OPEN_STAGES = frozenset(s for s in Stage if s not in TERMINAL_STAGES)
+FEEDBACK = ("satisfied", "unsatisfied", "unreached")
 
 
 class Role(str, Enum):
@@ -128,7 +132,7 @@ class Order:
 
     id: str
     incident_id: str
-    team_id: str
+    team_id: str  # "" while the township room has not yet picked its team
     township: str
     issued_at: float
     issued_by: str
@@ -160,12 +164,33 @@ class Incident:
     received_at: float
     stage: Stage = Stage.NEW
     order: Order | None = None
-    history: tuple[Order, ...] = ()  # earlier orders of this incident (cancelled, transferred)
+    history: tuple[Order, ...] = ()  # earlier orders of this incident (transferred, reopened)
+    feedback: str | None = None  # satisfied | unsatisfied | unreached, from the call-back
+    reopened: int = 0
+    escalated: tuple[str, ...] = ()  # stages escalated to the duty leader
+    merged_into: str | None = None
+    merged: tuple[str, ...] = ()  # incidents folded into this one
+    note: str = ""  # the last resolve, close, cancel or transfer note
 
     @property
     def is_open(self) -> bool:
         """Tell whether the incident still needs work."""
         return self.stage in OPEN_STAGES
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """A one-click order to many townships (flood response, security posture, extra windows)."""
+
+    id: str
+    kind: str
+    level: str
+    message: str
+    townships: tuple[str, ...]
+    issued_at: float
+    issued_by: str
+    deadline: float  # every township signs on the same one-minute clock
+    signed: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from typing import Any, Iterable, Mapping
 from domain.model import TIMED_STEPS, Incident, Stage
 
 DEFAULT_TARGETS_S: dict[str, float] = {"sign": 60, "respond": 120, "route": 180, "on_site": 600}
+DEFAULT_ESCALATE_AFTER_S = 120.0
 # A stage turns "warning" when less than this share of its window is left (at least 15 s).
 WARNING_SHARE = 0.25
 WARNING_MIN_S = 15.0
@@ -18,13 +19,17 @@ class SlaPolicy:
 
     targets_s: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS_S))
     overrides_s: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    escalate_after_s: float = DEFAULT_ESCALATE_AFTER_S  # a breach still undone this long goes to the duty leader
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "SlaPolicy":
         """Build a policy from {"default": {step: s}, "categories": {code: {step: s}}}."""
         targets = {**DEFAULT_TARGETS_S, **_steps(data.get("default", {}), "default")}
         overrides = {c: _steps(v, c) for c, v in data.get("categories", {}).items()}
-        return cls(targets, overrides)
+        escalate = float(data.get("escalate_after", DEFAULT_ESCALATE_AFTER_S))
+        if escalate <= 0:
+            raise ValueError("SLA policy: escalate_after must be positive seconds")
+        return cls(targets, overrides, escalate)
 
     def targets_for(self, category: str) -> dict[str, float]:
         """Return the stage targets in seconds that apply to a category."""

@@ -19,6 +19,7 @@ WALL_BOUNDARIES = "wall-boundaries"
 WALL_URGENT = "wall-urgent"
 WALL_URGENT_COUNT = "wall-urgent-count"
 WALL_RANKING = "wall-ranking"
+WALL_HALLS = "wall-halls"
 WALL_STATUS = "wall-status"
 
 # commander console

@@ -51,6 +51,6 @@ def district_map(services: Any, map_id: str, boundaries_id: str, layer_ids: list
         bounds=bounds_of(services.boundaries_geojson, services.district.center),
         boundsOptions={"padding": [12, 12]}, zoomSnap=0.1, zoomControl=interactive,
         attributionControl=False, scrollWheelZoom=interactive, dragging=interactive,
-        doubleClickZoom=interactive, preferCanvas=False, className="om-map",
+        doubleClickZoom=interactive, preferCanvas=False, trackViewport=False, className="om-map",
         style={"width": "100%", "height": "100%"},
     )

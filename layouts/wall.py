@@ -33,7 +33,8 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
         html.Div(id=ids.WALL_STATUS, className="om-map-status"),
     ])
     left = html.Aside(className="om-wall-side om-wall-left", children=[
-        panel(t("wall.ranking", lang), html.Div(id=ids.WALL_RANKING, className="om-ranking"), "om-grow"),
+        panel(t("wall.ranking", lang), html.Div(id=ids.WALL_RANKING, className="om-ranking")),
+        panel(t("wall.halls", lang), html.Div(id=ids.WALL_HALLS, className="om-halls"), "om-grow"),
     ])
     right = html.Aside(className="om-wall-side om-wall-right", children=[
         panel(t("wall.urgent", lang), html.Div(id=ids.WALL_URGENT, className="om-urgent"), "om-grow",

@@ -44,4 +44,5 @@ class Autopilot:
         planned = due + (30 if late else -(due - order.issued_at) * 0.3 * _fraction(order.id + step))
         if now >= planned:
             actor = Actor(f"autopilot:{order.township}", Role.TOWNSHIP, order.township)
-            self.commands.advance(actor, incident_id, step, f"{order.id}.{step}")
+            note = "已现场处置完毕" if step == "resolve" else ""
+            self.commands.advance(actor, incident_id, step, f"{order.id}.{step}", note=note)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
@@ -10,6 +11,8 @@ MAX_ID = 120
 MAX_AGE_S = 30 * 86400  # a record older than this is a replay or a broken clock
 MAX_AHEAD_S = 300  # a source clock a little fast is tolerated
 CHINA_TZ = timezone(timedelta(hours=8))
+CRS = frozenset({"wgs84", "gcj02", "bd09"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Invalid(ValueError):
@@ -23,31 +26,34 @@ def text(raw: Mapping[str, Any], key: str, *, required: bool = True, limit: int 
         if required:
             raise Invalid(f"missing field '{key}'")
         return ""
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
-        raise Invalid(f"field '{key}' must be a string, got {type(value).__name__}")
-    return str(value).strip()[:limit]
+    if isinstance(value, str):
+        return value[: limit * 2].strip()[:limit]  # cut first: stripping a megabyte of spaces is wasted work
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**30:
+        return str(value)
+    raise Invalid(f"field '{key}' must be a string, got {type(value).__name__}")
 
 
-def ident(raw: Mapping[str, Any], key: str) -> str:
-    """Read an identifier: a non-empty string of bounded length without control characters."""
-    value = text(raw, key, limit=10**6)
-    if len(value) > MAX_ID or any(ord(c) < 32 for c in value):
+def ident(raw: Mapping[str, Any], *keys: str) -> str:
+    """Read an identifier from the first present key: non-empty, bounded, no control characters."""
+    key = next((k for k in keys if raw.get(k) not in (None, "")), keys[0])
+    value = text(raw, key, limit=MAX_ID + 1)
+    if len(value) > MAX_ID or _CONTROL.search(value):
         raise Invalid(f"field '{key}' is not a valid id (at most {MAX_ID} printable characters)")
     return value
 
 
 def number(raw: Mapping[str, Any], key: str, lo: float, hi: float, *, required: bool = True) -> float:
-    """Read a finite number within [lo, hi]."""
+    """Read a finite number within [lo, hi]; NaN when optional and absent."""
     value = raw.get(key)
-    if value is None:
+    if value is None or value == "":
         if required:
             raise Invalid(f"missing field '{key}'")
         return math.nan
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise Invalid(f"field '{key}' must be a number, got {type(value).__name__}")
     try:
-        out = float(value)
-    except ValueError:
+        out = float(value[:64] if isinstance(value, str) else value)
+    except (ValueError, OverflowError):
         raise Invalid(f"field '{key}' must be a number, got {str(value)[:40]!r}") from None
     if not math.isfinite(out) or not lo <= out <= hi:
         raise Invalid(f"field '{key}' = {out} is outside [{lo}, {hi}]")
@@ -61,18 +67,28 @@ def timestamp(raw: Mapping[str, Any], key: str, now: float, *, required: bool = 
         if required:
             raise Invalid(f"missing field '{key}'")
         return now
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        at = float(value)
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-        except ValueError:
-            raise Invalid(f"field '{key}' is not an ISO 8601 time: {value[:40]!r}") from None
-        at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=CHINA_TZ)).timestamp()
-    else:
-        raise Invalid(f"field '{key}' must be a time, got {type(value).__name__}")
-    if not math.isfinite(at) or not now - MAX_AGE_S <= at <= now + MAX_AHEAD_S:
+    at = parse_time(value, key)
+    if not now - MAX_AGE_S <= at <= now + MAX_AHEAD_S:
         raise Invalid(f"field '{key}' is too far from now")
+    return at
+
+
+def parse_time(value: Any, key: str) -> float:
+    """Turn an ISO 8601 string or Unix seconds into Unix seconds (finite), or raise Invalid."""
+    try:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            at = float(value)
+        elif isinstance(value, str) and len(value) <= 64:
+            parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            at = (parsed if parsed.tzinfo else parsed.replace(tzinfo=CHINA_TZ)).timestamp()
+        else:
+            raise Invalid(f"field '{key}' must be a time, got {type(value).__name__}")
+    except (ValueError, OverflowError, OSError) as exc:
+        if isinstance(exc, Invalid):
+            raise
+        raise Invalid(f"field '{key}' is not an ISO 8601 time: {str(value)[:40]!r}") from None
+    if not math.isfinite(at):
+        raise Invalid(f"field '{key}' is not a finite time")
     return at
 
 
@@ -83,3 +99,49 @@ def choice(raw: Mapping[str, Any], key: str, allowed: Mapping[str, Any] | frozen
     if value not in allowed:
         raise Invalid(f"field '{key}' = {value[:40]!r} is not one of the known values")
     return value
+
+
+def mapped(raw: Mapping[str, Any], key: str, table: Mapping[str, str], what: str) -> str:
+    """Read a source's code and return what the table maps it to (a catalog category, say)."""
+    code = text(raw, key, limit=200)
+    try:
+        return table[code]
+    except KeyError:
+        raise Invalid(f"unknown {what} {code[:40]!r} in field '{key}'") from None
+
+
+def point(raw: Mapping[str, Any], lon_key: str = "lon", lat_key: str = "lat", crs_key: str = "crs") -> tuple[float, float]:
+    """Read a point and convert it from its "crs" (wgs84 | gcj02 | bd09; default wgs84) to WGS-84."""
+    lon, lat = number(raw, lon_key, -180, 180), number(raw, lat_key, -90, 90)
+    crs = text(raw, crs_key, required=False, limit=20).lower().replace("-", "").replace("_", "") or "wgs84"
+    if crs not in CRS:
+        raise Invalid(f"field '{crs_key}' = {crs!r} is not one of wgs84, gcj02, bd09")
+    if crs != "wgs84":
+        from geo.coords import to_wgs84  # pure math; imported only when a source sends shifted coordinates
+
+        lon, lat = to_wgs84(lon, lat, crs)
+        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise Invalid(f"{lon_key}/{lat_key} do not convert from {crs} to a WGS-84 point")
+    return round(float(lon), 7), round(float(lat), 7)
+
+
+def obj(raw: Mapping[str, Any], key: str, *, required: bool = True) -> Mapping[str, Any]:
+    """Read a nested JSON object."""
+    value = raw.get(key)
+    if value is None and not required:
+        return {}
+    if not isinstance(value, Mapping):
+        raise Invalid(f"field '{key}' must be an object" if value is not None else f"missing field '{key}'")
+    return value
+
+
+def priority(raw: Mapping[str, Any], key: str, table: Mapping[Any, int] | None = None) -> int | None:
+    """Read an optional priority: 1, 2 or 3 (or a source's own words through a table)."""
+    value = raw.get(key)
+    if value is None or value == "":
+        return None
+    if table is not None and isinstance(value, (str, int)) and not isinstance(value, bool) and value in table:
+        return table[value]
+    if value in (1, 2, 3) and not isinstance(value, bool):
+        return int(value)
+    raise Invalid(f"field '{key}' must be 1, 2 or 3" + (f" or one of {sorted(map(str, table))}" if table else ""))

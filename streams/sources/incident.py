@@ -1,37 +1,45 @@
-"""Incident reports from 110 diversion, 12345 and the grid platform (common schema v1)."""
+"""What the incident sources share: build a Report from a source's own fields, with envelope fallbacks."""
 from __future__ import annotations
 
 from typing import Any, Mapping
 
 from domain.catalog import CATEGORIES
 from domain.intake import Report
-from streams.sources.base import Invalid, choice, ident, number, text, timestamp
+from streams.sources.base import Invalid, choice, ident, mapped, obj, point, text, timestamp
 
-CRS = frozenset({"wgs84", "gcj02", "bd09"})
-
-
-def to_wgs84(lon: float, lat: float, crs: str) -> tuple[float, float]:
-    """Convert a source's coordinates to WGS-84."""
-    if crs == "wgs84":
-        return lon, lat
-    from geo.coords import to_wgs84 as convert  # pure math, imported only when needed
-
-    return convert(lon, lat, crs)
+MAX_ADDRESS = 300
 
 
-def parse(raw: Mapping[str, Any], now: float) -> Report:
-    """Validate an incident record: source_id, category, lon, lat, reported_at, [crs, summary, address, priority]."""
-    category = choice(raw, "category", CATEGORIES)
-    lon = number(raw, "lon", -180, 180)
-    lat = number(raw, "lat", -90, 90)
-    crs = choice(raw, "crs", CRS, required=False, default="wgs84")
-    lon, lat = to_wgs84(lon, lat, crs)
-    priority = raw.get("priority")
-    if priority is not None and priority not in (1, 2, 3):
-        raise Invalid("field 'priority' must be 1, 2 or 3")
+def category(raw: Mapping[str, Any], key: str, table: Mapping[str, str], what: str) -> str:
+    """Map the source's own code to a catalog category; a record may instead carry our "category" code."""
+    if raw.get(key) in (None, "") and raw.get("category") not in (None, ""):
+        return choice(raw, "category", CATEGORIES)
+    return mapped(raw, key, table, what)
+
+
+def located(raw: Mapping[str, Any], nested: str = "", lon_key: str = "lon", lat_key: str = "lat") -> tuple[float, float]:
+    """Read the point from a nested object, the source's own keys, or the envelope's lon/lat."""
+    if nested and raw.get(nested) is not None:
+        return point(obj(raw, nested), lon_key, lat_key)
+    if raw.get(lon_key) is None and raw.get("lon") is not None:
+        return point(raw)
+    return point(raw, lon_key, lat_key)
+
+
+def report(raw: Mapping[str, Any], now: float, *, source: str, id_key: str, category: str, where: tuple[float, float],
+           time_key: str, summary_key: str, address_key: str = "address", prio: int | None = None) -> Report:
+    """Build the Report; the envelope's source_id, reported_at, summary stand in for absent own fields."""
+    lon, lat = where
+    at_key = time_key if raw.get(time_key) not in (None, "") else "reported_at"
+    summary = text(raw, summary_key, required=False) or text(raw, "summary", required=False)
     return Report(
-        source=str(raw["source"]), source_id=ident(raw, "source_id"), category=category,
-        lon=round(lon, 7), lat=round(lat, 7), reported_at=timestamp(raw, "reported_at", now, required=False),
-        summary=text(raw, "summary", required=False), address=text(raw, "address", required=False, limit=300),
-        priority=priority,
+        source=source, source_id=ident(raw, id_key, "source_id"), category=category, lon=lon, lat=lat,
+        reported_at=timestamp(raw, at_key, now, required=False), summary=summary,
+        address=text(raw, address_key, required=False, limit=MAX_ADDRESS), priority=prio,
     )
+
+
+def check_source(raw: Mapping[str, Any], expected: str) -> None:
+    """Refuse a record routed to the wrong adapter (a bug upstream, not the record's fault)."""
+    if raw.get("source") != expected:
+        raise Invalid(f"record of source {str(raw.get('source'))[:40]!r} given to the {expected} adapter")

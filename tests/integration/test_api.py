@@ -61,7 +61,8 @@ def test_an_order_goes_from_issue_to_resolve_over_the_api_and_the_timeline_shows
     assert r.status_code == 200, r.get_json()
     for step in ("sign", "respond", "route", "on-site", "resolve"):
         clock.advance(1)
-        r = client.post(f"/api/v1/orders/{iid}/{step}", json={"command_id": f"{iid}.{step}"}, headers=auth("t01-token"))
+        r = client.post(f"/api/v1/orders/{iid}/{step}", json={"command_id": f"{iid}.{step}", "note": "已处理"},
+                        headers=auth("t01-token"))
         assert r.status_code == 200, r.get_json()
     body = client.get(f"/api/v1/incidents/{iid}", headers=auth("cmd-token")).get_json()
     assert body["stage"] == "resolved"

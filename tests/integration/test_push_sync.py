@@ -62,7 +62,7 @@ def work(store: Store, pusher: Pusher, scope: str) -> list[dict]:
     store.execute(lambda s: breaches(s, T0 + 10 + 181))
     deltas.append(pusher.deltas()[scope])
     for i, step in enumerate(("route", "on_site", "resolve")):  # resolved: it leaves the live set
-        store.execute(lambda s: advance_order(s, room, first, step, f"cmd:{step}", T0 + 200 + i))
+        store.execute(lambda s: advance_order(s, room, first, step, f"cmd:{step}", T0 + 200 + i, note="ok"))
     deltas.append(pusher.deltas()[scope])
     deltas.append(pusher.deltas()[scope])  # a heartbeat: nothing changed
     return deltas

@@ -35,7 +35,7 @@ def test_the_steps_go_sign_respond_route_on_site_resolve_and_each_sets_its_stage
     operator = room(team.township)
     reached = []
     for i, step in enumerate(STEPS):
-        fold(state, advance_order(state, operator, iid, step, f"cmd:{step}", T0 + 40 + i))
+        fold(state, advance_order(state, operator, iid, step, f"cmd:{step}", T0 + 40 + i, note="已处理"))
         reached.append(state.incidents[iid].stage)
     assert reached == [Stage.SIGNED, Stage.RESPONDED, Stage.ROUTED, Stage.ON_SITE, Stage.RESOLVED]
     assert state.incidents[iid].order.done == {s: T0 + 40 + i for i, s in enumerate(STEPS)}

@@ -1,0 +1,156 @@
+"""How each incident and broadcast event changes the projection: one apply per event type."""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Callable
+
+from domain import events as ev
+from domain.model import STEP_STAGE, Broadcast, Incident, Order, Stage
+
+if TYPE_CHECKING:
+    from domain.projection import Projection
+
+Changed = set[str]
+
+
+def _keys(incident_id: str) -> Changed:
+    return {f"incident:{incident_id}", "kpi:today"}
+
+
+def _take(s: Projection, team_id: str, incident_id: str, changed: Changed) -> None:
+    if team_id:
+        s.team_busy[team_id] = incident_id
+        changed.add(f"team:{team_id}")
+
+
+def _free(s: Projection, order: Order | None, incident_id: str, changed: Changed) -> None:
+    if order and order.team_id and s.team_busy.get(order.team_id) == incident_id:
+        del s.team_busy[order.team_id]
+        changed.add(f"team:{order.team_id}")
+
+
+def _end(s: Projection, e: ev.IncidentEvent, stage: Stage, **fields: object) -> Changed:
+    """Leave the incident in a stage that needs no team any more (cancelled, merged, closed...)."""
+    inc = s.incidents[e.incident_id]
+    changed = _keys(e.incident_id)
+    _free(s, inc.order, inc.id, changed)
+    s.incidents[inc.id] = replace(inc, stage=stage, **fields)
+    return changed
+
+
+def reported(s: Projection, e: ev.IncidentReported) -> Changed:
+    if e.incident_id in s.incidents:
+        return set()
+    s.incidents[e.incident_id] = Incident(
+        id=e.incident_id, source=e.source, source_id=e.source_id, category=e.category,
+        township=e.township, lon=e.lon, lat=e.lat, priority=e.priority, summary=e.summary,
+        address=e.address, reported_at=e.reported_at or e.at, received_at=e.at,
+    )
+    return _keys(e.incident_id)
+
+
+def issued(s: Projection, e: ev.OrderIssued) -> Changed:
+    inc = s.incidents[e.incident_id]
+    order = Order(e.order_id, e.incident_id, e.team_id, e.township, e.at, e.actor, dict(e.deadlines))
+    history = inc.history + ((inc.order,) if inc.order else ())
+    s.incidents[e.incident_id] = replace(inc, stage=Stage.ORDERED, order=order, history=history)
+    changed = _keys(e.incident_id)
+    _take(s, e.team_id, e.incident_id, changed)
+    return changed
+
+
+def step(s: Projection, e: ev.StepDone) -> Changed:
+    name = next(k for k, cls in ev.STEP_EVENTS.items() if isinstance(e, cls))
+    inc = s.incidents[e.incident_id]
+    order = inc.order
+    assert order is not None and order.id == e.order_id, "event for an order that is not current"
+    changed = _keys(e.incident_id)
+    team_id = getattr(e, "team_id", "") or order.team_id
+    if team_id != order.team_id:  # the room picked (or changed) its team when routing
+        _free(s, order, inc.id, changed)
+        _take(s, team_id, inc.id, changed)
+    order = replace(order, team_id=team_id, done={**order.done, name: e.at},
+                    late=order.late + ((name,) if e.late else ()))
+    s.incidents[e.incident_id] = replace(inc, stage=STEP_STAGE[name], order=order, note=e.note or inc.note)
+    if name == "resolve":
+        _free(s, order, inc.id, changed)
+    return changed
+
+
+def breached(s: Projection, e: ev.SlaBreached) -> Changed:
+    inc = s.incidents[e.incident_id]
+    if inc.order is None or inc.order.id != e.order_id or e.step in inc.order.breached:
+        return set()
+    s.incidents[e.incident_id] = replace(inc, order=replace(inc.order, breached=inc.order.breached + (e.step,)))
+    return _keys(e.incident_id)
+
+
+def transferred(s: Projection, e: ev.OrderTransferred) -> Changed:
+    inc = s.incidents[e.incident_id]
+    if e.to_department:
+        return _end(s, e, Stage.TRANSFERRED, note=f"{e.to_department}: {e.reason}")
+    changed = _keys(e.incident_id)
+    _free(s, inc.order, inc.id, changed)  # an OrderIssued to the other township follows in the same append
+    return changed
+
+
+def feedback(s: Projection, e: ev.FeedbackRecorded) -> Changed:
+    inc = s.incidents[e.incident_id]
+    s.incidents[inc.id] = replace(inc, feedback=e.result)
+    return _keys(inc.id)
+
+
+def reopened(s: Projection, e: ev.IncidentReopened) -> Changed:
+    inc = s.incidents[e.incident_id]
+    changed = _keys(inc.id)
+    _free(s, inc.order, inc.id, changed)
+    history = inc.history + ((inc.order,) if inc.order else ())
+    s.incidents[inc.id] = replace(inc, stage=Stage.NEW, order=None, history=history, feedback=None,
+                                  reopened=inc.reopened + 1, escalated=(), note=e.reason)
+    return changed
+
+
+def closed(s: Projection, e: ev.IncidentClosed) -> Changed:
+    return _end(s, e, Stage.CLOSED, note=e.note or s.incidents[e.incident_id].note)
+
+
+def cancelled(s: Projection, e: ev.IncidentCancelled) -> Changed:
+    return _end(s, e, Stage.CANCELLED, note=e.reason)
+
+
+def merged(s: Projection, e: ev.IncidentMerged) -> Changed:
+    changed = _end(s, e, Stage.MERGED, merged_into=e.into, note=e.reason)
+    into = s.incidents[e.into]
+    s.incidents[into.id] = replace(into, merged=into.merged + (e.incident_id,))
+    return changed | _keys(into.id)
+
+
+def escalated(s: Projection, e: ev.IncidentEscalated) -> Changed:
+    inc = s.incidents[e.incident_id]
+    if e.step in inc.escalated:
+        return set()
+    s.incidents[inc.id] = replace(inc, escalated=inc.escalated + (e.step,))
+    return _keys(inc.id)
+
+
+def broadcast_issued(s: Projection, e: ev.BroadcastIssued) -> Changed:
+    s.broadcasts[e.broadcast_id] = Broadcast(e.broadcast_id, e.kind, e.level, e.message, tuple(e.townships),
+                                             e.at, e.actor, e.deadline)
+    return {f"broadcast:{e.broadcast_id}"}
+
+
+def broadcast_signed(s: Projection, e: ev.BroadcastSigned) -> Changed:
+    b = s.broadcasts[e.broadcast_id]
+    if e.township in b.signed:
+        return set()
+    s.broadcasts[b.id] = replace(b, signed={**b.signed, e.township: e.at})
+    return {f"broadcast:{b.id}"}
+
+
+HANDLERS: dict[type, Callable] = {
+    ev.IncidentReported: reported, ev.OrderIssued: issued, ev.SlaBreached: breached,
+    **{cls: step for cls in ev.STEP_EVENTS.values()},
+    ev.OrderTransferred: transferred, ev.FeedbackRecorded: feedback, ev.IncidentReopened: reopened,
+    ev.IncidentClosed: closed, ev.IncidentCancelled: cancelled, ev.IncidentMerged: merged,
+    ev.IncidentEscalated: escalated, ev.BroadcastIssued: broadcast_issued, ev.BroadcastSigned: broadcast_signed,
+}
