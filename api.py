@@ -38,7 +38,9 @@ def _error(status: int, code: str, **params: Any) -> tuple[Response, int]:
 def _authenticate() -> Any:
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("token", "")
-    actor = actor_for_token(token, _services().settings.api_tokens)
+    s = _services()
+    found = s.accounts.token_actor(token, "api")
+    actor = found.actor if found else actor_for_token(token, s.settings.api_tokens)
     if actor is None:
         return _error(401, "unauthorized")
     g.actor = actor
@@ -90,27 +92,6 @@ def get_incident(incident_id: str) -> Any:
     return jsonify(body)
 
 
-@api.post("/incidents/<incident_id>/order")
-def issue_order(incident_id: str) -> Any:
-    """Issue the order: {"team_id", "command_id"}."""
-    body, bad = _command_body()
-    if bad:
-        return bad
-    return _answer(_services().commands.issue_order(g.actor, incident_id, str(body.get("team_id", "")),
-                                                    body["command_id"], request.remote_addr or ""))
-
-
-@api.post("/orders/<order_id>/<step>")
-def advance_order(order_id: str, step: str) -> Any:
-    """Advance an order (by order id or incident id): step is sign, respond, route, on-site or resolve."""
-    body, bad = _command_body()
-    if bad:
-        return bad
-    incident_id = order_id.rsplit("-", 1)[0] if order_id not in _services().store.state.incidents else order_id
-    return _answer(_services().commands.advance(g.actor, incident_id, step.replace("-", "_"), body["command_id"],
-                                                str(body.get("note", ""))[:500], request.remote_addr or ""))
-
-
 @api.get("/kpi")
 def kpi() -> Any:
     """Return the day's figures (today by default; ?day=YYYY-MM-DD in district time)."""
@@ -134,7 +115,8 @@ def dead_letters() -> Any:
     return jsonify({"dead_letters": _services().store.log.dead_letters(int(request.args.get("limit", 100)))})
 
 
-def _command_body() -> tuple[dict[str, Any], Any]:
+def command_body() -> tuple[dict[str, Any], Any]:
+    """Return the JSON body of a command, or an error answer when it is not an object with a command_id."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return {}, _error(400, "bad_request", reason="a JSON object is required")
@@ -143,8 +125,12 @@ def _command_body() -> tuple[dict[str, Any], Any]:
     return body, None
 
 
-def _answer(outcome: Outcome) -> Any:
+def answer(outcome: Outcome) -> Any:
+    """Answer a command: its events when done or duplicate, else the refusal in the user's language."""
     if outcome.ok:
         return jsonify({"status": outcome.status, "events": [to_dict(e) for e in outcome.events]})
     status = {"forbidden": 403, "out_of_scope": 403, "unknown_incident": 404}.get(outcome.code, 409)
     return _error(status, outcome.code, **outcome.params)
+
+
+import api_commands  # noqa: E402,F401  (registers the command routes on this blueprint)

@@ -1,33 +1,41 @@
 """The composition root: create_app(settings) wires every adapter; `python app.py` runs the product."""
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
 
 from dash import Dash
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, session
 from flask_socketio import SocketIO
 
 import auth
 import push
 import runtime
+import security
+from api import api
 from commands import Commands
 from config import ROOT, Settings, from_env
 from district import build_district, load_fixtures
 from geo.boundaries import demo_boundaries, load_boundaries
 from geo.locate import Locator
+from domain.model import Role
+from pages import pages
+from security import LoginLimiter, WebAuth
 from services import Services
+from store.accounts import Accounts
 from store.log import EventLog, make_engine
 from store.store import Store
 from streams.autopilot import Autopilot
+from streams import redis_bus
 from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
+from streams.sources import Adapters
 from streams.simulator import Simulator
 
 log = logging.getLogger("onemap")
@@ -65,15 +73,15 @@ def _persisted_secret(path: Path, make: Callable[[], str]) -> str:
     return value
 
 
-def _api_tokens(settings: Settings, townships: list[str]) -> dict[str, str]:
-    """Return the configured API tokens, or tokens made once for this installation and printed."""
-    if settings.api_tokens:
-        return dict(settings.api_tokens)
-    path = settings.data_dir / "api_tokens.json"
-    roles = ["system", "commander", "duty_leader"] + [f"township:{t}" for t in townships]
-    text = _persisted_secret(path, lambda: json.dumps({secrets.token_urlsafe(24): r for r in roles}, indent=1))
-    log.warning("API tokens (role per token) are in %s", path)
-    return json.loads(text)
+def _bootstrap(accounts: Accounts, settings: Settings) -> None:
+    """On the first start: an admin with a one-time password and a wall kiosk URL, printed once, never stored."""
+    if accounts.has_admin():
+        return
+    password = secrets.token_urlsafe(12)
+    accounts.create_user("admin", password, Role.ADMIN)
+    kiosk = accounts.create_token("wall-1", "kiosk", Role.WALL)
+    print(f"OneMap first start: admin password {password}  (shown once; sign in at /login)\n"
+          f"OneMap wall screen: http://{settings.host}:{settings.port}/wall?kiosk={kiosk}", flush=True)
 
 
 def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> OneMap:
@@ -81,19 +89,30 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     boundaries = load_boundaries(settings.boundaries) if settings.boundaries else demo_boundaries()
     district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures())
-    settings = settings.with_(api_tokens=_api_tokens(settings, sorted(district.townships)))
-    store = Store(EventLog(make_engine(settings.db_url)), district)
+    engine = make_engine(settings.db_url)
+    store = Store(EventLog(engine), district)
+    accounts = Accounts(engine, clock)
+    _bootstrap(accounts, settings)
     locator = Locator(boundaries)
     commands = Commands(store, settings.sla_policy, clock, settings.team_speed_kmh)
-    ingestor = Ingestor(store, locator, clock)
+    ingestor = Ingestor(store, locator, clock, Adapters.from_file(settings.open311_codes))
     server = Flask(__name__)
     server.secret_key = settings.secret_key or _persisted_secret(settings.data_dir / "secret_key",
                                                                    lambda: secrets.token_hex(32))
+    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
+    web_auth = WebAuth(accounts, settings.session_hours * 3600, clock)
     socketio = SocketIO(server, async_mode="threading", message_queue=settings.redis_url or None)
     pusher = push.Pusher(store, clock, settings.utc_offset_h)
-    bus = MemoryBus()
-    services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock, "memory")
-    push.bind(socketio, pusher, lambda scope: auth.scope_for(scope, set(district.townships)))
+    bus: Bus = redis_bus.from_settings(settings) if settings.redis_url else MemoryBus()
+    def grant(requested: str) -> tuple[str, int | None] | None:
+        scope = auth.scope_for(web_auth.current(), requested, set(district.townships))
+        return (scope, session.get("kiosk")) if scope else None
+
+    kiosk_revoked = push.bind(socketio, pusher, grant)
+    services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock,
+                        accounts, web_auth, LoginLimiter(), kiosk_revoked, bus.name)
+    security.install(server, web_auth, accounts)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
     simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min, settings.simulator_seed) \
@@ -116,10 +135,9 @@ def _dash(server: Flask, services: Services) -> Dash:
 
 def _routes(server: Flask, services: Services, bus: Bus) -> None:
     """Mount the API, the health check and the metrics."""
-    from api import api
-
     server.extensions["onemap"] = services
     server.register_blueprint(api)
+    server.register_blueprint(pages)
 
     @server.get("/healthz")
     def healthz() -> Any:

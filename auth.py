@@ -31,6 +31,10 @@ def actor_for_page(path: str) -> Actor:
     return Actor(name="wall", role=Role.WALL)
 
 
-def scope_for(requested: str, known: set[str]) -> str | None:
-    """Return the push scope granted for a requested one ("all" or a known township), or None."""
-    return requested if requested == "all" or requested in known else None
+def scope_for(actor: Actor | None, requested: str, known: set[str]) -> str | None:
+    """Return the push scope granted: a township operator gets only their own; nobody gets an unknown one."""
+    if actor is None or (requested != "all" and requested not in known):
+        return None
+    if actor.role is Role.TOWNSHIP and requested != actor.township:
+        return None
+    return requested

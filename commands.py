@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from domain import dispatch
+from domain import broadcast, dispatch, lifecycle
 from domain.errors import Rejected
 from domain.events import Event
 from domain.model import Actor
@@ -40,22 +40,67 @@ class Commands:
         self.store, self.policy, self.clock, self.speed_kmh = store, policy, clock, speed_kmh
 
     def issue_order(self, actor: Actor, incident_id: str, team_id: str, command_id: str = "",
-                    remote: str = "") -> Outcome:
-        """Order a team to handle an incident."""
-        cid = _event_id(command_id)
-        decide = lambda s: dispatch.issue_order(s, self.policy, actor, incident_id, team_id, cid, self.clock())
-        return self._run(actor, "issue_order", incident_id, cid, remote, decide)
+                    remote: str = "", township: str = "") -> Outcome:
+        """Order a team (or a township room, which picks its team) to handle an incident."""
+        return self._run(actor, "issue_order", incident_id, command_id, remote, lambda s, cid, now: dispatch.issue_order(
+            s, self.policy, actor, incident_id, team_id, cid, now, township))
 
     def advance(self, actor: Actor, incident_id: str, step: str, command_id: str = "", note: str = "",
-                remote: str = "") -> Outcome:
-        """Take an order's next step."""
-        cid = _event_id(command_id)
-        decide = lambda s: dispatch.advance_order(s, actor, incident_id, step, cid, self.clock(), note)
-        return self._run(actor, f"order_{step}"[:60], incident_id, cid, remote, decide)
+                remote: str = "", team_id: str = "") -> Outcome:
+        """Take an order's next step (route may name the room's team; resolve needs a result note)."""
+        return self._run(actor, f"order_{step}"[:60], incident_id, command_id, remote, lambda s, cid, now:
+                         dispatch.advance_order(s, actor, incident_id, step, cid, now, note, team_id))
+
+    def transfer(self, actor: Actor, incident_id: str, reason: str, to_township: str = "", to_department: str = "",
+                 command_id: str = "", remote: str = "") -> Outcome:
+        """Transfer an order to another township or a department, with the reason."""
+        return self._run(actor, "transfer", incident_id, command_id, remote, lambda s, cid, now: lifecycle.transfer_order(
+            s, self.policy, actor, incident_id, cid, now, reason, to_township, to_department))
+
+    def feedback(self, actor: Actor, incident_id: str, result: str, note: str = "", command_id: str = "",
+                 remote: str = "") -> Outcome:
+        """Record the call-back; unsatisfied reopens."""
+        return self._run(actor, "feedback", incident_id, command_id, remote, lambda s, cid, now:
+                         lifecycle.record_feedback(s, actor, incident_id, result, cid, now, note))
+
+    def close(self, actor: Actor, incident_id: str, note: str = "", command_id: str = "", remote: str = "") -> Outcome:
+        """Close a resolved incident after its feedback."""
+        return self._run(actor, "close", incident_id, command_id, remote, lambda s, cid, now:
+                         lifecycle.close_incident(s, actor, incident_id, cid, now, note))
+
+    def cancel(self, actor: Actor, incident_id: str, reason: str, command_id: str = "", remote: str = "") -> Outcome:
+        """Cancel an incident, with the reason."""
+        return self._run(actor, "cancel", incident_id, command_id, remote, lambda s, cid, now:
+                         lifecycle.cancel_incident(s, actor, incident_id, cid, now, reason))
+
+    def merge(self, actor: Actor, duplicate_id: str, into_id: str, reason: str, command_id: str = "",
+              remote: str = "") -> Outcome:
+        """Fold a duplicate incident into the one it repeats."""
+        return self._run(actor, "merge", f"{duplicate_id}>{into_id}", command_id, remote, lambda s, cid, now:
+                         lifecycle.merge_incidents(s, actor, duplicate_id, into_id, cid, now, reason))
+
+    def broadcast(self, actor: Actor, kind: str, level: str, townships: list[str] | str, message: str,
+                  command_id: str = "", remote: str = "") -> Outcome:
+        """Send one order to many townships."""
+        return self._run(actor, "broadcast", f"{kind}:{level}", command_id, remote, lambda s, cid, now:
+                         broadcast.issue_broadcast(s, actor, kind, level, townships, message, cid, now))
+
+    def sign_broadcast(self, actor: Actor, broadcast_id: str, command_id: str = "", remote: str = "") -> Outcome:
+        """A township room signs for a broadcast."""
+        return self._run(actor, "sign_broadcast", broadcast_id, command_id, remote, lambda s, cid, now:
+                         broadcast.sign_broadcast(s, actor, broadcast_id, cid, now))
 
     def sla_tick(self) -> int:
-        """Append the breaches now due; return how many."""
-        return len(self.store.execute(lambda s: dispatch.breaches(s, self.clock())).events)
+        """Append the breaches and escalations now due; return how many."""
+        def decide(s: Projection) -> list[Event]:
+            now = self.clock()
+            return dispatch.breaches(s, now) + lifecycle.escalations(s, self.policy, now)
+        return len(self.store.execute(decide).events)
+
+    def merge_candidates(self, incident_id: str, within_m: float, within_s: float) -> list[str]:
+        """Return the ids of open incidents that are probably the same event."""
+        with self.store.lock:
+            return [i.id for i in lifecycle.merge_candidates(self.store.state, incident_id, within_m, within_s)]
 
     def suggest(self, incident_id: str) -> list[dispatch.Suggestion]:
         """Rank the free teams for an incident."""
@@ -63,13 +108,14 @@ class Commands:
             inc = self.store.state.incidents.get(incident_id)
             return dispatch.rank_teams(self.store.state, inc, self.speed_kmh) if inc else []
 
-    def _run(self, actor: Actor, action: str, target: str, cid: str, remote: str,
-             decide: Callable[[Projection], list[Event]]) -> Outcome:
+    def _run(self, actor: Actor, action: str, target: str, command_id: str, remote: str,
+             decide: Callable[[Projection, str, float], list[Event]]) -> Outcome:
+        cid = _event_id(command_id)
         if self.store.log.has(cid):
             outcome = Outcome("duplicate")  # a double click or a retry: it was done once, and stays once
         else:
             try:
-                outcome = Outcome("done", events=self.store.execute(decide).events)
+                outcome = Outcome("done", events=self.store.execute(lambda s: decide(s, cid, self.clock())).events)
             except Rejected as exc:
                 outcome = Outcome("rejected", exc.code, exc.params)
         result = outcome.status if outcome.ok else f"rejected:{outcome.code}"

@@ -44,6 +44,9 @@ class Settings:
     push_interval_s: float = 0.2  # deltas are coalesced over this window
     heartbeat_s: float = 2.0
     secret_key: str = ""
+    session_hours: float = 12.0  # a duty shift; then sign in again
+    merge_within_m: float = 300.0  # the same event from 110, 12345 and the grid: this near...
+    merge_within_s: float = 1800.0  # ...and this close in time
 
     @property
     def db_url(self) -> str:

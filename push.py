@@ -11,7 +11,8 @@ import views
 from store.store import Store
 
 Message = dict[str, Any]
-ScopeResolver = Callable[[str], str | None]  # requested scope -> granted scope, or None to refuse
+# requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
+ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
 
 
 class Pusher:
@@ -66,14 +67,18 @@ def room(scope: str) -> str:
     return f"scope:{scope}"
 
 
-def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> None:
-    """Register the Socket.IO handlers: join the scope's room and get a snapshot, or resync."""
+def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Callable[[int], None]:
+    """Register the Socket.IO handlers; return the function that disconnects a revoked kiosk's sockets."""
+    kiosk_sids: dict[int, set[str]] = {}
 
     @socketio.on("connect")
     def _connect(auth: Any = None) -> bool | None:
-        scope = resolve_scope(request.args.get("scope", "all"))
-        if scope is None:
+        grant = resolve_scope(request.args.get("scope", "all"))
+        if grant is None:
             return False  # refused: the client sees connect_error
+        scope, kiosk_id = grant
+        if kiosk_id is not None:
+            kiosk_sids.setdefault(kiosk_id, set()).add(request.sid)
         with pusher._lock:
             pusher.scopes.add(scope)
             join_room(room(scope))
@@ -82,9 +87,17 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> No
 
     @socketio.on("resync")
     def _resync(data: Any = None) -> None:
-        scope = resolve_scope(request.args.get("scope", "all"))
-        if scope is not None:
-            emit("snapshot", pusher.snapshot(scope))
+        grant = resolve_scope(request.args.get("scope", "all"))
+        if grant is None:
+            socketio.server.disconnect(request.sid)
+            return
+        emit("snapshot", pusher.snapshot(grant[0]))
+
+    def revoked(kiosk_id: int) -> None:
+        for sid in kiosk_sids.pop(kiosk_id, set()):
+            socketio.server.disconnect(sid)
+
+    return revoked
 
 
 def has_changes(pusher: Pusher) -> bool:

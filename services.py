@@ -8,6 +8,8 @@ from commands import Commands
 from config import Settings
 from domain.model import District
 from push import Pusher
+from security import LoginLimiter, WebAuth
+from store.accounts import Accounts
 from store.store import Store
 from streams.ingest import Ingestor
 
@@ -24,4 +26,8 @@ class Services:
     ingestor: Ingestor
     pusher: Pusher
     clock: Callable[[], float]
+    accounts: Accounts
+    web_auth: WebAuth
+    login_limiter: LoginLimiter
+    kiosk_revoked: Callable[[int], None]  # disconnects the sockets a revoked kiosk token opened
     bus_name: str = "memory"

@@ -10,6 +10,7 @@ from domain.projection import Projection
 
 Entity = dict[str, Any]
 DAY_S = 86400
+BROADCAST_SHOWN_S = 86400  # a broadcast stays on the boards for a day
 
 
 def day_window(now: float, utc_offset_h: float) -> tuple[float, float]:
@@ -20,8 +21,8 @@ def day_window(now: float, utc_offset_h: float) -> tuple[float, float]:
 
 
 def is_live(inc: Incident) -> bool:
-    """Tell whether an incident belongs on the live screens (open and not yet resolved)."""
-    return inc.is_open and inc.stage is not Stage.RESOLVED
+    """Tell whether an incident belongs on the live screens: open, or resolved and waiting for its call-back."""
+    return inc.is_open
 
 
 def incident_entity(state: Projection, inc: Incident, now: float) -> Entity:
@@ -32,7 +33,8 @@ def incident_entity(state: Projection, inc: Incident, now: float) -> Entity:
         "source_id": inc.source_id, "township": inc.township, "lon": inc.lon, "lat": inc.lat,
         "priority": inc.priority, "summary": inc.summary, "address": inc.address,
         "reported_at": inc.reported_at, "received_at": inc.received_at, "stage": inc.stage.value,
-        "status": sla.status(inc, now), "order": None,
+        "status": sla.status(inc, now), "order": None, "feedback": inc.feedback, "reopened": inc.reopened,
+        "escalated": list(inc.escalated), "merged": list(inc.merged), "merged_into": inc.merged_into, "note": inc.note,
     }
     if order:
         team = state.district.teams.get(order.team_id)
@@ -91,13 +93,22 @@ def _hall(state: Projection, ident: str, _now: float, _off: float) -> Entity | N
             "served": q.served_today if q else 0}
 
 
+def _broadcast(state: Projection, ident: str, now: float, _off: float) -> Entity | None:
+    b = state.broadcasts.get(ident)
+    if b is None or now - b.issued_at > BROADCAST_SHOWN_S:
+        return None
+    return {"kind": "broadcast", "id": b.id, "type": b.kind, "level": b.level, "message": b.message,
+            "townships": list(b.townships), "issued_at": b.issued_at, "issued_by": b.issued_by,
+            "deadline": b.deadline, "signed": dict(b.signed)}
+
+
 def _kpi(state: Projection, _ident: str, now: float, utc_offset_h: float) -> Entity:
     start, end = day_window(now, utc_offset_h)
     return {"kind": "kpi", "id": "today", **day_figures(state, start, end)}
 
 
 _BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] = {
-    "incident": _incident, "team": _team, "station": _station, "hall": _hall, "kpi": _kpi,
+    "incident": _incident, "team": _team, "station": _station, "hall": _hall, "kpi": _kpi, "broadcast": _broadcast,
 }
 
 
@@ -106,12 +117,14 @@ def all_keys(state: Projection) -> list[str]:
     d = state.district
     return ([f"incident:{i.id}" for i in state.incidents.values() if is_live(i)]
             + [f"team:{t}" for t in d.teams] + [f"station:{s}" for s in d.stations]
-            + [f"hall:{h}" for h in d.halls] + ["kpi:today"])
+            + [f"hall:{h}" for h in d.halls] + ["kpi:today"] + [f"broadcast:{b}" for b in state.broadcasts])
 
 
 def visible(entity: Entity, scope: str) -> bool:
     """Tell whether a scope ("all" or a township id) may see an entity."""
-    if scope == "all" or entity["kind"] != "incident":
+    if scope == "all" or entity["kind"] not in ("incident", "broadcast"):
         return True
+    if entity["kind"] == "broadcast":
+        return scope in entity["townships"]
     order = entity.get("order") or {}
     return entity.get("township") == scope or order.get("township") == scope

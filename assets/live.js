@@ -132,9 +132,9 @@
     current.pushed = null;
     var socket = window.io({query: {scope: scope}});
     current.socket = socket;
-    socket.on("connect", function () { setConnected(true); });
+    socket.on("connect", function () { current.refused = false; setConnected(true); });
     socket.on("disconnect", function () { setConnected(false); });
-    socket.on("connect_error", function () { setConnected(false); });
+    socket.on("connect_error", function () { current.refused = true; setConnected(false); });
     socket.on("snapshot", onSnapshot);
     socket.on("delta", onDelta);
   }
@@ -151,6 +151,7 @@
     stop: stop,
     state: function () { return current.state; },
     connected: function () { return current.connected; },
+    refused: function () { return !!current.refused; },
     offsetMs: function () { return current.state.offsetMs || 0; },
     now: function () { return (Date.now() + (current.state.offsetMs || 0)) / 1000; },
     isLive: function () {

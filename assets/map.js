@@ -15,7 +15,28 @@
             fillColor: TOWN_FILLS[i % TOWN_FILLS.length], fillOpacity: tiles ? 0.12 : 0.85};
   }
 
+  // The district's extent per map, so a wall whose window is resized (fullscreen, another screen) refits.
+  var extents = [];
+
+  function remember(map, bounds) {
+    var entry = extents.filter(function (e) { return e.map === map; })[0];
+    if (entry) { entry.bounds.extend(bounds); } else { extents.push({map: map, bounds: L.latLngBounds(bounds.getSouthWest(), bounds.getNorthEast())}); }
+  }
+
+  function refit() {
+    extents = extents.filter(function (e) { return e.map._container && document.body.contains(e.map._container); });
+    extents.forEach(function (e) {
+      if (e.map.dragging && e.map.dragging.enabled()) { return; }  // a map people move keeps their view
+      e.map.invalidateSize({animate: false});
+      e.map.fitBounds(e.bounds, {padding: [12, 12], animate: false});
+    });
+  }
+
+  var refitTimer = null;
+  window.addEventListener("resize", function () { clearTimeout(refitTimer); refitTimer = setTimeout(refit, 150); });
+
   function boundaryLabel(feature, layer, ctx) {
+    layer.on("add", function () { if (layer._map) { remember(layer._map, layer.getBounds()); } });
     var p = feature.properties, en = ctx && ctx.hideout && ctx.hideout.lang === "en";
     layer.bindTooltip(en ? (p.name_en || p.name_zh) : p.name_zh,
       {permanent: true, direction: "center", className: "om-town-label", interactive: false,
@@ -92,6 +113,6 @@
   }
 
   window.onemap.map = {STATUS_COLOR: STATUS_COLOR, scale: scale, boundaryStyle: boundaryStyle, boundaryLabel: boundaryLabel,
-    pointToLayer: pointToLayer, pointTooltip: pointTooltip, incidentFeatures: incidentFeatures,
+    pointToLayer: pointToLayer, pointTooltip: pointTooltip, refit: refit, incidentFeatures: incidentFeatures,
     facilityFeatures: facilityFeatures, signature: signature};
 })();

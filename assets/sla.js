@@ -71,7 +71,8 @@
   function tickBadge(el) {
     var live = window.onemap.live, st = live ? live.state() : null;
     var connected = live && live.connected(), fresh = live && live.isLive();
-    var kind = fresh ? "live" : (connected ? "stale" : (st && st.lastMessageAt ? "offline" : "connecting"));
+    var lost = (st && st.lastMessageAt) || (live && live.refused());  // it worked once, or the server said no
+    var kind = fresh ? "live" : (connected ? "stale" : (lost ? "offline" : "connecting"));
     var text = tr("live." + kind);
     if (kind !== "live" && st && st.lastEventAt) {
       text += " · " + tr("live.age", {age: clockText(serverNow() - st.lastEventAt)});

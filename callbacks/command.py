@@ -5,8 +5,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from auth import actor_for_page
-from callbacks.common import clicked, lang_of, remote
+from callbacks.common import clicked, lang_of, page_actor, remote
 from layouts import command as view
 from layouts import ids
 
@@ -31,7 +30,7 @@ def issue(services: Any, button: dict[str, Any] | None, pathname: str, lang: str
     """Issue the order a button stands for; return (message, bumped counter)."""
     if button is None:
         return no_update, no_update
-    actor = actor_for_page(pathname)  # the server decides who may order, never the browser
+    actor = page_actor(pathname)  # the server decides who may order, never the browser
     incident_id, team_id = button["incident"], button["team"]
     outcome = services.commands.issue_order(actor, incident_id, team_id, order_command_id(incident_id), remote())
     return view.result(services, outcome, team_id, lang), (done or 0) + 1

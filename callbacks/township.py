@@ -5,8 +5,7 @@ from typing import Any
 
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
-from auth import actor_for_page
-from callbacks.common import clicked, lang_of, remote
+from callbacks.common import clicked, lang_of, page_actor, remote
 from layouts import ids
 from layouts import township as view
 
@@ -26,7 +25,7 @@ def advance(services: Any, button: dict[str, Any] | None, pathname: str, lang: s
         order_id = incident.order.id if incident is not None and incident.order is not None else ""
     # Without an order there is no stable key; Commands rejects the step anyway (no_active_order).
     command_id = step_command_id(order_id, step) if order_id else ""
-    outcome = services.commands.advance(actor_for_page(pathname), incident_id, step, command_id, remote=remote())
+    outcome = services.commands.advance(page_actor(pathname), incident_id, step, command_id, remote=remote())
     return view.result(outcome, step, lang)
 
 

@@ -7,7 +7,8 @@ from typing import Any, Iterable
 from domain.model import Incident, Stage
 from domain.projection import Projection
 
-DONE_STAGES = frozenset({Stage.RESOLVED, Stage.CLOSED})
+DONE_STAGES = frozenset({Stage.RESOLVED, Stage.CLOSED, Stage.TRANSFERRED})
+VOID_STAGES = frozenset({Stage.CANCELLED, Stage.MERGED})  # not the district's work: out of the rates
 
 
 @dataclass
@@ -46,8 +47,8 @@ def _count(f: Figures, inc: Incident, start: float, end: float) -> None:
     if inc.is_open and inc.stage is not Stage.RESOLVED:
         f.open += 1
         f.breached_open += bool(inc.order and inc.order.breached)
-    order = inc.order
-    if order is None or not start <= order.issued_at < end:
+    order = inc.order or (inc.history[-1] if inc.history else None)
+    if order is None or not start <= order.issued_at < end or inc.stage in VOID_STAGES:
         return
     f.ordered += 1
     f.order_wait_s_total += max(0.0, order.issued_at - inc.received_at)
@@ -56,6 +57,9 @@ def _count(f: Figures, inc: Incident, start: float, end: float) -> None:
     elif "on_site" in order.done:
         f.on_time += 1
     f.resolved += inc.stage in DONE_STAGES
+    # Each reopening was an unsatisfied call-back; the current feedback counts once more.
+    f.rated += inc.reopened + (inc.feedback in ("satisfied", "unsatisfied"))
+    f.satisfied += inc.feedback == "satisfied"
 
 
 def day_figures(state: Projection, start: float, end: float) -> dict[str, Any]:

@@ -69,8 +69,10 @@ def detail(services: Any, incident: Any, suggestions: list[Suggestion], lang: st
         _fact(t("col.priority", lang), t(f"priority.{incident.priority}", lang)),
         _fact(t("col.township", lang), township_name(services, incident.township, lang)),
         _fact(t("col.address", lang), incident.address or "—"),
-        _fact(t("cmd.waited", lang), html.Span(className="om-since", **{"data-since": str(incident.received_at)})),
     ])
+    if incident.order is None:  # the wait counts only until the order is issued
+        facts.children.append(_fact(t("cmd.waited", lang),
+                                    html.Span(className="om-since", **{"data-since": str(incident.received_at)})))
     head = html.Div([html.Div(incident.summary, className="om-detail-summary"),
                      html.Div(incident.id, className="om-detail-id")], className="om-detail-head")
     if incident.order is not None:

@@ -43,3 +43,26 @@ audit = Table(
     Column("result", String(200), nullable=False),
     Column("remote", String(100)),
 )
+
+users = Table(
+    "users", metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("username", String(60), nullable=False, unique=True),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(30), nullable=False),
+    Column("township", String(30)),
+    Column("active", Integer, nullable=False, default=1),
+    Column("created_at", Float, nullable=False),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("name", String(120), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),  # sha256: the token itself is never stored
+    Column("kind", String(10), nullable=False),  # api | kiosk
+    Column("role", String(30), nullable=False),
+    Column("township", String(30)),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)

@@ -4,12 +4,13 @@ from __future__ import annotations
 import hashlib
 
 from commands import Commands
-from domain.model import Actor, Role, Stage
+from domain.model import Actor, Incident, Order, Role, Stage
 from domain.sla import SlaPolicy
 
 # Share of incidents left to the person at the console (hash of the id below this many tenths).
 LEFT_TO_HUMAN_TENTHS = 3
 COMMANDER = Actor("autopilot", Role.COMMANDER)
+CALL_BACK_AFTER_S = 120.0
 
 
 def _fraction(key: str) -> float:
@@ -33,10 +34,24 @@ class Autopilot:
                 teams = self.commands.suggest(inc.id)
                 if teams:
                     self.commands.issue_order(COMMANDER, inc.id, teams[0].team.id, f"{inc.id}.order.0")
-            elif inc.order and inc.stage is not Stage.RESOLVED:
+            elif inc.order and inc.stage is Stage.RESOLVED:
+                self._call_back(inc, now)
+            elif inc.order:
                 self._advance(inc.id, inc.order, now)
 
-    def _advance(self, incident_id: str, order, now: float) -> None:
+    def _call_back(self, inc: Incident, now: float) -> None:
+        """Call the caller back a few minutes after the resolve, then close; about 2% are not satisfied."""
+        order = inc.order
+        if order is None or now - order.done.get("resolve", now) < CALL_BACK_AFTER_S:
+            return
+        if inc.feedback is None:
+            roll = _fraction(order.id + "fb")
+            result = "unsatisfied" if roll < 0.02 else "unreached" if roll < 0.03 else "satisfied"
+            self.commands.feedback(COMMANDER, inc.id, result, "回访", f"{order.id}.feedback")
+        else:
+            self.commands.close(COMMANDER, inc.id, "", f"{order.id}.close")
+
+    def _advance(self, incident_id: str, order: Order, now: float) -> None:
         step = order.next_step()
         targets = self.policy.targets_for("")
         late = _fraction(order.id + "late") < 0.08

@@ -1,8 +1,11 @@
-"""The consumer loop: read a batch from the bus, ingest it, ack it; never dies of a record."""
+"""The consumer loop: read a batch from the bus, ingest it, dead-letter the rejected, ack; never dies of a record."""
 from __future__ import annotations
 
 import logging
 import threading
+import time
+from collections import Counter
+from typing import Callable
 
 from streams.bus import Bus
 from streams.ingest import Ingestor
@@ -10,23 +13,37 @@ from streams.ingest import Ingestor
 log = logging.getLogger(__name__)
 BATCH = 500
 BLOCK_MS = 1000
+TICK_S = 1.0  # alert expiry is checked this often
+RETRY_S = 1.0
 
 
 def consume_once(bus: Bus, ingestor: Ingestor, consumer: str = "web-1", count: int = BATCH,
-                 block_ms: int = BLOCK_MS) -> int:
+                 block_ms: int = BLOCK_MS, tally: Counter | None = None) -> int:
     """Process one batch; return how many entries it took. Acks only after the store committed."""
     entries = bus.read(consumer, count, block_ms)
     if entries:
-        ingestor.ingest([e.record for e in entries])
+        results = ingestor.ingest([e.record for e in entries])
+        rejected = [(e, r.reason) for e, r in zip(entries, results) if r.status == "rejected"]
+        if rejected:
+            bus.dead(rejected)
         bus.ack(entries)
+        if tally is not None:
+            tally.update(r.status for r in results)
     return len(entries)
 
 
-def run(bus: Bus, ingestor: Ingestor, stop: threading.Event, consumer: str = "web-1") -> None:
+def run(bus: Bus, ingestor: Ingestor, stop: threading.Event, consumer: str = "web-1", count: int = BATCH,
+        block_ms: int = BLOCK_MS, tally: Counter | None = None, on_batch: Callable[[int], None] | None = None) -> None:
     """Consume until stop is set; a failing batch is logged and retried, never fatal."""
+    next_tick = 0.0
     while not stop.is_set():
         try:
-            consume_once(bus, ingestor, consumer)
-        except Exception:  # a store outage must not kill the loop; the batch stays unacked
+            n = consume_once(bus, ingestor, consumer, count, block_ms, tally)
+            if on_batch is not None:
+                on_batch(n)
+            if time.monotonic() >= next_tick:
+                next_tick = time.monotonic() + TICK_S
+                ingestor.tick()
+        except Exception:  # a store or Redis outage must not kill the loop; the batch stays unacked
             log.exception("consumer batch failed; retrying")
-            stop.wait(1.0)
+            stop.wait(RETRY_S)

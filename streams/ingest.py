@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any, Callable, Protocol, Sequence
 
-from domain import intake
+from domain import alerts, flood, intake
 from domain.dispatch import incident_id_for
-from domain.events import Event
+from domain.events import Event, IncidentReported
 from domain.projection import Projection
 from store.store import Store
 from streams import sources
+from streams.codec import MAX_RAW_CHARS, Undecodable
 from streams.sources.base import Invalid
 
-MAX_RAW_CHARS = 100_000  # a dead letter keeps the raw payload, cut to this
+log = logging.getLogger(__name__)
 
 
 class Locator(Protocol):
@@ -40,32 +42,37 @@ class Result:
 class Ingestor:
     """The one path every record takes, from the API, the bus or the simulator."""
 
-    def __init__(self, store: Store, locator: Locator, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Store, locator: Locator, clock: Callable[[], float],
+                 adapters: sources.Adapters | None = None) -> None:
         self.store, self.locator, self.clock = store, locator, clock
+        self.adapters = adapters or sources.DEFAULT
 
     def ingest(self, raws: Sequence[Any]) -> list[Result]:
         """Take a batch; one bad record never fails the others."""
         now = self.clock()
-        items: list[intake.Intake | Result] = [self._parse(raw, now) for raw in raws]
+        items: list[Any] = [self._parse(raw, now) for raw in raws]
         reports = [(i, it) for i, it in enumerate(items) if isinstance(it, intake.Report)]
         towns = self.locator.assign([r.lon for _, r in reports], [r.lat for _, r in reports]) if reports else []
         township = {i: t for (i, _), t in zip(reports, towns)}
-        self._dead_letter(raws, items, now)
         with self.store.lock:
-            state = self.store.state
-            decided, seen = [], set()
-            for i, it in enumerate(items):
-                events = [e for e in self._decide(state, it, township.get(i), now) if e.event_id not in seen]
-                seen.update(e.event_id for e in events)
-                decided.append(events)  # a record repeated within the batch is a duplicate of the first
+            decided = self._decide_all(self.store.state, items, township, now)
             stored = {e.event_id for e in self.store.append([e for d in decided for e in d]).events}
+        self._dead_letter(raws, items, now)
         return [self._result(it, d, stored) for it, d in zip(items, decided)]
 
-    def _parse(self, raw: Any, now: float) -> intake.Intake | Result:
+    def tick(self) -> int:
+        """Expire the alerts whose time has passed; return how many."""
+        now = self.clock()
+        return len(self.store.execute(lambda state: alerts.expire_due(state, now)).events)
+
+    def _parse(self, raw: Any, now: float) -> Any:
         try:
-            item = sources.parse(raw, now)
+            item = self.adapters.parse(raw, now)
         except Invalid as exc:
-            return Result(_source_id(raw), "rejected", str(exc))
+            return Result(sources.source_id_of(raw), "rejected", str(exc))
+        except Exception as exc:  # a bug must not cost the batch: the record is kept with the error
+            log.exception("adapter failed on a record")
+            return Result(sources.source_id_of(raw), "rejected", f"internal error: {type(exc).__name__}")
         district = self.store.state.district
         if isinstance(item, intake.Reading) and item.station_id not in district.stations:
             return Result(item.source_id, "rejected", f"unknown station '{item.station_id}'")
@@ -73,38 +80,69 @@ class Ingestor:
             return Result(item.source_id, "rejected", f"unknown hall '{item.hall_id}'")
         return item
 
-    @staticmethod
-    def _decide(state: Projection, item: intake.Intake | Result, township: str | None, now: float) -> list[Event]:
-        return [] if isinstance(item, Result) else intake.decide(state, item, township, now)
+    def _decide_all(self, state: Projection, items: list[Any], township: dict[int, str | None],
+                    now: float) -> list[list[Event]]:
+        """Decide each record; a record repeated within the batch is a duplicate of the first."""
+        decided: list[list[Event]] = []
+        seen: set[str] = set()
+        watches: dict[str, flood.FloodWatch] = {}  # the batch's own flood decisions, seen by its later readings
+        for i, it in enumerate(items):
+            try:
+                events = [e for e in self._decide(state, it, township.get(i), now, watches) if e.event_id not in seen]
+            except Exception as exc:  # as above: never fail the batch for one record
+                log.exception("decide failed on a record")
+                items[i], events = Result(getattr(it, "source_id", ""), "rejected",
+                                          f"internal error: {type(exc).__name__}"), []
+            seen.update(e.event_id for e in events)
+            decided.append(events)
+        return decided
 
     @staticmethod
-    def _result(item: intake.Intake | Result, decided: list[Event], stored: set[str]) -> Result:
+    def _decide(state: Projection, item: Any, township: str | None, now: float,
+                watches: dict[str, flood.FloodWatch]) -> list[Event]:
+        if isinstance(item, Result):
+            return []
+        if isinstance(item, alerts.CapAlert):
+            return alerts.decide(state, item, now)
+        events = intake.decide(state, item, township, now)
+        if isinstance(item, intake.Reading):
+            watch = watches.get(item.station_id) or flood.watch_of(state, item.station_id)
+            more, watches[item.station_id] = flood.assess(watch, state.district.stations[item.station_id],
+                                                          item.level, item.observed_at, now)
+            events += more
+        return events
+
+    @staticmethod
+    def _result(item: Any, decided: list[Event], stored: set[str]) -> Result:
         if isinstance(item, Result):
             return item
-        incident_id = incident_id_for(item.source, item.source_id) if isinstance(item, intake.Report) else ""
+        incident_id = ""
+        if isinstance(item, intake.Report):
+            first = decided[0] if decided else None
+            incident_id = first.incident_id if isinstance(first, IncidentReported) else \
+                incident_id_for(item.source, item.source_id)
         fresh = bool(decided) and all(e.event_id in stored for e in decided)
         return Result(item.source_id, "accepted" if fresh else "duplicate", "", incident_id)
 
     def _dead_letter(self, raws: Sequence[Any], items: Sequence[Any], now: float) -> None:
-        self.store.log.dead_letter(
-            {"at": now, "source": _field(raw, "source"), "source_id": it.source_id[:300], "reason": it.reason,
-             "raw": _raw_text(raw)}
-            for raw, it in zip(raws, items) if isinstance(it, Result)
-        )
+        rows = [{"at": now, "source": _source(raw), "source_id": it.source_id[:300], "reason": it.reason,
+                 "raw": _raw_text(raw)} for raw, it in zip(raws, items) if isinstance(it, Result)]
+        if rows:
+            self.store.log.dead_letter(rows)
 
 
-def _field(raw: Any, key: str) -> str:
-    value = raw.get(key) if isinstance(raw, dict) else None
+def _source(raw: Any) -> str:
+    if isinstance(raw, Undecodable):
+        return raw.source[:60]
+    value = raw.get("source") if isinstance(raw, dict) else None
     return str(value)[:60] if value is not None else "?"
 
 
-def _source_id(raw: Any) -> str:
-    return _field(raw, "source_id")
-
-
 def _raw_text(raw: Any) -> str:
+    if isinstance(raw, Undecodable):
+        return raw.raw
     try:
         out = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=repr)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         out = repr(raw)
     return out[:MAX_RAW_CHARS]

@@ -8,12 +8,15 @@ from typing import Any, Callable, Sequence
 
 from domain.catalog import CATEGORIES
 from domain.model import District
+from streams.feeds import OPEN311_CODE, cap_alert, native
 
 CHINA_TZ = timezone(timedelta(hours=8))
 # Hourly weight of incident reports over a local day: quiet nights, busy mornings and evenings.
 HOURLY = [0.3, 0.2, 0.15, 0.15, 0.2, 0.35, 0.7, 1.1, 1.4, 1.5, 1.4, 1.3,
           1.2, 1.2, 1.3, 1.3, 1.4, 1.5, 1.6, 1.5, 1.3, 1.0, 0.7, 0.45]
-SOURCE_MIX = (("12345", 0.5), ("grid", 0.3), ("110", 0.2))
+SOURCE_MIX = (("12345", 0.45), ("grid", 0.27), ("110", 0.18), ("open311", 0.05), ("security", 0.05))
+ID_PREFIX = {"12345": "GD", "grid": "WG", "110": "JJ", "open311": "SR", "security": "AB"}
+ALERT_EVERY_S = 4 * 3600.0
 CATEGORY_WEIGHT = {"noise": 8, "illegal_parking": 9, "garbage": 8, "road_occupation": 7, "neighbour_dispute": 6,
                    "streetlight": 5, "property_dispute": 5, "waterlogging": 4, "water_outage": 3, "power_outage": 3,
                    "pollution": 4, "illegal_construction": 3, "fallen_tree": 3, "road_obstruction": 4,
@@ -38,6 +41,7 @@ class Simulator:
         self.next_reading = 0.0
         self.queues: dict[str, list[str]] = {h: [] for h in district.halls}
         self.open_halls: set[str] = set()
+        self.next_alert = 0.0
 
     def _sample_points(self, in_district: Callable, n: int) -> list[tuple[float, float]]:
         lons = [t.lon for t in self.district.townships.values()]
@@ -58,7 +62,7 @@ class Simulator:
         hour = datetime.fromtimestamp(now, CHINA_TZ).hour
         expected = self.rate_per_min / 60 * span * HOURLY[hour] / (sum(HOURLY) / 24)
         out = [self._incident(start + self.rng.random() * span) for _ in range(_poisson(self.rng, expected))]
-        out += self._readings(now) + self._tickets(now, span, hour)
+        out += self._readings(now) + self._tickets(now, span, hour) + self._alert(now)
         return out
 
     def _id(self, prefix: str) -> str:
@@ -68,23 +72,33 @@ class Simulator:
     def _incident(self, at: float) -> dict[str, Any]:
         source = self.rng.choices([s for s, _ in SOURCE_MIX], [w for _, w in SOURCE_MIX])[0]
         code = self.rng.choices(list(CATEGORY_WEIGHT), list(CATEGORY_WEIGHT.values()))[0]
+        if source == "open311" and code not in OPEN311_CODE:
+            source = "12345"
         lon, lat = self.rng.choice(self.points)
         lon, lat = lon + self.rng.gauss(0, 0.0004), lat + self.rng.gauss(0, 0.0004)
         road = self.rng.choice(ROADS)
-        record = {"source": source, "source_id": self._id(source.upper() if source != "grid" else "WG"),
-                  "category": code, "lon": round(lon, 6), "lat": round(lat, 6),
-                  "reported_at": datetime.fromtimestamp(at, CHINA_TZ).isoformat(timespec="seconds"),
-                  "summary": f"{road}{self.rng.randint(1, 399)}号附近：{CATEGORIES[code].name_zh}",
-                  "address": f"{road}{self.rng.randint(1, 399)}号"}
+        when = datetime.fromtimestamp(at, CHINA_TZ).isoformat(timespec="seconds")
+        text = f"{road}{self.rng.randint(1, 399)}号附近：{CATEGORIES[code].name_zh}"
+        address = f"{road}{self.rng.randint(1, 399)}号"
+        record = native(source, self._id(ID_PREFIX[source]), code, round(lon, 6), round(lat, 6), when, text, address,
+                        self.rng)
         if self.rng.random() < self.malformed_share:
             record = self._break(record)
         return record
 
+    def _alert(self, now: float) -> list[dict[str, Any]]:
+        """Now and then a heavy-rain warning over a township, as the weather service would send it."""
+        if now < self.next_alert:
+            return []
+        self.next_alert = now + ALERT_EVERY_S * (0.5 + self.rng.random())
+        town = self.rng.choice(list(self.district.townships.values()))
+        return [cap_alert(self._id("CAP"), town.lon, town.lat, now, f"{town.name_zh}暴雨黄色预警")]
+
     def _break(self, record: dict[str, Any]) -> dict[str, Any]:
         """Damage a record as real feeds do, so the dead-letter path runs every day."""
-        damage = self.rng.choice(("category", "lon", "lat", "source_id"))
         broken = dict(record)
-        broken[damage] = {"category": "ufo_sighting", "lon": "not-a-number", "lat": 999, "source_id": ""}[damage]
+        key = self.rng.choice([k for k in broken if k != "source"])
+        broken[key] = self.rng.choice(("ufo_sighting", "not-a-number", 999, "", None, [1, 2]))
         return broken
 
     def _readings(self, now: float) -> list[dict[str, Any]]:

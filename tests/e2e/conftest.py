@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -22,6 +22,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # Short targets so a run sees every SLA state; long enough that the test itself is never late.
 SLA_POLICY = {"default": {"sign": 45, "respond": 90, "route": 120, "on_site": 180}}
 STARTUP_TIMEOUT_S = 40
+PASSWORD = "e2e-password-1"  # throwaway users in a throwaway database
+COMMANDER = "e2e-commander"
+
+
+def operator(township: str) -> str:
+    """Return the e2e user who operates a township's room."""
+    return f"e2e-op-{township}"
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,6 +56,26 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     raise RuntimeError(f"app not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
+def _seed_users(env: dict[str, str]) -> None:
+    """Create a commander and one operator per township in the app's database, before it starts."""
+    sys.path.insert(0, str(ROOT))
+    try:
+        from store.accounts import Accounts
+    except ImportError:
+        return  # a build without sign-in: pages are open
+    import config
+    from district import load_fixtures
+    from domain.model import Role
+    from store.log import make_engine
+
+    settings = config.from_env([], env)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    accounts = Accounts(make_engine(settings.db_url), time.time)
+    accounts.create_user(COMMANDER, PASSWORD, Role.COMMANDER)
+    for township in sorted({t["township"] for t in load_fixtures()["teams"]}):
+        accounts.create_user(operator(township), PASSWORD, Role.TOWNSHIP, township)
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run `python app.py` with a fast simulator, no autopilot and short SLA targets; yield its URL."""
@@ -58,6 +85,7 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_AUTOPILOT": "off",
            "ONEMAP_SLA_POLICY": str(policy), "PYTHONUNBUFFERED": "1"}
+    _seed_users(env)
     log = tmp / "app.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--rate", "600"],
@@ -95,3 +123,32 @@ def artifacts() -> Path:
     """Return the screenshot folder (gitignored)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture()
+def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
+    """Return open(url, township=None, width, height) -> (page, script errors), signed in when the app asks.
+
+    The commander opens pages by default; township=ID signs in as that room's operator instead.
+    """
+    contexts: list[Any] = []
+
+    def _open(url: str, township: str | None = None, width: int = 1920, height: int = 1080) -> tuple[Any, list[str]]:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+        page.goto(url)
+        if "/login" in page.url:
+            page.fill("input[name=username]", operator(township) if township else COMMANDER)
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_load_state()
+            page.goto(url)
+        return page, errors
+
+    yield _open
+    for context in contexts:
+        context.close()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
@@ -13,22 +13,12 @@ WAIT_MS = 30_000
 COUNTDOWN = re.compile(r"^\+?(\d+:)?\d\d:\d\d$")
 
 
-def _open(browser: Any, url: str, width: int = 1920, height: int = 1080) -> tuple[Any, list[str]]:
-    """Open a page and collect its script errors (a page that renders but throws is not a pass)."""
-    page = browser.new_page(viewport={"width": width, "height": height})
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(url)
-    return page, errors
-
-
 def _wait_live(page: Any) -> None:
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
 
 
-def test_wall_shows_live_incidents_at_1080p_and_4k(browser: Any, app_url: str, artifacts: Path) -> None:
-    page, errors = _open(browser, f"{app_url}/wall")
+def test_wall_shows_live_incidents_at_1080p_and_4k(open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
+    page, errors = open_page(f"{app_url}/wall")
     _wait_live(page)
     page.wait_for_function("document.querySelectorAll('path.om-inc').length > 0", timeout=WAIT_MS)
     page.wait_for_function("document.querySelectorAll('.om-kpi').length === 7", timeout=WAIT_MS)
@@ -36,7 +26,7 @@ def test_wall_shows_live_incidents_at_1080p_and_4k(browser: Any, app_url: str, a
     page.screenshot(path=str(artifacts / "wall-1920x1080.png"))
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the wall must not scroll"
     page.set_viewport_size({"width": 3840, "height": 2160})
-    page.wait_for_timeout(2000)
+    page.wait_for_timeout(2500)  # the wall refits its map to the new size
     page.screenshot(path=str(artifacts / "wall-3840x2160.png"))
     # 4K is not tiny: the root font grows with the screen height.
     assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 30
@@ -45,9 +35,9 @@ def test_wall_shows_live_incidents_at_1080p_and_4k(browser: Any, app_url: str, a
     page.close()
 
 
-def _issue_first_order(browser: Any, app_url: str, artifacts: Path) -> tuple[str, str]:
+def _issue_first_order(open_page: Callable[..., Any], app_url: str, artifacts: Path) -> tuple[str, str]:
     """Select the first queued incident, issue the top suggestion; return (incident id, team's township)."""
-    page, errors = _open(browser, f"{app_url}/command")
+    page, errors = open_page(f"{app_url}/command")
     _wait_live(page)
     page.locator(".om-queue-row").first.click()
     detail = page.wait_for_selector(".om-detail[data-incident] .om-btn-primary", timeout=WAIT_MS)
@@ -63,8 +53,8 @@ def _issue_first_order(browser: Any, app_url: str, artifacts: Path) -> tuple[str
     return incident_id, township
 
 
-def _sign_for(browser: Any, app_url: str, artifacts: Path, incident_id: str, township: str) -> None:
-    page, errors = _open(browser, f"{app_url}/township/{township}")
+def _sign_for(open_page: Callable[..., Any], app_url: str, artifacts: Path, incident_id: str, township: str) -> None:
+    page, errors = open_page(f"{app_url}/township/{township}", township=township)
     _wait_live(page)
     row = f".om-town-row[data-incident='{incident_id}']"
     page.wait_for_selector(f"{row}[data-step='sign']", timeout=WAIT_MS)
@@ -76,10 +66,10 @@ def _sign_for(browser: Any, app_url: str, artifacts: Path, incident_id: str, tow
     page.close()
 
 
-def test_order_issued_signed_and_seen_on_the_wall(browser: Any, app_url: str, artifacts: Path) -> None:
-    incident_id, township = _issue_first_order(browser, app_url, artifacts)
-    _sign_for(browser, app_url, artifacts, incident_id, township)
-    page, errors = _open(browser, f"{app_url}/wall")
+def test_order_issued_signed_and_seen_on_the_wall(open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
+    incident_id, township = _issue_first_order(open_page, app_url, artifacts)
+    _sign_for(open_page, app_url, artifacts, incident_id, township)
+    page, errors = open_page(f"{app_url}/wall")
     _wait_live(page)
     row = f".om-order-row[data-incident='{incident_id}'][data-step='respond']"
     page.wait_for_selector(row, timeout=WAIT_MS)
@@ -95,8 +85,8 @@ def test_order_issued_signed_and_seen_on_the_wall(browser: Any, app_url: str, ar
     page.close()
 
 
-def test_unknown_township_gets_a_clear_page(browser: Any, app_url: str) -> None:
-    page, errors = _open(browser, f"{app_url}/township/NOPE")
+def test_unknown_township_gets_a_clear_page(open_page: Callable[..., Any], app_url: str) -> None:
+    page, errors = open_page(f"{app_url}/township/NOPE")
     page.wait_for_selector(".om-message-page h1", timeout=WAIT_MS)
     assert "NOPE" in (page.text_content(".om-message-page h1") or "")
     assert not errors, errors

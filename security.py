@@ -1,0 +1,128 @@
+"""Web sign-in: sessions that expire, kiosk tokens for walls, page rules, CSRF and login rate limits."""
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+import time
+from collections import defaultdict, deque
+from typing import Any, Callable
+from urllib.parse import urlparse
+
+from flask import Flask, abort, jsonify, redirect, request, session
+
+from domain.model import Actor, Role
+from store.accounts import Accounts
+
+OPEN_PREFIXES = ("/login", "/logout", "/healthz", "/metrics", "/assets/", "/_dash-component-suites/",
+                 "/_favicon.ico", "/api/", "/socket.io")
+UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+TOWNSHIP_PAGE = re.compile(r"^/township/(?P<id>[A-Za-z0-9_-]{1,30})/?$")
+CONSOLE_ROLES = frozenset({Role.COMMANDER, Role.DUTY_LEADER})
+
+
+def page_allowed(actor: Actor, path: str) -> bool:
+    """Tell whether an actor may open a page: consoles for commanders, a room for its own operators."""
+    path = (path or "/").rstrip("/") or "/"
+    match = TOWNSHIP_PAGE.match(path)
+    if match:
+        return actor.role in CONSOLE_ROLES or (actor.role is Role.TOWNSHIP and actor.township == match["id"])
+    if path == "/command":
+        return actor.role in CONSOLE_ROLES
+    if path.startswith("/admin"):
+        return actor.role is Role.ADMIN
+    return True  # the index and the wall are for everyone signed in
+
+
+def home(actor: Actor) -> str:
+    """Return the page an actor starts on."""
+    return {Role.TOWNSHIP: f"/township/{actor.township}", Role.ADMIN: "/admin", Role.WALL: "/wall"}.get(actor.role, "/command")
+
+
+class LoginLimiter:
+    """Refuse sign-in attempts for a key (address and username) after too many recent failures."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.max_failures, self.window_s, self.clock = max_failures, window_s, clock
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+        self._lock = threading.Lock()
+
+    def blocked(self, key: str) -> bool:
+        """Tell whether the key is over its limit now."""
+        with self._lock:
+            q = self._failures[key]
+            while q and q[0] < self.clock() - self.window_s:
+                q.popleft()
+            return len(q) >= self.max_failures
+
+    def failed(self, key: str) -> None:
+        """Count a failure."""
+        with self._lock:
+            self._failures[key].append(self.clock())
+
+    def succeeded(self, key: str) -> None:
+        """Forget a key's failures."""
+        with self._lock:
+            self._failures.pop(key, None)
+
+
+class WebAuth:
+    """Who is signed in on this request, from the session cookie; re-checked on every request."""
+
+    def __init__(self, accounts: Accounts, session_s: float, clock: Callable[[], float]) -> None:
+        self.accounts, self.session_s, self.clock = accounts, session_s, clock
+
+    def sign_in(self, actor: Actor, kiosk_id: int | None = None) -> None:
+        """Start a session for an actor (a fresh session: no fixation)."""
+        session.clear()
+        session.update({"user": actor.name, "role": actor.role.value, "township": actor.township,
+                        "at": self.clock(), "kiosk": kiosk_id, "csrf": secrets.token_urlsafe(16)})
+        session.permanent = True
+
+    def current(self) -> Actor | None:
+        """Return the signed-in actor, or None when there is none, it expired, or it was revoked."""
+        name, at = session.get("user"), session.get("at")
+        if not name or at is None or self.clock() - at > self.session_s:
+            return None
+        kiosk = session.get("kiosk")
+        if kiosk is not None:
+            return Actor(name, Role.WALL) if self.accounts.token_live(kiosk) else None
+        return self.accounts.user(name)
+
+
+def same_origin() -> bool:
+    """Tell whether an unsafe request comes from our own pages (Origin, else Referer, matches the host)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    return bool(source) and urlparse(source).netloc == request.host
+
+
+def install(server: Flask, auth: WebAuth, accounts: Accounts) -> None:
+    """Guard every page and callback: kiosk sign-in by URL, sign-in redirect, page rules, CSRF."""
+
+    @server.before_request
+    def _guard() -> Any:
+        path = request.path
+        if path.startswith(OPEN_PREFIXES):
+            return None
+        kiosk = request.args.get("kiosk")
+        if kiosk:
+            found = accounts.token_actor(kiosk, "kiosk")
+            if found is None:
+                abort(403)
+            auth.sign_in(found.actor, found.token_id)
+        actor = auth.current()
+        if actor is None:
+            if request.method == "GET" and not path.startswith("/_dash"):
+                return redirect(f"/login?next={path}")
+            return jsonify({"error": {"code": "unauthorized"}}), 401
+        if request.method in UNSAFE and not same_origin():
+            return jsonify({"error": {"code": "csrf"}}), 403
+        if request.method == "GET" and not path.startswith("/_") and not page_allowed(actor, path):
+            return redirect(home(actor))
+        request.environ["onemap.actor"] = actor
+        return None
+
+
+def request_actor() -> Actor | None:
+    """Return the actor the guard found for this request (callbacks call this, never trust the page)."""
+    return request.environ.get("onemap.actor")

@@ -1,0 +1,81 @@
+"""The browser's own merge (assets/live.js) and SLA states (assets/sla.js), run in node."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+
+
+def _node(script: str) -> Any:
+    """Run a script in node with live and sla loaded; return what it prints as JSON."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is needed to run the browser's merge outside the browser")
+    prelude = (f"const live = require({json.dumps(str(ASSETS / 'live.js'))});"
+               f"const sla = require({json.dumps(str(ASSETS / 'sla.js'))});"
+               "const plain = s => ({seq: s.seq, version: s.version, ready: s.ready,"
+               " entities: Object.fromEntries([...s.entities].sort())});")
+    out = subprocess.run([node, "-e", prelude + script], capture_output=True, text=True, timeout=30, check=True)
+    return json.loads(out.stdout)
+
+
+def _inc(ident: str, stage: str = "new") -> dict[str, Any]:
+    return {"kind": "incident", "id": ident, "stage": stage}
+
+
+def test_old_snapshot_plus_deltas_equals_the_new_snapshot() -> None:
+    old = {"seq": 5, "server_time": 100.0, "entities": [_inc("a"), _inc("b"), {"kind": "kpi", "id": "today", "n": 1}]}
+    deltas = [
+        {"from_seq": 5, "seq": 7, "server_time": 101.0, "upsert": [_inc("a", "ordered")], "remove": []},
+        {"from_seq": 7, "seq": 7, "server_time": 103.0, "upsert": [], "remove": []},  # a heartbeat
+        {"from_seq": 7, "seq": 9, "server_time": 104.0, "upsert": [_inc("c"), {"kind": "kpi", "id": "today", "n": 2}],
+         "remove": [{"kind": "incident", "id": "b"}]},
+    ]
+    new = {"seq": 9, "server_time": 104.0, "entities": [_inc("a", "ordered"), _inc("c"), {"kind": "kpi", "id": "today", "n": 2}]}
+    got = _node(f"""
+        let s = live.applySnapshot(live.emptyState(), {json.dumps(old)}, 0);
+        for (const d of {json.dumps(deltas)}) {{ const r = live.applyDelta(s, d, 0); if (r.resync) throw 1; s = r.state; }}
+        const fresh = live.applySnapshot(live.emptyState(), {json.dumps(new)}, 0);
+        console.log(JSON.stringify([plain(s).entities, s.seq, plain(fresh).entities, fresh.seq]));""")
+    assert got[0] == got[2] and got[1] == got[3] == 9
+
+
+def test_a_gap_asks_for_resync_and_early_deltas_are_ignored() -> None:
+    got = _node("""
+        const early = live.applyDelta(live.emptyState(), {from_seq: 0, seq: 3, upsert: [{kind: "incident", id: "x"}], remove: []}, 0);
+        let s = live.applySnapshot(live.emptyState(), {seq: 5, entities: []}, 0);
+        const gap = live.applyDelta(s, {from_seq: 6, seq: 8, upsert: [{kind: "incident", id: "y"}], remove: []}, 0);
+        console.log(JSON.stringify([early.resync, early.state.entities.size, gap.resync, gap.state.entities.size, gap.state.seq]));""")
+    assert got == [False, 0, True, 0, 5]
+
+
+def test_a_delta_older_than_the_snapshot_does_not_roll_back() -> None:
+    got = _node("""
+        let s = live.applySnapshot(live.emptyState(), {seq: 10, entities: [{kind: "incident", id: "a", stage: "signed"}]}, 0);
+        const r = live.applyDelta(s, {from_seq: 8, seq: 9, upsert: [{kind: "incident", id: "a", stage: "ordered"}], remove: []}, 0);
+        console.log(JSON.stringify([r.resync, r.state.entities.get("incident:a").stage, r.state.seq]));""")
+    assert got == [False, "signed", 10]
+
+
+def test_server_time_sets_the_clock_offset() -> None:
+    got = _node("""const s = live.applySnapshot(live.emptyState(), {seq: 1, server_time: 1000.5, entities: []}, 999000);
+        console.log(JSON.stringify(s.offsetMs));""")
+    assert got == 1500
+
+
+@pytest.mark.parametrize("now,expected", [(1005, "ok"), (1050, "warning"), (1061, "breached")])
+def test_sla_status_mirrors_the_domain_rule(now: float, expected: str) -> None:
+    order = {"issued_at": 1000, "deadlines": {"sign": 1060, "respond": 1120, "route": 1180, "on_site": 1600}, "done": {}}
+    got = _node(f"""const inc = {{order: {json.dumps(order)}}};
+        console.log(JSON.stringify([sla.status(inc, {now}), sla.status({{order: null}}, {now}),
+          sla.status({{order: Object.assign({{}}, inc.order, {{done: {{sign: 1, respond: 2, route: 3, on_site: 4}}}})}}, {now}),
+          sla.countdown(-75), sla.countdown(3725)]));""")
+    assert got == [expected, "waiting", "handling", "+01:15", "1:02:05"]
