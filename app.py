@@ -39,6 +39,7 @@ from streams.sources import Adapters
 from streams.simulator import Simulator
 
 log = logging.getLogger("onemap")
+KIOSK_CHECK_S = 10.0  # a token revoked from another process darkens its walls within this
 
 
 @dataclass
@@ -51,6 +52,7 @@ class OneMap:
     bus: Bus
     simulator: Simulator | None
     autopilot: Autopilot | None
+    kiosks: push.KioskSockets
     stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -61,6 +63,8 @@ class OneMap:
     def start(self) -> None:
         """Start the background loops: feed, consumer, SLA ticker, push."""
         runtime.start(self.socketio, self.services, self.bus, self.simulator, self.autopilot, self.stop)
+        self.socketio.start_background_task(runtime.every, KIOSK_CHECK_S, self.stop,
+                                            lambda: self.kiosks.prune(self.services.accounts.token_live), "kiosks")
 
 
 def _persisted_secret(path: Path, make: Callable[[], str]) -> str:
@@ -105,20 +109,21 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     socketio = SocketIO(server, async_mode="threading", message_queue=settings.redis_url or None)
     pusher = push.Pusher(store, clock, settings.utc_offset_h)
     bus: Bus = redis_bus.from_settings(settings) if settings.redis_url else MemoryBus()
+
     def grant(requested: str) -> tuple[str, int | None] | None:
         scope = auth.scope_for(web_auth.current(), requested, set(district.townships))
         return (scope, session.get("kiosk")) if scope else None
 
-    kiosk_revoked = push.bind(socketio, pusher, grant)
+    kiosks = push.bind(socketio, pusher, grant)
     services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock,
-                        accounts, web_auth, LoginLimiter(), kiosk_revoked, bus.name)
+                        accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name)
     security.install(server, web_auth, accounts)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
     simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min, settings.simulator_seed) \
         if settings.simulator else None
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
-    return OneMap(dash_app, socketio, services, bus, simulator, autopilot)
+    return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks)
 
 
 def _dash(server: Flask, services: Services) -> Dash:

@@ -1,13 +1,9 @@
-"""Who is calling: API tokens for systems and, until logins exist, the page's own role."""
+"""Who is calling: static API tokens from the settings, and which push scope a caller may have."""
 from __future__ import annotations
 
-import re
 from typing import Mapping
 
 from domain.model import Actor, Role
-
-TOWNSHIP_PATH = re.compile(r"^/township/(?P<id>[A-Za-z0-9_-]{1,30})/?$")
-
 
 def actor_for_token(token: str, tokens: Mapping[str, str]) -> Actor | None:
     """Return the actor an API token stands for ("role[:township]"), or None for an unknown token."""
@@ -19,16 +15,6 @@ def actor_for_token(token: str, tokens: Mapping[str, str]) -> Actor | None:
         return Actor(name=f"token:{token[:6]}", role=Role(role), township=township or None)
     except ValueError:
         return None
-
-
-def actor_for_page(path: str) -> Actor:
-    """Return the actor of a console page: the commander console, a township room, or a read-only wall."""
-    match = TOWNSHIP_PATH.match(path or "")
-    if match:
-        return Actor(name=f"room:{match['id']}", role=Role.TOWNSHIP, township=match["id"])
-    if (path or "").rstrip("/") == "/command":
-        return Actor(name="commander", role=Role.COMMANDER)
-    return Actor(name="wall", role=Role.WALL)
 
 
 def scope_for(actor: Actor | None, requested: str, known: set[str]) -> str | None:

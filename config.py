@@ -32,9 +32,8 @@ class Settings:
     tile_crs: str = "wgs84"  # gcj02 for AMap-style tiles: markers are shifted to match
     lang: str = "zh"
     simulator: bool = True
-    simulator_rate_per_min: float = 6.0
+    simulator_rate_per_min: float = 1.5  # about 2,000 a day: a busy district of 11 townships
     simulator_seed: int = 7
-    simulator_speed: float = 1.0  # simulated seconds per real second
     autopilot: bool = True  # the simulator also works some orders, as other rooms would
     host: str = "127.0.0.1"
     port: int = 8050
@@ -80,7 +79,7 @@ def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = 
     p.add_argument("--host", default=env.get("ONEMAP_HOST", "127.0.0.1"))
     p.add_argument("--port", type=int, default=int(env.get("ONEMAP_PORT", "8050")))
     p.add_argument("--no-simulator", action="store_true", default=env.get("ONEMAP_SIMULATOR", "on") == "off")
-    p.add_argument("--rate", type=float, default=float(env.get("ONEMAP_SIM_RATE", "6")), help="records per minute")
+    p.add_argument("--rate", type=float, default=float(env.get("ONEMAP_SIM_RATE", "1.5")), help="records per minute")
     p.add_argument("--lang", choices=("zh", "en"), default=env.get("ONEMAP_LANG", "zh"))
     args = p.parse_args(argv)
     data_dir = Path(env.get("ONEMAP_DATA_DIR", str(ROOT / "data")))

@@ -67,9 +67,27 @@ def room(scope: str) -> str:
     return f"scope:{scope}"
 
 
-def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Callable[[int], None]:
-    """Register the Socket.IO handlers; return the function that disconnects a revoked kiosk's sockets."""
-    kiosk_sids: dict[int, set[str]] = {}
+class KioskSockets:
+    """The sockets each kiosk token opened, so a revoked token's walls go dark at once."""
+
+    def __init__(self, socketio: SocketIO) -> None:
+        self.socketio = socketio
+        self.sids: dict[int, set[str]] = {}
+
+    def revoked(self, kiosk_id: int) -> None:
+        """Disconnect every socket a revoked token opened."""
+        for sid in self.sids.pop(kiosk_id, set()):
+            self.socketio.server.disconnect(sid)
+
+    def prune(self, is_live: Callable[[int], bool]) -> None:
+        """Disconnect the sockets of tokens revoked elsewhere (another process, the command line)."""
+        for kiosk_id in [k for k in list(self.sids) if not is_live(k)]:
+            self.revoked(kiosk_id)
+
+
+def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> KioskSockets:
+    """Register the Socket.IO handlers; return the registry of kiosk sockets."""
+    kiosks = KioskSockets(socketio)
 
     @socketio.on("connect")
     def _connect(auth: Any = None) -> bool | None:
@@ -78,7 +96,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ca
             return False  # refused: the client sees connect_error
         scope, kiosk_id = grant
         if kiosk_id is not None:
-            kiosk_sids.setdefault(kiosk_id, set()).add(request.sid)
+            kiosks.sids.setdefault(kiosk_id, set()).add(request.sid)
         with pusher._lock:
             pusher.scopes.add(scope)
             join_room(room(scope))
@@ -93,11 +111,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ca
             return
         emit("snapshot", pusher.snapshot(grant[0]))
 
-    def revoked(kiosk_id: int) -> None:
-        for sid in kiosk_sids.pop(kiosk_id, set()):
-            socketio.server.disconnect(sid)
-
-    return revoked
+    return kiosks
 
 
 def has_changes(pusher: Pusher) -> bool:

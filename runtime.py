@@ -20,7 +20,7 @@ SLA_TICK_S = 1.0
 FEED_TICK_S = 1.0
 
 
-def _every(period_s: float, stop: threading.Event, work: Callable[[], None], name: str) -> None:
+def every(period_s: float, stop: threading.Event, work: Callable[[], None], name: str) -> None:
     """Run work every period until stop; an error is logged and the loop goes on."""
     while not stop.wait(period_s):
         try:
@@ -34,7 +34,7 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
     """Start the loops as Socket.IO background tasks."""
     s, clock = services.settings, services.clock
     if simulator is not None:
-        socketio.start_background_task(_every, FEED_TICK_S, stop, lambda: bus.publish(simulator.tick(clock())), "feed")
+        socketio.start_background_task(every, FEED_TICK_S, stop, lambda: bus.publish(simulator.tick(clock())), "feed")
     socketio.start_background_task(consumer.run, bus, services.ingestor, stop)
 
     def sla() -> None:
@@ -42,7 +42,7 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
         if autopilot is not None:
             autopilot.tick(clock())
 
-    socketio.start_background_task(_every, SLA_TICK_S, stop, sla, "sla")
+    socketio.start_background_task(every, SLA_TICK_S, stop, sla, "sla")
     last_beat = [0.0]
 
     def flush() -> None:
@@ -51,4 +51,4 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
             push.flush(socketio, services.pusher)
             last_beat[0] = time.monotonic()
 
-    socketio.start_background_task(_every, s.push_interval_s, stop, flush, "push")
+    socketio.start_background_task(every, s.push_interval_s, stop, flush, "push")

@@ -31,7 +31,9 @@ def page_allowed(actor: Actor, path: str) -> bool:
         return actor.role in CONSOLE_ROLES
     if path.startswith("/admin"):
         return actor.role is Role.ADMIN
-    return True  # the index and the wall are for everyone signed in
+    if path == "/wall":
+        return actor.role is not Role.TOWNSHIP  # the district-wide wall; a room has its own page
+    return True  # the index is for everyone signed in
 
 
 def home(actor: Actor) -> str:

@@ -34,7 +34,7 @@ def incident_entity(state: Projection, inc: Incident, now: float) -> Entity:
         "priority": inc.priority, "summary": inc.summary, "address": inc.address,
         "reported_at": inc.reported_at, "received_at": inc.received_at, "stage": inc.stage.value,
         "status": sla.status(inc, now), "order": None, "feedback": inc.feedback, "reopened": inc.reopened,
-        "escalated": list(inc.escalated), "merged": list(inc.merged), "merged_into": inc.merged_into, "note": inc.note,
+        "orders": len(inc.history) + (inc.order is not None), "escalated": list(inc.escalated), "merged": list(inc.merged), "merged_into": inc.merged_into, "note": inc.note,
     }
     if order:
         team = state.district.teams.get(order.team_id)

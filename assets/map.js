@@ -24,6 +24,7 @@
   }
 
   function refit() {
+    if (window.onemap.ui) { window.onemap.ui.reset(); }  // markers are sized for the screen: redraw them at the next render
     extents = extents.filter(function (e) { return e.map._container && document.body.contains(e.map._container); });
     extents.forEach(function (e) {
       if (e.map.dragging && e.map.dragging.enabled()) { return; }  // a map people move keeps their view

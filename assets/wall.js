@@ -71,8 +71,8 @@
     var k = kpiEntity(), rows = k ? k.townships : [], h = ui().h;
     return ui().unlessSame("wall.ranking", JSON.stringify(rows), function () {
       var head = h("Div", {className: "om-rank-row om-rank-head"}, [
-        h("Span", {}, ui().t("col.rank")), h("Span", {}, ui().t("col.township")), h("Span", {}, ui().t("kpi.on_time_rate")),
-        h("Span", {}, ui().t("kpi.completion_rate")), h("Span", {}, ui().t("kpi.received"))]);
+        h("Span", {}, ui().t("col.rank")), h("Span", {}, ui().t("col.township")), h("Span", {}, ui().t("col.on_time_rate")),
+        h("Span", {}, ui().t("col.completion_rate")), h("Span", {}, ui().t("col.received"))]);
       return [head].concat(rows.map(function (r) {
         var rate = r.on_time_rate === null ? 0 : r.on_time_rate;
         return h("Div", {className: "om-rank-row" + (r.rank <= 3 && r.on_time_rate !== null ? " om-rank-top" : ""), key: r.id}, [

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import has_request_context, request
 
-from auth import actor_for_page
-from domain.model import Actor
+from domain.model import Actor, Role
+from security import request_actor
 
 
 def clicked(triggered: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -38,18 +38,11 @@ def remote() -> str:
     return (request.remote_addr or "") if has_request_context() else ""
 
 
-def page_actor(pathname: str | None) -> Actor:
-    """Return who is acting: the signed-in actor the server's guard found, else the page's own role.
+def page_actor(pathname: str | None = None) -> Actor:
+    """Return who is acting: the signed-in actor the server's guard found; a stranger is nobody.
 
-    With sign-in installed the guard has put the actor on every callback request, and the path the
-    browser sent is ignored; without it (the open embedded mode) the page decides, as auth.py says.
+    The path the browser sent is never trusted: role and scope come from the session, and the
+    domain checks them again. Without a session (impossible behind the guard) the caller is a wall.
     """
-    if has_request_context():
-        try:
-            from security import request_actor
-        except ImportError:  # sign-in not part of this build
-            request_actor = None
-        signed_in = request_actor() if request_actor else None
-        if signed_in is not None:
-            return signed_in
-    return actor_for_page(pathname or "")
+    actor = request_actor() if has_request_context() else None
+    return actor or Actor("anonymous", Role.WALL)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -316,9 +317,15 @@ class AlertExpired(Event):
         return self.alert_id
 
 
+@functools.cache
+def _field_names(cls: type[Event]) -> tuple[str, ...]:
+    """Return an event type's field names (dataclasses.fields is slow on the ingest hot path)."""
+    return tuple(f.name for f in dataclasses.fields(cls))
+
+
 def to_dict(event: Event) -> dict[str, Any]:
     """Encode an event as a plain dict with its type name."""
-    data = {f.name: getattr(event, f.name) for f in dataclasses.fields(event)}
+    data = {name: getattr(event, name) for name in _field_names(type(event))}
     if "deadlines" in data:
         data["deadlines"] = dict(data["deadlines"])
     if "townships" in data:

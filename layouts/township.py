@@ -32,7 +32,7 @@ def layout(services: Any, township_id: str, lang: str, path: str) -> html.Div:
         html.Div(id=ids.TOWN_ORDERS, className="om-orders"),
     ], "om-grow", extra=html.Span(id=ids.TOWN_COUNT, className="om-panel-count"))
     side = html.Div(className="om-col om-col-side", children=[
-        panel(t("kpi.rank", lang), html.Div(id=ids.TOWN_KPI, className="om-town-kpi")),
+        panel(t("town.today", lang), html.Div(id=ids.TOWN_KPI, className="om-town-kpi")),
         panel(t("town.teams", lang), html.Div(id=ids.TOWN_TEAMS, className="om-teams"), "om-grow"),
     ])
     return html.Div(className="om-room", **{"data-township": township_id}, children=[

@@ -24,13 +24,14 @@ def legend(lang: str) -> html.Div:
 
 def layout(services: Any, lang: str, path: str) -> html.Div:
     """Return the wall page; every number and list on it is rendered clientside from the live state."""
-    title = f"{district_name(services, lang)}{t('app.center', lang)}"
+    title = t("wall.title", lang, district=district_name(services, lang))
     head = title_bar(title, f"{t('app.title', lang)} · {t('app.subtitle', lang)}", lang, path)
     the_map = html.Div(className="om-wall-map", children=[
-        district_map(services, ids.WALL_MAP, ids.WALL_BOUNDARIES, [ids.WALL_FACILITIES, ids.WALL_INCIDENTS], lang),
-        html.Div(t("wall.map", lang), className="om-map-caption"),
-        legend(lang),
-        html.Div(id=ids.WALL_STATUS, className="om-map-status"),
+        html.Div(className="om-map-head", children=[
+            html.H2(t("wall.map", lang), className="om-map-caption"), html.Div(id=ids.WALL_STATUS, className="om-map-status")]),
+        html.Div(className="om-map-body", children=[
+            district_map(services, ids.WALL_MAP, ids.WALL_BOUNDARIES, [ids.WALL_FACILITIES, ids.WALL_INCIDENTS], lang),
+            legend(lang)]),
     ])
     left = html.Aside(className="om-wall-side om-wall-left", children=[
         panel(t("wall.ranking", lang), html.Div(id=ids.WALL_RANKING, className="om-ranking")),

@@ -11,6 +11,7 @@ from domain.sla import SlaPolicy
 LEFT_TO_HUMAN_TENTHS = 3
 COMMANDER = Actor("autopilot", Role.COMMANDER)
 CALL_BACK_AFTER_S = 120.0
+ON_SITE_WORK_S = 300.0  # a typical job on site, before it is resolved
 
 
 def _fraction(key: str) -> float:
@@ -55,7 +56,7 @@ class Autopilot:
         step = order.next_step()
         targets = self.policy.targets_for("")
         late = _fraction(order.id + "late") < 0.08
-        due = order.deadlines.get(step, order.issued_at + targets["on_site"] + 900)
+        due = order.deadlines.get(step, order.issued_at + targets["on_site"] + ON_SITE_WORK_S)
         planned = due + (30 if late else -(due - order.issued_at) * 0.3 * _fraction(order.id + step))
         if now >= planned:
             actor = Actor(f"autopilot:{order.township}", Role.TOWNSHIP, order.township)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 import threading
 import time
 from collections import Counter
@@ -15,6 +17,11 @@ BATCH = 500
 BLOCK_MS = 1000
 TICK_S = 1.0  # alert expiry is checked this often
 RETRY_S = 1.0
+
+
+def default_name() -> str:
+    """Return a consumer name unique to this process: its pending entries are its own."""
+    return f"{socket.gethostname()}-{os.getpid()}"
 
 
 def consume_once(bus: Bus, ingestor: Ingestor, consumer: str = "web-1", count: int = BATCH,
@@ -32,9 +39,10 @@ def consume_once(bus: Bus, ingestor: Ingestor, consumer: str = "web-1", count: i
     return len(entries)
 
 
-def run(bus: Bus, ingestor: Ingestor, stop: threading.Event, consumer: str = "web-1", count: int = BATCH,
+def run(bus: Bus, ingestor: Ingestor, stop: threading.Event, consumer: str = "", count: int = BATCH,
         block_ms: int = BLOCK_MS, tally: Counter | None = None, on_batch: Callable[[int], None] | None = None) -> None:
     """Consume until stop is set; a failing batch is logged and retried, never fatal."""
+    consumer = consumer or default_name()
     next_tick = 0.0
     while not stop.is_set():
         try:

@@ -5,7 +5,7 @@ import random
 from datetime import datetime
 from typing import Any
 
-from streams.sources import grid, hotline12345, open311, police110, security
+from streams.sources import grid, hotline12345, open311, police110
 from streams.sources.base import CHINA_TZ
 
 CODE_110 = {v: k for k, v in police110.CASE_TYPES.items()}

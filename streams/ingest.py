@@ -121,7 +121,8 @@ class Ingestor:
             first = decided[0] if decided else None
             incident_id = first.incident_id if isinstance(first, IncidentReported) else \
                 incident_id_for(item.source, item.source_id)
-        fresh = bool(decided) and all(e.event_id in stored for e in decided)
+        fresh = bool(decided) and (decided[0].event_id in stored if len(decided) == 1
+                                   else all(e.event_id in stored for e in decided))
         return Result(item.source_id, "accepted" if fresh else "duplicate", "", incident_id)
 
     def _dead_letter(self, raws: Sequence[Any], items: Sequence[Any], now: float) -> None:

@@ -81,7 +81,9 @@ class RedisBus:
     def _read(self, consumer: str, count: int, block_ms: int) -> list[Entry]:
         self._ensure_groups()
         if self._history:
-            return self._read_history(consumer, count)
+            own = self._read_history(consumer, count)
+            if own or self._history:
+                return own
         if self._clock() >= self._next_claim:
             claimed = self._claim(consumer, count)
             if claimed:
@@ -146,7 +148,7 @@ class RedisBus:
                 if not fields:  # trimmed away while pending: nothing left to process
                     gone.append(Entry(_text(mid), None, name))
                 else:
-                    out.append(Entry(_text(mid), codec.decode_fields(fields, source), name))
+                    out.append(Entry(mid.decode() if isinstance(mid, bytes) else mid, codec.decode_fields(fields, source), name))
         if gone:
             self.ack(gone)
         return out
