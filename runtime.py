@@ -39,6 +39,7 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
 
     def sla() -> None:
         services.commands.sla_tick()
+        services.ingestor.tick()  # alerts leave the map at their expiry
         if autopilot is not None:
             autopilot.tick(clock())
 

@@ -5,7 +5,7 @@ from typing import Any, Callable
 
 from domain import sla
 from domain.kpi import day_figures
-from domain.model import Incident, Stage
+from domain.model import Incident
 from domain.projection import Projection
 
 Entity = dict[str, Any]
@@ -102,6 +102,16 @@ def _broadcast(state: Projection, ident: str, now: float, _off: float) -> Entity
             "deadline": b.deadline, "signed": dict(b.signed)}
 
 
+def _alert(state: Projection, ident: str, _now: float, _off: float) -> Entity | None:
+    a = state.alerts.get(ident)
+    if a is None:
+        return None
+    areas = [{"polygon": [[lat, lon] for lon, lat in ring]} for ring in a.polygons]
+    areas += [{"circle": {"lat": lat, "lon": lon, "radius_km": r / 1000}} for lon, lat, r in a.circles]
+    return {"kind": "alert", "id": a.id, "event": a.event, "severity": a.severity or "Unknown", "headline": a.headline,
+            "area_desc": a.area_desc, "areas": areas, "sent": a.sent, "expires": a.expires}
+
+
 def _kpi(state: Projection, _ident: str, now: float, utc_offset_h: float) -> Entity:
     start, end = day_window(now, utc_offset_h)
     return {"kind": "kpi", "id": "today", **day_figures(state, start, end)}
@@ -109,6 +119,7 @@ def _kpi(state: Projection, _ident: str, now: float, utc_offset_h: float) -> Ent
 
 _BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] = {
     "incident": _incident, "team": _team, "station": _station, "hall": _hall, "kpi": _kpi, "broadcast": _broadcast,
+    "alert": _alert,
 }
 
 
@@ -117,7 +128,8 @@ def all_keys(state: Projection) -> list[str]:
     d = state.district
     return ([f"incident:{i.id}" for i in state.incidents.values() if is_live(i)]
             + [f"team:{t}" for t in d.teams] + [f"station:{s}" for s in d.stations]
-            + [f"hall:{h}" for h in d.halls] + ["kpi:today"] + [f"broadcast:{b}" for b in state.broadcasts])
+            + [f"hall:{h}" for h in d.halls] + ["kpi:today"] + [f"broadcast:{b}" for b in state.broadcasts]
+            + [f"alert:{a}" for a in state.alerts])
 
 
 def visible(entity: Entity, scope: str) -> bool:

@@ -93,7 +93,8 @@ class Ingestor:
                 log.exception("decide failed on a record")
                 items[i], events = Result(getattr(it, "source_id", ""), "rejected",
                                           f"internal error: {type(exc).__name__}"), []
-            seen.update(e.event_id for e in events)
+            for e in events:
+                seen.add(e.event_id)
             decided.append(events)
         return decided
 
