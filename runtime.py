@@ -38,8 +38,8 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
     socketio.start_background_task(consumer.run, bus, services.ingestor, stop)
 
     def sla() -> None:
+        services.store.catch_up()  # events other processes appended (scaled mode: separate consumers)
         services.commands.sla_tick()
-        services.ingestor.tick()  # alerts leave the map at their expiry
         if autopilot is not None:
             autopilot.tick(clock())
 

@@ -41,3 +41,54 @@ TOWN_RESULT = "town-result"
 TOWN_KPI = "town-kpi"
 TOWN_TEAMS = "town-teams"
 STEP_BTN = "step-btn"  # pattern type: {"type": STEP_BTN, "incident": id, "step": step}
+
+# signed-in header and alerts (console and rooms)
+USER_BOX = "om-user-box"  # who is signed in, role, sign-out (filled by the server from the session)
+SOUND_BTN = "om-sound"  # sound on/off; assets/alerts.js owns its text
+
+# commander console: more panels and actions
+CMD_SIG = "cmd-sig"  # the selected incident's live signature: a change re-renders the detail panel
+CMD_CALLBACKS = "cmd-callbacks"  # resolved incidents awaiting the call-back
+CMD_CALLBACKS_COUNT = "cmd-callbacks-count"
+CMD_ALERTS = "cmd-alerts"  # breached orders
+CMD_ALERTS_COUNT = "cmd-alerts-count"
+CMD_BOARD = "cmd-board"  # recent broadcasts and who signed
+ISSUE_ROOM_BTN = "issue-room-btn"  # pattern: {"type", "incident", "township", "k"}
+CANCEL_BTN = "cancel-btn"  # pattern: {"type", "incident", "k"}
+CANCEL_REASON = "cancel-reason"  # pattern: {"type", "incident"}
+MERGE_BTN = "merge-btn"  # pattern: {"type", "dup", "into"}
+MERGE_REASON = "merge-reason"  # pattern: {"type", "incident"}
+FEEDBACK_BTN = "feedback-btn"  # pattern: {"type", "incident", "result"}
+CLOSE_BTN = "close-btn"  # pattern: {"type", "incident"}
+
+# the broadcast form (a dialog on the console)
+BCAST_OPEN = "bcast-open"
+BCAST_DIALOG = "bcast-dialog"
+BCAST_CMD = "bcast-cmd"  # the command id of this opening of the form (made in the browser)
+BCAST_KIND = "bcast-kind"
+BCAST_LEVEL = "bcast-level"
+BCAST_SCOPE = "bcast-scope"  # "all" | "some"
+BCAST_TOWNS = "bcast-towns"
+BCAST_MSG = "bcast-msg"
+BCAST_SEND = "bcast-send"
+BCAST_CLOSE = "bcast-close"
+BCAST_RESULT = "bcast-result"
+
+# township room: new-order banner, broadcasts, the step dialog (route / transfer / resolve)
+TOWN_BANNER = "town-banner"
+TOWN_BROADCASTS = "town-broadcasts"
+BCAST_SIGN_BTN = "bcast-sign-btn"  # pattern: {"type", "broadcast"}
+TOWN_DIALOG = "town-dialog"
+TOWN_DIALOG_TITLE = "town-dialog-title"
+TOWN_ACTION = "town-action"  # {incident, step, order}: what the open dialog is about
+TOWN_ROUTE_FORM = "town-route-form"
+TOWN_MODE = "town-mode"  # "team" | "transfer"
+TOWN_TEAM_PICK = "town-team-pick"
+TOWN_TRANSFER_TO = "town-transfer-to"  # "township" | "department"
+TOWN_TRANSFER_TOWN = "town-transfer-town"
+TOWN_TRANSFER_DEPT = "town-transfer-dept"
+TOWN_REASON = "town-reason"
+TOWN_RESOLVE_FORM = "town-resolve-form"
+TOWN_NOTE = "town-note"
+TOWN_CONFIRM = "town-confirm"
+TOWN_CANCEL = "town-cancel"

@@ -18,6 +18,7 @@ except ImportError:  # optional: the standard library is the fallback
 from store.tables import audit, dead_letters, events, metadata
 
 READ_CHUNK = 5000
+APPEND_LOCK_KEY = 0x0E3A9  # the PostgreSQL advisory lock that serializes appends across processes
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,8 @@ class EventLog:
             if self.engine.dialect.name == "sqlite":
                 stored = _append_sqlite(conn, rows)
             else:
+                # One writer at a time, so seqs commit in order and a reader following the log never skips one.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
                 stmt = self._insert(events).on_conflict_do_nothing().returning(events.c.seq, events.c.event_id)
                 stored = conn.execute(stmt, rows).all() if len(rows) > 1 else conn.execute(stmt, rows[0]).all()
         by_id = {e.event_id: e for e in unique}

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from domain import events as ev
 from domain.model import District
@@ -39,17 +39,35 @@ class Store:
         """Append events (duplicates are skipped) and fold the new ones into the projection."""
         with self.lock:
             stored = self.log.append(batch)
-            changed: set[str] = set()
-            for seq, event in stored:
-                changed |= self.state.apply(event, seq)
-            result = Appended([e for _, e in stored], changed, self.state.seq)
-            # Inside the lock: a listener never sees a seq whose keys it has not been told of.
-            if changed:
-                for listener in self._listeners:
-                    listener(changed, result.seq)
-        return result
+            if stored and stored[0][0] != self.state.seq + 1:
+                # Another process wrote in between: fold the log in order, theirs and ours alike.
+                changed = self._fold(self.log.read(after=self.state.seq))
+                return self._tell(Appended([e for _, e in stored], changed, self.state.seq))
+            return self._tell(Appended([e for _, e in stored], self._fold(stored), self.state.seq))
+
+    def catch_up(self) -> Appended:
+        """Fold what other processes (consumers, other web processes) appended since our last seq."""
+        with self.lock:
+            read = list(self.log.read(after=self.state.seq))
+            return self._tell(Appended([e for _, e in read], self._fold(read), self.state.seq))
 
     def execute(self, decide: Callable[[Projection], list[ev.Event]]) -> Appended:
         """Decide against the current state and append the outcome, with no other writer between."""
         with self.lock:
-            return self.append(decide(self.state))
+            caught_up = self._tell(Appended(changed=self._fold(self.log.read(after=self.state.seq)), seq=self.state.seq))
+            result = self.append(decide(self.state))
+            return Appended(result.events, caught_up.changed | result.changed, result.seq)
+
+    def _fold(self, stored: Iterable[tuple[int, ev.Event]]) -> set[str]:
+        changed: set[str] = set()
+        for seq, event in stored:
+            if seq > self.state.seq:
+                changed |= self.state.apply(event, seq)
+        return changed
+
+    def _tell(self, result: Appended) -> Appended:
+        # Inside the lock: a listener never sees a seq whose keys it has not been told of.
+        if result.changed:
+            for listener in self._listeners:
+                listener(result.changed, result.seq)
+        return result

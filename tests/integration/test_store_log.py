@@ -70,3 +70,12 @@ def test_dead_letters_and_audit_records_are_kept(engine, district):
     log.audit(AuditRecord(T0, "c", "commander", "issue_order", "rejected:team_busy", target="I1", command_id="cmd:1"))
     assert log.dead_letters()[0]["reason"] == "missing field 'lon'"
     assert log.audit_trail()[0]["result"] == "rejected:team_busy"
+
+
+def test_two_processes_on_one_log_each_see_the_others_events_in_order(engine, district):
+    web, consumer = Store(EventLog(engine), district), Store(EventLog(engine), district)
+    consumer.append(report(consumer, "from-consumer"))
+    web.append(report(web, "from-web"))  # its seq jumps over the consumer's: it folds both
+    assert {i.source_id for i in web.state.incidents.values()} == {"from-consumer", "from-web"}
+    consumer.catch_up()
+    assert consumer.state.incidents == web.state.incidents and consumer.state.seq == web.state.seq == 2
