@@ -1,58 +1,193 @@
-/* window.onemap.console: the commander's queue (incidents awaiting an order) and row selection. */
+/* window.onemap.console: the commander's lists (queue, call-backs, overdue alerts), selection
+ * and keyboard shortcuts. Every list is drawn from window.onemap.live; the commands are server callbacks.
+ */
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
-  var SELECTED_STORE = "cmd-selected";  // layouts/ids.py CMD_SELECTED
-  var QUEUE_ROWS = 60;                  // rendered rows; the count shows the whole queue
+  var SELECTED_STORE = "cmd-selected";        // layouts/ids.py CMD_SELECTED
+  var BCAST_DIALOG = "bcast-dialog";          // layouts/ids.py BCAST_DIALOG
+  var BCAST_CMD = "bcast-cmd";                // layouts/ids.py BCAST_CMD
+  var BCAST_RESULT = "bcast-result";          // layouts/ids.py BCAST_RESULT
+  var FEEDBACK_BTN = "feedback-btn", CLOSE_BTN = "close-btn";  // layouts/ids.py
+  var FEEDBACK = ["satisfied", "unsatisfied", "unreached"];    // domain/model.py FEEDBACK
+  var QUEUE_ROWS = 60;                        // rendered rows; the count shows the whole queue
 
   function ui() { return window.onemap.ui; }
+  function live() { return window.onemap.live; }
+  var current = null;  // the selected incident id, as last rendered
 
-  /** Return the incidents awaiting an order: urgent first (priority), then the longest waiting. */
+  /** Return the incidents awaiting an order (reopened ones too): urgent first, then the longest waiting. */
   function waiting() {
-    var rows = window.onemap.live.all("incident").filter(function (i) { return i.stage === "new" && !i.order; });
+    var rows = live().all("incident").filter(function (i) { return i.stage === "new" && !i.order; });
     rows.sort(function (a, b) { return a.priority - b.priority || a.received_at - b.received_at || (a.id < b.id ? -1 : 1); });
     return rows;
   }
 
   function row(inc, selected) {
     var h = ui().h;
-    return h("Div", {className: "om-queue-row" + (inc.id === selected ? " om-selected" : ""), key: inc.id,
-                     "data-incident": inc.id, role: "button", tabIndex: 0}, [
+    return h("Div", {className: "om-queue-row om-selectable" + (inc.id === selected ? " om-selected" : ""), key: inc.id,
+                     "data-incident": inc.id, "data-township": inc.township || "", role: "button", tabIndex: 0}, [
       h("Span", {className: "om-prio om-prio-" + inc.priority}, ui().t("priority." + inc.priority)),
       h("Div", {className: "om-queue-main"}, [
-        h("Div", {className: "om-queue-title"}, ui().t("category." + inc.category) + " · " + ui().township(inc.township)),
+        h("Div", {className: "om-queue-title"}, [
+          inc.reopened ? h("Span", {className: "om-tag om-tag-reopened"}, ui().t("cmd.reopened")) : null,
+          ui().t("category." + inc.category) + " · " + ui().township(inc.township)]),
         h("Div", {className: "om-queue-meta"}, ui().t("source." + inc.source) + " · " + (inc.address || inc.summary || ""))]),
       h("Span", {className: "om-since", "data-since": String(inc.received_at)})
     ]);
   }
 
-  /** Return [queue rows, count text, map layer] for the console. */
-  function render(selected) {
-    var rows = waiting(), shown = rows.slice(0, QUEUE_ROWS), m = window.onemap.map;
-    var sig = shown.map(function (i) { return i.id; }).join("|") + "#" + selected;
-    var body = ui().unlessSame("console.queue", sig, function () {
-      if (!shown.length) { return ui().h("Div", {className: "om-empty"}, ui().t("cmd.queue_empty")); }
-      return shown.map(function (i) { return row(i, selected); });
+  /** Return resolved incidents awaiting the call-back, the longest waiting first. */
+  function awaitingCallback() {
+    var rows = live().all("incident").filter(function (i) { return i.stage === "resolved" && i.order; });
+    rows.sort(function (a, b) { return (a.order.done.resolve || 0) - (b.order.done.resolve || 0) || (a.id < b.id ? -1 : 1); });
+    return rows;
+  }
+
+  function callbackRow(inc, selected) {
+    var h = ui().h, buttons;
+    if (inc.feedback) {
+      buttons = [h("Span", {className: "om-cb-done"}, ui().t("cmd.feedback_done", {result: ui().t("feedback." + inc.feedback)})),
+                 h("Button", {id: {type: CLOSE_BTN, incident: inc.id}, n_clicks: 0, className: "om-btn om-btn-small om-btn-primary"},
+                   ui().t("step.close"))];
+    } else {
+      buttons = FEEDBACK.map(function (r) {
+        return h("Button", {id: {type: FEEDBACK_BTN, incident: inc.id, result: r}, n_clicks: 0, key: r,
+                            className: "om-btn om-btn-small om-fb-" + r}, ui().t("feedback." + r));
+      });
+    }
+    return h("Div", {className: "om-cb-row om-selectable" + (inc.id === selected ? " om-selected" : ""), key: inc.id,
+                     "data-incident": inc.id, "data-feedback": inc.feedback || ""}, [
+      h("Div", {className: "om-cb-main"}, [
+        h("Div", {className: "om-queue-title"}, ui().t("category." + inc.category) + " · " + ui().township(inc.order.township)
+          + " · " + ui().teamName(inc.order)),
+        h("Div", {className: "om-queue-meta"}, inc.note || inc.summary || "")]),
+      h("Div", {className: "om-cb-actions"}, buttons)]);
+  }
+
+  /** Return open orders whose current step is overdue, the most overdue first; each breach sounds once. */
+  function overdue(now) {
+    var sla = window.onemap.sla;
+    var rows = live().all("incident").filter(function (i) { return i.order && i.stage !== "resolved" && sla.status(i, now) === "breached"; });
+    rows.sort(function (a, b) { return sla.currentDeadline(a) - sla.currentDeadline(b) || (a.id < b.id ? -1 : 1); });
+    window.onemap.alerts.once("breach", rows.map(function (i) { return i.order.id + ":" + sla.currentStep(i); }));
+    return rows;
+  }
+
+  function alertRow(inc, selected) {
+    var h = ui().h, sla = window.onemap.sla, step = sla.currentStep(inc), o = inc.order;
+    var escalated = (inc.escalated || []).indexOf(step) >= 0;
+    return h("Div", {className: "om-alert-row om-selectable" + (inc.id === selected ? " om-selected" : ""), key: inc.id,
+                     "data-incident": inc.id, "data-step": step, "data-escalated": escalated ? "1" : ""}, [
+      h("Div", {className: "om-alert-main"}, [
+        h("Div", {className: "om-queue-title"}, ui().t("cmd.overdue_step", {step: ui().t("step." + step)}) + " · "
+          + ui().t("category." + inc.category) + " · " + ui().township(o.township)),
+        h("Div", {className: "om-queue-meta"}, [o.team_id ? ui().teamName(o) : ui().t("cmd.room_picks"),
+          escalated ? h("Span", {className: "om-escalated-tag"}, ui().t("cmd.escalated")) : null])]),
+      h("Span", {className: "om-cd", "data-deadline": String(o.deadlines[step]), "data-issued": String(o.issued_at)})]);
+  }
+
+  /** Return what makes the selected incident's detail panel stale when it changes. */
+  function detailSignature(selected) {
+    if (!selected) { return ""; }
+    var i = live().get("incident", selected);
+    if (!i) { return selected + "#gone"; }
+    var o = i.order || {};
+    return [selected, i.stage, o.id, o.team_id, Object.keys(o.done || {}).join(","), (o.breached || []).join(","),
+            i.feedback, (i.merged || []).length, (i.escalated || []).join(",")].join("#");
+  }
+
+  function list(slot, rows, sig, build, emptyKey) {
+    return ui().unlessSame(slot, sig, function () {
+      if (!rows.length) { return ui().h("Div", {className: "om-empty"}, ui().t(emptyKey)); }
+      return rows.map(build);
     });
-    var fc = m.incidentFeatures(window.onemap.live.now(), null, selected);
+  }
+
+  /** Return every console output: queue, count, map layer, call-backs, count, alerts, count, board, detail signature. */
+  function render(selected) {
+    current = selected || null;
+    var now = live().now(), rows = waiting(), shown = rows.slice(0, QUEUE_ROWS), m = window.onemap.map;
+    var body = list("console.queue", shown, shown.map(function (i) { return i.id + (i.reopened || ""); }).join("|") + "#" + selected,
+                    function (i) { return row(i, selected); }, "cmd.queue_empty");
+    var cbs = awaitingCallback();
+    var cbBody = list("console.cb", cbs, cbs.map(function (i) { return i.id + (i.feedback || ""); }).join("|") + "#" + selected,
+                      function (i) { return callbackRow(i, selected); }, "cmd.callbacks_empty");
+    var late = overdue(now);
+    var alertBody = list("console.alerts", late, late.map(function (i) {
+      return i.id + window.onemap.sla.currentStep(i) + (i.escalated || []).join(",");
+    }).join("|") + "#" + selected, function (i) { return alertRow(i, selected); }, "cmd.alerts_empty");
+    var fc = m.incidentFeatures(now, null, selected);
     var layer = ui().unlessSame("console.map", m.signature(fc), function () { return fc; });
-    return [body, String(rows.length), layer];
+    var sig = ui().unlessSame("console.sig", detailSignature(selected), function () { return detailSignature(selected); });
+    return [body, String(rows.length), layer, cbBody, String(cbs.length), alertBody, String(late.length),
+            window.onemap.board.render(now), sig];
   }
 
   function select(id) {
-    if (id && window.dash_clientside && window.dash_clientside.set_props) {
-      window.dash_clientside.set_props(SELECTED_STORE, {data: id});
+    ui().setProps(SELECTED_STORE, {data: id || null});
+    if (id) {
+      var el = document.querySelector(".om-queue-row[data-incident='" + id + "']");
+      if (el && el.scrollIntoView) { el.scrollIntoView({block: "nearest"}); }
     }
   }
 
-  // One delegated listener: rows are re-rendered often, and selection must not depend on n_clicks.
-  function onActivate(ev) {
-    if (ev.type === "keydown" && ev.key !== "Enter" && ev.key !== " ") { return; }
-    var el = ev.target.closest && ev.target.closest(".om-queue-row[data-incident]");
-    if (el) { select(el.getAttribute("data-incident")); }
+  /** Move the selection up or down the queue. */
+  function move(step) {
+    var rows = waiting().slice(0, QUEUE_ROWS);
+    if (!rows.length) { return; }
+    var at = rows.map(function (i) { return i.id; }).indexOf(current);
+    var next = at < 0 ? (step > 0 ? 0 : rows.length - 1) : Math.max(0, Math.min(rows.length - 1, at + step));
+    select(rows[next].id);
   }
-  document.addEventListener("click", onActivate);
-  document.addEventListener("keydown", onActivate);
 
-  window.onemap.console = {render: render, waiting: waiting, select: select};
+  /** Click the detail panel's button for a shortcut (issue, room), if the selected incident shows one. */
+  function press(shortcut) {
+    var btn = document.querySelector(".om-detail[data-incident='" + current + "'] [data-shortcut='" + shortcut + "']");
+    if (btn && !btn.disabled) { btn.click(); }
+  }
+
+  function openBroadcast() {
+    ui().setProps(BCAST_CMD, {data: ui().commandId()});  // one id per opening: a double click on send acts once
+    ui().setProps(BCAST_RESULT, {children: null});
+    ui().showDialog(BCAST_DIALOG, true);
+  }
+
+  // One delegated listener: rows are re-rendered often, and selection must not depend on n_clicks.
+  document.addEventListener("click", function (ev) {
+    var t = ev.target;
+    if (!t.closest) { return; }
+    if (t.closest("[data-open-broadcast]")) { openBroadcast(); return; }
+    if (t.closest("button, input, a, textarea")) { return; }  // a row's own buttons act; they do not select
+    var el = t.closest(".om-selectable[data-incident]");
+    if (el) { select(el.getAttribute("data-incident")); }
+  });
+
+  var KEYS = {
+    j: function () { move(1); }, ArrowDown: function () { move(1); },
+    k: function () { move(-1); }, ArrowUp: function () { move(-1); },
+    r: function () { press("room"); }, b: openBroadcast,
+    Escape: function () { select(null); }
+  };
+
+  function onKey(ev) {
+    if (!document.querySelector(".om-console") || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
+    if (ui().typing(ev) || ui().openDialog()) { return; }  // never while typing, nor behind a dialog
+    var focusedRow = ev.target.closest && ev.target.closest(".om-selectable[data-incident]");
+    if (ev.key === "Enter" || ev.key === " ") {
+      if (focusedRow && focusedRow.getAttribute("data-incident") !== current) {
+        ev.preventDefault();
+        select(focusedRow.getAttribute("data-incident"));  // Tab to a row, Enter selects it...
+      } else if (ev.key === "Enter" && !(ev.target.closest && ev.target.closest("button, a"))) {
+        ev.preventDefault();
+        press("issue");  // ...and Enter again issues to the top suggestion
+      }
+      return;
+    }
+    var fn = KEYS[ev.key.length === 1 ? ev.key.toLowerCase() : ev.key];
+    if (fn) { ev.preventDefault(); fn(); }
+  }
+  document.addEventListener("keydown", onKey);
+
+  window.onemap.console = {render: render, waiting: waiting, select: select, move: move};
 })();

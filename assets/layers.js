@@ -39,38 +39,52 @@
 
   // ---- township shading (choropleth) ----
   var SHADE_CLASSES = 5;
-  var OPEN_FILLS = ["#0b1f3f", "#143262", "#1e4785", "#2a5ea8", "#3a77cc"];  // dark to light: more open incidents
+  var OPEN_FILLS = ["#0b1d3a", "#1c2350", "#35255e", "#532663", "#722660"];  // navy to maroon: more open incidents
   // On-time rate against the district's promise (99%): fixed breaks, so a colour means the same every day.
   var RATE_CLASSES = [{min: 0.99, fill: "#12563a"}, {min: 0.98, fill: "#2c5a22"}, {min: 0.95, fill: "#5a5419"},
                       {min: 0.90, fill: "#6b3a12"}, {min: 0, fill: "#6e1a26"}];
   var NO_DATA_FILL = "#19243a";
 
-  /** Return the width of each class of counts 0..max in n classes (a whole number, at least 1). */
-  function countStep(max, n) { return Math.max(1, Math.ceil((Math.max(0, max) + 1) / (n || SHADE_CLASSES))); }
+  /** Return the class (0..4) of a count: 0 alone is class 0; 1..max fall in four equal steps (of at least 1). */
+  function countClass(v, max) {
+    if (!v || v <= 0) { return 0; }
+    var step = Math.max(1, max / (SHADE_CLASSES - 1));
+    return Math.min(SHADE_CLASSES - 1, Math.ceil(v / step - 1e-9));
+  }
+
+  /** Return the legend of counts up to max: [{fill, label}], one per non-empty class. */
+  function countLegend(max) {
+    var step = Math.max(1, max / (SHADE_CLASSES - 1)), out = [{fill: OPEN_FILLS[0], label: "0"}];
+    for (var c = 1; c < SHADE_CLASSES; c++) {
+      var lo = Math.floor((c - 1) * step + 1e-9) + 1, hi = c === SHADE_CLASSES - 1 ? Math.max(lo, max) : Math.floor(c * step + 1e-9);
+      if (lo > max || lo > hi) { continue; }
+      out.push({fill: OPEN_FILLS[c], label: lo === hi ? String(lo) : lo + "–" + hi});
+    }
+    return out;
+  }
 
   /** Return {fills: {id: colour}, labels: {id: text}, legend: [{fill, label}]} for a measure's values. */
   function shade(measure, values, pct) {
     var out = {fills: {}, labels: {}, legend: []}, ids = Object.keys(values || {});
     pct = pct || function (r) { return (r * 100).toFixed(1) + "%"; };
     if (measure === "open") {
-      var max = ids.reduce(function (m, id) { return Math.max(m, values[id] || 0); }, 0), step = countStep(max);
+      var max = ids.reduce(function (m, id) { return Math.max(m, values[id] || 0); }, 0);
       ids.forEach(function (id) {
         var v = values[id] || 0;
-        out.fills[id] = OPEN_FILLS[Math.min(SHADE_CLASSES - 1, Math.floor(v / step))];
+        out.fills[id] = OPEN_FILLS[countClass(v, max)];
         out.labels[id] = String(v);
       });
-      for (var i = 0; i < SHADE_CLASSES && i * step <= max; i++) {
-        out.legend.push({fill: OPEN_FILLS[i], label: step === 1 ? String(i) : (i * step) + "–" + ((i + 1) * step - 1)});
-      }
+      out.legend = countLegend(max);
     } else if (measure === "on_time") {
       ids.forEach(function (id) {
         var v = values[id];
         out.fills[id] = rateFill(v);
         out.labels[id] = v === null || v === undefined ? "—" : pct(v);
       });
+      var whole = function (r) { return Math.round(r * 100); };
       RATE_CLASSES.forEach(function (c, i) {
-        out.legend.push({fill: c.fill, label: i === 0 ? "≥" + pct(c.min) : i === RATE_CLASSES.length - 1
-          ? "<" + pct(RATE_CLASSES[i - 1].min) : pct(c.min) + "–" + pct(RATE_CLASSES[i - 1].min)});
+        out.legend.push({fill: c.fill, label: i === 0 ? "≥" + whole(c.min) + "%" : i === RATE_CLASSES.length - 1
+          ? "<" + whole(RATE_CLASSES[i - 1].min) + "%" : whole(c.min) + "–" + whole(RATE_CLASSES[i - 1].min) + "%"});
       });
       out.legend.push({fill: NO_DATA_FILL, label: null});
     }
@@ -143,7 +157,7 @@
     return {type: "FeatureCollection", features: [].concat.apply([], live.map(alertAreas))};
   }
 
-  var api = {wgs84ToGcj02: wgs84ToGcj02, toTiles: toTiles, outOfChina: outOfChina, countStep: countStep, shade: shade,
+  var api = {wgs84ToGcj02: wgs84ToGcj02, toTiles: toTiles, outOfChina: outOfChina, countClass: countClass, countLegend: countLegend, shade: shade,
              rateFill: rateFill, stationLevel: stationLevel, hallSize: hallSize, hallLoad: hallLoad,
              severityColor: severityColor, alertActive: alertActive, alertFeatures: alertFeatures,
              STATION_COLOR: STATION_COLOR, SEVERITY_RANK: SEVERITY_RANK, NO_DATA_FILL: NO_DATA_FILL};

@@ -1,18 +1,50 @@
-/* window.onemap.map: how live entities are drawn on the Leaflet maps (via dash-leaflet's {variable: ...}). */
+/* window.onemap.map: how live entities are drawn on the Leaflet maps (via dash-leaflet's {variable: ...}).
+ *
+ * dash-leaflet calls these with its context last (ctx.hideout, ctx.pane, ctx.map). Features stay in WGS-84;
+ * when the tiles are GCJ-02 (hideout.crs) every point and ring is shifted by coordsToLatLng as it is drawn
+ * (layouts/maps.py sets it on every layer then), so pointToLayer already receives shifted positions.
+ */
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
   var STATUS_COLOR = {waiting: "#38bdf8", ok: "#22c55e", warning: "#f59e0b", breached: "#ef4444", handling: "#a78bfa"};
+  var STATUS_RANK = {handling: 0, waiting: 1, ok: 2, warning: 3, breached: 4};
   var TOWN_FILLS = ["#0e2547", "#10294f", "#0c2142", "#112c55", "#0d2345"];
+  var LABEL_PANE = "omLabels";  // township labels: above the areas, under every marker
+  var ALERT_LABEL_PANE = "omAlertLabels";  // alert labels: above the markers (what is in force matters most)
+
+  function L_() { return window.L; }
+  function layers() { return window.onemap.layers; }
+  function hide(ctx) { return (ctx && ctx.hideout) || {}; }
+
+  /** Return text safe inside a tooltip's HTML: names, addresses and CAP headlines come from outside sources. */
+  function esc(text) {
+    return String(text === null || text === undefined ? "" : text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c];
+    });
+  }
 
   /** Return the marker scale: the wall is designed at 1080 px high and grows with the screen. */
   function scale() { return Math.max(1, Math.min(3, window.innerHeight / 1080)); }
 
+  /** dash-leaflet coordsToLatLng: a GeoJSON [lon, lat] to a LatLng in the tiles' system (points, rings and clusters). */
+  function coordsToLatLng(coords, ctx) {
+    var p = layers().toTiles(coords[0], coords[1], hide(ctx).crs);
+    return L_().latLng(p[1], p[0]);
+  }
+
+  /** Return the name of a label pane of a map, created on first use; the tooltip pane when the map is unknown. */
+  function labelPane(map, name) {
+    name = name || LABEL_PANE;
+    if (map && !map.getPane(name)) { map.createPane(name); }
+    return map ? name : "tooltipPane";
+  }
+
   function boundaryStyle(feature, ctx) {
-    var tiles = ctx && ctx.hideout && ctx.hideout.tiles;
-    var i = parseInt(String(feature.properties.id).replace(/\D/g, ""), 10) || 0;
-    return {color: "#3b82f6", weight: 1.6 * scale(), opacity: 0.85, dashArray: null,
-            fillColor: TOWN_FILLS[i % TOWN_FILLS.length], fillOpacity: tiles ? 0.12 : 0.85};
+    var h = hide(ctx), id = feature.properties.id, fill = h.fills && h.fills[id];
+    var i = parseInt(String(id).replace(/\D/g, ""), 10) || 0;
+    return {color: fill ? "#5b8fd9" : "#3b82f6", weight: 1.6 * scale(), opacity: 0.85, dashArray: null,
+            fillColor: fill || TOWN_FILLS[i % TOWN_FILLS.length], fillOpacity: h.tiles ? (fill ? 0.5 : 0.12) : 0.85};
   }
 
   // The district's extent per map, so a wall whose window is resized (fullscreen, another screen) refits.
@@ -20,7 +52,7 @@
 
   function remember(map, bounds) {
     var entry = extents.filter(function (e) { return e.map === map; })[0];
-    if (entry) { entry.bounds.extend(bounds); } else { extents.push({map: map, bounds: L.latLngBounds(bounds.getSouthWest(), bounds.getNorthEast())}); }
+    if (entry) { entry.bounds.extend(bounds); } else { extents.push({map: map, bounds: L_().latLngBounds(bounds.getSouthWest(), bounds.getNorthEast())}); }
   }
 
   function refit() {
@@ -33,46 +65,124 @@
     });
   }
 
+  /** Return the Leaflet maps drawn on this page (for tests and the browser console). */
+  function maps() {
+    return extents.filter(function (e) { return e.map._container && document.body.contains(e.map._container); })
+      .map(function (e) { return e.map; });
+  }
+
   var refitTimer = null;
   window.addEventListener("resize", function () { clearTimeout(refitTimer); refitTimer = setTimeout(refit, 150); });
 
   function boundaryLabel(feature, layer, ctx) {
     layer.on("add", function () { if (layer._map) { remember(layer._map, layer.getBounds()); } });
-    var p = feature.properties, en = ctx && ctx.hideout && ctx.hideout.lang === "en";
-    layer.bindTooltip(en ? (p.name_en || p.name_zh) : p.name_zh,
-      {permanent: true, direction: "center", className: "om-town-label", interactive: false,
+    var p = feature.properties, h = hide(ctx), name = esc(h.lang === "en" ? (p.name_en || p.name_zh) : p.name_zh);
+    var value = h.labels && h.labels[p.id];
+    layer.bindTooltip(value === undefined ? name : name + " <b class='om-town-value'>" + value + "</b>",
+      {permanent: true, direction: "center", className: "om-town-label", interactive: false, pane: labelPane(ctx && ctx.map),
        offset: [0, -16 * scale()]});  // above the centroid, where the township's service hall usually sits
   }
 
-  function divMarker(latlng, cls, html, size) {
-    return L.marker(latlng, {icon: L.divIcon({className: cls, html: html || "", iconSize: [size, size]}), keyboard: false});
+  function divMarker(latlng, cls, html, size, ctx) {
+    var opts = {icon: L_().divIcon({className: cls, html: html || "", iconSize: [size, size]}), keyboard: false};
+    if (ctx && ctx.pane) { opts.pane = ctx.pane; }
+    return L_().marker(latlng, opts);
   }
 
-  function pointToLayer(feature, latlng) {
-    var p = feature.properties, k = scale();
-    // Leaflet positions icons with a transform, so the diamond's rotation lives on an inner element.
-    if (p.kind === "station") { return divMarker(latlng, "om-gauge-icon", "<i class='om-gauge om-gauge-" + p.state + "'></i>", 14 * k); }
-    if (p.kind === "hall") {
-      return divMarker(latlng, "om-hall" + (p.waiting >= 10 ? " om-hall-busy" : ""), "<span>" + p.waiting + "</span>", 17 * k);
-    }
-    var urgent = p.priority === 1, selected = !!p.selected;
-    return L.circleMarker(latlng, {
-      radius: (selected ? 12 : urgent ? 8.5 : 7) * k, weight: (selected ? 3 : 1.2) * k,
+  function incidentMarker(p, latlng, ctx) {
+    var k = scale(), urgent = p.priority === 1, selected = !!p.selected;
+    return L_().circleMarker(latlng, {
+      radius: (selected ? 12 : urgent ? 8.5 : 7) * k, weight: (selected ? 3 : 1.2) * k, pane: (ctx && ctx.pane) || "overlayPane",
       color: selected ? "#ffffff" : "rgba(5,12,28,0.9)", fillColor: STATUS_COLOR[p.status] || "#94a3b8",
       fillOpacity: 0.95, className: "om-inc om-inc-" + p.status + (urgent ? " om-inc-urgent" : "")
     });
   }
 
-  function pointTooltip(feature, layer) {
-    var p = feature.properties, ui = window.onemap.ui, text;
-    if (p.kind === "station") {
-      text = p.name + " · " + p.level.toFixed(2) + " m";
-    } else if (p.kind === "hall") {
-      text = p.name + " · " + ui.t("wall.queue", {n: p.waiting});
-    } else {
-      text = ui.t("category." + p.category) + " · " + ui.t("status." + p.status) + "<br>" + (p.address || "");
+  function stationMarker(p, latlng, ctx) {
+    var lv = layers().stationLevel(p.level, p.warning_level, p.guarantee_level), k = scale();
+    // Leaflet positions icons with a transform, so the diamond's rotation lives on an inner element.
+    var m = divMarker(latlng, "om-gauge-icon", "<i class='om-gauge om-gauge-" + lv.state + "' style='background:" + lv.color + "'></i>", 14 * k, ctx);
+    if (lv.state === "warning" || lv.state === "guarantee") {
+      m.bindTooltip(p.level.toFixed(2) + " m", {permanent: true, direction: "right", className: "om-gauge-label om-gauge-label-" + lv.state,
+                                                interactive: false, offset: [6 * k, 0], pane: labelPane(ctx && ctx.map)});
     }
-    layer.bindTooltip(text, {className: "om-map-tip", direction: "top"});
+    return m;
+  }
+
+  function hallMarker(p, latlng, ctx) {
+    var L = layers(), size = L.hallSize(p.waiting) * scale();
+    return divMarker(latlng, "om-hall om-hall-" + L.hallLoad(p.waiting, p.open_windows), "<span>" + p.waiting + "</span>", size, ctx);
+  }
+
+  function teamMarker(p, latlng, ctx) {
+    return divMarker(latlng, "om-team-icon", "<i class='om-team-mark" + (p.busy ? " om-team-mark-busy" : "") + "'></i>", 12 * scale(), ctx);
+  }
+
+  function alertCircle(p, latlng, ctx) {
+    var c = L_().circle(latlng, Object.assign({radius: p.radius_m, pane: (ctx && ctx.pane) || "overlayPane"}, alertStyle({properties: p})));
+    alertLabel(p, c, ctx);
+    return c;
+  }
+
+  /** dash-leaflet pointToLayer: one function for every kind of point. */
+  function pointToLayer(feature, latlng, ctx) {
+    var p = feature.properties;  // latlng is already in the tiles' system (coordsToLatLng)
+    if (p.kind === "station") { return stationMarker(p, latlng, ctx); }
+    if (p.kind === "hall") { return hallMarker(p, latlng, ctx); }
+    if (p.kind === "team") { return teamMarker(p, latlng, ctx); }
+    if (p.kind === "alert") { return alertCircle(p, latlng, ctx); }
+    return incidentMarker(p, latlng, ctx);
+  }
+
+  /** dash-leaflet clusterToLayer: a cluster of incidents, coloured by its worst SLA state; breached ones pulse. */
+  function clusterToLayer(feature, latlng, index, ctx) {
+    var worst = "handling";
+    index.getLeaves(feature.properties.cluster_id, Infinity).forEach(function (leaf) {
+      if (STATUS_RANK[leaf.properties.status] > STATUS_RANK[worst]) { worst = leaf.properties.status; }
+    });
+    var n = feature.properties.point_count, size = (24 + 6 * Math.log10(n)) * scale();
+    return divMarker(latlng, "om-cluster om-cluster-" + worst,
+      "<span>" + feature.properties.point_count_abbreviated + "</span>", size, ctx);
+  }
+
+  function alertStyle(feature) {
+    var color = layers().severityColor(feature.properties.severity), k = scale();
+    return {color: color, weight: 2 * k, opacity: 0.9, dashArray: (6 * k) + " " + (4 * k), fillColor: color, fillOpacity: 0.18,
+            className: "om-alert om-alert-" + feature.properties.severity};
+  }
+
+  function clock(unixS) {
+    var d = new Date(unixS * 1000), two = function (n) { return (n < 10 ? "0" : "") + n; };
+    return two(d.getHours()) + ":" + two(d.getMinutes());
+  }
+
+  /** Label an alert area with its event, just inside its top edge (its centre is where the township's name is). */
+  function alertLabel(p, layer, ctx) {
+    var until = p.expires ? "<small>" + window.onemap.ui.t("map.alert_until", {time: clock(p.expires)}) + "</small>" : "";
+    layer.bindTooltip(esc(p.event || p.headline) + until, {permanent: true, direction: "bottom", interactive: false, offset: [0, 2],
+      className: "om-alert-label om-alert-label-" + p.severity, pane: labelPane(ctx && ctx.map, ALERT_LABEL_PANE)});
+    layer.on("add", function () {
+      var b = layer.getBounds();
+      layer.openTooltip(L_().latLng(b.getNorth(), b.getCenter().lng));
+    });
+  }
+
+  function tipText(p) {
+    var ui = window.onemap.ui, name = esc(p.name);
+    if (p.kind === "station") {
+      return name + " · " + p.level.toFixed(2) + " m<br>" + ui.t("map.thresholds", {warning: p.warning_level, guarantee: p.guarantee_level});
+    }
+    if (p.kind === "hall") { return name + " · " + ui.t("wall.queue", {n: p.waiting}) + " · " + p.open_windows + "/" + p.windows; }
+    if (p.kind === "team") { return name + "<br>" + ui.t("team_kind." + p.team_kind) + " · " + ui.t(p.busy ? "town.team_busy" : "town.team_free"); }
+    return ui.t("category." + p.category) + " · " + ui.t("status." + p.status) + "<br>" + esc(p.address);
+  }
+
+  /** dash-leaflet onEachFeature: a hover tooltip, unless the layer has a permanent label (alert polygons get theirs here). */
+  function pointTooltip(feature, layer, ctx) {
+    var p = feature.properties;
+    if (p.kind === "alert" && feature.geometry.type !== "Point") { alertLabel(p, layer, ctx); }
+    if (p.kind === "alert" || layer.getTooltip()) { return; }  // a permanent label (alerts, gauges on alert) is the tooltip
+    layer.bindTooltip(tipText(p), {className: "om-map-tip", direction: "top"});
   }
 
   function point(lon, lat, props) {
@@ -83,26 +193,19 @@
   function incidentFeatures(now, keep, selected) {
     var sla = window.onemap.sla, feats = [];
     window.onemap.live.all("incident").forEach(function (inc) {
-      if (keep && !keep(inc)) { return; }
+      if ((keep && !keep(inc)) || typeof inc.lon !== "number" || typeof inc.lat !== "number") { return; }  // no place: not on the map
       feats.push(point(inc.lon, inc.lat, {kind: "incident", id: inc.id, category: inc.category, address: inc.address,
         priority: inc.priority, status: sla.status(inc, now), selected: inc.id === selected}));
     });
     // Worse states last, so they are drawn on top.
-    var rank = {handling: 0, waiting: 1, ok: 2, warning: 3, breached: 4};
-    feats.sort(function (a, b) { return (rank[a.properties.status] - rank[b.properties.status]) || (b.properties.priority - a.properties.priority); });
+    feats.sort(function (a, b) { return (STATUS_RANK[a.properties.status] - STATUS_RANK[b.properties.status]) || (b.properties.priority - a.properties.priority); });
     return {type: "FeatureCollection", features: feats};
   }
 
-  /** Return the gauges and service halls as GeoJSON. */
+  /** Return the gauges and service halls as one GeoJSON (the console's map; the wall has a layer each). */
   function facilityFeatures() {
-    var live = window.onemap.live, ui = window.onemap.ui, feats = [];
-    live.all("station").forEach(function (s) {
-      feats.push(point(s.lon, s.lat, {kind: "station", id: s.id, name: ui.entityName(s), state: s.state, level: s.level}));
-    });
-    live.all("hall").forEach(function (hl) {
-      feats.push(point(hl.lon, hl.lat, {kind: "hall", id: hl.id, name: ui.entityName(hl), waiting: hl.waiting}));
-    });
-    return {type: "FeatureCollection", features: feats};
+    var feed = window.onemap.mapfeed;
+    return {type: "FeatureCollection", features: feed.stations().features.concat(feed.halls().features)};
   }
 
   /** Return a short signature of a FeatureCollection: unchanged maps are not redrawn. */
@@ -113,7 +216,8 @@
     }).join("|");
   }
 
-  window.onemap.map = {STATUS_COLOR: STATUS_COLOR, scale: scale, boundaryStyle: boundaryStyle, boundaryLabel: boundaryLabel,
-    pointToLayer: pointToLayer, pointTooltip: pointTooltip, refit: refit, incidentFeatures: incidentFeatures,
+  window.onemap.map = {STATUS_COLOR: STATUS_COLOR, STATUS_RANK: STATUS_RANK, scale: scale, boundaryStyle: boundaryStyle,
+    boundaryLabel: boundaryLabel, pointToLayer: pointToLayer, pointTooltip: pointTooltip, clusterToLayer: clusterToLayer,
+    alertStyle: alertStyle, coordsToLatLng: coordsToLatLng, refit: refit, maps: maps, point: point, incidentFeatures: incidentFeatures,
     facilityFeatures: facilityFeatures, signature: signature};
 })();

@@ -1,45 +1,108 @@
-/* window.onemap.township: a township room's orders (one next-step button each), figures and teams. */
+/* window.onemap.township: a township room's broadcasts, orders (one next-step button each), figures and teams.
+ * A new order shows a banner and sounds once per order id; a new broadcast sounds once per broadcast id.
+ */
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
-  var STEP_BTN = "step-btn";  // layouts/ids.py STEP_BTN
+  var STEP_BTN = "step-btn";              // layouts/ids.py STEP_BTN
+  var BCAST_SIGN_BTN = "bcast-sign-btn";  // layouts/ids.py BCAST_SIGN_BTN
+  var SIGNED_SHOWN = 2;                   // signed broadcasts kept on top after the pending ones
 
   function ui() { return window.onemap.ui; }
+  function live() { return window.onemap.live; }
 
-  /** Return this township's orders, most pressing deadline first. */
+  /** Return this township's orders: the most pressing deadline first, resolved ones (awaiting call-back) last. */
   function orders(townshipId) {
     var sla = window.onemap.sla;
-    var rows = window.onemap.live.all("incident").filter(function (i) { return i.order && i.order.township === townshipId; });
+    var rows = live().all("incident").filter(function (i) { return i.order && i.order.township === townshipId; });
     rows.sort(function (a, b) {
       var da = sla.currentDeadline(a), db = sla.currentDeadline(b);
+      var ra = a.stage === "resolved", rb = b.stage === "resolved";
+      if (ra !== rb) { return ra - rb; }
       if (da === null || db === null) { return (da === null) - (db === null) || a.order.issued_at - b.order.issued_at; }
       return da - db;
     });
     return rows;
   }
 
-  function nextStep(inc) { return inc.order.next_step || window.onemap.sla.currentStep(inc) || "resolve"; }
+  /** Return the order's next step, or null when it is resolved (the commander calls back next). */
+  function nextStep(inc) { return inc.stage === "resolved" ? null : (inc.order.next_step || null); }
+
+  function teamText(o) { return o.team_id ? ui().teamName(o) : ui().t("town.team_pending"); }
 
   function row(inc, now) {
     var h = ui().h, sla = window.onemap.sla, o = inc.order, step = sla.currentStep(inc), next = nextStep(inc);
-    var st = sla.status(inc, now), late = (o.late || []).concat(o.breached || []).length > 0;
-    var cd = step === null ? h("Span", {className: "om-cd om-cd-none"}, ui().t("status.handling"))
+    var st = inc.stage === "resolved" ? "resolved" : sla.status(inc, now);
+    var late = (o.late || []).concat(o.breached || []).length > 0, fresh = inc.stage === "ordered";
+    var cd = step === null ? h("Span", {className: "om-cd om-cd-none"}, ui().t(next ? "status.handling" : "town.awaiting_callback"))
       : h("Span", {className: "om-cd", "data-deadline": String(o.deadlines[step]), "data-issued": String(o.issued_at)});
-    return h("Div", {className: "om-town-row om-st-border-" + st, key: inc.id, "data-incident": inc.id, "data-step": next}, [
+    var action = next ? h("Button", {id: {type: STEP_BTN, incident: inc.id, step: next}, n_clicks: 0,
+                                     className: "om-btn om-btn-step om-btn-" + next}, ui().t("step." + next))
+      : h("Span", {className: "om-step-none"}, "✓");
+    return h("Div", {className: "om-town-row om-st-border-" + st + (fresh ? " om-row-new" : ""), key: inc.id,
+                     "data-incident": inc.id, "data-step": next || "done", "data-order": o.id}, [
       h("Div", {className: "om-town-main"}, [
         h("Div", {className: "om-order-title"}, [
           h("Span", {className: "om-prio om-prio-" + inc.priority}, ui().t("priority." + inc.priority)),
           ui().t("category." + inc.category),
+          inc.reopened ? h("Span", {className: "om-tag om-tag-reopened"}, ui().t("cmd.reopened")) : null,
           late ? h("Span", {className: "om-late-tag"}, ui().t("town.late")) : null]),
-        h("Div", {className: "om-order-meta"}, (inc.address || inc.summary || "") + " · " + ui().teamName(o))]),
+        h("Div", {className: "om-order-meta"}, (inc.address || inc.summary || "") + " · " + teamText(o))]),
       h("Div", {className: "om-town-stage"}, [h("Small", {}, ui().t("stage." + inc.stage)), cd]),
-      h("Button", {id: {type: STEP_BTN, incident: inc.id, step: next}, n_clicks: 0,
-                   className: "om-btn om-btn-step om-btn-" + next}, ui().t("step." + next))
+      action
     ]);
   }
 
+  /** Return the new-order banner (orders not yet signed for), sounding once per new order id. */
+  function banner(rows) {
+    var fresh = rows.filter(function (i) { return i.stage === "ordered"; });
+    window.onemap.alerts.once("order", fresh.map(function (i) { return i.order.id; }));
+    var sig = fresh.map(function (i) { return i.order.id; }).join("|");
+    return ui().unlessSame("town.banner", sig, function () {
+      if (!fresh.length) { return null; }
+      var h = ui().h, first = fresh[0];
+      return h("Div", {className: "om-banner", "data-orders": sig}, [
+        h("Span", {className: "om-banner-bell"}, "!"),
+        h("B", {}, ui().t("town.new_orders", {n: fresh.length})),
+        h("Span", {className: "om-banner-what"}, ui().t("category." + first.category) + " · " + (first.address || first.summary || ""))
+      ]);
+    });
+  }
+
+  function broadcastCard(b, townshipId) {
+    var h = ui().h, at = (b.signed || {})[townshipId], title = ui().t("broadcast." + b.type) + " · " + ui().t("level." + b.type + "." + b.level);
+    var right = at === undefined ? [
+      h("Span", {className: "om-cd", "data-deadline": String(b.deadline), "data-issued": String(b.issued_at)}),
+      h("Button", {id: {type: BCAST_SIGN_BTN, broadcast: b.id}, n_clicks: 0, className: "om-btn om-btn-step"}, ui().t("step.sign"))
+    ] : [h("Span", {className: at > b.deadline ? "om-signed om-signed-late" : "om-signed"},
+           ui().t(at > b.deadline ? "town.signed_late" : "town.signed_at", {time: ui().hhmmss(at)}))];
+    return h("Div", {className: "om-bcast" + (at === undefined ? " om-bcast-pending" : ""), key: b.id, "data-broadcast": b.id}, [
+      h("Div", {className: "om-bcast-main"}, [
+        h("Div", {className: "om-bcast-title"}, [h("Span", {className: "om-bcast-kind om-bcast-" + b.type}, title),
+                                               h("Small", {}, ui().hhmmss(b.issued_at))]),
+        h("Div", {className: "om-bcast-msg"}, b.message || "")]),
+      h("Div", {className: "om-bcast-side"}, right)]);
+  }
+
+  /** Return the broadcasts sent to this room: pending first (sounding once each), then the latest signed. */
+  function broadcasts(townshipId) {
+    var list = live().all("broadcast").filter(function (b) { return (b.townships || []).indexOf(townshipId) >= 0; });
+    var pending = list.filter(function (b) { return !(townshipId in (b.signed || {})); });
+    var signed = list.filter(function (b) { return townshipId in (b.signed || {}); });
+    pending.sort(function (a, b) { return a.issued_at - b.issued_at; });
+    signed.sort(function (a, b) { return b.issued_at - a.issued_at; });
+    window.onemap.alerts.once("broadcast", pending.map(function (b) { return b.id; }));
+    var shown = pending.concat(signed.slice(0, SIGNED_SHOWN));
+    var sig = shown.map(function (b) { return b.id + "@" + ((b.signed || {})[townshipId] || ""); }).join("|");
+    return ui().unlessSame("town.bcast", sig, function () {
+      if (!shown.length) { return null; }
+      return [ui().h("Div", {className: "om-bcast-head", key: "head"}, ui().t("town.broadcasts"))].concat(
+        shown.map(function (b) { return broadcastCard(b, townshipId); }));
+    });
+  }
+
   function figures(townshipId) {
-    var k = window.onemap.live.get("kpi", "today"), h = ui().h;
+    var k = live().get("kpi", "today"), h = ui().h;
     var r = k ? (k.townships || []).filter(function (x) { return x.id === townshipId; })[0] : null;
     if (!r) { return h("Div", {className: "om-empty"}, "—"); }
     var cells = [["kpi.rank", ui().num(r.rank)], ["kpi.received", ui().num(r.received)], ["kpi.open", ui().num(r.open)],
@@ -51,7 +114,7 @@
   }
 
   function teams(townshipId) {
-    var h = ui().h, list = window.onemap.live.all("team").filter(function (x) { return x.township === townshipId; });
+    var h = ui().h, list = live().all("team").filter(function (x) { return x.township === townshipId; });
     list.sort(function (a, b) { return a.id < b.id ? -1 : 1; });
     return list.map(function (x) {
       var busy = !!x.busy_with;
@@ -62,19 +125,21 @@
     });
   }
 
-  /** Return [order rows, count text, figures, teams] for one township room. */
+  /** Return [order rows, count text, figures, teams, banner, broadcasts] for one township room. */
   function render(townshipId) {
-    var now = window.onemap.live.now(), rows = orders(townshipId), sla = window.onemap.sla;
-    var sig = rows.map(function (i) { return i.id + i.stage + nextStep(i) + sla.status(i, now); }).join("|");
+    var now = live().now(), rows = orders(townshipId), sla = window.onemap.sla;
+    var sig = rows.map(function (i) {
+      return i.id + i.stage + nextStep(i) + sla.status(i, now) + i.order.team_id + (i.order.late || []).length;
+    }).join("|");
     var body = ui().unlessSame("town.orders", sig, function () {
       if (!rows.length) { return ui().h("Div", {className: "om-empty"}, ui().t("town.no_orders")); }
       return rows.map(function (i) { return row(i, now); });
     });
-    var k = window.onemap.live.get("kpi", "today");
+    var k = live().get("kpi", "today");
     var fig = ui().unlessSame("town.kpi", JSON.stringify(k ? k.townships : null), function () { return figures(townshipId); });
-    var tsig = JSON.stringify(window.onemap.live.all("team").filter(function (x) { return x.township === townshipId; }));
+    var tsig = JSON.stringify(live().all("team").filter(function (x) { return x.township === townshipId; }));
     var tm = ui().unlessSame("town.teams", tsig, function () { return teams(townshipId); });
-    return [body, String(rows.length), fig, tm];
+    return [body, String(rows.length), fig, tm, banner(rows), broadcasts(townshipId)];
   }
 
   window.onemap.township = {render: render, orders: orders};

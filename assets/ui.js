@@ -59,6 +59,72 @@
   /** Forget remembered signatures (a new page mounted: its outputs start empty). */
   function reset() { memo = {}; }
 
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  /** Return a unix time as hh:mm:ss on this screen's clock. */
+  function hhmmss(at) {
+    var d = new Date(at * 1000);
+    return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+  }
+
+  /** Return a fresh command id (a UUID; crypto.randomUUID needs https, getRandomValues does not). */
+  function commandId() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === "function") { return c.randomUUID(); }
+    var b = new Uint8Array(16);
+    c.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return (x < 16 ? "0" : "") + x.toString(16); }).join("");
+  }
+
+  function setProps(id, props) {
+    if (window.dash_clientside && window.dash_clientside.set_props) { window.dash_clientside.set_props(id, props); }
+  }
+
+  /** Show or hide a dialog (layouts/common.py dialog). */
+  function showDialog(id, show) { setProps(id, {hidden: !show}); }
+
+  /** Return the id of the open dialog, or null. */
+  function openDialog() {
+    var el = document.querySelector(".om-dialog-backdrop:not([hidden])");
+    return el ? el.id : null;
+  }
+
+  /** Tell whether a key event belongs to typing (an input, a text area, a select, an editable element). */
+  function typing(ev) {
+    var el = ev.target;
+    if (!el || !el.tagName) { return false; }
+    return /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName) || el.isContentEditable;
+  }
+
+  /** Write times of day into server-rendered [data-at] elements, on this screen's clock like the title bar's. */
+  function fillTimes(root) {
+    (root || document).querySelectorAll("[data-at]").forEach(function (el) {
+      var text = hhmmss(parseFloat(el.getAttribute("data-at")));
+      if (el.textContent !== text) { el.textContent = text; }
+    });
+  }
+  new MutationObserver(function (records) {
+    for (var i = 0; i < records.length; i++) {
+      var added = records[i].addedNodes;
+      for (var j = 0; j < added.length; j++) {
+        var n = added[j];
+        if (n.nodeType === 1 && (n.hasAttribute("data-at") || n.querySelector("[data-at]"))) { fillTimes(); return; }
+      }
+    }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+
+  // Buttons marked data-close-dialog close their dialog; Esc closes whichever is open.
+  document.addEventListener("click", function (ev) {
+    var el = ev.target.closest && ev.target.closest("[data-close-dialog]");
+    if (el) { showDialog(el.getAttribute("data-close-dialog"), false); }
+  });
+  document.addEventListener("keydown", function (ev) {
+    var open = openDialog();
+    if (ev.key === "Escape" && open) { showDialog(open, false); }
+  });
+
   window.onemap.ui = {setCatalog: setCatalog, t: t, lang: lang, h: h, pct: pct, num: num, township: township,
-                      teamName: teamName, entityName: entityName, unlessSame: unlessSame, reset: reset};
+                      teamName: teamName, entityName: entityName, unlessSame: unlessSame, reset: reset,
+                      hhmmss: hhmmss, commandId: commandId, setProps: setProps, showDialog: showDialog,
+                      openDialog: openDialog, typing: typing};
 })();

@@ -124,17 +124,12 @@
     });
   }
 
-  /** Return the map layers [facilities, incidents], or no_update for the ones that did not change. */
-  function layers(now) {
-    var m = window.onemap.map, fac = m.facilityFeatures(), inc = m.incidentFeatures(now);
-    return [ui().unlessSame("wall.fac", m.signature(fac), function () { return fac; }),
-            ui().unlessSame("wall.inc", m.signature(inc), function () { return inc; })];
-  }
-
-  /** Render everything on the wall: the one entry point of its clientside callback. */
-  function render() {
-    var now = live().now(), u = urgent(now), l = layers(now);
-    return [kpis(), u[0], u[1], ranking(), statusStrip(now), halls(), l[0], l[1]];
+  /** Render everything on the wall: the one entry point of its clientside callback.
+   *  baseLayer: the layer control's chosen township shading; hideout: the boundaries' current hideout. */
+  function render(baseLayer, hideout) {
+    var now = live().now(), u = urgent(now);
+    return [kpis(), u[0], u[1], ranking(), statusStrip(now), halls()]
+      .concat(window.onemap.mapfeed.render("wall", now, {baseLayer: baseLayer, hideout: hideout}));
   }
 
   window.onemap.wall = {render: render, kpis: kpis, urgent: urgent, ranking: ranking, urgentOrders: urgentOrders};

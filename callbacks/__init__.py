@@ -5,7 +5,7 @@ from typing import Any
 
 from dash import Dash
 
-from callbacks import command, live, routing, township
+from callbacks import broadcast, command, live, routing, township
 
 
 def register(app: Dash, services: Any) -> None:
@@ -14,3 +14,4 @@ def register(app: Dash, services: Any) -> None:
     live.register(app, services)
     command.register(app, services)
     township.register(app, services)
+    broadcast.register(app, services)

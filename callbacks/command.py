@@ -1,4 +1,4 @@
-"""The commander console's server side: the selected incident's details, and issuing an order."""
+"""The commander console's server side: the detail panel and every one-click command on it."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +6,11 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.common import clicked, lang_of, page_actor, remote
-from layouts import command as view
+from commands import Outcome
+from i18n import t
 from layouts import ids
+from layouts import incident as view
+from layouts.common import outcome_message, township_name
 
 
 def order_command_id(incident_id: str, earlier_orders: int = 0) -> str:
@@ -15,37 +18,127 @@ def order_command_id(incident_id: str, earlier_orders: int = 0) -> str:
     return f"{incident_id}.order.{earlier_orders}"
 
 
-def show_detail(services: Any, incident_id: str | None, lang: str) -> Any:
-    """Return the detail panel of an incident: facts, and suggested teams while it awaits an order."""
-    if not incident_id:
-        return no_update
+def action_command_id(incident_id: str, action: str, orders: int) -> str:
+    """Return the idempotency key of a feedback, close or cancel: once per order of the incident."""
+    return f"{incident_id}.{action}.{orders}"
+
+
+def _incident(services: Any, incident_id: str) -> Any:
     with services.store.lock:
-        incident = services.store.state.incidents.get(incident_id)
+        return services.store.state.incidents.get(incident_id)
+
+
+def _orders(incident: Any) -> int:
+    return 0 if incident is None else len(incident.history) + (incident.order is not None)
+
+
+def show_detail(services: Any, incident_id: str | None, lang: str) -> Any:
+    """Return the detail panel of an incident: facts, suggestions or progress, duplicates, cancel."""
+    if not incident_id:
+        return view.select_hint(lang)
+    incident = _incident(services, incident_id)
     waiting = incident is not None and incident.order is None
     suggestions = services.commands.suggest(incident_id) if waiting else []
-    return view.detail(services, incident, suggestions, lang)
+    s = services.settings
+    dups = services.commands.merge_candidates(incident_id, s.merge_within_m, s.merge_within_s) if incident else []
+    candidates = [c for c in (_incident(services, d) for d in dups) if c is not None]
+    return view.detail(services, incident, suggestions, lang, candidates)
 
 
-def issue(services: Any, button: dict[str, Any] | None, pathname: str, lang: str, done: int) -> tuple[Any, Any]:
-    """Issue the order a button stands for; return (message, bumped counter)."""
+def _answer(outcome: Outcome, text: str, lang: str, done: int | None, **data: str) -> tuple[Any, Any]:
+    return outcome_message(outcome, text, lang, **data), (done or 0) + 1
+
+
+def issue(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+    """Issue the order a team button stands for; return (message, bumped counter)."""
     if button is None:
         return no_update, no_update
-    actor = page_actor(pathname)  # the server decides who may order, never the browser
     incident_id, team_id = button["incident"], button["team"]
-    outcome = services.commands.issue_order(actor, incident_id, team_id, order_command_id(incident_id), remote())
+    outcome = services.commands.issue_order(page_actor(), incident_id, team_id,
+                                            order_command_id(incident_id, button.get("k", 0)), remote())
     return view.result(services, outcome, team_id, lang), (done or 0) + 1
 
 
+def issue_to_room(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+    """Issue the order to a township room, which picks its own team."""
+    if button is None:
+        return no_update, no_update
+    incident_id, township = button["incident"], button["township"]
+    outcome = services.commands.issue_order(page_actor(), incident_id, "", order_command_id(incident_id, button["k"]),
+                                            remote(), township=township)
+    text = t("cmd.issued_room", lang, township=township_name(services, township, lang))
+    return _answer(outcome, text, lang, done, township=township, team="")
+
+
+def _value_for(values: list[Any], idents: list[dict[str, Any]], incident_id: str) -> str:
+    """Return the value of the pattern-matched input that belongs to an incident."""
+    return next((v or "" for v, i in zip(values or [], idents or []) if i.get("incident") == incident_id), "")
+
+
+def cancel(services: Any, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
+           done: int | None) -> tuple[Any, Any]:
+    """Cancel an incident with the reason typed next to the button."""
+    if button is None:
+        return no_update, no_update
+    incident_id = button["incident"]
+    outcome = services.commands.cancel(page_actor(), incident_id, _value_for(reasons, idents, incident_id),
+                                       action_command_id(incident_id, "cancel", button["k"]), remote())
+    return _answer(outcome, t("cmd.cancelled", lang), lang, done)
+
+
+def merge(services: Any, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
+          done: int | None) -> tuple[Any, Any]:
+    """Fold a suggested duplicate into the selected incident, with the reason."""
+    if button is None:
+        return no_update, no_update
+    dup, into = button["dup"], button["into"]
+    outcome = services.commands.merge(page_actor(), dup, into, _value_for(reasons, idents, into), f"{dup}.merge", remote())
+    return _answer(outcome, t("cmd.merged", lang, dup=dup), lang, done)
+
+
+def feedback(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+    """Record the call-back: satisfied, not satisfied (reopens) or not reached."""
+    if button is None:
+        return no_update, no_update
+    incident_id, result = button["incident"], button["result"]
+    key = action_command_id(incident_id, "feedback", _orders(_incident(services, incident_id)))
+    outcome = services.commands.feedback(page_actor(), incident_id, result, "", key, remote())
+    text = t("cmd.reopened_msg" if result == "unsatisfied" else "cmd.feedback_done", lang,
+             result=t(f"feedback.{result}", lang))
+    return _answer(outcome, text, lang, done)
+
+
+def close(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+    """Close an incident after its call-back."""
+    if button is None:
+        return no_update, no_update
+    incident_id = button["incident"]
+    key = action_command_id(incident_id, "close", _orders(_incident(services, incident_id)))
+    outcome = services.commands.close(page_actor(), incident_id, "", key, remote())
+    return _answer(outcome, t("cmd.closed", lang), lang, done)
+
+
 def register(app: Dash, services: Any) -> None:
-    """Register the console's server callbacks."""
+    """Register the console's server callbacks; every command writes the one result line."""
+    i18n, done = State(ids.I18N, "data"), State(ids.CMD_DONE, "data")
+    outs = lambda: [Output(ids.CMD_RESULT, "children", allow_duplicate=True),
+                    Output(ids.CMD_DONE, "data", allow_duplicate=True)]
     app.callback(
         Output(ids.CMD_DETAIL, "children"),
-        Input(ids.CMD_SELECTED, "data"), Input(ids.CMD_DONE, "data"), State(ids.I18N, "data"),
-    )(lambda selected, _done, i18n: show_detail(services, selected, lang_of(i18n)))
-    app.callback(
-        Output(ids.CMD_RESULT, "children"), Output(ids.CMD_DONE, "data"),
-        Input({"type": ids.ISSUE_BTN, "incident": ALL, "team": ALL}, "n_clicks"),
-        State(ids.URL, "pathname"), State(ids.I18N, "data"), State(ids.CMD_DONE, "data"),
-        prevent_initial_call=True,
-    )(lambda _clicks, pathname, i18n, done: issue(
-        services, clicked(ctx.triggered), pathname, lang_of(i18n), done))
+        Input(ids.CMD_SIG, "data"), Input(ids.CMD_DONE, "data"), State(ids.CMD_SELECTED, "data"), i18n,
+    )(lambda _sig, _done, selected, i18n: show_detail(services, selected, lang_of(i18n)))
+    simple = ((ids.ISSUE_BTN, {"incident": ALL, "team": ALL, "k": ALL}, issue),
+              (ids.ISSUE_ROOM_BTN, {"incident": ALL, "township": ALL, "k": ALL}, issue_to_room),
+              (ids.FEEDBACK_BTN, {"incident": ALL, "result": ALL}, feedback),
+              (ids.CLOSE_BTN, {"incident": ALL}, close))
+    for kind, pattern, fn in simple:
+        app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), i18n, done, prevent_initial_call=True)(
+            lambda _c, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), lang_of(i18n), n))
+    with_reason = ((ids.CANCEL_BTN, {"incident": ALL, "k": ALL}, ids.CANCEL_REASON, cancel),
+                   (ids.MERGE_BTN, {"dup": ALL, "into": ALL}, ids.MERGE_REASON, merge))
+    for kind, pattern, reason_kind, fn in with_reason:
+        reason = {"type": reason_kind, "incident": ALL}
+        app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), State(reason, "value"), State(reason, "id"),
+                     i18n, done, prevent_initial_call=True)(
+            lambda _c, values, idents, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), values, idents,
+                                                          lang_of(i18n), n))

@@ -5,7 +5,8 @@ from typing import Any
 
 from dash import Dash, Input, Output, State
 
-from layouts import ids
+from callbacks.maps import layer_inputs, layer_outputs
+from layouts import ids, wall
 
 LIVE_INPUTS = [Input(ids.LIVE, "data"), Input(ids.TICK, "n_intervals"), Input(ids.I18N, "data")]
 
@@ -13,17 +14,20 @@ LIVE_INPUTS = [Input(ids.LIVE, "data"), Input(ids.TICK, "n_intervals"), Input(id
 def register(app: Dash, services: Any) -> None:
     """Register the wall, console and township-room renderers (all clientside: no server work per tick)."""
     app.clientside_callback(
-        "function (live, tick, i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.wall.render(); }",
+        "function (live, tick, i18n, baseLayer, hideout) {"
+        " window.onemap.ui.setCatalog(i18n); return window.onemap.wall.render(baseLayer, hideout); }",
         Output(ids.WALL_KPIS, "children"), Output(ids.WALL_URGENT, "children"),
         Output(ids.WALL_URGENT_COUNT, "children"), Output(ids.WALL_RANKING, "children"),
-        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_HALLS, "children"), Output(ids.WALL_FACILITIES, "data"),
-        Output(ids.WALL_INCIDENTS, "data"),
-        *LIVE_INPUTS,
+        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_HALLS, "children"), *layer_outputs(wall.MAP_IDS),
+        *LIVE_INPUTS, *layer_inputs(wall.MAP_IDS),
     )
     app.clientside_callback(
         "function (live, tick, i18n, selected) {"
         " window.onemap.ui.setCatalog(i18n); return window.onemap.console.render(selected); }",
         Output(ids.CMD_QUEUE, "children"), Output(ids.CMD_QUEUE_COUNT, "children"), Output(ids.CMD_INCIDENTS, "data"),
+        Output(ids.CMD_CALLBACKS, "children"), Output(ids.CMD_CALLBACKS_COUNT, "children"),
+        Output(ids.CMD_ALERTS, "children"), Output(ids.CMD_ALERTS_COUNT, "children"), Output(ids.CMD_BOARD, "children"),
+        Output(ids.CMD_SIG, "data"),
         *LIVE_INPUTS, Input(ids.CMD_SELECTED, "data"),
     )
     app.clientside_callback(
@@ -31,5 +35,6 @@ def register(app: Dash, services: Any) -> None:
         " window.onemap.ui.setCatalog(i18n); return window.onemap.township.render(scope); }",
         Output(ids.TOWN_ORDERS, "children"), Output(ids.TOWN_COUNT, "children"),
         Output(ids.TOWN_KPI, "children"), Output(ids.TOWN_TEAMS, "children"),
+        Output(ids.TOWN_BANNER, "children"), Output(ids.TOWN_BROADCASTS, "children"),
         *LIVE_INPUTS, State(ids.SCOPE, "data"),
     )

@@ -6,7 +6,9 @@ from typing import Any
 from dash import Dash, Input, Output
 
 import layouts
+from callbacks.common import lang_of, page_actor
 from layouts import ids
+from layouts.common import user_label
 
 
 def route(services: Any, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
@@ -20,6 +22,9 @@ def register(app: Dash, services: Any) -> None:
         Output(ids.PAGE, "children"), Output(ids.I18N, "data"), Output(ids.SCOPE, "data"),
         Input(ids.URL, "pathname"), Input(ids.URL, "search"),
     )(lambda pathname, search: route(services, pathname, search))
+    app.callback(
+        Output(ids.USER_BOX, "children"), Input(ids.I18N, "data"),
+    )(lambda i18n: user_label(page_actor(), lang_of(i18n)))  # who the server says is signed in
     app.clientside_callback(
         "function (i18n, scope) { return window.onemap.boot(i18n, scope); }",
         Output(ids.BOOT, "data"), Input(ids.I18N, "data"), Input(ids.SCOPE, "data"),

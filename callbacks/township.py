@@ -1,4 +1,4 @@
-"""The township room's server side: every step button goes to Commands.advance as the room's actor."""
+"""The township room's server side: steps, the route / transfer / resolve dialog, and signing broadcasts."""
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +6,13 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.common import clicked, lang_of, page_actor, remote
+from domain.model import Role
+from i18n import t
 from layouts import ids
 from layouts import township as view
+from layouts.common import township_name
+
+DIALOG_STEPS = ("route", "resolve")  # steps that ask something first; the others are one click
 
 
 def step_command_id(order_id: str, step: str) -> str:
@@ -15,26 +20,120 @@ def step_command_id(order_id: str, step: str) -> str:
     return f"{order_id}.{step}"
 
 
-def advance(services: Any, button: dict[str, Any] | None, pathname: str, lang: str) -> Any:
+def _incident(services: Any, incident_id: str) -> Any:
+    with services.store.lock:
+        return services.store.state.incidents.get(incident_id)
+
+
+def _order_id(incident: Any) -> str:
+    return incident.order.id if incident is not None and incident.order is not None else ""
+
+
+def _free_teams(services: Any, township: str) -> list[Any]:
+    with services.store.lock:
+        busy = set(services.store.state.team_busy)
+    return sorted((x for x in services.district.teams.values() if x.township == township and x.id not in busy),
+                  key=lambda x: x.id)
+
+
+def advance(services: Any, button: dict[str, Any] | None, lang: str) -> Any:
     """Take the step a button stands for; return the message to show."""
     if button is None:
         return no_update
     incident_id, step = button["incident"], button["step"]
-    with services.store.lock:
-        incident = services.store.state.incidents.get(incident_id)
-        order_id = incident.order.id if incident is not None and incident.order is not None else ""
+    order_id = _order_id(_incident(services, incident_id))
     # Without an order there is no stable key; Commands rejects the step anyway (no_active_order).
     command_id = step_command_id(order_id, step) if order_id else ""
-    outcome = services.commands.advance(page_actor(pathname), incident_id, step, command_id, remote=remote())
+    outcome = services.commands.advance(page_actor(), incident_id, step, command_id, remote=remote())
     return view.result(outcome, step, lang)
 
 
+def on_step(services: Any, button: dict[str, Any] | None, lang: str) -> tuple[Any, Any, Any]:
+    """Take a one-click step, or open the dialog a route or a resolve needs; return (message, dialog body, hidden)."""
+    if button is None:
+        return no_update, no_update, no_update
+    incident = _incident(services, button["incident"])
+    if button["step"] not in DIALOG_STEPS or incident is None or incident.order is None:
+        return advance(services, button, lang), no_update, True
+    if button["step"] == "route":
+        body = view.route_form(services, incident, _free_teams(services, incident.order.township), lang)
+    else:
+        body = view.resolve_form(incident, lang)
+    return None, body, False
+
+
+def confirm_route(services: Any, action: dict[str, Any] | None, mode: str, team: str | None, target: str,
+                  town: str | None, department: str | None, reason: str | None, lang: str) -> tuple[Any, Any, Any]:
+    """Route to the picked team, or transfer; return (room message, dialog message, dialog hidden)."""
+    if not action:
+        return no_update, no_update, no_update
+    incident = _incident(services, action["incident"])
+    order_id = _order_id(incident)
+    if mode == "transfer":
+        to_town, to_dept = (town or "", "") if target == "township" else ("", (department or "").strip())
+        outcome = services.commands.transfer(page_actor(), action["incident"], reason or "", to_town, to_dept,
+                                             f"{order_id}.transfer" if order_id else "", remote())
+        text = t("town.transferred", lang, target=township_name(services, to_town, lang) if to_town else to_dept)
+        return _closing(view.result(outcome, "transfer", lang, text), outcome.ok)
+    outcome = services.commands.advance(page_actor(), action["incident"], "route",
+                                        step_command_id(order_id, "route") if order_id else "",
+                                        remote=remote(), team_id=team or "")
+    return _closing(view.result(outcome, "route", lang), outcome.ok)
+
+
+def confirm_resolve(services: Any, action: dict[str, Any] | None, note: str | None, lang: str) -> tuple[Any, Any, Any]:
+    """Resolve with the result note; return (room message, dialog message, dialog hidden)."""
+    if not action:
+        return no_update, no_update, no_update
+    order_id = _order_id(_incident(services, action["incident"]))
+    outcome = services.commands.advance(page_actor(), action["incident"], "resolve",
+                                        step_command_id(order_id, "resolve") if order_id else "",
+                                        note=(note or "").strip(), remote=remote())
+    return _closing(view.result(outcome, "resolve", lang), outcome.ok)
+
+
+def _closing(message: Any, ok: bool) -> tuple[Any, Any, Any]:
+    """Close the dialog and tell the room when it worked; keep it open with the reason when refused."""
+    return (message, None, True) if ok else (no_update, message, False)
+
+
+def sign_broadcast(services: Any, button: dict[str, Any] | None, lang: str) -> Any:
+    """Sign for a broadcast sent to this room."""
+    if button is None:
+        return no_update
+    actor = page_actor()
+    township = actor.township if actor.role is Role.TOWNSHIP else "-"
+    outcome = services.commands.sign_broadcast(actor, button["broadcast"], f"{button['broadcast']}.sign.{township}",
+                                               remote())
+    return view.result(outcome, "sign", lang, t("town.broadcast_signed", lang))
+
+
 def register(app: Dash, services: Any) -> None:
-    """Register the township room's server callback."""
+    """Register the township room's server callbacks."""
+    i18n = State(ids.I18N, "data")
     app.callback(
-        Output(ids.TOWN_RESULT, "children"),
-        Input({"type": ids.STEP_BTN, "incident": ALL, "step": ALL}, "n_clicks"),
-        State(ids.URL, "pathname"), State(ids.I18N, "data"),
+        Output(ids.TOWN_RESULT, "children"), Output(ids.TOWN_DIALOG_BODY, "children"), Output(ids.TOWN_DIALOG, "hidden"),
+        Input({"type": ids.STEP_BTN, "incident": ALL, "step": ALL}, "n_clicks"), i18n,
         prevent_initial_call=True,
-    )(lambda _clicks, pathname, i18n: advance(services, clicked(ctx.triggered), pathname,
-                                              lang_of(i18n)))
+    )(lambda _clicks, i18n: on_step(services, clicked(ctx.triggered), lang_of(i18n)))
+    app.callback(
+        Output(ids.TOWN_RESULT, "children", allow_duplicate=True), Output(ids.TOWN_DIALOG_MSG, "children"),
+        Output(ids.TOWN_DIALOG, "hidden", allow_duplicate=True),
+        Input(ids.TOWN_CONFIRM_ROUTE, "n_clicks"), State(ids.TOWN_ACTION, "data"), State(ids.TOWN_MODE, "value"),
+        State(ids.TOWN_TEAM_PICK, "value"), State(ids.TOWN_TRANSFER_TO, "value"), State(ids.TOWN_TRANSFER_TOWN, "value"),
+        State(ids.TOWN_TRANSFER_DEPT, "value"), State(ids.TOWN_REASON, "value"), i18n,
+        prevent_initial_call=True,
+    )(lambda n, action, mode, team, target, town, dept, reason, i18n: confirm_route(
+        services, action if n else None, mode, team, target, town, dept, reason, lang_of(i18n)))
+    app.callback(
+        Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
+        Output(ids.TOWN_DIALOG_MSG, "children", allow_duplicate=True),
+        Output(ids.TOWN_DIALOG, "hidden", allow_duplicate=True),
+        Input(ids.TOWN_CONFIRM_RESOLVE, "n_clicks"), State(ids.TOWN_ACTION, "data"), State(ids.TOWN_NOTE, "value"), i18n,
+        prevent_initial_call=True,
+    )(lambda n, action, note, i18n: confirm_resolve(services, action if n else None, note, lang_of(i18n)))
+    app.callback(
+        Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
+        Input({"type": ids.BCAST_SIGN_BTN, "broadcast": ALL}, "n_clicks"), i18n,
+        prevent_initial_call=True,
+    )(lambda _clicks, i18n: sign_broadcast(services, clicked(ctx.triggered), lang_of(i18n)))

@@ -6,7 +6,8 @@ from urllib.parse import parse_qs
 
 from dash import html
 
-from i18n import LANGS, catalog, t
+from i18n import LANGS, catalog, error, t
+from layouts import ids
 
 
 def lang_for(search: str | None, default: str) -> str:
@@ -70,3 +71,39 @@ def panel(title: str, body: Any, class_name: str = "", extra: Any = None) -> htm
     """Return a titled panel."""
     head = html.Div(className="om-panel-head", children=[html.H2(title), extra] if extra is not None else [html.H2(title)])
     return html.Section(className=f"om-panel {class_name}".strip(), children=[head, html.Div(body, className="om-panel-body")])
+
+
+def operator_tools() -> list[Any]:
+    """Return the title-bar pieces of a working console: the signed-in user (filled by the server) and sound."""
+    return [html.Button(id=ids.SOUND_BTN, className="om-sound", n_clicks=0, **{"data-sound": "1"}),
+            html.Div(id=ids.USER_BOX, className="om-user")]
+
+
+def user_label(actor: Any, lang: str) -> list[Any]:
+    """Return who is signed in, their role (and township) and the sign-out link."""
+    if actor is None:
+        return []
+    role = t(f"role.{actor.role.value}", lang)
+    where = f" · {actor.township}" if actor.township else ""
+    return [html.Span(actor.name, className="om-user-name"), html.Span(f"{role}{where}", className="om-user-role"),
+            html.A(t("login.logout", lang), href="/logout", className="om-logout")]
+
+
+def dialog(dialog_id: str, body: Any, class_name: str = "") -> html.Div:
+    """Return a modal dialog, hidden until a callback (or assets/ui.js) shows it."""
+    return html.Div(id=dialog_id, hidden=True, className="om-dialog-backdrop",
+                    children=html.Div(body, className=f"om-dialog {class_name}".strip(), role="dialog"))
+
+
+def outcome_message(outcome: Any, ok_text: str, lang: str, duplicate_key: str = "cmd.duplicate",
+                    **data: str) -> html.Div:
+    """Return the message after a command: done, already done (a double click), or why it was refused."""
+    if outcome.status == "rejected":
+        return error_message(error(outcome.code, lang, **outcome.params))
+    text = ok_text if outcome.status == "done" else t(duplicate_key, lang)
+    return html.Div(text, className="om-msg om-msg-ok", **{f"data-{k}": v for k, v in data.items()})
+
+
+def error_message(text: str) -> html.Div:
+    """Return an error line."""
+    return html.Div(text, className="om-msg om-msg-error")

@@ -19,7 +19,8 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
     return html.Div(className="om-page om-index", children=[
         html.Header(className="om-index-head", children=[
             html.H1(f"{district_name(services, lang)} · {t('app.title', lang)}"),
-            html.P(t("app.subtitle", lang)), lang_link(path, lang)]),
+            html.P(t("app.subtitle", lang)), lang_link(path, lang),
+            html.A(t("login.logout", lang), href="/logout", className="om-lang om-index-logout")]),
         html.Div(className="om-tiles", children=[
             html.A(t("nav.wall", lang), href=with_lang("/wall", lang, default), className="om-tile om-tile-big"),
             html.A(t("nav.command", lang), href=with_lang("/command", lang, default), className="om-tile om-tile-big"),

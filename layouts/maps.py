@@ -1,11 +1,42 @@
 """The district map: boundaries as the base layer (tiles only when configured), live layers on top."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 import dash_leaflet as dl
 
+from geo.coords import wgs84_to_gcj02
+from i18n import t
+
 EMPTY = {"type": "FeatureCollection", "features": []}
+SHADES = ("open", "on_time", "none")  # township shading: open incidents, today's on-time rate, plain
+# Overlays in the layer control, bottom to top: (layer, its Leaflet pane, shown at start).
+OVERLAYS = (("alerts", "omAlerts", True), ("halls", "omHalls", True), ("stations", "omStations", True),
+            ("teams", "omTeams", True), ("incidents", "omIncidents", True))
+TOWNS_PANE = "omTowns"
+CLUSTER_RADIUS_PX = 80  # assets/mapfeed.js resizes it with the screen
+
+
+@dataclass(frozen=True)
+class LayerIds:
+    """The component ids of one layered map: the map, its layer control, legend and one GeoJSON per layer."""
+
+    map: str
+    control: str
+    legend: str
+    boundaries: str
+    incidents: str
+    stations: str
+    halls: str
+    teams: str
+    alerts: str
+
+
+def layer_ids(map_id: str) -> LayerIds:
+    """Return the ids of a layered map derived from its map id (the wall names its own in layouts/ids.py)."""
+    return LayerIds(map_id, *(f"{map_id}-{n}" for n in
+                              ("layers", "legend", "boundaries", "incidents", "stations", "halls", "teams", "alerts")))
 
 
 def _points(coords: Any) -> Iterable[tuple[float, float]]:
@@ -17,40 +48,90 @@ def _points(coords: Any) -> Iterable[tuple[float, float]]:
             yield from _points(part)
 
 
-def bounds_of(geojson: dict[str, Any], center: tuple[float, float]) -> list[list[float]]:
-    """Return [[south, west], [north, east]] of a FeatureCollection (around center when empty)."""
+def tile_crs(settings: Any) -> str:
+    """Return the coordinate system the map is drawn in: the tiles' one, WGS-84 when there are no tiles."""
+    return "gcj02" if settings.tile_url and settings.tile_crs.lower().replace("-", "") == "gcj02" else "wgs84"
+
+
+def bounds_of(geojson: dict[str, Any], center: tuple[float, float], crs: str = "wgs84") -> list[list[float]]:
+    """Return [[south, west], [north, east]] of a FeatureCollection (around center when empty), in crs."""
     pts = [p for f in geojson.get("features", []) for p in _points((f.get("geometry") or {}).get("coordinates"))]
     if not pts:
         lon, lat = center
-        return [[lat - 0.05, lon - 0.05], [lat + 0.05, lon + 0.05]]
+        pts = [(lon - 0.05, lat - 0.05), (lon + 0.05, lat + 0.05)]
+    if crs == "gcj02":
+        pts = [wgs84_to_gcj02(lon, lat) for lon, lat in pts]
     lons, lats = [p[0] for p in pts], [p[1] for p in pts]
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
+def _shift(crs: str) -> dict[str, Any]:
+    """Return the GeoJSON props that redraw rings in the tiles' system (none are needed for WGS-84)."""
+    return {"coordsToLatLng": {"variable": "onemap.map.coordsToLatLng"}} if crs == "gcj02" else {}
+
+
+def boundaries(services: Any, boundaries_id: str, lang: str, shade: str = "none") -> dl.GeoJSON:
+    """Return the labelled township boundaries, shaded by a measure the browser fills in (hideout.fills)."""
+    crs = tile_crs(services.settings)
+    return dl.GeoJSON(
+        id=boundaries_id, data=services.boundaries_geojson, interactive=False,
+        style={"variable": "onemap.map.boundaryStyle"}, onEachFeature={"variable": "onemap.map.boundaryLabel"},
+        hideout={"lang": lang, "tiles": bool(services.settings.tile_url), "crs": crs, "measure": shade}, **_shift(crs))
 
 
 def base_layers(services: Any, boundaries_id: str, lang: str) -> list[Any]:
     """Return tiles (only when a tile URL is set: never a CDN) and the labelled township boundaries."""
     layers: list[Any] = []
     if services.settings.tile_url:
-        layers.append(dl.TileLayer(url=services.settings.tile_url, attribution=""))
-    layers.append(dl.GeoJSON(
-        id=boundaries_id, data=services.boundaries_geojson, interactive=False,
-        style={"variable": "onemap.map.boundaryStyle"}, onEachFeature={"variable": "onemap.map.boundaryLabel"},
-        hideout={"lang": lang, "tiles": bool(services.settings.tile_url)},
-    ))
-    return layers
+        layers.append(dl.TileLayer(url=services.settings.tile_url, attribution="", maxZoom=18))
+    return [*layers, boundaries(services, boundaries_id, lang)]
 
 
-def district_map(services: Any, map_id: str, boundaries_id: str, layer_ids: list[str], lang: str,
-                 interactive: bool = False) -> dl.MapContainer:
-    """Return a map fitted to the district, with one empty GeoJSON per live layer (filled clientside)."""
-    live = [dl.GeoJSON(id=i, data=EMPTY, pointToLayer={"variable": "onemap.map.pointToLayer"},
-                       onEachFeature={"variable": "onemap.map.pointTooltip"}, hideout={"lang": lang})
-            for i in layer_ids]
+def _map(services: Any, map_id: str, children: list[Any], interactive: bool) -> dl.MapContainer:
+    crs = tile_crs(services.settings)
     return dl.MapContainer(
-        id=map_id, children=[*base_layers(services, boundaries_id, lang), *live],
-        bounds=bounds_of(services.boundaries_geojson, services.district.center),
+        id=map_id, children=children, bounds=bounds_of(services.boundaries_geojson, services.district.center, crs),
         boundsOptions={"padding": [12, 12]}, zoomSnap=0.1, zoomControl=interactive,
         attributionControl=False, scrollWheelZoom=interactive, dragging=interactive,
         doubleClickZoom=interactive, preferCanvas=False, trackViewport=False, className="om-map",
         style={"width": "100%", "height": "100%"},
     )
+
+
+def _live_layer(layer_id: str, lang: str, crs: str, pane: str, **extra: Any) -> dl.GeoJSON:
+    return dl.GeoJSON(id=layer_id, data=EMPTY, pane=pane, pointToLayer={"variable": "onemap.map.pointToLayer"},
+                      onEachFeature={"variable": "onemap.map.pointTooltip"}, hideout={"lang": lang, "crs": crs},
+                      **_shift(crs), **extra)
+
+
+def district_map(services: Any, map_id: str, boundaries_id: str, layer_ids: list[str], lang: str,
+                 interactive: bool = False) -> dl.MapContainer:
+    """Return a map fitted to the district, with one empty GeoJSON per live layer (filled clientside)."""
+    crs = tile_crs(services.settings)
+    live = [_live_layer(i, lang, crs, "overlayPane") for i in layer_ids]
+    return _map(services, map_id, [*base_layers(services, boundaries_id, lang), *live], interactive)
+
+
+def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, lang: str, crs: str) -> dl.Overlay:
+    extra: dict[str, Any] = {}
+    if layer == "incidents":
+        extra = {"cluster": False, "clusterToLayer": {"variable": "onemap.map.clusterToLayer"},
+                 "superClusterOptions": {"radius": CLUSTER_RADIUS_PX, "maxZoom": 18}, "zoomToBoundsOnClick": True}
+    elif layer == "alerts":
+        extra = {"style": {"variable": "onemap.map.alertStyle"}, "interactive": False}
+    geojson = _live_layer(getattr(lids, layer), lang, crs, pane, **extra)
+    return dl.Overlay(dl.Pane(geojson, name=pane, className=f"om-pane om-pane-{pane}"),
+                      name=t(f"layer.{layer}", lang), checked=checked)
+
+
+def layered_map(services: Any, lids: LayerIds, lang: str, interactive: bool = False, shade: str = "open") -> dl.MapContainer:
+    """Return the district map with a compact layer control: township shading (radio) and one overlay per layer."""
+    crs = tile_crs(services.settings)
+    tiles = [dl.TileLayer(url=services.settings.tile_url, attribution="", maxZoom=18)] if services.settings.tile_url else []
+    towns = dl.Pane(boundaries(services, lids.boundaries, lang, shade), name=TOWNS_PANE, className="om-pane om-pane-towns")
+    shades = [dl.BaseLayer(dl.LayerGroup(), name=t(f"layer.shade.{s}", lang), checked=s == shade) for s in SHADES]
+    overlays = [_overlay(lids, layer, pane, checked, lang, crs) for layer, pane, checked in OVERLAYS]
+    # overlays and baseLayer are given up front: dash-leaflet 1.1.3 filters `overlays` when one is switched off.
+    control = dl.LayersControl([*shades, *overlays], id=lids.control, position="topright", collapsed=True, sortLayers=False,
+                               baseLayer=t(f"layer.shade.{shade}", lang), overlays=[o.name for o in overlays if o.checked])
+    return _map(services, lids.map, [*tiles, towns, control], interactive)

@@ -8,18 +8,22 @@ from dash import html
 from i18n import t
 from layouts import ids
 from layouts.common import district_name, panel, title_bar
-from layouts.maps import district_map
+from layouts.maps import LayerIds, layered_map
 
 LEGEND_STATUSES = ("waiting", "ok", "warning", "breached", "handling")
+LEGEND_KEYS = (("om-gauge-key", "wall.stations"), ("om-hall-key", "wall.halls"), ("om-team-key", "wall.teams"),
+               ("om-alert-key", "wall.alerts"))
+MAP_IDS = LayerIds(map=ids.WALL_MAP, control=ids.WALL_LAYERS, legend=ids.WALL_LEGEND, boundaries=ids.WALL_BOUNDARIES,
+                   incidents=ids.WALL_INCIDENTS, stations=ids.WALL_STATIONS, halls=ids.WALL_HALL_MARKS,
+                   teams=ids.WALL_TEAMS, alerts=ids.WALL_ALERTS)
 
 
-def legend(lang: str) -> html.Div:
-    """Return the map legend: SLA colours, gauges and halls."""
+def legend(lang: str) -> list[html.Div]:
+    """Return the map legends: SLA colours and map symbols (bottom left), township shading (bottom right)."""
     items = [html.Span([html.I(className=f"om-dot om-st-{s}"), t(f"status.{s}", lang)], className="om-legend-item")
              for s in LEGEND_STATUSES]
-    items += [html.Span([html.I(className="om-gauge-key"), t("wall.stations", lang)], className="om-legend-item"),
-              html.Span([html.I(className="om-hall-key"), t("wall.halls", lang)], className="om-legend-item")]
-    return html.Div(items, className="om-legend")
+    items += [html.Span([html.I(className=key), t(label, lang)], className="om-legend-item") for key, label in LEGEND_KEYS]
+    return [html.Div(items, className="om-legend"), html.Div(id=ids.WALL_LEGEND, className="om-shade-legend")]
 
 
 def layout(services: Any, lang: str, path: str) -> html.Div:
@@ -30,8 +34,7 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
         html.Div(className="om-map-head", children=[
             html.H2(t("wall.map", lang), className="om-map-caption"), html.Div(id=ids.WALL_STATUS, className="om-map-status")]),
         html.Div(className="om-map-body", children=[
-            district_map(services, ids.WALL_MAP, ids.WALL_BOUNDARIES, [ids.WALL_FACILITIES, ids.WALL_INCIDENTS], lang),
-            legend(lang)]),
+            layered_map(services, MAP_IDS, lang), *legend(lang)]),
     ])
     left = html.Aside(className="om-wall-side om-wall-left", children=[
         panel(t("wall.ranking", lang), html.Div(id=ids.WALL_RANKING, className="om-ranking")),

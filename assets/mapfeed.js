@@ -1,0 +1,99 @@
+/* window.onemap.mapfeed: the data of every map layer, from window.onemap.live; render() feeds one layered map.
+ *
+ * render() returns the outputs of callbacks/maps.py layer_outputs(), in that order. Each layer has its own
+ * signature, so a tick or delta that changes only incidents sends only the incidents layer's data.
+ */
+(function () {
+  "use strict";
+  window.onemap = window.onemap || {};
+  var CLUSTER_AT = 300;           // more open incidents than this on one map: cluster them
+  var CLUSTER_RADIUS_PX = 80;     // supercluster measures it on 512-px tiles: ~30 screen px at 1080p, scaled with markers
+  var MEASURES = ["open", "on_time", "none"];
+
+  function live() { return window.onemap.live; }
+  function ui() { return window.onemap.ui; }
+  function point(lon, lat, props) { return window.onemap.map.point(lon, lat, props); }
+  function collection(features) { return {type: "FeatureCollection", features: features}; }
+
+  /** Return the hydrology stations as GeoJSON. */
+  function stations() {
+    return collection(live().all("station").map(function (s) {
+      return point(s.lon, s.lat, {kind: "station", id: s.id, name: ui().entityName(s), level: s.level,
+        warning_level: s.warning_level, guarantee_level: s.guarantee_level, state: s.state});
+    }));
+  }
+
+  /** Return the service halls as GeoJSON. */
+  function halls() {
+    return collection(live().all("hall").map(function (x) {
+      return point(x.lon, x.lat, {kind: "hall", id: x.id, name: ui().entityName(x), waiting: x.waiting,
+        open_windows: x.open_windows, windows: x.windows});
+    }));
+  }
+
+  /** Return the teams' positions as GeoJSON. */
+  function teams() {
+    return collection(live().all("team").filter(function (x) { return typeof x.lon === "number" && typeof x.lat === "number"; })
+      .map(function (x) {
+        return point(x.lon, x.lat, {kind: "team", id: x.id, name: ui().entityName(x), team_kind: x.team_kind, busy: !!x.busy_with});
+      }));
+  }
+
+  /** Return the areas of the CAP alerts in force now (expired ones disappear at the next render). */
+  function alerts(now) { return window.onemap.layers.alertFeatures(live().all("alert"), now); }
+
+  /** Return {township id: value} of a measure: open incidents, or today's on-time rate. */
+  function townValues(measure) {
+    var values = {}, k = live().get("kpi", "today"), rows = (k && k.townships) || [];
+    if (measure === "on_time") {
+      rows.forEach(function (r) { values[r.id] = r.on_time_rate; });
+      return values;
+    }
+    rows.forEach(function (r) { values[r.id] = 0; });
+    live().all("incident").forEach(function (i) { if (i.township) { values[i.township] = (values[i.township] || 0) + 1; } });
+    return values;
+  }
+
+  /** Return the measure a layer control's base layer names ("open" | "on_time" | "none"). */
+  function measureOf(baseLayer, fallback) {
+    var found = MEASURES.filter(function (m) { return ui().t("layer.shade." + m) === baseLayer; })[0];
+    return found || fallback || "open";
+  }
+
+  function shadeLegend(measure, sh) {
+    var h = ui().h;
+    if (measure === "none") { return []; }
+    return [h("Div", {className: "om-shade-title"}, ui().t("map.shade." + measure))].concat(sh.legend.map(function (c, i) {
+      return h("Span", {className: "om-shade-item", key: String(i)}, [
+        h("I", {className: "om-shade-key", style: {background: c.fill}}), c.label === null ? ui().t("map.no_data") : c.label]);
+    }));
+  }
+
+  /** Return the boundaries' hideout and the shading legend for a measure. */
+  function shading(key, measure, hideout) {
+    var values = measure === "none" ? {} : townValues(measure), sh = window.onemap.layers.shade(measure, values, ui().pct);
+    var next = Object.assign({}, hideout || {}, {measure: measure, fills: sh.fills, labels: measure === "none" ? {} : sh.labels});
+    var sig = JSON.stringify([measure, sh.fills, sh.labels]);
+    return [ui().unlessSame(key + ".shade", sig, function () { return next; }),
+            ui().unlessSame(key + ".legend", sig, function () { return shadeLegend(measure, sh); })];
+  }
+
+  function same(key, slot, value, sig) {
+    return ui().unlessSame(key + "." + slot, sig === undefined ? JSON.stringify(value) : sig, function () { return value; });
+  }
+
+  /** Return [incidents, cluster?, cluster options, stations, halls, teams, alerts, boundary hideout, legend]. */
+  function render(key, now, opts) {
+    opts = opts || {};
+    var m = window.onemap.map, inc = m.incidentFeatures(now, opts.keep, opts.selected), hideout = opts.hideout || {};
+    var cluster = inc.features.length > CLUSTER_AT;
+    var radius = Math.round(CLUSTER_RADIUS_PX * m.scale());
+    return [same(key, "inc", inc, m.signature(inc)), same(key, "cluster", cluster),
+            same(key, "clusterOpts", {radius: radius, maxZoom: 18}),
+            same(key, "stations", stations()), same(key, "halls", halls()), same(key, "teams", teams()), same(key, "alerts", alerts(now))]
+      .concat(shading(key, measureOf(opts.baseLayer, hideout.measure), hideout));
+  }
+
+  window.onemap.mapfeed = {CLUSTER_AT: CLUSTER_AT, stations: stations, halls: halls, teams: teams, alerts: alerts,
+                           townValues: townValues, measureOf: measureOf, render: render};
+})();
