@@ -10,7 +10,7 @@ LANGS = ("zh", "en")
 STRINGS: dict[str, tuple[str, str]] = {
     # errors: one per Rejected code of the domain, and the edges' own
     "error.forbidden": ("无权执行此操作", "You are not allowed to do this"),
-    "error.out_of_scope": ("只能处理本镇街的工单（{township}）", "You may only act on your own township's orders ({township})"),
+    "error.out_of_scope": ("不在本镇街的管辖范围（此项属于：{township}）", "Outside your township (this belongs to: {township})"),
     "error.unknown_incident": ("事件不存在：{incident}", "No such incident: {incident}"),
     "error.already_ordered": ("该事件已派单", "This incident already has an order"),
     "error.unknown_team": ("队伍不存在：{team}", "No such team: {team}"),

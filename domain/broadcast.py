@@ -37,7 +37,7 @@ def sign_broadcast(state: Projection, actor: Actor, broadcast_id: str, command_i
         raise Rejected("unknown_broadcast", kind=broadcast_id[:40], level="-")
     authorize(actor, "sign_broadcast", actor.township)
     if actor.township not in b.townships:
-        raise Rejected("out_of_scope", township=actor.township or "-")
+        raise Rejected("out_of_scope", township="/".join(b.townships))
     if actor.township in b.signed:
         raise Rejected("step_already_done", step="sign")
     return [ev.BroadcastSigned(command_id, now, b.id, actor.township, actor.name, now > b.deadline)]

@@ -46,7 +46,7 @@ def record_feedback(state: Projection, actor: Actor, incident_id: str, result: s
     out: list[ev.Event] = [ev.FeedbackRecorded(command_id, now, inc.id, inc.order.id, actor.name, result, note[:MAX_REASON])]
     if result == "unsatisfied":
         out.append(ev.IncidentReopened(f"{command_id}:reopen", now, inc.id, inc.order.id, actor.name,
-                                       note[:MAX_REASON] or "unsatisfied"))
+                                       note[:MAX_REASON]))
     return out
 
 

@@ -77,16 +77,22 @@ def _seed_users(env: dict[str, str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Run `python app.py` with a fast simulator, no autopilot and short SLA targets; yield its URL."""
+def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Return the e2e app's environment (its data dir, no autopilot, short SLA targets), users seeded."""
     tmp = tmp_path_factory.mktemp("onemap-e2e")
     policy = tmp / "sla.json"
     policy.write_text(json.dumps(SLA_POLICY), encoding="utf-8")
-    port = _free_port()
     env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_AUTOPILOT": "off",
            "ONEMAP_SLA_POLICY": str(policy), "PYTHONUNBUFFERED": "1"}
     _seed_users(env)
-    log = tmp / "app.log"
+    return env
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env: dict[str, str]) -> Iterator[str]:
+    """Run `python app.py` with a fast simulator in app_env; yield its URL."""
+    env, port = app_env, _free_port()
+    log = Path(env["ONEMAP_DATA_DIR"]).parent / "app.log"
     with log.open("wb") as out:
         proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--rate", "600"],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)

@@ -22,15 +22,6 @@ REVOKED_WALL_DARK_MS = 15_000  # the server disconnects a revoked kiosk's socket
 ADMIN, ADMIN_PASSWORD = "e2e-admin", "e2e-admin-password-1"
 
 
-@pytest.fixture(scope="module")
-def app_env(app_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    """Return the environment that points manage.py at the running app's database."""
-    # conftest's app_url keeps its data dir in a temp folder of its own ("onemap-e2eN", plus pytest's symlink)
-    found = sorted({p.resolve() for p in tmp_path_factory.getbasetemp().glob("onemap-e2e*/data/onemap.sqlite3")})
-    assert len(found) == 1, f"expected the one e2e app database, found {found}"
-    return {**os.environ, "ONEMAP_DATA_DIR": str(found[0].parent)}
-
-
 def _manage(env: dict[str, str], *args: str, stdin: str = "") -> str:
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin,
                           capture_output=True, text=True, timeout=30, check=False)
@@ -137,7 +128,7 @@ def test_a_township_operator_is_refused_another_townships_order(
         n_clicks: 0, className: 'forged', children: 'sign'}}})""", incident_id)
     room.click("button.forged")
     refusal = room.wait_for_selector("#town-result .om-msg-error", timeout=WAIT_MS).text_content() or ""
-    assert "只能处理本镇街的工单" in refusal, refusal
+    assert "不在本镇街的管辖范围" in refusal, refusal
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'][data-stage='ordered']", timeout=WAIT_MS)
 
     audit = _sign_in(browser, app_url, *admin).request.get(f"{app_url}/admin/audit.csv")
