@@ -50,6 +50,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "admin.revoke": ("吊销", "Revoke"),
     "admin.done": ("已完成", "Done"),
     "admin.token_once": ("令牌仅显示这一次：", "The token, shown this once:"),
+    "admin.audit": ("审计日志（最近100条）", "Audit trail (latest 100)"),
     "admin.audit_csv": ("导出审计日志（CSV）", "Export the audit trail (CSV)"),
     "stage.merged": ("已合并", "Merged"),
     "stage.transferred": ("已转派部门", "Transferred"),

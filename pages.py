@@ -87,10 +87,10 @@ def admin() -> Any:
         return redirect("/login")
     if request.method == "POST":
         note = _admin_action(s, actor.name, lang) if _csrf_ok() else i18n.t("login.csrf", lang)
-    users = "".join(f"<tr><td>{escape(u['username'])}</td><td>{u['role']}</td><td>{u['township'] or ''}</td>"
+    users = "".join(f"<tr><td>{escape(u['username'])}</td><td>{escape(u['role'])}</td><td>{escape(u['township'] or '')}</td>"
                     f"<td>{'✔' if u['active'] else '✘'}</td></tr>" for u in s.accounts.list_users())
-    toks = "".join(f"<tr><td>{t['id']}</td><td>{escape(t['name'])}</td><td>{t['kind']}</td><td>{t['role']}</td>"
-                   f"<td>{t['township'] or ''}</td><td>{'revoked' if t['revoked_at'] else 'live'}</td>"
+    toks = "".join(f"<tr><td>{t['id']}</td><td>{escape(t['name'])}</td><td>{escape(t['kind'])}</td><td>{escape(t['role'])}</td>"
+                   f"<td>{escape(t['township'] or '')}</td><td>{'revoked' if t['revoked_at'] else 'live'}</td>"
                    f"<td><form method='post'>{_csrf()}<input type='hidden' name='action' value='revoke'>"
                    f"<input type='hidden' name='token_id' value='{t['id']}'><button>{i18n.t('admin.revoke', lang)}"
                    f"</button></form></td></tr>" for t in s.accounts.list_tokens())
@@ -104,14 +104,27 @@ def admin() -> Any:
             f"<select name='kind'><option>kiosk</option><option>api</option></select><select name='role'>"
             f"<option>wall</option><option>system</option><option>commander</option><option>township</option></select>"
             f"<input name='township' placeholder='T01'><button>+</button></form>"
+            f"<h2>{i18n.t('admin.audit', lang)}</h2><table>{_audit_rows(s)}</table>"
             f"<p><a href='/admin/audit.csv'>{i18n.t('admin.audit_csv', lang)}</a> · <a href='/logout'>{i18n.t('login.logout', lang)}</a></p>")
     return _page(i18n.t("admin.title", lang), body)
+
+
+def _audit_rows(s: Services, limit: int = 100) -> str:
+    """Return the newest audit records as table rows, every cell escaped."""
+    tz = timezone(timedelta(hours=s.settings.utc_offset_h))
+    cols = ("actor", "role", "township", "action", "target", "result", "remote")
+    return "".join(
+        f"<tr><td>{datetime.fromtimestamp(r['at'], tz):%m-%d %H:%M:%S}</td>"
+        + "".join(f"<td>{escape(str(r[c] or ''))}</td>" for c in cols) + "</tr>"
+        for r in s.store.log.audit_trail(limit=limit))
 
 
 def _admin_action(s: Services, who: str, lang: str) -> str:
     f, action = request.form, request.form.get("action", "")
     try:
         if action == "user":
+            if f.get("township") and f["township"] not in s.district.townships:
+                raise ValueError(f"unknown township {f['township'][:30]!r}")
             s.accounts.create_user(f["username"], f["password"], Role(f["role"]), f.get("township") or None)
             result = i18n.t("admin.done", lang)
         elif action == "token":
@@ -135,6 +148,11 @@ def _audit(who: str, role: str, action: str, result: str) -> None:
     s.store.log.audit(AuditRecord(s.clock(), who, role, action, result, remote=(request.remote_addr or "")[:100]))
 
 
+def _cell(value: Any) -> Any:
+    """Defuse a cell a spreadsheet would run as a formula (a sign-in attempt's name is the caller's text)."""
+    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 @pages.get("/admin/audit.csv")
 def audit_csv() -> Response:
     """Export the audit trail as CSV (admins only)."""
@@ -147,6 +165,7 @@ def audit_csv() -> Response:
     w = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore")
     w.writeheader()
     for row in s.store.log.audit_trail(limit=100_000):
-        w.writerow({**row, "at": datetime.fromtimestamp(row["at"], tz).isoformat(timespec="seconds")})
+        w.writerow({**{k: _cell(v) for k, v in row.items()},
+                    "at": datetime.fromtimestamp(row["at"], tz).isoformat(timespec="seconds")})
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=onemap-audit.csv"})

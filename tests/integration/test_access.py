@@ -138,3 +138,11 @@ def test_an_admin_makes_a_user_and_a_token_through_the_admin_page_and_it_is_audi
                                "township": "T02", "csrf": csrf}, headers=ORIGIN)
     assert onemap.services.accounts.verify("t02", PASSWORD).township == "T02"
     assert onemap.services.store.log.audit_trail()[0]["action"] == "admin_user"
+    assert "admin_user" in admin.get("/admin").data.decode()  # viewable on the page, not only as CSV
+
+
+def test_the_audit_csv_defuses_formulas_typed_as_a_username(onemap):
+    login(onemap, "=HYPERLINK(\"http://evil\")", "whatever-password")
+    admin, _ = login(onemap, "boss")
+    body = admin.get("/admin/audit.csv").data.decode()
+    assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body
