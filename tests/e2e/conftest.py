@@ -1,6 +1,7 @@
 """End-to-end fixtures: the real app in a subprocess, and Debian's Chromium driven by Playwright."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -88,13 +89,13 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def app_url(app_env: dict[str, str]) -> Iterator[str]:
-    """Run `python app.py` with a fast simulator in app_env; yield its URL."""
-    env, port = app_env, _free_port()
+@contextlib.contextmanager
+def running_app(env: dict[str, str], rate: int) -> Iterator[str]:
+    """Run `python app.py` in env with a simulator at rate records/min; yield its URL; always stop it."""
+    port = _free_port()
     log = Path(env["ONEMAP_DATA_DIR"]).parent / "app.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--rate", "600"],
+        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--rate", str(rate)],
                                 cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -107,6 +108,13 @@ def app_url(app_env: dict[str, str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(app_env: dict[str, str]) -> Iterator[str]:
+    """Run the app with a fast simulator in app_env; yield its URL."""
+    with running_app(app_env, 600) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

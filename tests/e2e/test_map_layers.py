@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import threading
 import zlib
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,7 +16,7 @@ from district import load_fixtures
 from geo.boundaries import demo_boundaries
 from i18n import STRINGS
 
-from .conftest import ROOT, _free_port, _seed_users, _wait_healthy
+from .conftest import _seed_users, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -81,21 +79,11 @@ def tile_server() -> Iterator[tuple[str, list[str]]]:
 def gcj02_app_url(tmp_path_factory: pytest.TempPathFactory, tile_server: tuple[str, list[str]]) -> Iterator[str]:
     """Run the app with tiles from the local server, drawn in GCJ-02 (as AMap's are)."""
     tmp = tmp_path_factory.mktemp("onemap-tiles")
-    port = _free_port()
     env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_AUTOPILOT": "off", "PYTHONUNBUFFERED": "1",
            "ONEMAP_TILE_URL": tile_server[0], "ONEMAP_TILE_CRS": "gcj02"}
     _seed_users(env)
-    log = tmp / "app.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--rate", "120"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, proc, log)
+    with running_app(env, 120) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 INJECT = """([n, now]) => {
