@@ -15,6 +15,7 @@ from domain.sla import SlaPolicy, due_breaches
 
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_SPEED_KMH = 25.0  # urban driving with stops; a setting overrides it
+_blake2b = hashlib.blake2b  # bound once: incident_id_for runs for every record ingested
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,7 @@ class Suggestion:
 
 def incident_id_for(source: str, source_id: str) -> str:
     """Return the stable incident id of a source record, so a redelivery maps to the same incident."""
-    digest = hashlib.blake2b(f"{source}:{source_id}".encode(), digest_size=6).hexdigest()
-    return f"I{digest.upper()}"
+    return "I" + _blake2b(f"{source}:{source_id}".encode(), digest_size=6).hexdigest().upper()
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:

@@ -6,6 +6,8 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from domain.fastinit import quick_init
+
 
 @dataclass(frozen=True)
 class Event:
@@ -23,6 +25,7 @@ class Event:
         return ""
 
 
+@quick_init
 @dataclass(frozen=True)
 class IncidentReported(Event):
     """A source reported something; a new incident exists."""

@@ -4,11 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain import events as ev
+from domain.fastinit import quick_init
 from domain.catalog import CATEGORIES
 from domain.dispatch import incident_id_for
 from domain.projection import Projection
 
 
+@quick_init
 @dataclass(frozen=True)
 class Report:
     """A source record that reports an incident, already validated and in WGS-84."""

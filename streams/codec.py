@@ -59,6 +59,17 @@ def decode_fields(fields: Mapping[bytes, bytes] | None, source: str, key: bytes 
         return Undecodable(f"undecodable record: {str(exc)[:200]}", source, fields_text(fields))
 
 
+def decode_pairs(pairs: list[Any], source: str, key: bytes = b"record") -> Any:
+    """Like decode_fields, for fields as Redis sends them: a flat [name, value, ...] list."""
+    if len(pairs) == 2 and pairs[0] == key:  # the usual entry, one field: no dict to build
+        try:
+            return _loads(pairs[1])
+        except ValueError:
+            pass  # decode_fields says why, with the raw fields
+    it = iter(pairs)
+    return decode_fields(dict(zip(it, it)), source, key)
+
+
 def fields_text(fields: Mapping[bytes, bytes] | None) -> str:
     """Render raw entry fields as text for a dead letter; bytes that are not UTF-8 are escaped."""
     if not fields:

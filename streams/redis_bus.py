@@ -51,7 +51,11 @@ class RedisBus:
 
     def _client(self) -> redis.Redis:
         timeout = self.config.socket_timeout_s
-        return redis.Redis.from_url(self.config.url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        client = redis.Redis.from_url(self.config.url, socket_timeout=timeout, socket_connect_timeout=timeout)
+        # The reply as parsed off the wire: redis-py's own callback rebuilds it (RESP3 into the RESP2
+        # shape, fields into dicts) only for _entries to take it apart again; it takes either shape.
+        client.set_response_callback("XREADGROUP", _as_sent)
+        return client
 
     def stream_key(self, source: str) -> str:
         """Return the stream of a source."""
@@ -141,14 +145,17 @@ class RedisBus:
 
     def _entries(self, reply: Any) -> list[Entry]:
         out, gone = [], []
+        decode_pairs, decode_fields = codec.decode_pairs, codec.decode_fields
         for stream, msgs in _pairs(reply):
             name = _text(stream)
             source = name.rsplit(":", 1)[-1]
             for mid, fields in msgs:
                 if not fields:  # trimmed away while pending: nothing left to process
                     gone.append(Entry(_text(mid), None, name))
-                else:
-                    out.append(Entry(mid.decode() if isinstance(mid, bytes) else mid, codec.decode_fields(fields, source), name))
+                    continue
+                # XREADGROUP's fields come as a flat list, XAUTOCLAIM's as a dict
+                record = decode_pairs(fields, source) if type(fields) is list else decode_fields(fields, source)
+                out.append(Entry(mid.decode() if type(mid) is bytes else _text(mid), record, name))
         if gone:
             self.ack(gone)
         return out
@@ -199,6 +206,11 @@ class RedisBus:
         """Close both connections."""
         self._pub.close()
         self._sub.close()
+
+
+def _as_sent(response: Any, **_options: Any) -> Any:
+    """Response callback that keeps a reply as the parser read it."""
+    return response
 
 
 def _pairs(reply: Any) -> list[tuple[Any, list]]:

@@ -12,7 +12,10 @@ MAX_ADDRESS = 300
 
 def category(raw: Mapping[str, Any], key: str, table: Mapping[str, str], what: str) -> str:
     """Map the source's own code to a catalog category; a record may instead carry our "category" code."""
-    if raw.get(key) in (None, "") and raw.get("category") not in (None, ""):
+    code = raw.get(key)
+    if type(code) is str and code in table:  # most records: a known code as it is (mapped would strip it)
+        return table[code]
+    if code in (None, "") and raw.get("category") not in (None, ""):
         return choice(raw, "category", CATEGORIES)
     return mapped(raw, key, table, what)
 
