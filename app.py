@@ -15,6 +15,8 @@ from flask import Flask, Response, jsonify, session
 from flask_socketio import SocketIO
 
 import auth
+import callbacks
+import layouts
 import push
 import runtime
 import security
@@ -22,21 +24,21 @@ from api import api
 from commands import Commands
 from config import ROOT, Settings, from_env
 from district import build_district, load_fixtures
+from domain.model import Role
 from geo.boundaries import demo_boundaries, load_boundaries
 from geo.locate import Locator
-from domain.model import Role
 from pages import pages
 from security import LoginLimiter, WebAuth
 from services import Services
 from store.accounts import Accounts
 from store.log import EventLog, make_engine
 from store.store import Store
-from streams.autopilot import Autopilot
 from streams import redis_bus
+from streams.autopilot import Autopilot
 from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
-from streams.sources import Adapters
 from streams.simulator import Simulator
+from streams.sources import Adapters
 
 log = logging.getLogger("onemap")
 KIOSK_CHECK_S = 10.0  # a token revoked from another process darkens its walls within this
@@ -128,9 +130,6 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
 
 def _dash(server: Flask, services: Services) -> Dash:
     """Create the Dash app on the server with the layouts and callbacks."""
-    import callbacks
-    import layouts
-
     app = Dash(__name__, server=server, assets_folder=str(ROOT / "assets"), serve_locally=True,
                suppress_callback_exceptions=True, title="OneMap 一图指挥", update_title=None)
     app.layout = layouts.root(services)
