@@ -9,13 +9,14 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 import i18n
 import views
-from auth import actor_for_token
 from commands import COMMAND_ID, Outcome
-from domain.access import can_see
+from domain.access import authorize, can_see
+from domain.errors import Rejected
 from domain.events import to_dict
 from domain.kpi import day_figures
-from domain.model import Role
+from security import static_token_actor
 from services import Services
+from streams.codec import MAX_RAW_CHARS, Undecodable
 
 MAX_BATCH = 5000
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -40,7 +41,7 @@ def _authenticate() -> Any:
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("token", "")
     s = _services()
     found = s.accounts.token_actor(token, "api")
-    actor = found.actor if found else actor_for_token(token, s.settings.api_tokens)
+    actor = found.actor if found else static_token_actor(token, s.settings.api_tokens)
     if actor is None:
         return _error(401, "unauthorized")
     g.actor = actor
@@ -51,14 +52,14 @@ def _authenticate() -> Any:
 def post_records() -> Any:
     """Ingest one record or {"records": [...]}; each is answered accepted, duplicate or rejected."""
     s = _services()
-    if g.actor.role not in (Role.SYSTEM, Role.COMMANDER, Role.ADMIN):
-        return _error(403, "forbidden", action="report", role=g.actor.role.value)
+    refused = _refused("report")
+    if refused:
+        return refused
     raw = request.get_data(as_text=True)
     try:
         body = json.loads(raw)
     except ValueError as exc:
-        s.store.log.dead_letter([{"at": s.clock(), "source": "api", "source_id": None,
-                                  "reason": f"invalid JSON: {exc}", "raw": raw[:100_000]}])
+        s.ingestor.ingest([Undecodable(f"invalid JSON: {exc}", "api", raw[:MAX_RAW_CHARS])])  # kept as a dead letter
         return _error(400, "bad_request", reason=f"invalid JSON: {exc}")
     records = body["records"] if isinstance(body, dict) and "records" in body else [body]
     if not isinstance(records, list) or len(records) > MAX_BATCH:
@@ -110,9 +111,19 @@ def kpi() -> Any:
 @api.get("/dead-letters")
 def dead_letters() -> Any:
     """Return the newest rejected records with their reasons (commanders and admins)."""
-    if g.actor.role not in (Role.COMMANDER, Role.ADMIN):
-        return _error(403, "forbidden", action="read_dead_letters", role=g.actor.role.value)
+    refused = _refused("read_dead_letters")
+    if refused:
+        return refused
     return jsonify({"dead_letters": _services().store.log.dead_letters(int(request.args.get("limit", 100)))})
+
+
+def _refused(action: str) -> Any:
+    """Answer 403 when the caller's role may not do the action (domain/access.py decides), else None."""
+    try:
+        authorize(g.actor, action)
+    except Rejected as exc:
+        return _error(403, exc.code, **exc.params)
+    return None
 
 
 def command_body() -> tuple[dict[str, Any], Any]:

@@ -14,7 +14,6 @@ from dash import Dash
 from flask import Flask, Response, jsonify, session
 from flask_socketio import SocketIO
 
-import auth
 import callbacks
 import layouts
 import push
@@ -113,7 +112,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     bus: Bus = redis_bus.from_settings(settings) if settings.redis_url else MemoryBus()
 
     def grant(requested: str) -> tuple[str, int | None] | None:
-        scope = auth.scope_for(web_auth.current(), requested, set(district.townships))
+        scope = security.scope_for(web_auth.current(), requested, set(district.townships))
         return (scope, session.get("kiosk")) if scope else None
 
     kiosks = push.bind(socketio, pusher, grant)

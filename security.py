@@ -6,11 +6,12 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 from urllib.parse import urlparse
 
 from flask import Flask, abort, jsonify, redirect, request, session
 
+from domain.access import can_see
 from domain.model import Actor, Role
 from store.accounts import Accounts
 
@@ -34,6 +35,25 @@ def page_allowed(actor: Actor, path: str) -> bool:
     if path == "/wall":
         return actor.role is not Role.TOWNSHIP  # the district-wide wall; a room has its own page
     return True  # the index is for everyone signed in
+
+
+def static_token_actor(token: str, tokens: Mapping[str, str]) -> Actor | None:
+    """Return the actor a static API token of the settings stands for ("role[:township]"), or None."""
+    spec = tokens.get(token) if token else None
+    if spec is None:
+        return None
+    role, _, township = spec.partition(":")
+    try:
+        return Actor(name=f"token:{token[:6]}", role=Role(role), township=township or None)
+    except ValueError:
+        return None
+
+
+def scope_for(actor: Actor | None, requested: str, known: set[str]) -> str | None:
+    """Return the push scope granted ("all" or a known township the actor may see), or None."""
+    if actor is None or (requested != "all" and requested not in known):
+        return None
+    return requested if can_see(actor, None if requested == "all" else requested) else None
 
 
 def home(actor: Actor) -> str:

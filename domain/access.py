@@ -17,6 +17,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "broadcast": frozenset({Role.COMMANDER, Role.DUTY_LEADER}),
     "sign_broadcast": frozenset({Role.TOWNSHIP}),
     "admin": frozenset({Role.ADMIN}),
+    "read_dead_letters": frozenset({Role.COMMANDER, Role.ADMIN}),
     "sla_tick": frozenset({Role.SYSTEM}),
     "read": frozenset(Role),
 }

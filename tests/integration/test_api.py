@@ -115,3 +115,10 @@ def test_health_names_the_store_the_bus_and_the_last_events_age(client, clock):
     body = client.get("/healthz").get_json()
     assert body == {"status": "ok", "store": "sqlite", "bus": "memory", "seq": 1, "last_event_age_s": 12.0}
     assert "onemap_open_incidents 1" in client.get("/metrics").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("token", ["wall-token", "t01-token"])
+def test_only_systems_commanders_and_admins_post_records(client, token):
+    r = post(client, record("P1"), token)
+    assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
+    assert client.get("/api/v1/incidents", headers=auth("cmd-token")).get_json()["incidents"] == []
