@@ -40,6 +40,7 @@ from streams.simulator import Simulator
 from streams.sources import Adapters
 
 log = logging.getLogger("onemap")
+WARMUP_REPORTS = 90  # a new user's first look at the demo is a working district, not a blank map
 KIOSK_CHECK_S = 10.0  # a token revoked from another process darkens its walls within this
 
 
@@ -121,8 +122,11 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     security.install(server, web_auth, accounts)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
-    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min, settings.simulator_seed) \
-        if settings.simulator else None
+    # An empty demo district opens with about WARMUP_REPORTS of its recent past, at most the last hour.
+    rate = max(settings.simulator_rate_per_min, 1e-3)
+    warmup_s = 0.0 if store.state.incidents else min(3600.0, 60 * WARMUP_REPORTS / rate)
+    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min, settings.simulator_seed,
+                          warmup_s=warmup_s) if settings.simulator else None
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
     return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks)
 

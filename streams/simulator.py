@@ -31,8 +31,9 @@ class Simulator:
     """Emits raw source records for the span since its last tick, as real systems would send them."""
 
     def __init__(self, district: District, in_district: Callable[[Sequence[float], Sequence[float]], list[Any]],
-                 rate_per_min: float, seed: int, malformed_share: float = 0.005) -> None:
+                 rate_per_min: float, seed: int, malformed_share: float = 0.005, warmup_s: float = 0.0) -> None:
         self.district, self.rate_per_min, self.malformed_share = district, rate_per_min, malformed_share
+        self.warmup_s = warmup_s
         self.rng = random.Random(seed)
         self.points = self._sample_points(in_district, 4000)
         self.last: float | None = None
@@ -53,9 +54,10 @@ class Simulator:
         return keep[:n] or [self.district.center]
 
     def tick(self, now: float) -> list[dict[str, Any]]:
-        """Return the records due since the last tick (none on the first tick, which sets the start)."""
-        if self.last is None or now <= self.last:
-            self.last = now if self.last is None else self.last
+        """Return the records due since the last tick; the first tick covers the warm-up span before it."""
+        if self.last is None:
+            self.last = now - self.warmup_s  # a fresh demo district opens with its last hour of reports
+        if now <= self.last:
             return []
         span, start = min(now - self.last, 3600.0), self.last
         self.last = now

@@ -42,3 +42,11 @@ def test_every_simulated_record_is_taken_or_dead_lettered_with_its_reason(tmp_pa
     assert set(statuses) <= {"accepted", "duplicate", "rejected"}
     assert len(store.log.dead_letters(limit=10_000)) == statuses["rejected"]
     assert all(d["reason"] and d["raw"] for d in store.log.dead_letters(limit=10_000))
+
+
+def test_a_warm_up_gives_the_first_tick_the_hour_before_it_and_no_warm_up_gives_nothing(district, boundaries):
+    warm = Simulator(district, Locator(boundaries).assign, rate_per_min=60, seed=5, warmup_s=3600)
+    cold = Simulator(district, Locator(boundaries).assign, rate_per_min=60, seed=5)
+    first = [r for r in warm.tick(T0) if r["source"] in ("110", "12345", "grid")]
+    assert len(first) > 100 and cold.tick(T0) == []
+    assert warm.tick(T0) == []  # the clock has not moved: nothing more is due
