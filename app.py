@@ -16,28 +16,26 @@ from flask_socketio import SocketIO
 
 import callbacks
 import layouts
-import push
-import runtime
-import security
-from api import api
-from commands import Commands
+from application.commands import Commands
+from application.district import build_district, load_fixtures
+from application.services import Services
 from config import ROOT, Settings, from_env
-from district import build_district, load_fixtures
 from domain.model import Role
 from geo.boundaries import demo_boundaries, load_boundaries
 from geo.locate import Locator
-from pages import pages
-from security import LoginLimiter, WebAuth
-from services import Services
 from store.accounts import Accounts
 from store.log import EventLog, make_engine
 from store.store import Store
 from streams import redis_bus
-from streams.autopilot import Autopilot
+from application.autopilot import Autopilot
 from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
 from streams.simulator import Simulator
 from streams.sources import Adapters
+from web import push, runtime, security
+from web.api import api
+from web.pages import pages
+from web.security import LoginLimiter, WebAuth
 
 log = logging.getLogger("onemap")
 WARMUP_REPORTS = 90  # a new user's first look at the demo is a working district, not a blank map

@@ -6,7 +6,7 @@ from typing import Any
 from dash import ALL, Dash, Input, Output, State, ctx, no_update
 
 from callbacks.common import clicked, lang_of, page_actor, remote
-from commands import Outcome
+from application.commands import Outcome
 from i18n import t
 from layouts import ids
 from layouts import incident as view

@@ -7,7 +7,7 @@ from typing import Any
 from flask import has_request_context, request
 
 from domain.model import Actor, Role
-from security import request_actor
+from web.security import request_actor
 
 
 def clicked(triggered: list[dict[str, Any]]) -> dict[str, Any] | None:

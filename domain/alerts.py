@@ -2,17 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from domain import events as ev
-
-if TYPE_CHECKING:
-    from domain.projection import Projection
+from domain.state import AlertState, Circle, Ring, State
 
 DEFAULT_TTL_S = 24 * 3600  # an alert without an expiry time leaves the map after a day, unless cancelled
-
-Ring = tuple[tuple[float, float], ...]  # (lon, lat) pairs, closed
-Circle = tuple[float, float, float]  # lon, lat, radius in metres
 
 
 @dataclass(frozen=True)
@@ -36,26 +30,7 @@ class CapAlert:
     expires: float = 0.0
 
 
-@dataclass(frozen=True)
-class AlertState:
-    """An alert on the map until it expires or is cancelled."""
-
-    id: str
-    sender: str
-    event: str
-    severity: str
-    urgency: str
-    certainty: str
-    headline: str
-    description: str
-    area_desc: str
-    polygons: tuple[Ring, ...]
-    circles: tuple[Circle, ...]
-    sent: float
-    expires: float
-
-
-def decide(state: Projection, alert: CapAlert, now: float) -> list[ev.Event]:
+def decide(state: State, alert: CapAlert, now: float) -> list[ev.Event]:
     """Return the events of a CAP message; an Update replaces what it references, a Cancel removes it."""
     if alert.msg_type == "Cancel":
         return [ev.AlertCancelled(event_id=f"cap:{alert.source_id}", at=now, alert_id=alert.source_id,
@@ -69,13 +44,13 @@ def decide(state: Projection, alert: CapAlert, now: float) -> list[ev.Event]:
         expires=expires, replaces=alert.references if alert.msg_type == "Update" else ())]
 
 
-def expire_due(state: Projection, now: float) -> list[ev.Event]:
+def expire_due(state: State, now: float) -> list[ev.Event]:
     """Return an AlertExpired for each alert whose time has passed."""
     return [ev.AlertExpired(event_id=f"cap-expired:{a.id}", at=now, alert_id=a.id)
             for a in state.alerts.values() if a.expires <= now]
 
 
-def active(state: Projection, now: float) -> list[AlertState]:
+def active(state: State, now: float) -> list[AlertState]:
     """Return the alerts in force at now (those past expiry are gone even before the tick removes them)."""
     return [a for a in state.alerts.values() if a.expires > now]
 
@@ -85,7 +60,7 @@ def _tuples(value: object) -> tuple:
     return tuple(_tuples(v) for v in value) if isinstance(value, (list, tuple)) else value
 
 
-def apply_issued(state: Projection, e: ev.AlertIssued) -> set[str]:
+def apply_issued(state: State, e: ev.AlertIssued) -> set[str]:
     """Fold an issued or updated alert: it replaces those it references."""
     changed = {f"alert:{r}" for r in e.replaces if state.alerts.pop(r, None) is not None}
     state.alerts[e.alert_id] = AlertState(
@@ -94,11 +69,11 @@ def apply_issued(state: Projection, e: ev.AlertIssued) -> set[str]:
     return changed | {f"alert:{e.alert_id}"}
 
 
-def apply_cancelled(state: Projection, e: ev.AlertCancelled) -> set[str]:
+def apply_cancelled(state: State, e: ev.AlertCancelled) -> set[str]:
     """Fold a cancel: the referenced alerts leave the map."""
     return {f"alert:{r}" for r in e.references if state.alerts.pop(r, None) is not None}
 
 
-def apply_expired(state: Projection, e: ev.AlertExpired) -> set[str]:
+def apply_expired(state: State, e: ev.AlertExpired) -> set[str]:
     """Fold an expiry."""
     return {f"alert:{e.alert_id}"} if state.alerts.pop(e.alert_id, None) is not None else set()

@@ -5,7 +5,7 @@ from domain import events as ev
 from domain.access import authorize
 from domain.errors import Rejected
 from domain.model import Actor, Broadcast
-from domain.projection import Projection
+from domain.state import State
 
 # kind -> the levels it may take (flood emergency response IV is the lowest, I the highest).
 KINDS: dict[str, tuple[str, ...]] = {
@@ -16,7 +16,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 SIGN_WITHIN_S = 60.0  # the same one-minute sign clock as an incident order
 
 
-def issue_broadcast(state: Projection, actor: Actor, kind: str, level: str, townships: list[str] | str,
+def issue_broadcast(state: State, actor: Actor, kind: str, level: str, townships: list[str] | str,
                     message: str, command_id: str, now: float) -> list[ev.Event]:
     """Send one order to the chosen townships, or to "all"."""
     authorize(actor, "broadcast")
@@ -30,7 +30,7 @@ def issue_broadcast(state: Projection, actor: Actor, kind: str, level: str, town
                                message.strip()[:500], tuple(chosen), actor.name, now + SIGN_WITHIN_S)]
 
 
-def sign_broadcast(state: Projection, actor: Actor, broadcast_id: str, command_id: str, now: float) -> list[ev.Event]:
+def sign_broadcast(state: State, actor: Actor, broadcast_id: str, command_id: str, now: float) -> list[ev.Event]:
     """A township room signs for a broadcast sent to it; late after the minute."""
     b = state.broadcasts.get(broadcast_id)
     if b is None:

@@ -10,7 +10,7 @@ from domain.access import authorize
 from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
 from domain.errors import Rejected
 from domain.model import STEPS, Actor, Incident, Order, Stage, Team
-from domain.projection import Projection
+from domain.state import State
 from domain.sla import SlaPolicy, due_breaches
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -42,7 +42,7 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
-def rank_teams(state: Projection, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH) -> list[Suggestion]:
+def rank_teams(state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH) -> list[Suggestion]:
     """Rank free teams: own township first, then neighbours, then the district; exact kind before comprehensive."""
     district = state.district
     kind = CATEGORIES[incident.category].team_kind if incident.category in CATEGORIES else FALLBACK_TEAM_KIND
@@ -58,7 +58,7 @@ def rank_teams(state: Projection, incident: Incident, speed_kmh: float = DEFAULT
     return sorted(ranked, key=key)
 
 
-def issue_order(state: Projection, policy: SlaPolicy, actor: Actor, incident_id: str, team_id: str,
+def issue_order(state: State, policy: SlaPolicy, actor: Actor, incident_id: str, team_id: str,
                 command_id: str, now: float, township: str = "") -> list[ev.Event]:
     """Order a team (or, with no team, a township room that picks its own) to handle an incident."""
     authorize(actor, "issue_order")
@@ -81,7 +81,7 @@ def order_issued(inc: Incident, policy: SlaPolicy, actor: Actor, team_id: str, t
                           deadlines=policy.deadlines(inc.category, now))
 
 
-def check_free_team(state: Projection, team_id: str, incident_id: str) -> Team:
+def check_free_team(state: State, team_id: str, incident_id: str) -> Team:
     """Return the team if it exists and is free (or already on this incident), else raise Rejected."""
     team = state.district.teams.get(team_id)
     if team is None:
@@ -91,7 +91,7 @@ def check_free_team(state: Projection, team_id: str, incident_id: str) -> Team:
     return team
 
 
-def advance_order(state: Projection, actor: Actor, incident_id: str, step: str, command_id: str,
+def advance_order(state: State, actor: Actor, incident_id: str, step: str, command_id: str,
                   now: float, note: str = "", team_id: str = "") -> list[ev.Event]:
     """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline."""
     inc = _incident(state, incident_id)
@@ -116,7 +116,7 @@ def advance_order(state: Projection, actor: Actor, incident_id: str, step: str, 
     return [ev.STEP_EVENTS[step](**common)]
 
 
-def _route_team(state: Projection, order: Order, team_id: str) -> str:
+def _route_team(state: State, order: Order, team_id: str) -> str:
     """Return the team a route goes to: the one named (of the order's township), or the order's own."""
     if not team_id:
         if not order.team_id:
@@ -128,7 +128,7 @@ def _route_team(state: Projection, order: Order, team_id: str) -> str:
     return team.id
 
 
-def breaches(state: Projection, now: float) -> list[ev.Event]:
+def breaches(state: State, now: float) -> list[ev.Event]:
     """Return one SlaBreached per undone stage past its deadline; ids are stable so a rerun adds none."""
     return [
         ev.SlaBreached(event_id=f"breach:{inc.order.id}:{step}", at=now, incident_id=inc.id,
@@ -137,7 +137,7 @@ def breaches(state: Projection, now: float) -> list[ev.Event]:
     ]
 
 
-def _incident(state: Projection, incident_id: str) -> Incident:
+def _incident(state: State, incident_id: str) -> Incident:
     inc = state.incidents.get(incident_id)
     if inc is None:
         raise Rejected("unknown_incident", incident=incident_id)

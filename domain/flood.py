@@ -1,16 +1,12 @@
 """Flood watch of a hydrology station: crossing its warning or guarantee level opens one incident, with hysteresis."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
 from domain import events as ev
+from domain.dispatch import incident_id_for
 from domain.model import Station
+from domain.state import NORMAL, FloodWatch, State
 
-if TYPE_CHECKING:
-    from domain.projection import Projection
-
-NORMAL, WARNING, GUARANTEE = 0, 1, 2
+WARNING, GUARANTEE = NORMAL + 1, NORMAL + 2
 STAGE_NAMES = ("normal", "warning", "guarantee")
 # A stage is left only when the level falls this far below its line: a level hovering on the line
 # (waves, sensor noise of a few centimetres) keeps the stage, so it opens one incident, not fifty.
@@ -18,17 +14,6 @@ BAND_M = 0.10
 SOURCE = "hydrology"
 CATEGORY = "flood_risk"
 PRIORITY = 1
-
-
-@dataclass(frozen=True)
-class FloodWatch:
-    """A station's flood stage, its episode count and incident, and the reading time of the last change."""
-
-    stage: int = NORMAL
-    episode: int = 0
-    incident_id: str = ""
-    observed_at: float = float("-inf")
-    changes: int = 0
 
 
 def stage_for(level: float, station: Station, current: int) -> int:
@@ -54,7 +39,6 @@ def assess(watch: FloodWatch, station: Station, level: float, observed_at: float
     out: list[ev.Event] = []
     episode, incident_id = watch.episode, watch.incident_id
     if watch.stage == NORMAL:  # a new episode: the one incident of this rise
-        from domain.dispatch import incident_id_for  # here: dispatch imports the projection, which imports us
         episode += 1
         source_id = f"{station.id}#flood{episode}"
         incident_id = incident_id_for(SOURCE, source_id)
@@ -75,12 +59,12 @@ def advance(watch: FloodWatch, e: ev.FloodStageChanged) -> FloodWatch:
     return FloodWatch(STAGE_NAMES.index(e.stage), e.episode, e.incident_id, e.observed_at, watch.changes + 1)
 
 
-def watch_of(state: Projection, station_id: str) -> FloodWatch:
+def watch_of(state: State, station_id: str) -> FloodWatch:
     """Return a station's watch (normal when it never left normal)."""
     return state.flood.get(station_id) or FloodWatch()
 
 
-def apply_stage_changed(state: Projection, e: ev.FloodStageChanged) -> set[str]:
+def apply_stage_changed(state: State, e: ev.FloodStageChanged) -> set[str]:
     """Fold a stage change into the projection."""
     state.flood[e.station_id] = advance(watch_of(state, e.station_id), e)
     return {f"station:{e.station_id}"}

@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable
+from typing import Callable
 
 from domain import events as ev
 from domain.fastinit import quick_new
 from domain.model import STEP_STAGE, Broadcast, Incident, Order, Stage
-
-if TYPE_CHECKING:
-    from domain.projection import Projection
+from domain.state import State
 
 Changed = set[str]
 _new_incident = quick_new(Incident)  # one for every record ingested: over twice as fast as Incident()
@@ -19,19 +17,19 @@ def _keys(incident_id: str) -> Changed:
     return {f"incident:{incident_id}", "kpi:today"}
 
 
-def _take(s: Projection, team_id: str, incident_id: str, changed: Changed) -> None:
+def _take(s: State, team_id: str, incident_id: str, changed: Changed) -> None:
     if team_id:
         s.team_busy[team_id] = incident_id
         changed.add(f"team:{team_id}")
 
 
-def _free(s: Projection, order: Order | None, incident_id: str, changed: Changed) -> None:
+def _free(s: State, order: Order | None, incident_id: str, changed: Changed) -> None:
     if order and order.team_id and s.team_busy.get(order.team_id) == incident_id:
         del s.team_busy[order.team_id]
         changed.add(f"team:{order.team_id}")
 
 
-def _end(s: Projection, e: ev.IncidentEvent, stage: Stage, **fields: object) -> Changed:
+def _end(s: State, e: ev.IncidentEvent, stage: Stage, **fields: object) -> Changed:
     """Leave the incident in a stage that needs no team any more (cancelled, merged, closed...)."""
     inc = s.incidents[e.incident_id]
     changed = _keys(e.incident_id)
@@ -40,7 +38,7 @@ def _end(s: Projection, e: ev.IncidentEvent, stage: Stage, **fields: object) -> 
     return changed
 
 
-def reported(s: Projection, e: ev.IncidentReported) -> Changed:
+def reported(s: State, e: ev.IncidentReported) -> Changed:
     if e.incident_id in s.incidents:
         return set()
     s.incidents[e.incident_id] = _new_incident(
@@ -51,7 +49,7 @@ def reported(s: Projection, e: ev.IncidentReported) -> Changed:
     return _keys(e.incident_id)
 
 
-def issued(s: Projection, e: ev.OrderIssued) -> Changed:
+def issued(s: State, e: ev.OrderIssued) -> Changed:
     inc = s.incidents[e.incident_id]
     order = Order(e.order_id, e.incident_id, e.team_id, e.township, e.at, e.actor, dict(e.deadlines))
     history = inc.history + ((inc.order,) if inc.order else ())
@@ -61,7 +59,7 @@ def issued(s: Projection, e: ev.OrderIssued) -> Changed:
     return changed
 
 
-def step(s: Projection, e: ev.StepDone) -> Changed:
+def step(s: State, e: ev.StepDone) -> Changed:
     name = next(k for k, cls in ev.STEP_EVENTS.items() if isinstance(e, cls))
     inc = s.incidents[e.incident_id]
     order = inc.order
@@ -79,7 +77,7 @@ def step(s: Projection, e: ev.StepDone) -> Changed:
     return changed
 
 
-def breached(s: Projection, e: ev.SlaBreached) -> Changed:
+def breached(s: State, e: ev.SlaBreached) -> Changed:
     inc = s.incidents[e.incident_id]
     if inc.order is None or inc.order.id != e.order_id or e.step in inc.order.breached:
         return set()
@@ -87,7 +85,7 @@ def breached(s: Projection, e: ev.SlaBreached) -> Changed:
     return _keys(e.incident_id)
 
 
-def transferred(s: Projection, e: ev.OrderTransferred) -> Changed:
+def transferred(s: State, e: ev.OrderTransferred) -> Changed:
     inc = s.incidents[e.incident_id]
     if e.to_department:
         return _end(s, e, Stage.TRANSFERRED, note=f"{e.to_department}: {e.reason}")
@@ -96,13 +94,13 @@ def transferred(s: Projection, e: ev.OrderTransferred) -> Changed:
     return changed
 
 
-def feedback(s: Projection, e: ev.FeedbackRecorded) -> Changed:
+def feedback(s: State, e: ev.FeedbackRecorded) -> Changed:
     inc = s.incidents[e.incident_id]
     s.incidents[inc.id] = replace(inc, feedback=e.result)
     return _keys(inc.id)
 
 
-def reopened(s: Projection, e: ev.IncidentReopened) -> Changed:
+def reopened(s: State, e: ev.IncidentReopened) -> Changed:
     inc = s.incidents[e.incident_id]
     changed = _keys(inc.id)
     _free(s, inc.order, inc.id, changed)
@@ -112,22 +110,22 @@ def reopened(s: Projection, e: ev.IncidentReopened) -> Changed:
     return changed
 
 
-def closed(s: Projection, e: ev.IncidentClosed) -> Changed:
+def closed(s: State, e: ev.IncidentClosed) -> Changed:
     return _end(s, e, Stage.CLOSED, note=e.note or s.incidents[e.incident_id].note)
 
 
-def cancelled(s: Projection, e: ev.IncidentCancelled) -> Changed:
+def cancelled(s: State, e: ev.IncidentCancelled) -> Changed:
     return _end(s, e, Stage.CANCELLED, note=e.reason)
 
 
-def merged(s: Projection, e: ev.IncidentMerged) -> Changed:
+def merged(s: State, e: ev.IncidentMerged) -> Changed:
     changed = _end(s, e, Stage.MERGED, merged_into=e.into, note=e.reason)
     into = s.incidents[e.into]
     s.incidents[into.id] = replace(into, merged=into.merged + (e.incident_id,))
     return changed | _keys(into.id)
 
 
-def escalated(s: Projection, e: ev.IncidentEscalated) -> Changed:
+def escalated(s: State, e: ev.IncidentEscalated) -> Changed:
     inc = s.incidents[e.incident_id]
     if e.step in inc.escalated:
         return set()
@@ -135,13 +133,13 @@ def escalated(s: Projection, e: ev.IncidentEscalated) -> Changed:
     return _keys(inc.id)
 
 
-def broadcast_issued(s: Projection, e: ev.BroadcastIssued) -> Changed:
+def broadcast_issued(s: State, e: ev.BroadcastIssued) -> Changed:
     s.broadcasts[e.broadcast_id] = Broadcast(e.broadcast_id, e.kind, e.level, e.message, tuple(e.townships),
                                              e.at, e.actor, e.deadline)
     return {f"broadcast:{e.broadcast_id}"}
 
 
-def broadcast_signed(s: Projection, e: ev.BroadcastSigned) -> Changed:
+def broadcast_signed(s: State, e: ev.BroadcastSigned) -> Changed:
     b = s.broadcasts[e.broadcast_id]
     if e.township in b.signed:
         return set()

@@ -7,7 +7,7 @@ from domain import events as ev
 from domain.fastinit import quick_init
 from domain.catalog import CATEGORIES
 from domain.dispatch import incident_id_for
-from domain.projection import Projection
+from domain.state import State
 
 
 @quick_init
@@ -26,7 +26,7 @@ class Report:
     priority: int | None = None
 
 
-def report_incident(state: Projection, report: Report, township: str | None, now: float) -> list[ev.Event]:
+def report_incident(state: State, report: Report, township: str | None, now: float) -> list[ev.Event]:
     """Open an incident for a report; nothing when the same source record was already taken."""
     incident_id = incident_id_for(report.source, report.source_id)
     if incident_id in state.incidents:
@@ -65,19 +65,19 @@ class Ticket:
 Intake = Report | Reading | Ticket
 
 
-def record_reading(state: Projection, r: Reading, now: float) -> list[ev.Event]:
+def record_reading(state: State, r: Reading, now: float) -> list[ev.Event]:
     """Record a hydrology reading."""
     return [ev.StationReadingRecorded(event_id=f"hydrology:{r.source_id}", at=now, station_id=r.station_id,
                                       level=r.level, rainfall=r.rainfall)]
 
 
-def record_ticket(state: Projection, t: Ticket, now: float) -> list[ev.Event]:
+def record_ticket(state: State, t: Ticket, now: float) -> list[ev.Event]:
     """Record a service-hall queue event."""
     return [ev.HallTicketRecorded(event_id=f"hall:{t.source_id}", at=now, hall_id=t.hall_id,
                                   action=t.action, ticket=t.ticket, window=t.window)]
 
 
-def decide(state: Projection, item: Intake, township: str | None, now: float) -> list[ev.Event]:
+def decide(state: State, item: Intake, township: str | None, now: float) -> list[ev.Event]:
     """Return the events one validated record brings (none for a record already taken)."""
     if isinstance(item, Report):
         return report_incident(state, item, township, now)

@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Iterable
 
 from domain.model import Incident, Stage
-from domain.projection import Projection
+from domain.state import State
 
 DONE_STAGES = frozenset({Stage.RESOLVED, Stage.CLOSED, Stage.TRANSFERRED})
 VOID_STAGES = frozenset({Stage.CANCELLED, Stage.MERGED})  # not the district's work: out of the rates
@@ -62,7 +62,7 @@ def _count(f: Figures, inc: Incident, start: float, end: float) -> None:
     f.satisfied += inc.feedback == "satisfied"
 
 
-def day_figures(state: Projection, start: float, end: float) -> dict[str, Any]:
+def day_figures(state: State, start: float, end: float) -> dict[str, Any]:
     """Return {"district": figures, "townships": [figures with id and rank]} for [start, end)."""
     district, per = Figures(), {t: Figures() for t in state.district.townships}
     for inc in _relevant(state.incidents.values(), start):

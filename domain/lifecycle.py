@@ -6,14 +6,14 @@ from domain.access import authorize
 from domain.dispatch import distance_m, order_issued
 from domain.errors import Rejected
 from domain.model import FEEDBACK, Actor, Incident, Stage
-from domain.projection import Projection
+from domain.state import State
 from domain.sla import SlaPolicy
 
 TRANSFERABLE = frozenset({Stage.ORDERED, Stage.SIGNED, Stage.RESPONDED})
 MAX_REASON = 500
 
 
-def transfer_order(state: Projection, policy: SlaPolicy, actor: Actor, incident_id: str, command_id: str,
+def transfer_order(state: State, policy: SlaPolicy, actor: Actor, incident_id: str, command_id: str,
                    now: float, reason: str, to_township: str = "", to_department: str = "") -> list[ev.Event]:
     """Send the order on: to another township (a new order, a new clock) or to a department."""
     inc = _incident(state, incident_id)
@@ -32,7 +32,7 @@ def transfer_order(state: Projection, policy: SlaPolicy, actor: Actor, incident_
     return out
 
 
-def record_feedback(state: Projection, actor: Actor, incident_id: str, result: str, command_id: str, now: float,
+def record_feedback(state: State, actor: Actor, incident_id: str, result: str, command_id: str, now: float,
                     note: str = "") -> list[ev.Event]:
     """Record the call-back; an unsatisfied caller reopens the incident for a new order."""
     authorize(actor, "feedback")
@@ -50,7 +50,7 @@ def record_feedback(state: Projection, actor: Actor, incident_id: str, result: s
     return out
 
 
-def close_incident(state: Projection, actor: Actor, incident_id: str, command_id: str, now: float,
+def close_incident(state: State, actor: Actor, incident_id: str, command_id: str, now: float,
                    note: str = "") -> list[ev.Event]:
     """Close a resolved incident once its feedback is in (satisfied or unreached)."""
     authorize(actor, "close")
@@ -62,7 +62,7 @@ def close_incident(state: Projection, actor: Actor, incident_id: str, command_id
     return [ev.IncidentClosed(command_id, now, inc.id, inc.order.id, actor.name, note[:MAX_REASON])]
 
 
-def cancel_incident(state: Projection, actor: Actor, incident_id: str, command_id: str, now: float,
+def cancel_incident(state: State, actor: Actor, incident_id: str, command_id: str, now: float,
                     reason: str) -> list[ev.Event]:
     """Cancel an open incident, with the reason (a hoax, a repeat call, not the district's)."""
     authorize(actor, "cancel")
@@ -70,7 +70,7 @@ def cancel_incident(state: Projection, actor: Actor, incident_id: str, command_i
     return [ev.IncidentCancelled(command_id, now, inc.id, inc.order.id if inc.order else "", actor.name, _reason(reason))]
 
 
-def merge_incidents(state: Projection, actor: Actor, duplicate_id: str, into_id: str, command_id: str, now: float,
+def merge_incidents(state: State, actor: Actor, duplicate_id: str, into_id: str, command_id: str, now: float,
                     reason: str) -> list[ev.Event]:
     """Fold a duplicate into the incident it repeats; the duplicate's team, if any, is freed."""
     authorize(actor, "merge")
@@ -81,7 +81,7 @@ def merge_incidents(state: Projection, actor: Actor, duplicate_id: str, into_id:
                               _reason(reason))]
 
 
-def escalations(state: Projection, policy: SlaPolicy, now: float) -> list[ev.Event]:
+def escalations(state: State, policy: SlaPolicy, now: float) -> list[ev.Event]:
     """Return one escalation per breached stage still undone past the escalation interval; ids are stable."""
     out: list[ev.Event] = []
     for inc in state.open_incidents():
@@ -94,7 +94,7 @@ def escalations(state: Projection, policy: SlaPolicy, now: float) -> list[ev.Eve
     return out
 
 
-def merge_candidates(state: Projection, incident_id: str, within_m: float, within_s: float) -> list[Incident]:
+def merge_candidates(state: State, incident_id: str, within_m: float, within_s: float) -> list[Incident]:
     """Return open incidents of the same category near in place and time: probably the same event."""
     inc = state.incidents.get(incident_id)
     if inc is None or not inc.is_open:
@@ -105,14 +105,14 @@ def merge_candidates(state: Projection, incident_id: str, within_m: float, withi
     return sorted(near, key=lambda o: (o.received_at, o.id))
 
 
-def _incident(state: Projection, incident_id: str) -> Incident:
+def _incident(state: State, incident_id: str) -> Incident:
     inc = state.incidents.get(incident_id)
     if inc is None:
         raise Rejected("unknown_incident", incident=incident_id)
     return inc
 
 
-def _open(state: Projection, incident_id: str) -> Incident:
+def _open(state: State, incident_id: str) -> Incident:
     inc = _incident(state, incident_id)
     if not inc.is_open:
         raise Rejected("not_open", incident=incident_id)

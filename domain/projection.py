@@ -1,29 +1,17 @@
 """The read model: a fold of the event log; one apply function per event type."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
 from domain import events as ev
 from domain import alerts, flood
 from domain import folds
-from domain.model import Broadcast, District, HallState, Incident, StationState
+from domain.model import District, HallState, StationState
+from domain.state import State
 
 
-@dataclass
-class Projection:
-    """Current state of the district, rebuilt from events alone; seq is the last applied log seq."""
-
-    district: District
-    incidents: dict[str, Incident] = field(default_factory=dict)
-    stations: dict[str, StationState] = field(default_factory=dict)
-    halls: dict[str, HallState] = field(default_factory=dict)
-    team_busy: dict[str, str] = field(default_factory=dict)  # team id -> incident id
-    flood: dict[str, flood.FloodWatch] = field(default_factory=dict)  # station id -> its flood watch
-    alerts: dict[str, alerts.AlertState] = field(default_factory=dict)  # CAP alerts in force
-    broadcasts: dict[str, Broadcast] = field(default_factory=dict)
-    seq: int = 0
-    last_event_at: float = 0.0
+class Projection(State):
+    """The district's state with its fold: apply one event at a time, in log order."""
 
     def apply(self, event: ev.Event, seq: int | None = None) -> set[str]:
         """Fold one event in; return the keys ("incident:ID", ...) of what changed."""
@@ -32,10 +20,6 @@ class Projection:
         self.last_event_at = max(self.last_event_at, event.at)
         handler = _HANDLERS.get(type(event))
         return handler(self, event) if handler else set()
-
-    def open_incidents(self) -> list[Incident]:
-        """Return the incidents that still need work."""
-        return [i for i in self.incidents.values() if i.is_open]
 
 
 def replay(district: District, events: Iterable[tuple[int, ev.Event]]) -> Projection:

@@ -5,7 +5,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from commands import Outcome
+from application.commands import Outcome
 from domain.dispatch import Suggestion
 from domain.model import STEPS, Stage
 from i18n import name, t

@@ -5,7 +5,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from commands import Outcome
+from application.commands import Outcome
 from i18n import t
 from layouts import ids
 from layouts.common import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from config import Settings
-from district import build_district as make_district, load_fixtures
+from application.district import build_district as make_district, load_fixtures
 from domain.model import District
 from store.log import EventLog, make_engine
 from store.store import Store

@@ -7,7 +7,7 @@ from typing import Iterator
 
 import pytest
 
-from district import build_district, load_fixtures
+from application.district import build_district, load_fixtures
 from domain.model import District
 
 PG_URL = os.environ.get("ONEMAP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -65,7 +65,7 @@ def _seed_users(env: dict[str, str]) -> None:
     except ImportError:
         return  # a build without sign-in: pages are open
     import config
-    from district import load_fixtures
+    from application.district import load_fixtures
     from domain.model import Role
     from store.log import make_engine
 

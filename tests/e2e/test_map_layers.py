@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from district import load_fixtures
+from application.district import load_fixtures
 from geo.boundaries import demo_boundaries
 from i18n import STRINGS
 

@@ -84,7 +84,7 @@ def test_a_station_is_coloured_by_its_level_against_its_own_thresholds(level: fl
 
 
 def test_the_station_states_agree_with_the_servers_rule() -> None:
-    # views.py: guarantee when level >= guarantee, warning when level >= warning, else normal ("near" is ours).
+    # web/views.py: guarantee when level >= guarantee, warning when level >= warning, else normal ("near" is ours).
     got = _node("out([[4.76, 4.08, 4.76], [4.08, 4.08, 4.76], [4.0799, 4.08, 4.76], [2, 2, 2]].map(a => L.stationLevel(...a).state));")
     assert got[0] == "guarantee" and got[1] == "warning" and got[2] in ("near", "normal") and got[3] == "guarantee"
 

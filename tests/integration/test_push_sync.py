@@ -12,7 +12,7 @@ from domain.dispatch import advance_order, breaches, issue_order
 from domain.intake import Report, report_incident
 from domain.model import Actor, Role
 from domain.sla import SlaPolicy
-from push import Pusher
+from web.push import Pusher
 from store.log import EventLog, make_engine
 from store.store import Store
 from tests.conftest import T0

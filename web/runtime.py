@@ -1,4 +1,4 @@
-"""The background loops of a web process: feed, consume, SLA tick, push; each survives its own errors."""
+"""The background loops of a web process (started by app.py): feed, consume, SLA tick, push; each survives its own errors."""
 from __future__ import annotations
 
 import logging
@@ -8,10 +8,10 @@ from typing import Callable
 
 from flask_socketio import SocketIO
 
-import push
-from services import Services
+from web import push
+from application.services import Services
 from streams import consumer
-from streams.autopilot import Autopilot
+from application.autopilot import Autopilot
 from streams.bus import Bus
 from streams.simulator import Simulator
 

@@ -12,8 +12,8 @@ from flask import Blueprint, Response, current_app, redirect, request, session
 
 import i18n
 from domain.model import Role
-from security import home, request_actor
-from services import Services
+from web.security import home, request_actor
+from application.services import Services
 from store.log import AuditRecord
 
 pages = Blueprint("pages", __name__)

@@ -7,7 +7,7 @@ from typing import Any, Callable
 from flask import request
 from flask_socketio import SocketIO, emit, join_room
 
-import views
+from web import views
 from store.store import Store
 
 Message = dict[str, Any]

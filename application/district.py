@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.model import District, Hall, Station, Team, Township
 
-DEMO_FIXTURES = Path(__file__).resolve().parent / "geo" / "data" / "demo_district.json"
+DEMO_FIXTURES = Path(__file__).resolve().parents[1] / "geo" / "data" / "demo_district.json"
 
 
 def build_district(townships: list[dict[str, Any]], neighbours: dict[str, set[str]],

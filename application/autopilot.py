@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from commands import Commands
+from application.commands import Commands
 from domain.model import Actor, Incident, Order, Role, Stage
 from domain.sla import SlaPolicy
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import g, jsonify, request
 
-from api import _services, answer, api, command_body
+from web.api.base import _services, answer, api, command_body
 from domain.broadcast import board
 
 # The URL's step names (dash-separated) and what each needs from the body.

@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from commands import Commands
+from application.commands import Commands
 from config import Settings
 from domain.model import District
-from push import Pusher
-from security import LoginLimiter, WebAuth
 from store.accounts import Accounts
 from store.store import Store
 from streams.ingest import Ingestor
+
+if TYPE_CHECKING:  # the web edge's parts, carried here for the edges; the application never calls them
+    from web.push import Pusher
+    from web.security import LoginLimiter, WebAuth
 
 
 @dataclass(frozen=True)

@@ -1,51 +1,20 @@
-"""The HTTP API under /api/v1: token-authenticated JSON; each handler parses, calls a service, answers."""
+"""The API's reads and record intake: records, incidents, KPIs, dead letters."""
 from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import g, jsonify, request
 
-import i18n
-import views
-from commands import COMMAND_ID, Outcome
-from domain.access import authorize, can_see
-from domain.errors import Rejected
+from domain.access import can_see
 from domain.events import to_dict
 from domain.kpi import day_figures
-from security import static_token_actor
-from services import Services
 from streams.codec import MAX_RAW_CHARS, Undecodable
+from web import views
+from web.api.base import _error, _refused, _services, api
 
 MAX_BATCH = 5000
-api = Blueprint("api", __name__, url_prefix="/api/v1")
-
-
-def _services() -> Services:
-    return current_app.extensions["onemap"]
-
-
-def _lang() -> str:
-    lang = request.args.get("lang") or request.accept_languages.best_match(["zh", "en"])
-    return lang if lang in i18n.LANGS else _services().settings.lang
-
-
-def _error(status: int, code: str, **params: Any) -> tuple[Response, int]:
-    return jsonify({"error": {"code": code, "message": i18n.error(code, _lang(), **params)}}), status
-
-
-@api.before_request
-def _authenticate() -> Any:
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("token", "")
-    s = _services()
-    found = s.accounts.token_actor(token, "api")
-    actor = found.actor if found else static_token_actor(token, s.settings.api_tokens)
-    if actor is None:
-        return _error(401, "unauthorized")
-    g.actor = actor
-    return None
 
 
 @api.post("/records")
@@ -117,31 +86,3 @@ def dead_letters() -> Any:
     return jsonify({"dead_letters": _services().store.log.dead_letters(int(request.args.get("limit", 100)))})
 
 
-def _refused(action: str) -> Any:
-    """Answer 403 when the caller's role may not do the action (domain/access.py decides), else None."""
-    try:
-        authorize(g.actor, action)
-    except Rejected as exc:
-        return _error(403, exc.code, **exc.params)
-    return None
-
-
-def command_body() -> tuple[dict[str, Any], Any]:
-    """Return the JSON body of a command, or an error answer when it is not an object with a command_id."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return {}, _error(400, "bad_request", reason="a JSON object is required")
-    if not COMMAND_ID.match(str(body.get("command_id", ""))):
-        return {}, _error(400, "bad_request", reason="command_id: 8-100 characters of A-Z a-z 0-9 _ . : -")
-    return body, None
-
-
-def answer(outcome: Outcome) -> Any:
-    """Answer a command: its events when done or duplicate, else the refusal in the user's language."""
-    if outcome.ok:
-        return jsonify({"status": outcome.status, "events": [to_dict(e) for e in outcome.events]})
-    status = {"forbidden": 403, "out_of_scope": 403, "unknown_incident": 404}.get(outcome.code, 409)
-    return _error(status, outcome.code, **outcome.params)
-
-
-import api_commands  # noqa: E402,F401  (registers the command routes on this blueprint)
