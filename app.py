@@ -94,7 +94,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     boundaries = load_boundaries(settings.boundaries) if settings.boundaries else demo_boundaries()
     district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures())
     engine = make_engine(settings.db_url)
-    store = Store(EventLog(engine), district)
+    store = Store(EventLog(engine), district, settings.sla_policy.dispatch_s)
     accounts = Accounts(engine, clock)
     _bootstrap(accounts, settings)
     locator = Locator(boundaries)

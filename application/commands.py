@@ -106,7 +106,10 @@ class Commands:
         """Rank the free teams for an incident."""
         with self.store.lock:
             inc = self.store.state.incidents.get(incident_id)
-            return dispatch.rank_teams(self.store.state, inc, self.speed_kmh) if inc else []
+            if inc is None:
+                return []
+            on_site_s = self.policy.targets_for(inc.category)["on_site"]
+            return dispatch.rank_teams(self.store.state, inc, self.speed_kmh, on_site_s)
 
     def _run(self, actor: Actor, action: str, target: str, command_id: str, remote: str,
              decide: Callable[[Projection, str, float], list[Event]]) -> Outcome:

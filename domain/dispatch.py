@@ -11,7 +11,7 @@ from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
 from domain.errors import Rejected
 from domain.model import STEPS, Actor, Incident, Order, Stage, Team
 from domain.state import State
-from domain.sla import SlaPolicy, due_breaches
+from domain.sla import SlaPolicy, due_breaches, due_dispatch_breaches
 
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_SPEED_KMH = 25.0  # urban driving with stops; a setting overrides it
@@ -27,6 +27,7 @@ class Suggestion:
     eta_s: float
     same_township: bool
     exact_kind: bool
+    fits: bool = True  # its ETA is within the on-site target: it can be there in time
 
 
 def incident_id_for(source: str, source_id: str) -> str:
@@ -42,8 +43,10 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
-def rank_teams(state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH) -> list[Suggestion]:
-    """Rank free teams: own township first, then neighbours, then the district; exact kind before comprehensive."""
+def rank_teams(state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH,
+               on_site_s: float | None = None) -> list[Suggestion]:
+    """Rank free teams: those that can be on site within on_site_s first; then own township, neighbours,
+    the district; exact kind before comprehensive; then distance."""
     district = state.district
     kind = CATEGORIES[incident.category].team_kind if incident.category in CATEGORIES else FALLBACK_TEAM_KIND
     near = {incident.township} | set(district.neighbours.get(incident.township or "", ()))
@@ -52,9 +55,12 @@ def rank_teams(state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEE
         if team.id in state.team_busy or team.kind not in (kind, FALLBACK_TEAM_KIND):
             continue
         d = distance_m(incident.lon, incident.lat, team.lon, team.lat)
-        ranked.append(Suggestion(team, d, d / (speed_kmh / 3.6), team.township == incident.township, team.kind == kind))
+        eta = d / (speed_kmh / 3.6)
+        ranked.append(Suggestion(team, d, eta, team.township == incident.township, team.kind == kind,
+                                 on_site_s is None or eta <= on_site_s))
+
     def key(s: Suggestion) -> tuple:
-        return (not s.same_township, s.team.township not in near, not s.exact_kind, s.distance_m, s.team.id)
+        return (not s.fits, not s.same_township, s.team.township not in near, not s.exact_kind, s.distance_m, s.team.id)
     return sorted(ranked, key=key)
 
 
@@ -129,12 +135,16 @@ def _route_team(state: State, order: Order, team_id: str) -> str:
 
 
 def breaches(state: State, now: float) -> list[ev.Event]:
-    """Return one SlaBreached per undone stage past its deadline; ids are stable so a rerun adds none."""
-    return [
+    """Return one SlaBreached per undone stage past its deadline, and one DispatchBreached per incident
+    waiting for its order past the dispatch target; ids are stable so a rerun adds none."""
+    open_now = state.open_incidents()
+    stages: list[ev.Event] = [
         ev.SlaBreached(event_id=f"breach:{inc.order.id}:{step}", at=now, incident_id=inc.id,
                        order_id=inc.order.id, actor="sla", step=step, deadline=deadline)
-        for inc, step, deadline in due_breaches(state.open_incidents(), now) if inc.order
+        for inc, step, deadline in due_breaches(open_now, now) if inc.order
     ]
+    return stages + [ev.DispatchBreached(f"dispatch:{inc.id}:{inc.reopened}", now, inc.id, "", "sla", inc.dispatch_due)
+                     for inc in due_dispatch_breaches(open_now, now)]
 
 
 def _incident(state: State, incident_id: str) -> Incident:

@@ -114,6 +114,13 @@ class SlaBreached(IncidentEvent):
 
 
 @dataclass(frozen=True)
+class DispatchBreached(IncidentEvent):
+    """An incident waited for its order past the center's dispatch target; once per dispatch round."""
+
+    deadline: float = 0.0
+
+
+@dataclass(frozen=True)
 class OrderTransferred(IncidentEvent):
     """The order left this township: to another township (a new order follows) or a department."""
 
@@ -242,6 +249,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         IncidentCancelled,
         IncidentMerged,
         IncidentEscalated,
+        DispatchBreached,
         BroadcastIssued,
         BroadcastSigned,
         StationReadingRecorded,

@@ -29,12 +29,17 @@ def _free(s: State, order: Order | None, incident_id: str, changed: Changed) -> 
         changed.add(f"team:{order.team_id}")
 
 
+def _ended(order: Order | None, at: float) -> Order | None:
+    """Return the order marked as no longer worked from then on (its first end counts)."""
+    return replace(order, ended_at=at) if order is not None and order.ended_at is None else order
+
+
 def _end(s: State, e: ev.IncidentEvent, stage: Stage, **fields: object) -> Changed:
     """Leave the incident in a stage that needs no team any more (cancelled, merged, closed...)."""
     inc = s.incidents[e.incident_id]
     changed = _keys(e.incident_id)
     _free(s, inc.order, inc.id, changed)
-    s.incidents[inc.id] = replace(inc, stage=stage, **fields)
+    s.incidents[inc.id] = replace(inc, stage=stage, order=_ended(inc.order, e.at), **fields)
     return changed
 
 
@@ -45,14 +50,18 @@ def reported(s: State, e: ev.IncidentReported) -> Changed:
         id=e.incident_id, source=e.source, source_id=e.source_id, category=e.category,
         township=e.township, lon=e.lon, lat=e.lat, priority=e.priority, summary=e.summary,
         address=e.address, reported_at=e.reported_at or e.at, received_at=e.at,
+        dispatch_since=e.at, dispatch_due=s.dispatch_due(e.priority, e.at),
     )
     return _keys(e.incident_id)
 
 
 def issued(s: State, e: ev.OrderIssued) -> Changed:
     inc = s.incidents[e.incident_id]
-    order = Order(e.order_id, e.incident_id, e.team_id, e.township, e.at, e.actor, dict(e.deadlines))
-    history = inc.history + ((inc.order,) if inc.order else ())
+    # An order the center issued ends a dispatch round; one the township's transfer made does not.
+    round_ = (inc.dispatch_since, inc.dispatch_due) if inc.stage is Stage.NEW else (None, None)
+    order = Order(e.order_id, e.incident_id, e.team_id, e.township, e.at, e.actor, dict(e.deadlines),
+                  dispatch_since=round_[0], dispatch_due=round_[1])
+    history = inc.history + ((_ended(inc.order, e.at),) if inc.order else ())
     s.incidents[e.incident_id] = replace(inc, stage=Stage.ORDERED, order=order, history=history)
     changed = _keys(e.incident_id)
     _take(s, e.team_id, e.incident_id, changed)
@@ -91,6 +100,7 @@ def transferred(s: State, e: ev.OrderTransferred) -> Changed:
         return _end(s, e, Stage.TRANSFERRED, note=f"{e.to_department}: {e.reason}")
     changed = _keys(e.incident_id)
     _free(s, inc.order, inc.id, changed)  # an OrderIssued to the other township follows in the same append
+    s.incidents[inc.id] = replace(inc, order=_ended(inc.order, e.at))
     return changed
 
 
@@ -104,10 +114,19 @@ def reopened(s: State, e: ev.IncidentReopened) -> Changed:
     inc = s.incidents[e.incident_id]
     changed = _keys(inc.id)
     _free(s, inc.order, inc.id, changed)
-    history = inc.history + ((inc.order,) if inc.order else ())
+    history = inc.history + ((_ended(inc.order, e.at),) if inc.order else ())
     s.incidents[inc.id] = replace(inc, stage=Stage.NEW, order=None, history=history, feedback=None,
-                                  reopened=inc.reopened + 1, escalated=(), note=e.reason)
+                                  reopened=inc.reopened + 1, escalated=(), note=e.reason, dispatch_since=e.at,
+                                  dispatch_due=s.dispatch_due(inc.priority, e.at), dispatch_breached=False)
     return changed
+
+
+def dispatch_breached(s: State, e: ev.DispatchBreached) -> Changed:
+    inc = s.incidents[e.incident_id]
+    if inc.stage is not Stage.NEW or inc.dispatch_breached:
+        return set()
+    s.incidents[inc.id] = replace(inc, dispatch_breached=True)
+    return _keys(inc.id)
 
 
 def closed(s: State, e: ev.IncidentClosed) -> Changed:
@@ -152,5 +171,5 @@ HANDLERS: dict[type, Callable] = {
     **{cls: step for cls in ev.STEP_EVENTS.values()},
     ev.OrderTransferred: transferred, ev.FeedbackRecorded: feedback, ev.IncidentReopened: reopened,
     ev.IncidentClosed: closed, ev.IncidentCancelled: cancelled, ev.IncidentMerged: merged,
-    ev.IncidentEscalated: escalated, ev.BroadcastIssued: broadcast_issued, ev.BroadcastSigned: broadcast_signed,
+    ev.IncidentEscalated: escalated, ev.DispatchBreached: dispatch_breached, ev.BroadcastIssued: broadcast_issued, ev.BroadcastSigned: broadcast_signed,
 }

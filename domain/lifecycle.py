@@ -86,6 +86,9 @@ def escalations(state: State, policy: SlaPolicy, now: float) -> list[ev.Event]:
     out: list[ev.Event] = []
     for inc in state.open_incidents():
         order = inc.order
+        if (order is None and inc.dispatch_breached and "dispatch" not in inc.escalated
+                and now > inc.dispatch_due + policy.escalate_after_s):
+            out.append(ev.IncidentEscalated(f"esc:{inc.id}:dispatch:{inc.reopened}", now, inc.id, "", "sla", "dispatch"))
         if order is None or inc.stage is Stage.RESOLVED:
             continue
         for step in order.breached:

@@ -140,6 +140,10 @@ class Order:
     done: Mapping[str, float] = field(default_factory=dict)
     late: tuple[str, ...] = ()
     breached: tuple[str, ...] = ()
+    # The center's dispatch round this order ended (None for an order the township's transfer made).
+    dispatch_since: float | None = None
+    dispatch_due: float | None = None
+    ended_at: float | None = None  # when it stopped being worked: transferred, reopened, closed, cancelled, merged
 
     def next_step(self) -> str | None:
         """Return the first step not yet done, or None when all are."""
@@ -171,6 +175,9 @@ class Incident:
     merged_into: str | None = None
     merged: tuple[str, ...] = ()  # incidents folded into this one
     note: str = ""  # the last resolve, close, cancel or transfer note
+    dispatch_since: float = 0.0  # the center's clock to order started: receipt, or the last reopening
+    dispatch_due: float = 0.0  # and must end by then (派单时限)
+    dispatch_breached: bool = False  # the DispatchBreached of this round is in the log
 
     @property
     def is_open(self) -> bool:

@@ -1,7 +1,7 @@
 """The read model: a fold of the event log; one apply function per event type."""
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from domain import events as ev
 from domain import alerts, flood
@@ -22,9 +22,10 @@ class Projection(State):
         return handler(self, event) if handler else set()
 
 
-def replay(district: District, events: Iterable[tuple[int, ev.Event]]) -> Projection:
-    """Rebuild the projection from (seq, event) pairs in log order."""
-    state = Projection(district)
+def replay(district: District, events: Iterable[tuple[int, ev.Event]],
+           dispatch_s: Mapping[int, float] | None = None) -> Projection:
+    """Rebuild the projection from (seq, event) pairs in log order, with the policy's dispatch targets."""
+    state = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
     for seq, event in events:
         state.apply(event, seq)
     return state

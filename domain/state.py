@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Mapping
 
 from domain.model import Broadcast, District, HallState, Incident, StationState
 
@@ -45,6 +46,7 @@ class State:
     """Current state of the district, rebuilt from events alone; seq is the last applied log seq."""
 
     district: District
+    dispatch_s: Mapping[int, float] = field(default_factory=lambda: {1: 60.0, 2: 180.0, 3: 600.0})  # SlaPolicy's
     incidents: dict[str, Incident] = field(default_factory=dict)
     stations: dict[str, StationState] = field(default_factory=dict)
     halls: dict[str, HallState] = field(default_factory=dict)
@@ -58,3 +60,7 @@ class State:
     def open_incidents(self) -> list[Incident]:
         """Return the incidents that still need work."""
         return [i for i in self.incidents.values() if i.is_open]
+
+    def dispatch_due(self, priority: int, since: float) -> float:
+        """Return when an incident of a priority waiting since then must have its order."""
+        return since + self.dispatch_s.get(priority, max(self.dispatch_s.values()))

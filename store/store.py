@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from domain import events as ev
 from domain.model import District
@@ -25,10 +25,10 @@ class Appended:
 class Store:
     """The log plus its in-memory projection, kept equal under one lock."""
 
-    def __init__(self, log: EventLog, district: District) -> None:
+    def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None) -> None:
         self.log = log
         self.lock = threading.RLock()
-        self.state: Projection = replay(district, log.read())
+        self.state: Projection = replay(district, log.read(), dispatch_s)
         self._listeners: list[Listener] = []
 
     def subscribe(self, listener: Listener) -> None:

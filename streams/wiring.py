@@ -34,7 +34,7 @@ def build_ingest(settings: Settings, clock: Callable[[], float]) -> tuple[Store,
     """Return the store and the ingestor, as create_app wires them."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     district, locator = build_district(settings)
-    store = Store(EventLog(make_engine(settings.db_url)), district)
+    store = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s)
     return store, Ingestor(store, locator, clock, Adapters.from_file(settings.open311_codes))
 
 

@@ -34,18 +34,31 @@ def incident_entity(state: Projection, inc: Incident, now: float) -> Entity:
         "priority": inc.priority, "summary": inc.summary, "address": inc.address,
         "reported_at": inc.reported_at, "received_at": inc.received_at, "stage": inc.stage.value,
         "status": sla.status(inc, now), "order": None, "feedback": inc.feedback, "reopened": inc.reopened,
-        "orders": len(inc.history) + (inc.order is not None), "escalated": list(inc.escalated), "merged": list(inc.merged), "merged_into": inc.merged_into, "note": inc.note,
+        "orders": len(inc.history) + (inc.order is not None), "escalated": list(inc.escalated),
+        "merged": list(inc.merged), "merged_into": inc.merged_into, "note": inc.note,
+        "dispatch": _dispatch(inc, now),
     }
     if order:
-        team = state.district.teams.get(order.team_id)
+        team, lateness = state.district.teams.get(order.team_id), sla.stage_lateness(order, now)
         out["order"] = {
             "id": order.id, "team_id": order.team_id, "team_zh": team.name_zh if team else order.team_id,
             "team_en": team.name_en if team else order.team_id, "township": order.township,
             "issued_at": order.issued_at, "issued_by": order.issued_by, "deadlines": dict(order.deadlines),
-            "done": dict(order.done), "late": list(order.late), "breached": list(order.breached),
-            "next_step": order.next_step(),
+            "done": dict(order.done), "late": list(order.late), "breached": list(lateness),
+            "lateness": {s: round(x, 1) for s, x in lateness.items()}, "next_step": order.next_step(),
         }
     return out
+
+
+def _dispatch(inc: Incident, now: float) -> Entity:
+    """Return the center's dispatch clock of the incident's current round (or the round its order ended)."""
+    orders = inc.history + ((inc.order,) if inc.order else ())
+    order = next((o for o in reversed(orders) if o.dispatch_since is not None), None) if inc.order else None
+    if order is not None:
+        return {"since": order.dispatch_since, "due": order.dispatch_due, "ordered_at": order.issued_at,
+                "late": sla.dispatch_verdict(inc, order, now) is False}
+    return {"since": inc.dispatch_since, "due": inc.dispatch_due, "ordered_at": None,
+            "late": sla.dispatch_verdict(inc, None, now) is False}
 
 
 def entity(state: Projection, key: str, now: float, utc_offset_h: float) -> Entity | None:
@@ -114,7 +127,7 @@ def _alert(state: Projection, ident: str, _now: float, _off: float) -> Entity | 
 
 def _kpi(state: Projection, _ident: str, now: float, utc_offset_h: float) -> Entity:
     start, end = day_window(now, utc_offset_h)
-    return {"kind": "kpi", "id": "today", **day_figures(state, start, end)}
+    return {"kind": "kpi", "id": "today", **day_figures(state, start, end, now)}
 
 
 _BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from collections import Counter
 
 import pytest
@@ -11,6 +12,7 @@ import shapely
 from shapely.geometry import Point, shape
 
 from geo import demo
+from geo.distance import haversine_m
 
 
 @pytest.fixture(scope="module")
@@ -86,16 +88,30 @@ def test_each_township_has_one_hall_and_the_district_centre_has_its_own(district
     assert all(isinstance(h["windows"], int) and h["windows"] > 0 for h in halls)
 
 
-def test_every_township_has_two_or_three_teams_including_one_comprehensive(district, polygons):
+def test_every_township_has_two_or_three_teams_including_one_comprehensive_plus_its_crews(district, polygons):
     by_township: dict[str, list[str]] = {}
     for team in district["teams"]:
-        by_township.setdefault(team["township"], []).append(team["kind"])
         assert team["id"].startswith(team["township"] + "-")
         assert isinstance(team["members"], int) and team["members"] > 0
+        if "-Z" not in team["id"]:  # the comprehensive crews (分队) placed for reach are counted below
+            by_township.setdefault(team["township"], []).append(team["kind"])
     assert set(by_township) == set(polygons)
     for tid, kinds in by_township.items():
         assert 2 <= len(kinds) <= 3 and kinds.count("comprehensive") == 1, tid
         assert len(set(kinds)) == len(kinds), tid
+    assert all(t["kind"] == "comprehensive" for t in district["teams"] if "-Z" in t["id"])
+
+
+def test_every_part_of_every_township_has_a_comprehensive_team_within_reach_of_the_on_site_promise(district, polygons):
+    # 3 km at the default 25 km/h is about 7 minutes: in time for the 10-minute on-site target.
+    rng = random.Random(5)
+    posts = [(t["lon"], t["lat"]) for t in district["teams"] if t["kind"] == "comprehensive"]
+    for tid, poly in polygons.items():
+        minx, miny, maxx, maxy = poly.bounds
+        points = [Point(minx + rng.random() * (maxx - minx), miny + rng.random() * (maxy - miny)) for _ in range(300)]
+        for p in (p for p in points if poly.contains(p)):
+            nearest = min(haversine_m(p.x, p.y, x, y) for x, y in posts)
+            assert nearest <= 3600, (tid, p.x, p.y, nearest)
 
 
 def test_each_specialised_team_kind_serves_several_townships(district):

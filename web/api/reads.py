@@ -74,7 +74,7 @@ def kpi() -> Any:
         return _error(400, "bad_request", reason="day must be YYYY-MM-DD")
     start, end = views.day_window(at, s.settings.utc_offset_h)
     with s.store.lock:
-        return jsonify(day_figures(s.store.state, start, end))
+        return jsonify(day_figures(s.store.state, start, end, s.clock()))
 
 
 @api.get("/dead-letters")
