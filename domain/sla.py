@@ -57,7 +57,9 @@ def _steps(raw: Mapping[str, Any], where: str) -> dict[str, float]:
     return out
 
 
-def _dispatch(raw: Mapping[str, Any]) -> dict[int, float]:
+def _dispatch(raw: Any) -> dict[int, float]:
+    if not isinstance(raw, Mapping):
+        raise ValueError("SLA policy dispatch: {priority (1-3): seconds}")
     try:
         out = {int(k): float(v) for k, v in raw.items()}
     except (TypeError, ValueError):
