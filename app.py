@@ -17,6 +17,8 @@ from flask_socketio import SocketIO
 import callbacks
 import layouts
 from application.commands import Commands
+from application.replay import Replayer
+from application.reports import Reports
 from application.district import build_district, load_fixtures
 from application.services import Services
 from config import ROOT, Settings, from_env
@@ -115,8 +117,10 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
         return (scope, session.get("kiosk")) if scope else None
 
     kiosks = push.bind(socketio, pusher, grant)
+    replayer = Replayer(store.log, district, settings.sla_policy.dispatch_s)
+    reports = Reports(replayer, clock, settings.utc_offset_h, settings.data_dir)
     services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock,
-                        accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name)
+                        accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name, replayer, reports)
     security.install(server, web_auth, accounts)
     _routes(server, services, bus)
     dash_app = _dash(server, services)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from application.commands import Commands
+from application.replay import Replayer
+from application.reports import Reports
 from config import Settings
 from domain.model import District
 from store.accounts import Accounts
@@ -33,3 +35,5 @@ class Services:
     login_limiter: LoginLimiter
     kiosk_revoked: Callable[[int], None]  # disconnects the sockets a revoked kiosk token opened
     bus_name: str = "memory"
+    replayer: Replayer | None = None  # any past moment, from the log (set by create_app)
+    reports: Reports | None = None  # the daily and weekly after-action report and its files

@@ -20,6 +20,9 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_dead_letters": frozenset({Role.COMMANDER, Role.ADMIN}),
     "sla_tick": frozenset({Role.SYSTEM}),
     "read": frozenset(Role),
+    # After action: a township sees only its own township's part (checked with the township asked for).
+    "read_report": frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.TOWNSHIP}),
+    "replay": frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.TOWNSHIP, Role.WALL}),
 }
 
 

@@ -34,10 +34,7 @@ class Pusher:
     def snapshot(self, scope: str) -> Message:
         """Return the full state a scope may see, with the seq it reflects."""
         with self.store.lock:
-            state, now = self.store.state, self.clock()
-            ents = (views.entity(state, k, now, self.utc_offset_h) for k in views.all_keys(state))
-            return {"seq": state.seq, "server_time": now, "last_event_at": state.last_event_at, "scope": scope,
-                    "entities": [e for e in ents if e is not None and views.visible(e, scope)]}
+            return views.snapshot(self.store.state, self.clock(), self.utc_offset_h, scope)
 
     def deltas(self) -> dict[str, Message]:
         """Build one delta per scope for the keys changed since the last one (empty: a heartbeat)."""

@@ -145,6 +145,13 @@ def all_keys(state: Projection) -> list[str]:
             + [f"alert:{a}" for a in state.alerts])
 
 
+def snapshot(state: Projection, now: float, utc_offset_h: float, scope: str) -> dict[str, Any]:
+    """Return what a scope sees of a state at a moment: the live snapshot, and a replay's, are this."""
+    ents = (entity(state, k, now, utc_offset_h) for k in all_keys(state))
+    return {"seq": state.seq, "server_time": now, "last_event_at": state.last_event_at, "scope": scope,
+            "entities": [e for e in ents if e is not None and visible(e, scope)]}
+
+
 def visible(entity: Entity, scope: str) -> bool:
     """Tell whether a scope ("all" or a township id) may see an entity."""
     if scope == "all" or entity["kind"] not in ("incident", "broadcast"):

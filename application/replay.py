@@ -1,0 +1,78 @@
+"""Replay: the district's state at any past moment, from the log, with checkpoints so a moment costs little."""
+from __future__ import annotations
+
+import bisect
+import threading
+from dataclasses import dataclass
+from typing import Mapping
+
+from domain import events as ev
+from domain.model import District
+from domain.projection import Projection
+from domain.replay import between, checkpoint, fold_until
+from store.log import EventLog
+
+CHECKPOINT_EVERY = 2000  # events between checkpoints: a moment folds at most this many after a copy
+MAX_CHECKPOINTS = 400  # past this, every other one is dropped and the spacing doubles (memory stays bounded)
+
+
+@dataclass(frozen=True)
+class Point:
+    """A checkpoint: the state after seq, and the time of its last event."""
+
+    seq: int
+    at: float
+    state: Projection
+
+
+class Replayer:
+    """Rebuild any moment by folding the log from the nearest earlier checkpoint; checkpoints are kept."""
+
+    def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None,
+                 every: int = CHECKPOINT_EVERY) -> None:
+        self.log, self.district, self.dispatch_s, self.every = log, district, dict(dispatch_s or {}), every
+        self._points: list[Point] = [Point(0, float("-inf"), self._empty())]
+        self._lock = threading.Lock()  # one extender at a time; the points themselves are never folded into
+
+    def _empty(self) -> Projection:
+        return Projection(self.district, dict(self.dispatch_s)) if self.dispatch_s else Projection(self.district)
+
+    def at(self, t: float) -> Projection:
+        """Return the state at t: every event of the log that happened by t, folded in order."""
+        self.extend(t)
+        with self._lock:
+            point = self._points[max(0, bisect.bisect_right([p.at for p in self._points], t) - 1)]
+        state = checkpoint(point.state)
+        fold_until(state, self.log.read(after=point.seq), t)
+        return state
+
+    def extend(self, t: float | None = None) -> None:
+        """Add checkpoints along the log up to the moment t (the whole log when None)."""
+        with self._lock:
+            last = self._points[-1]
+            if t is not None and last.at > t:
+                return
+            state, count = checkpoint(last.state), 0
+            for seq, event in self.log.read(after=last.seq):
+                state.apply(event, seq)
+                count += 1
+                if count % self.every == 0:
+                    self._keep(Point(seq, state.last_event_at, checkpoint(state)))
+                    if t is not None and state.last_event_at > t:
+                        return
+
+    def _keep(self, point: Point) -> None:
+        self._points.append(point)
+        if len(self._points) > MAX_CHECKPOINTS:
+            self._points = self._points[:1] + self._points[2::2]
+            self.every *= 2
+
+    def events_between(self, start: float, end: float, kinds: tuple[type, ...]) -> list[ev.Event]:
+        """Return the log's events of some types that happened in [start, end)."""
+        return list(between(self.log.read(after=self._seq_before(start)), start, end, kinds))
+
+    def _seq_before(self, t: float) -> int:
+        """Return a seq at or before the first event at t (the last checkpoint before it), to skip the log's head."""
+        with self._lock:
+            earlier = [p.seq for p in self._points if p.at < t]
+        return earlier[-1] if earlier else 0

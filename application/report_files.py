@@ -1,0 +1,73 @@
+"""A report's files: PDF (report_pdf), an Excel workbook with one sheet per table (openpyxl), and CSV."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from application import report_pdf
+from application.report_tables import Table, subtitle, tables, title
+
+MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+HEAD_FILL = PatternFill("solid", fgColor="12355B")
+
+
+def render(report: dict[str, Any], district: Any, fmt: str, lang: str = "zh") -> bytes:
+    """Return the report in a format: pdf, xlsx or csv."""
+    if fmt == "pdf":
+        return report_pdf.render(report, district, lang)
+    if fmt == "xlsx":
+        return workbook(report, district, lang)
+    if fmt == "csv":
+        return csv_bytes(report, district, lang)
+    raise ValueError(f"unknown report format {fmt!r}")
+
+
+def workbook(report: dict[str, Any], district: Any, lang: str) -> bytes:
+    """Return an .xlsx with one sheet per table (named by the table's key), rates as percentages."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for table in tables(report, district, lang):
+        ws = wb.create_sheet(table.key)
+        ws.append([table.title])
+        ws.append([title(report, district, lang) + " · " + subtitle(report, district, lang)])
+        ws.append(table.headers)
+        for cell in ws[3]:
+            cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEAD_FILL
+        for r, row in enumerate(table.rows):
+            ws.append(row)
+            for c, value in enumerate(row):
+                if isinstance(value, float) and table.is_rate(r, c):
+                    ws.cell(row=r + 4, column=c + 1).number_format = "0.0%"
+        _widths(ws, table)
+        ws.freeze_panes = "A4"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _widths(ws: Any, table: Table) -> None:
+    for c, head in enumerate(table.headers):
+        longest = max([len(str(head))] + [len(str(row[c])) for row in table.rows if row[c] is not None])
+        ws.column_dimensions[get_column_letter(c + 1)].width = min(48, 4 + 1.8 * longest)
+
+
+def csv_bytes(report: dict[str, Any], district: Any, lang: str) -> bytes:
+    """Return every table in one CSV, each after a line with its key and title; UTF-8 with BOM for Excel."""
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow([title(report, district, lang), subtitle(report, district, lang)])
+    for table in tables(report, district, lang):
+        out.writerow([])
+        out.writerow([f"# {table.key}", table.title])
+        out.writerow(table.headers)
+        out.writerows([["" if v is None else v for v in row] for row in table.rows])
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")

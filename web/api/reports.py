@@ -1,0 +1,107 @@
+"""After action through the API: the daily and weekly report (JSON, PDF, XLSX, CSV) and the entities at a moment."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from flask import Response, g, jsonify, request
+
+from application.report_files import MEDIA_TYPES, render
+from domain.access import authorize
+from domain.errors import Rejected
+from domain.model import Role
+from web import views
+from web.api.base import _error, _lang, _services, api
+
+FORMATS = ("json", *MEDIA_TYPES)
+
+
+def _scope(action: str) -> tuple[str | None, Any]:
+    """Return the township the caller may read (None: the district) or a refusal; checked before any read."""
+    asked = request.args.get("township") or None
+    target = asked or (g.actor.township if g.actor.role is Role.TOWNSHIP else None)
+    try:
+        authorize(g.actor, action, target)
+    except Rejected as exc:
+        return None, _error(403, exc.code, **exc.params)
+    if target is not None and target not in _services().district.townships:
+        return None, _error(404, "unknown_township", township=target)
+    return target, None
+
+
+def _day(name: str, default: date) -> date | None:
+    raw = request.args.get(name)
+    try:
+        return datetime.strptime(raw, "%Y-%m-%d").date() if raw else default
+    except ValueError:
+        return None
+
+
+def _answer(report: dict[str, Any], stem: str) -> Any:
+    fmt = request.args.get("format", "json")
+    if fmt not in FORMATS:
+        return _error(400, "bad_request", reason=f"format must be one of {', '.join(FORMATS)}")
+    if fmt == "json":
+        return jsonify(report)
+    body = render(report, _services().district, fmt, _lang())
+    return Response(body, mimetype=MEDIA_TYPES[fmt],
+                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
+@api.get("/reports/daily")
+def daily_report() -> Any:
+    """Return a local day's report (?day=YYYY-MM-DD, today by default) as of its end, or now while it lasts."""
+    township, refused = _scope("read_report")
+    if refused:
+        return refused
+    reports = _services().reports
+    day = _day("day", reports.today())
+    if day is None:
+        return _error(400, "bad_request", reason="day must be YYYY-MM-DD")
+    return _answer(reports.daily(day, township), f"daily-{day.isoformat()}" + (f"-{township}" if township else ""))
+
+
+@api.get("/reports/weekly")
+def weekly_report() -> Any:
+    """Return the report of seven local days from ?start=YYYY-MM-DD (or ?week=YYYY-Www; this week's Monday by default)."""
+    township, refused = _scope("read_report")
+    if refused:
+        return refused
+    reports = _services().reports
+    today = reports.today()
+    first = _day("start", today - timedelta(days=today.weekday()))
+    if request.args.get("week"):
+        try:
+            first = datetime.strptime(request.args["week"] + "-1", "%G-W%V-%u").date()
+        except ValueError:
+            first = None
+    if first is None:
+        return _error(400, "bad_request", reason="start must be YYYY-MM-DD, week YYYY-Www")
+    return _answer(reports.weekly(first, township), f"weekly-{first.isoformat()}" + (f"-{township}" if township else ""))
+
+
+def parse_moment(raw: str, utc_offset_h: float) -> float:
+    """Read a moment as Unix seconds or ISO 8601 (without an offset: the district's local time); ValueError if neither."""
+    try:
+        return float(raw)
+    except ValueError:
+        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone(timedelta(hours=utc_offset_h)))
+    return moment.timestamp()
+
+
+@api.get("/replay")
+def replay() -> Any:
+    """Return the entities at a past moment (?at=unix or ISO), shaped as the live snapshot, marked as a replay."""
+    township, refused = _scope("replay")
+    if refused:
+        return refused
+    s = _services()
+    try:
+        at = parse_moment(request.args.get("at", ""), s.settings.utc_offset_h)
+    except ValueError:
+        return _error(400, "bad_request", reason="at must be Unix seconds or ISO 8601")
+    at = min(at, s.clock())  # the future is not replayed: it is the live state
+    state = s.replayer.at(at)
+    return jsonify({**views.snapshot(state, at, s.settings.utc_offset_h, township or "all"), "replay": True, "at": at})
