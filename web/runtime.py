@@ -18,6 +18,7 @@ from streams.simulator import Simulator
 log = logging.getLogger(__name__)
 SLA_TICK_S = 1.0
 FEED_TICK_S = 1.0
+REPORT_TICK_S = 60.0  # the day's files appear within a minute of local midnight
 
 
 def every(period_s: float, stop: threading.Event, work: Callable[[], None], name: str) -> None:
@@ -44,6 +45,12 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
             autopilot.tick(clock())
 
     socketio.start_background_task(every, SLA_TICK_S, stop, sla, "sla")
+
+    def after_action() -> None:
+        services.replayer.extend()  # checkpoints follow the log, so a replay never folds from the start
+        services.reports.make_due(s.lang)  # yesterday's files, once
+
+    socketio.start_background_task(every, REPORT_TICK_S, stop, after_action, "reports")
     last_beat = [0.0]
 
     def flush() -> None:
