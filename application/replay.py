@@ -9,7 +9,7 @@ from typing import Mapping
 from domain import events as ev
 from domain.model import District
 from domain.projection import Projection
-from domain.replay import between, checkpoint, fold_until
+from domain.replay import checkpoint, fold_until
 from store.log import EventLog
 
 CHECKPOINT_EVERY = 2000  # events between checkpoints: a moment folds at most this many after a copy
@@ -69,10 +69,4 @@ class Replayer:
 
     def events_between(self, start: float, end: float, kinds: tuple[type, ...]) -> list[ev.Event]:
         """Return the log's events of some types that happened in [start, end)."""
-        return list(between(self.log.read(after=self._seq_before(start)), start, end, kinds))
-
-    def _seq_before(self, t: float) -> int:
-        """Return a seq at or before the first event at t (the last checkpoint before it), to skip the log's head."""
-        with self._lock:
-            earlier = [p.seq for p in self._points if p.at < t]
-        return earlier[-1] if earlier else 0
+        return [e for _, e in self.log.between(start, end, [k.__name__ for k in kinds])]

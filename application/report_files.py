@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -18,6 +19,7 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
 }
 HEAD_FILL = PatternFill("solid", fgColor="12355B")
+HEAD_FONT = Font(bold=True, color="FFFFFF")
 
 
 def render(report: dict[str, Any], district: Any, fmt: str, lang: str = "zh") -> bytes:
@@ -33,30 +35,32 @@ def render(report: dict[str, Any], district: Any, fmt: str, lang: str = "zh") ->
 
 def workbook(report: dict[str, Any], district: Any, lang: str) -> bytes:
     """Return an .xlsx with one sheet per table (named by the table's key), rates as percentages."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)  # streams rows: a busy day's breach sheet has thousands
     for table in tables(report, district, lang):
         ws = wb.create_sheet(table.key)
-        ws.append([table.title])
-        ws.append([title(report, district, lang) + " · " + subtitle(report, district, lang)])
-        ws.append(table.headers)
-        for cell in ws[3]:
-            cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEAD_FILL
-        for r, row in enumerate(table.rows):
-            ws.append(row)
-            for c, value in enumerate(row):
-                if isinstance(value, float) and table.is_rate(r, c):
-                    ws.cell(row=r + 4, column=c + 1).number_format = "0.0%"
         _widths(ws, table)
         ws.freeze_panes = "A4"
+        ws.append([table.title])
+        ws.append([title(report, district, lang) + " · " + subtitle(report, district, lang)])
+        ws.append([_styled(ws, h, font=HEAD_FONT, fill=HEAD_FILL) for h in table.headers])
+        for r, row in enumerate(table.rows):
+            ws.append([_styled(ws, v, number_format="0.0%") if isinstance(v, float) and table.is_rate(r, c) else v
+                       for c, v in enumerate(row)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
+def _styled(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=value)
+    for name, v in style.items():
+        setattr(cell, name, v)
+    return cell
+
+
 def _widths(ws: Any, table: Table) -> None:
     for c, head in enumerate(table.headers):
-        longest = max([len(str(head))] + [len(str(row[c])) for row in table.rows if row[c] is not None])
+        longest = max([len(str(head))] + [len(str(row[c])) for row in table.rows[:500] if row[c] is not None])
         ws.column_dimensions[get_column_letter(c + 1)].width = min(48, 4 + 1.8 * longest)
 
 

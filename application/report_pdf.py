@@ -33,6 +33,9 @@ FALLBACK_FONT = "STSong-Light"  # reportlab's built-in Adobe CID font: nothing t
 LATIN_FONT = "Helvetica"  # CJK fallback fonts (Droid Sans Fallback) may lack Latin glyphs: Latin runs use this
 CJK_START = 0x2E80  # from the CJK radicals on (ideographs, fullwidth forms) a character is set in the CJK font
 HEAD_BG = colors.HexColor("#12355b")
+PAGE_WIDTH = landscape(A4)[0] - 24 * mm
+WRAP_AT = 36  # a cell wider than this many Latin characters wraps
+CHAR_W = 4.2  # points per Latin character at the table's font size, to tell when a table needs fixed widths
 BAR = colors.HexColor("#2f7ed8")
 
 
@@ -92,16 +95,39 @@ def _paragraph(text: str, style: ParagraphStyle, cjk: str, color: str = "") -> P
 
 
 def _table(table: Table, style: ParagraphStyle, lang: str, cjk: str) -> Any:
+    """Lay a table out; a cell is a plain string in one font (fast: a day may have thousands of rows) unless it
+    mixes scripts or is long, then a wrapping paragraph."""
     if not table.rows:
         return _paragraph(i18n.t("report.none", lang), style, cjk)
-    head = [_paragraph(h, style, cjk, "white") for h in table.headers]
-    body = [[_paragraph(_cell(table, r, c, v), style, cjk) for c, v in enumerate(row)]
-            for r, row in enumerate(table.rows)]
-    out = PdfTable([head] + body, repeatRows=1, hAlign="LEFT")
-    out.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                             ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
-                             ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    texts = [[_cell(table, r, c, v) for c, v in enumerate(row)] for r, row in enumerate(table.rows)]
+    widths = [min(WRAP_AT, max([_width(h) for h in [table.headers[c]]] + [_width(row[c]) for row in texts]))
+              for c in range(len(table.headers))]
+    commands = [("FONTNAME", (0, 0), (-1, -1), LATIN_FONT), ("FONTSIZE", (0, 0), (-1, -1), style.fontSize),
+                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    body: list[list[Any]] = []
+    for r, row in enumerate(texts, start=1):
+        cells: list[Any] = []
+        for c, text in enumerate(row):
+            cjk_chars = sum(ord(ch) >= CJK_START for ch in text)
+            if _width(text) > WRAP_AT or 0 < cjk_chars < len(text):
+                cells.append(_paragraph(text, style, cjk))
+                continue
+            cells.append(text)
+            if cjk_chars:
+                commands.append(("FONTNAME", (c, r), (c, r), cjk))
+        body.append(cells)
+    scale = PAGE_WIDTH / max(sum(widths), 1)
+    out = PdfTable([[_paragraph(h, style, cjk, "white") for h in table.headers]] + body, repeatRows=1, hAlign="LEFT",
+                   colWidths=[w * scale for w in widths] if sum(widths) * CHAR_W > PAGE_WIDTH else None)
+    out.setStyle(TableStyle(commands))
     return out
+
+
+def _width(text: str) -> int:
+    """Return a text's width in Latin characters: a CJK character is two."""
+    return len(text) + sum(ord(ch) >= CJK_START for ch in text)
 
 
 def _escape(text: str) -> str:

@@ -29,8 +29,9 @@ DAY = date(2026, 11, 18)
 UTC_OFFSET_H = 8.0
 MOMENTS = 12
 BATCH = 500
-STEPS = (("sign", ev.OrderSigned), ("respond", ev.OrderResponded), ("route", ev.OrderRouted),
-         ("on_site", ev.TeamOnSite), ("resolve", ev.OrderResolved))
+# Each step's time after the one before (s): mostly within the 1/2/3/10 promise, a few late, as a real day.
+STEPS = (("sign", ev.OrderSigned, 5, 64), ("respond", ev.OrderResponded, 5, 60), ("route", ev.OrderRouted, 5, 58),
+         ("on_site", ev.TeamOnSite, 30, 430), ("resolve", ev.OrderResolved, 60, 1200))
 
 
 def incident_events(rng: random.Random, district, policy: SlaPolicy, n: int, at: float) -> list[ev.Event]:
@@ -40,14 +41,14 @@ def incident_events(rng: random.Random, district, policy: SlaPolicy, n: int, at:
     cat = rng.choice(sorted(CATEGORIES))
     iid, oid = f"B{n:06d}", f"B{n:06d}-1"
     out: list[ev.Event] = [ev.IncidentReported(
-        event_id=f"rep:{iid}", at=at, incident_id=iid, source=rng.choice(("12345", "110", "grid", "security")),
+        event_id=f"rep:{iid}", at=at, incident_id=iid, source=rng.choices(("12345", "110", "grid", "security"), (50, 25, 22, 3))[0],
         source_id=f"bench-{n}", category=cat, township=town, lon=team.lon, lat=team.lat,
         priority=CATEGORIES[cat].priority, summary="基准事件", address="人民路1号", reported_at=at)]
-    at += rng.uniform(10, 400)
+    at += rng.uniform(10, 200)
     out.append(ev.OrderIssued(event_id=f"ord:{iid}", at=at, incident_id=iid, order_id=oid, actor="bench",
                               team_id=team.id, township=town, deadlines=policy.deadlines(cat, at)))
-    for step, cls in STEPS:
-        at += rng.uniform(20, 150)
+    for step, cls, low, high in STEPS:
+        at += rng.uniform(low, high)
         out.append(cls(event_id=f"{step}:{iid}", at=at, incident_id=iid, order_id=oid, actor="bench",
                        note="已处理" if step == "resolve" else ""))
     at += rng.uniform(60, 900)

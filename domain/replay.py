@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import fields
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 
 from domain import events as ev
 from domain.model import District
@@ -44,8 +44,3 @@ def moment(district: District, pairs: Iterable[tuple[int, ev.Event]], t: float,
     fold_until(state, pairs, t)
     return state
 
-
-def between(pairs: Iterable[tuple[int, ev.Event]], start: float, end: float,
-            kinds: tuple[type, ...]) -> Iterator[ev.Event]:
-    """Yield the events of some types that happened in [start, end)."""
-    return (e for _, e in pairs if isinstance(e, kinds) and start <= e.at < end)

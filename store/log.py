@@ -114,6 +114,13 @@ class EventLog:
             rows = conn.execute(union_all(opening, rest).order_by(text("seq"))).all()
         return [(seq, ev.from_dict(json.loads(p))) for seq, p in rows]
 
+    def between(self, start: float, end: float, types: Sequence[str]) -> list[tuple[int, ev.Event]]:
+        """Return (seq, event) of some event types that happened in [start, end), in seq order."""
+        query = (select(events.c.seq, events.c.payload).where(events.c.type.in_(list(types)), events.c.at >= start,
+                                                              events.c.at < end).order_by(events.c.seq))
+        with self.engine.connect() as conn:
+            return [(seq, ev.from_dict(json.loads(p))) for seq, p in conn.execute(query).all()]
+
     def has(self, event_id: str) -> bool:
         """Tell whether an event id is already in the log."""
         with self.engine.connect() as conn:
