@@ -182,3 +182,23 @@ def test_the_day_files_are_kept_in_the_data_directory_once(played, settings, clo
     assert all(p.parent == settings.data_dir / "reports" and p.stat().st_size > 0 for p in paths)
     stamps = [p.stat().st_mtime_ns for p in paths]
     assert reports.make_due() == paths and [p.stat().st_mtime_ns for p in paths] == stamps
+
+
+def test_the_weekly_report_counts_the_scripted_day_within_its_seven_days(played):
+    _onemap, client, start, _live = played
+    r = client.get(f"/api/v1/reports/weekly?start={the_day(start)}", headers=CMD).get_json()
+    assert r["kind"] == "weekly" and r["end"] - r["start"] == 7 * 86400
+    assert r["district"] == day.EXPECTED_DISTRICT and len(r["received_series"]) == 7
+    assert r["received_series"][0]["received"] == 11
+    assert client.get("/api/v1/reports/weekly?week=2026-W47", headers=CMD).get_json()["day"] == "2026-11-16"
+
+
+def test_manage_report_writes_a_day_s_files_from_the_log(played, settings, monkeypatch, capsys):
+    import manage
+
+    _onemap, _client, start, _live = played
+    monkeypatch.setenv("ONEMAP_DATA_DIR", str(settings.data_dir))
+    assert manage.main(["report", "--day", the_day(start), "--lang", "en"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(settings.data_dir / "reports" / f"{the_day(start)}.{f}") for f in ("pdf", "xlsx", "csv")]
+    assert "District figures" in (settings.data_dir / "reports" / f"{the_day(start)}.csv").read_text("utf-8-sig")
