@@ -1,6 +1,11 @@
 """The composition root: create_app(settings) wires every adapter; `python app.py` runs the product."""
 from __future__ import annotations
 
+if __name__ == "__main__":  # answer --help and bad flags at once, before Dash and geopandas load (seconds)
+    from config import from_env as _check_flags
+
+    _check_flags()
+
 import logging
 import secrets
 import threading
