@@ -11,6 +11,7 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -24,6 +25,7 @@ import layouts
 from application.commands import Commands
 from application.district import build_district, load_fixtures
 from application.services import Services
+from application.warmup import WarmClock, play_recent_past
 from config import ROOT, Settings, from_env
 from domain.model import Role
 from geo.boundaries import demo_boundaries, load_boundaries
@@ -35,7 +37,7 @@ from streams import redis_bus
 from application.autopilot import Autopilot
 from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
-from streams.simulator import Simulator
+from streams.simulator import Simulator, warmup_span
 from streams.sources import Adapters
 from web import push, runtime, security
 from web.api import api
@@ -58,6 +60,7 @@ class OneMap:
     simulator: Simulator | None
     autopilot: Autopilot | None
     kiosks: push.KioskSockets
+    warmup: Callable[[], None] | None = None  # plays an empty demo district's recent past, once, at start
     stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -66,7 +69,10 @@ class OneMap:
         return self.dash.server
 
     def start(self) -> None:
-        """Start the background loops: feed, consumer, SLA ticker, push."""
+        """Play the demo's recent past if it has one, then start the loops: feed, consumer, SLA ticker, push."""
+        if self.warmup is not None:
+            self.warmup()
+            self.warmup = None
         runtime.start(self.socketio, self.services, self.bus, self.simulator, self.autopilot, self.stop)
         self.socketio.start_background_task(runtime.every, KIOSK_CHECK_S, self.stop,
                                             lambda: self.kiosks.prune(self.services.accounts.token_live), "kiosks")
@@ -100,6 +106,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures())
     engine = make_engine(settings.db_url)
     store = Store(EventLog(engine), district, settings.sla_policy.dispatch_s)
+    # An empty demo district opens with its recent past (about WARMUP_REPORTS reports), played on this clock.
+    warm = WarmClock(clock) if settings.simulator and not store.state.incidents else None
+    clock = warm or clock
     accounts = Accounts(engine, clock)
     _bootstrap(accounts, settings)
     locator = Locator(boundaries)
@@ -125,13 +134,14 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     security.install(server, web_auth, accounts)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
-    # An empty demo district opens with about WARMUP_REPORTS of its recent past, at most the last hour.
-    rate = max(settings.simulator_rate_per_min, 1e-3)
-    warmup_s = 0.0 if store.state.incidents else min(3600.0, 60 * WARMUP_REPORTS / rate)
-    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min, settings.simulator_seed,
-                          warmup_s=warmup_s) if settings.simulator else None
+    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min,
+                          settings.simulator_seed) if settings.simulator else None
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
-    return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks)
+    warmup = None
+    if warm is not None and simulator is not None:
+        span = warmup_span(warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS)
+        warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
+    return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup)
 
 
 def _dash(server: Flask, services: Services) -> Dash:
