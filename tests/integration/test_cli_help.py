@@ -1,6 +1,8 @@
 """The command lines answer --help at once, with every flag's default and environment name."""
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -29,3 +31,19 @@ def test_the_simulator_counts_its_rate_per_minute_like_the_app():
     out = subprocess.run([sys.executable, "-m", "streams.simulate", "--help"], cwd=ROOT, capture_output=True,
                          text=True, timeout=60).stdout
     assert "per minute" in out and "per second" not in out
+
+
+def test_manage_lists_users_and_tokens_as_tables_in_the_districts_time(tmp_path):
+    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp_path)}
+    made = subprocess.run([sys.executable, "manage.py", "create-user", "op1", "township", "--township", "T01"],
+                          cwd=ROOT, env=env, input="a-long-password\n", capture_output=True, text=True, timeout=60)
+    assert made.returncode == 0, made.stderr
+    subprocess.run([sys.executable, "manage.py", "create-token", "wall-9", "kiosk", "wall"], cwd=ROOT, env=env,
+                   capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run([sys.executable, "manage.py", "list"], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=60).stdout
+    lines = out.splitlines()
+    assert lines[0].split() == ["username", "role", "township", "active", "created_at"]
+    assert lines[1].split()[:4] == ["op1", "township", "T01", "yes"]
+    assert re.search(r"wall-9\s+kiosk\s+wall\s+-\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+-$", out, re.M)
+    assert "{" not in out  # no raw dicts, no epoch seconds
