@@ -41,6 +41,7 @@ from streams.simulator import Simulator, warmup_span
 from streams.sources import Adapters
 from web import push, runtime, security
 from web.api import api
+from web.admin import admin_pages
 from web.pages import pages
 from web.security import LoginLimiter, WebAuth
 
@@ -158,6 +159,7 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
     server.extensions["onemap"] = services
     server.register_blueprint(api)
     server.register_blueprint(pages)
+    server.register_blueprint(admin_pages)
 
     @server.get("/healthz")
     def healthz() -> Any:

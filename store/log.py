@@ -147,6 +147,43 @@ class EventLog:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).mappings()]
 
+    def audit_query(self, where: AuditFilter, offset: int = 0, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+        """Return one page of the audit records that match, newest first, and how many match in all."""
+        conds = []
+        if where.actor:
+            conds.append(audit.c.actor.startswith(where.actor, autoescape=True))
+        if where.action:
+            conds.append(audit.c.action == where.action)
+        if where.since is not None:
+            conds.append(audit.c.at >= where.since)
+        if where.until is not None:
+            conds.append(audit.c.at < where.until)
+        if where.hide_automatic:
+            conds.extend(audit.c.actor.notlike(f"{p}%") for p in AUTOMATIC_ACTORS)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(audit).where(*conds)).scalar_one()
+            rows = conn.execute(select(audit).where(*conds).order_by(audit.c.id.desc()).offset(offset).limit(limit))
+            return [dict(r) for r in rows.mappings()], int(total)
+
+    def audit_actions(self) -> list[str]:
+        """Return the actions the audit trail holds, for a filter's choices."""
+        with self.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(select(audit.c.action).distinct()))
+
+
+AUTOMATIC_ACTORS = ("autopilot", "sla")  # the demo's other rooms and the SLA ticker: hidden on request
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit records to show: an actor (prefix), an action, a time range [since, until)."""
+
+    actor: str = ""
+    action: str = ""
+    since: float | None = None
+    until: float | None = None
+    hide_automatic: bool = False
+
 
 _SQLITE_APPEND = ("INSERT OR IGNORE INTO events (event_id, dedupe_key, type, stream, at, payload) "
                   "VALUES (?, ?, ?, ?, ?, ?)")
