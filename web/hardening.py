@@ -30,11 +30,14 @@ def content_security_policy(script_hashes: list[str], tile_url: str = "") -> str
     tile_src = f" {tiles.scheme}://{tiles.netloc.split('{')[0] or tiles.netloc}" if tiles and tiles.netloc else ""
     if tile_url and "{s}" in tile_url:  # a subdomain template ({s}.tile.example): allow its siblings
         tile_src = " " + urlparse(tile_url).scheme + "://*." + urlparse(tile_url).netloc.split(".", 1)[-1]
-    hashes = " ".join(f"'{h}'" for h in script_hashes)
-    # 'unsafe-eval': Dash's renderer builds clientside callbacks and dash-leaflet's hideout functions with
-    # new Function(); style-src 'unsafe-inline': React and Leaflet set style attributes.
+    hashes = " ".join(script_hashes)  # Dash quotes them already: 'sha256-…'
+    # No 'unsafe-eval' and no 'unsafe-inline' for scripts: Dash's inline scripts (its config, the renderer's
+    # start, our clientside callbacks) are allowed by hash, dash-leaflet's functions are named window
+    # variables, and the only new Function() in the bundles is a globalThis fallback no current browser
+    # reaches (checked in headless Chromium: tests/e2e/test_security_headers.py). style-src keeps
+    # 'unsafe-inline': React and Leaflet set style attributes, and the sign-in page has a <style>.
     return ("default-src 'self'; "
-            f"script-src 'self' 'unsafe-eval' {hashes}; "
+            f"script-src 'self' {hashes}; "
             "style-src 'self' 'unsafe-inline'; "
             f"img-src 'self' data: blob:{tile_src}; "
             "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
