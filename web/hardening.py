@@ -5,6 +5,7 @@ import logging
 from typing import Any
 from urllib.parse import urlparse
 
+from dash.exceptions import DependencyException
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -91,6 +92,8 @@ def install(server: Flask, csp: Any, tls: bool = False) -> None:
     def _crash(exc: Exception) -> Any:
         # A bug on a JSON path still answers in the error shape; a hostile callback payload Dash itself
         # chokes on (it validates nothing) is the caller's fault, so 400, not 500.
+        if isinstance(exc, DependencyException):  # Dash's answer to an unknown component-suite file
+            return Response("not found", status=404, mimetype="text/plain")
         log.exception("unhandled error on %s %s", request.method, request.path)
         if request.path == "/_dash-update-component":
             return error(400, "bad_request", reason=type(exc).__name__)
