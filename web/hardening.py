@@ -101,6 +101,7 @@ def install(server: Flask, csp: Any, tls: bool = False) -> None:
             return error(500, "internal")
         return Response("internal error", status=500, mimetype="text/plain")
 
+    @server.route("/api/", defaults={"rest": ""}, methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     @server.route("/api/<path:rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     def api_not_found(rest: str) -> Any:
         """Answer an unknown /api path with a JSON 404 (Dash's catch-all would serve the page)."""
