@@ -39,7 +39,7 @@ from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
 from streams.simulator import Simulator, warmup_span
 from streams.sources import Adapters
-from web import push, runtime, security
+from web import hardening, push, runtime, security
 from web.api import api
 from web.admin import admin_pages
 from web.pages import pages
@@ -119,6 +119,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     server.secret_key = settings.secret_key or _persisted_secret(settings.data_dir / "secret_key",
                                                                    lambda: secrets.token_hex(32))
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_SECURE=settings.secure_cookies,
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
     web_auth = WebAuth(accounts, settings.session_hours * 3600, clock)
     socketio = SocketIO(server, async_mode="threading", message_queue=settings.redis_url or None)
@@ -132,9 +133,12 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     kiosks = push.bind(socketio, pusher, grant)
     services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock,
                         accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name)
+    csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request
+    hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
+    csp.append(hardening.content_security_policy(list(dash_app.csp_hashes()), settings.tile_url))
     simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min,
                           settings.simulator_seed) if settings.simulator else None
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None

@@ -44,6 +44,7 @@ class Settings:
     heartbeat_s: float = 2.0
     secret_key: str = ""
     session_hours: float = 12.0  # a duty shift; then sign in again
+    secure_cookies: bool = False  # served over TLS (directly or behind a proxy): cookies Secure, HSTS sent
     merge_within_m: float = 300.0  # the same event from 110, 12345 and the grid: this near...
     merge_within_s: float = 1800.0  # ...and this close in time
 
@@ -128,4 +129,5 @@ def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = 
         port=args.port,
         api_tokens=_tokens(env.get("ONEMAP_API_TOKENS", "")),
         secret_key=env.get("ONEMAP_SECRET_KEY", ""),
+        secure_cookies=env.get("ONEMAP_SECURE_COOKIES", "off").lower() in ("on", "1", "true", "yes"),
     )

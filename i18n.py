@@ -10,7 +10,7 @@ LANGS = ("zh", "en")
 STRINGS: dict[str, tuple[str, str]] = {
     # errors: one per Rejected code of the domain, and the edges' own
     "error.forbidden": ("无权执行此操作", "You are not allowed to do this"),
-    "error.out_of_scope": ("不在本镇街的管辖范围（此项属于：{township}）", "Outside your township (this belongs to: {township})"),
+    "error.out_of_scope": ("不在本镇街的管辖范围", "Outside your township"),
     "error.unknown_incident": ("事件不存在：{incident}", "No such incident: {incident}"),
     "error.already_ordered": ("该事件已派单", "This incident already has an order"),
     "error.unknown_team": ("队伍不存在：{team}", "No such team: {team}"),
@@ -35,6 +35,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "error.not_open": ("事件已结束：{incident}", "The incident is no longer open: {incident}"),
     "error.merge_into_itself": ("不能与自身合并", "An incident cannot be merged into itself"),
     "error.unknown_broadcast": ("指令类型或级别无效", "Unknown broadcast kind or level"),
+    "error.too_large": ("请求过大（上限 {limit} 字节）", "Request too large (at most {limit} bytes)"),
+    "error.method_not_allowed": ("不支持该请求方法", "Method not allowed"),
+    "error.internal": ("服务器内部错误，已记录", "Internal error; it has been logged"),
     "error.csrf": ("请求来源无效，请刷新页面", "The request did not come from this site; reload the page"),
     "login.title": ("一图指挥 · 登录", "OneMap · Sign in"),
     "login.username": ("用户名", "Username"),

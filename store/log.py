@@ -129,7 +129,7 @@ class EventLog:
         rows = list(rows)
         if rows:
             with self.engine.begin() as conn:
-                conn.execute(dead_letters.insert(), rows)
+                conn.execute(dead_letters.insert(), [{k: storable(v) for k, v in r.items()} for r in rows])
 
     def dead_letters(self, limit: int = 100) -> list[dict[str, Any]]:
         """Return the newest dead letters first."""
@@ -140,7 +140,7 @@ class EventLog:
     def audit(self, record: AuditRecord) -> None:
         """Append one audit record."""
         with self.engine.begin() as conn:
-            conn.execute(audit.insert(), [record.__dict__])
+            conn.execute(audit.insert(), [{k: storable(v) for k, v in record.__dict__.items()}])
 
     def audit_trail(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Return the newest audit records first."""
@@ -248,3 +248,15 @@ def _json(data: dict[str, Any]) -> str:
         except TypeError:  # e.g. an int beyond 64 bits: the standard library takes it
             pass
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def storable(value: Any) -> Any:
+    """Return text every database takes: a caller's NUL or lone surrogate is escaped, not a failed insert."""
+    if not isinstance(value, str) or (value.isprintable() and value.isascii()):
+        return value
+    value = value.replace("\x00", "\\u0000")  # PostgreSQL text holds no NUL
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800") is not UTF-8
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value

@@ -56,7 +56,8 @@ def _pick_queued(console: Any, exclude_township: str = "") -> tuple[str, str]:
     skip = f":not([data-township='{exclude_township}'])" if exclude_township else ""
     row = console.wait_for_selector(f".om-queue-row:not([data-township=''])[data-township]{skip}", timeout=WAIT_MS)
     incident_id, township = row.get_attribute("data-incident"), row.get_attribute("data-township")
-    row.click()
+    # By selector, not by the handle: the live queue re-renders its rows, and a held handle can detach.
+    console.click(f".om-queue-row[data-incident='{incident_id}']")
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'] [data-shortcut='issue']", timeout=WAIT_MS)
     return incident_id, township
 
