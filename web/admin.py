@@ -68,16 +68,22 @@ def _token_buttons(t: dict[str, Any], lg: str) -> str:
         return ""
     def button(action: str, label: str) -> str:
         return (f"<form method='post'>{csrf_field()}<input type='hidden' name='action' value='{action}'>"
-                f"<input type='hidden' name='token_id' value='{t['id']}'><button type='submit'>{escape(label)}</button></form>")
+                f"<input type='hidden' name='token_id' value='{t['id']}'><button type='submit' data-action='{action}'>"
+                f"{escape(label)}</button></form>")
     reissue = button("reissue", i18n.t("admin.reissue", lg)) if t["kind"] == "kiosk" else ""
     return f"<div class='om-actions'>{reissue}{button('revoke', i18n.t('admin.revoke', lg))}</div>"
+
+
+def _state(t: dict[str, Any], lg: str) -> str:
+    state = "revoked" if t["revoked_at"] else "live"
+    return f"<span data-state='{state}'>{escape(i18n.t('admin.' + state, lg))}</span>"
 
 
 def _tokens(lg: str) -> str:
     tr = lambda k: i18n.t(k, lg)  # noqa: E731
     rows = [[str(t["id"]), escape(t["name"]), escape(tr("admin.kind_" + t["kind"])), escape(tr("role." + t["role"])),
              escape(t["township"] or "—"), _local(t["created_at"]),
-             tr("admin.revoked") if t["revoked_at"] else tr("admin.live"), _token_buttons(t, lg)]
+             _state(t, lg), _token_buttons(t, lg)]
             for t in services().accounts.list_tokens()]
     table = _table(["#", tr("admin.col_name"), tr("admin.col_kind"), tr("admin.col_role"), tr("admin.col_township"),
                     tr("admin.col_created"), tr("admin.col_state"), tr("admin.col_action")], rows, tr("admin.none"))

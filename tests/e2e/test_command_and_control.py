@@ -150,8 +150,8 @@ def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: st
 
     admin_page = _sign_in(browser, app_url, *admin)
     admin_page.goto(f"{app_url}/admin")
-    admin_page.click(f"tr:has(td:text-is('{name}')) button")
-    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) td:text-is('revoked')", timeout=WAIT_MS)
+    admin_page.click(f"tr:has(td:text-is('{name}')) button[data-action=revoke]")
+    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) [data-state=revoked]", timeout=WAIT_MS)
 
     wall.wait_for_selector(".om-badge-offline", timeout=REVOKED_WALL_DARK_MS)  # its socket was cut
     assert wall.goto(wall_url).status == 403  # and the token opens nothing any more
