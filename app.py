@@ -1,11 +1,17 @@
 """The composition root: create_app(settings) wires every adapter; `python app.py` runs the product."""
 from __future__ import annotations
 
+if __name__ == "__main__":  # answer --help and bad flags at once, before Dash and geopandas load (seconds)
+    from config import from_env as _check_flags
+
+    _check_flags()
+
 import logging
 import secrets
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable
@@ -21,6 +27,7 @@ from application.replay import Replayer
 from application.reports import Reports
 from application.district import build_district, load_fixtures
 from application.services import Services
+from application.warmup import WarmClock, play_recent_past
 from config import ROOT, Settings, from_env
 from domain.model import Role
 from geo.boundaries import demo_boundaries, load_boundaries
@@ -32,10 +39,11 @@ from streams import redis_bus
 from application.autopilot import Autopilot
 from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
-from streams.simulator import Simulator
+from streams.simulator import Simulator, warmup_span
 from streams.sources import Adapters
-from web import push, runtime, security
+from web import hardening, push, runtime, security
 from web.api import api
+from web.admin import admin_pages
 from web.pages import pages
 from web.security import LoginLimiter, WebAuth
 
@@ -55,6 +63,7 @@ class OneMap:
     simulator: Simulator | None
     autopilot: Autopilot | None
     kiosks: push.KioskSockets
+    warmup: Callable[[], None] | None = None  # plays an empty demo district's recent past, once, at start
     stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -63,7 +72,10 @@ class OneMap:
         return self.dash.server
 
     def start(self) -> None:
-        """Start the background loops: feed, consumer, SLA ticker, push."""
+        """Play the demo's recent past if it has one, then start the loops: feed, consumer, SLA ticker, push."""
+        if self.warmup is not None:
+            self.warmup()
+            self.warmup = None
         runtime.start(self.socketio, self.services, self.bus, self.simulator, self.autopilot, self.stop)
         self.socketio.start_background_task(runtime.every, KIOSK_CHECK_S, self.stop,
                                             lambda: self.kiosks.prune(self.services.accounts.token_live), "kiosks")
@@ -97,6 +109,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures())
     engine = make_engine(settings.db_url)
     store = Store(EventLog(engine), district, settings.sla_policy.dispatch_s)
+    # An empty demo district opens with its recent past (about WARMUP_REPORTS reports), played on this clock.
+    warm = WarmClock(clock) if settings.simulator and not store.state.incidents else None
+    clock = warm or clock
     accounts = Accounts(engine, clock)
     _bootstrap(accounts, settings)
     locator = Locator(boundaries)
@@ -106,6 +121,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     server.secret_key = settings.secret_key or _persisted_secret(settings.data_dir / "secret_key",
                                                                    lambda: secrets.token_hex(32))
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_SECURE=settings.secure_cookies,
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
     web_auth = WebAuth(accounts, settings.session_hours * 3600, clock)
     socketio = SocketIO(server, async_mode="threading", message_queue=settings.redis_url or None)
@@ -121,16 +137,20 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     reports = Reports(replayer, clock, settings.utc_offset_h, settings.data_dir)
     services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock,
                         accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name, replayer, reports)
+    csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request
+    hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
-    # An empty demo district opens with about WARMUP_REPORTS of its recent past, at most the last hour.
-    rate = max(settings.simulator_rate_per_min, 1e-3)
-    warmup_s = 0.0 if store.state.incidents else min(3600.0, 60 * WARMUP_REPORTS / rate)
-    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min, settings.simulator_seed,
-                          warmup_s=warmup_s) if settings.simulator else None
+    csp.append(hardening.content_security_policy(list(dash_app.csp_hashes()), settings.tile_url))
+    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min,
+                          settings.simulator_seed) if settings.simulator else None
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
-    return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks)
+    warmup = None
+    if warm is not None and simulator is not None:
+        span = warmup_span(warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS)
+        warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
+    return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup)
 
 
 def _dash(server: Flask, services: Services) -> Dash:
@@ -147,6 +167,7 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
     server.extensions["onemap"] = services
     server.register_blueprint(api)
     server.register_blueprint(pages)
+    server.register_blueprint(admin_pages)
 
     @server.get("/healthz")
     def healthz() -> Any:

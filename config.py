@@ -44,6 +44,7 @@ class Settings:
     heartbeat_s: float = 2.0
     secret_key: str = ""
     session_hours: float = 12.0  # a duty shift; then sign in again
+    secure_cookies: bool = False  # served over TLS (directly or behind a proxy): cookies Secure, HSTS sent
     merge_within_m: float = 300.0  # the same event from 110, 12345 and the grid: this near...
     merge_within_s: float = 1800.0  # ...and this close in time
 
@@ -72,16 +73,39 @@ def _tokens(raw: str) -> dict[str, str]:
     return {t.strip(): r.strip() for t, r in pairs}
 
 
+ENVIRONMENT_HELP = """other settings (environment only; docs: README.md):
+  ONEMAP_DATA_DIR      the SQLite file and the session key (default: data/ beside app.py)
+  DATABASE_URL         the store, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)
+  REDIS_URL            Redis Streams bus and Socket.IO fan-out (default: the in-process bus)
+  ONEMAP_SLA_POLICY    a JSON file of stage and dispatch targets (default: 60/120/180/600 s; dispatch 60/180/600 s)
+  ONEMAP_BOUNDARIES    the district's township file (default: the demo district)
+  ONEMAP_TILE_URL      an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles
+  ONEMAP_AUTOPILOT     off: the simulator works no orders itself (default: on)
+  ONEMAP_API_TOKENS    static API tokens token=role[:township],... (default: none)"""
+
+
+def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
+    """Return the command line of `python app.py`: each flag with its default and environment name."""
+    p = argparse.ArgumentParser(prog="python app.py", description="OneMap 一图指挥: the district's one-map command center.",
+                                epilog=ENVIRONMENT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--host", default=env.get("ONEMAP_HOST", "127.0.0.1"),
+                   help="address to serve on (env ONEMAP_HOST; default %(default)s)")
+    p.add_argument("--port", type=int, default=int(env.get("ONEMAP_PORT", "8050")),
+                   help="port to serve on (env ONEMAP_PORT; default %(default)s)")
+    p.add_argument("--no-simulator", action="store_true", default=env.get("ONEMAP_SIMULATOR", "on") == "off",
+                   help="an empty district, driven through the API alone (env ONEMAP_SIMULATOR=off; default: simulator on)")
+    p.add_argument("--rate", type=float, default=float(env.get("ONEMAP_SIM_RATE", "1.5")),
+                   help="simulated incident reports per minute, at the daily average (env ONEMAP_SIM_RATE; "
+                        "default %(default)s)")
+    p.add_argument("--lang", choices=("zh", "en"), default=env.get("ONEMAP_LANG", "zh"),
+                   help="UI language; ?lang= on a page overrides it (env ONEMAP_LANG; default %(default)s)")
+    return p
+
+
 def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment, then the command line."""
     env = os.environ if env is None else env
-    p = argparse.ArgumentParser(description="OneMap 一图指挥")
-    p.add_argument("--host", default=env.get("ONEMAP_HOST", "127.0.0.1"))
-    p.add_argument("--port", type=int, default=int(env.get("ONEMAP_PORT", "8050")))
-    p.add_argument("--no-simulator", action="store_true", default=env.get("ONEMAP_SIMULATOR", "on") == "off")
-    p.add_argument("--rate", type=float, default=float(env.get("ONEMAP_SIM_RATE", "1.5")), help="records per minute")
-    p.add_argument("--lang", choices=("zh", "en"), default=env.get("ONEMAP_LANG", "zh"))
-    args = p.parse_args(argv)
+    args = parser(env).parse_args(argv)
     data_dir = Path(env.get("ONEMAP_DATA_DIR", str(ROOT / "data")))
     return Settings(
         data_dir=data_dir,
@@ -105,4 +129,5 @@ def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = 
         port=args.port,
         api_tokens=_tokens(env.get("ONEMAP_API_TOKENS", "")),
         secret_key=env.get("ONEMAP_SECRET_KEY", ""),
+        secure_cookies=env.get("ONEMAP_SECURE_COOKIES", "off").lower() in ("on", "1", "true", "yes"),
     )

@@ -5,7 +5,8 @@ import argparse
 import getpass
 import sys
 import time
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
+from typing import Any, Sequence
 
 from config import Settings, from_env
 from domain.model import Role
@@ -15,29 +16,32 @@ from store.log import make_engine
 
 def main(argv: list[str] | None = None) -> int:
     """Create users and tokens, revoke tokens, list both; the password is read from stdin or a prompt."""
-    p = argparse.ArgumentParser(prog="manage.py", description="OneMap users and tokens")
-    sub = p.add_subparsers(dest="cmd", required=True)
-    u = sub.add_parser("create-user", help="add a user (password from stdin when piped)")
-    u.add_argument("username")
-    u.add_argument("role", choices=[r.value for r in Role if r not in (Role.SYSTEM, Role.WALL)])
-    u.add_argument("--township")
-    t = sub.add_parser("create-token", help="make an API or kiosk token; printed once")
-    t.add_argument("name")
-    t.add_argument("kind", choices=["api", "kiosk"])
-    t.add_argument("role", choices=[r.value for r in Role])
-    t.add_argument("--township")
-    r = sub.add_parser("revoke-token")
-    r.add_argument("token_id", type=int)
-    sub.add_parser("list")
-    rep = sub.add_parser("report", help="write a day's report files to <data dir>/reports/ (kept ones are kept)")
+    p = argparse.ArgumentParser(prog="python manage.py", description="OneMap users and tokens, in the store of "
+                                "DATABASE_URL (default: the SQLite file in ONEMAP_DATA_DIR, data/)")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
+    u = sub.add_parser("create-user", help="add a user; the password is read from stdin when piped, else asked")
+    u.add_argument("username", help="the sign-in name")
+    u.add_argument("role", choices=[r.value for r in Role if r not in (Role.SYSTEM, Role.WALL)], help="what the user may do")
+    u.add_argument("--township", help="the one township of a township operator (required for role township)")
+    t = sub.add_parser("create-token", help="make an API or kiosk token; printed once, stored only as a hash")
+    t.add_argument("name", help="a label to know it by, e.g. wall-2 or hotline-feed")
+    t.add_argument("kind", choices=["api", "kiosk"], help="api: Bearer token for /api/v1; kiosk: a wall URL")
+    t.add_argument("role", choices=[r.value for r in Role], help="what the token may do (a wall kiosk: wall)")
+    t.add_argument("--township", help="the one township of a township token")
+    r = sub.add_parser("revoke-token", help="revoke a token by its id (see list); its walls go dark at once")
+    r.add_argument("token_id", type=int, help="the token's id, as list shows it")
+    sub.add_parser("list", help="the users and the tokens, with times in the district's time (UTC+8)")
+    rep = sub.add_parser("report", help="write a day's report files (PDF, XLSX, CSV) to <data dir>/reports/; "
+                         "files already there are kept")
     rep.add_argument("--day", type=date.fromisoformat, help="YYYY-MM-DD (default: yesterday)")
-    rep.add_argument("--lang", choices=("zh", "en"), default="zh")
+    rep.add_argument("--lang", choices=("zh", "en"), default="zh", help="the files' language")
     args = p.parse_args(argv)
+    settings = from_env([])
     if args.cmd == "report":
-        return _report(from_env([]), args.day, args.lang)
-    accounts = Accounts(make_engine(from_env([]).db_url), time.time)
+        return _report(settings, args.day, args.lang)
+    accounts = Accounts(make_engine(settings.db_url), time.time)
     try:
-        return _run(accounts, args)
+        return _run(accounts, args, settings.utc_offset_h)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -60,7 +64,7 @@ def _report(settings: Settings, day: date | None, lang: str) -> int:
     return 0
 
 
-def _run(accounts: Accounts, args: argparse.Namespace) -> int:
+def _run(accounts: Accounts, args: argparse.Namespace, utc_offset_h: float) -> int:
     if args.cmd == "create-user":
         password = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("password: ")
         accounts.create_user(args.username, password, Role(args.role), args.township)
@@ -71,9 +75,29 @@ def _run(accounts: Accounts, args: argparse.Namespace) -> int:
         accounts.revoke_token(args.token_id)
         print(f"token {args.token_id} revoked")
     else:
-        for row in accounts.list_users() + accounts.list_tokens():
-            print(row)
+        print(table(accounts.list_users(), ("username", "role", "township", "active", "created_at"), utc_offset_h))
+        print()
+        print(table(accounts.list_tokens(), ("id", "name", "kind", "role", "township", "created_at", "revoked_at"),
+                    utc_offset_h))
     return 0
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], utc_offset_h: float) -> str:
+    """Return rows as an aligned text table; times (*_at) in the district's local time, blanks as "-"."""
+    zone = timezone(timedelta(hours=utc_offset_h))
+
+    def cell(key: str, value: Any) -> str:
+        if value is None or value == "":
+            return "-"
+        if key.endswith("_at"):
+            return datetime.fromtimestamp(float(value), zone).strftime("%Y-%m-%d %H:%M:%S")
+        return "yes" if key == "active" and value in (1, True) else "no" if key == "active" else str(value)
+
+    body = [[cell(c, r.get(c)) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(b[i]) for b in body)) if body else len(c) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(b, widths)).rstrip() for b in body]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

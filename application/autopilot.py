@@ -12,7 +12,7 @@ LEFT_TO_HUMAN_TENTHS = 3
 COMMANDER = Actor("autopilot", Role.COMMANDER)
 CALL_BACK_AFTER_S = 120.0
 ON_SITE_WORK_S = 300.0  # a typical job on site, before it is resolved
-DUTY_LEADER_STEPS_IN_S = 600.0  # an incident left to the console this long past its dispatch target is ordered
+DUTY_LEADER_STEPS_IN_S = 120.0  # an incident left to the console this long past its dispatch target is ordered
 
 
 def _fraction(key: str) -> float:
@@ -32,7 +32,7 @@ class Autopilot:
         for inc in incidents:
             if inc.township is None:
                 continue
-            if int(_fraction(inc.id) * 10) < LEFT_TO_HUMAN_TENTHS:
+            if int(_fraction(inc.id) * 10) < LEFT_TO_HUMAN_TENTHS and not self._ours(inc):
                 if inc.stage is Stage.NEW and now > inc.dispatch_due + DUTY_LEADER_STEPS_IN_S:
                     self._order(inc)
                 continue
@@ -42,6 +42,11 @@ class Autopilot:
                 self._call_back(inc, now)
             elif inc.order:
                 self._advance(inc.id, inc.order, now)
+
+    @staticmethod
+    def _ours(inc: Incident) -> bool:
+        """Tell whether the autopilot issued the current order: its rooms then work it, as for any other."""
+        return inc.order is not None and inc.order.issued_by == COMMANDER.name
 
     @staticmethod
     def _order_at(inc: Incident) -> float:

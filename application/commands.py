@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from domain import broadcast, dispatch, lifecycle
+from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.events import Event
 from domain.model import Actor
@@ -43,52 +44,59 @@ class Commands:
                     remote: str = "", township: str = "") -> Outcome:
         """Order a team (or a township room, which picks its team) to handle an incident."""
         return self._run(actor, "issue_order", incident_id, command_id, remote, lambda s, cid, now: dispatch.issue_order(
-            s, self.policy, actor, incident_id, team_id, cid, now, township))
+            s, self.policy, actor, incident_id, team_id, cid, now, township), ("issue_order", incident_id))
 
     def advance(self, actor: Actor, incident_id: str, step: str, command_id: str = "", note: str = "",
                 remote: str = "", team_id: str = "") -> Outcome:
         """Take an order's next step (route may name the room's team; resolve needs a result note)."""
         return self._run(actor, f"order_{step}"[:60], incident_id, command_id, remote, lambda s, cid, now:
-                         dispatch.advance_order(s, actor, incident_id, step, cid, now, note, team_id))
+                         dispatch.advance_order(s, actor, incident_id, step, cid, now, note, team_id),
+                         ("advance_order", incident_id))
 
     def transfer(self, actor: Actor, incident_id: str, reason: str, to_township: str = "", to_department: str = "",
                  command_id: str = "", remote: str = "") -> Outcome:
         """Transfer an order to another township or a department, with the reason."""
         return self._run(actor, "transfer", incident_id, command_id, remote, lambda s, cid, now: lifecycle.transfer_order(
-            s, self.policy, actor, incident_id, cid, now, reason, to_township, to_department))
+            s, self.policy, actor, incident_id, cid, now, reason, to_township, to_department), ("transfer_order", incident_id))
 
     def feedback(self, actor: Actor, incident_id: str, result: str, note: str = "", command_id: str = "",
                  remote: str = "") -> Outcome:
         """Record the call-back; unsatisfied reopens."""
         return self._run(actor, "feedback", incident_id, command_id, remote, lambda s, cid, now:
-                         lifecycle.record_feedback(s, actor, incident_id, result, cid, now, note))
+                         lifecycle.record_feedback(s, actor, incident_id, result, cid, now, note), ("feedback", incident_id))
 
     def close(self, actor: Actor, incident_id: str, note: str = "", command_id: str = "", remote: str = "") -> Outcome:
         """Close a resolved incident after its feedback."""
         return self._run(actor, "close", incident_id, command_id, remote, lambda s, cid, now:
-                         lifecycle.close_incident(s, actor, incident_id, cid, now, note))
+                         lifecycle.close_incident(s, actor, incident_id, cid, now, note), ("close", incident_id))
 
     def cancel(self, actor: Actor, incident_id: str, reason: str, command_id: str = "", remote: str = "") -> Outcome:
         """Cancel an incident, with the reason."""
         return self._run(actor, "cancel", incident_id, command_id, remote, lambda s, cid, now:
-                         lifecycle.cancel_incident(s, actor, incident_id, cid, now, reason))
+                         lifecycle.cancel_incident(s, actor, incident_id, cid, now, reason), ("cancel", incident_id))
 
     def merge(self, actor: Actor, duplicate_id: str, into_id: str, reason: str, command_id: str = "",
               remote: str = "") -> Outcome:
         """Fold a duplicate incident into the one it repeats."""
         return self._run(actor, "merge", f"{duplicate_id}>{into_id}", command_id, remote, lambda s, cid, now:
-                         lifecycle.merge_incidents(s, actor, duplicate_id, into_id, cid, now, reason))
+                         lifecycle.merge_incidents(s, actor, duplicate_id, into_id, cid, now, reason),
+                         ("merge", duplicate_id, into_id))
 
     def broadcast(self, actor: Actor, kind: str, level: str, townships: list[str] | str, message: str,
                   command_id: str = "", remote: str = "") -> Outcome:
         """Send one order to many townships."""
         return self._run(actor, "broadcast", f"{kind}:{level}", command_id, remote, lambda s, cid, now:
-                         broadcast.issue_broadcast(s, actor, kind, level, townships, message, cid, now))
+                         broadcast.issue_broadcast(s, actor, kind, level, townships, message, cid, now), ("broadcast",))
 
     def sign_broadcast(self, actor: Actor, broadcast_id: str, command_id: str = "", remote: str = "") -> Outcome:
         """A township room signs for a broadcast."""
         return self._run(actor, "sign_broadcast", broadcast_id, command_id, remote, lambda s, cid, now:
-                         broadcast.sign_broadcast(s, actor, broadcast_id, cid, now))
+                         broadcast.sign_broadcast(s, actor, broadcast_id, cid, now), ("sign_broadcast",))
+
+    def refused(self, actor: Actor, action: str, target: str, code: str, remote: str = "") -> None:
+        """Audit a request an edge refused before it reached a command (role or scope)."""
+        self.store.log.audit(AuditRecord(self.clock(), actor.name, actor.role.value, action[:60], f"rejected:{code}",
+                                         actor.township, target[:200], None, remote[:100] or None))
 
     def sla_tick(self) -> int:
         """Append the breaches and escalations now due; return how many."""
@@ -112,15 +120,26 @@ class Commands:
             return dispatch.rank_teams(self.store.state, inc, self.speed_kmh, on_site_s)
 
     def _run(self, actor: Actor, action: str, target: str, command_id: str, remote: str,
-             decide: Callable[[Projection, str, float], list[Event]]) -> Outcome:
+             decide: Callable[[Projection, str, float], list[Event]], on: tuple[str, ...] = ()) -> Outcome:
+        """Check role and scope, then the repeat, then decide: all under the store's lock.
+
+        on = (permission, incident ids...): the access check comes first, so a refusal never depends on
+        state; the repeat check sits inside the lock, so of simultaneous repeats one acts and the rest
+        are duplicates (outside it, a repeat could see the first one's order and answer already_ordered).
+        """
         cid = _event_id(command_id)
-        if self.store.log.has(cid):
-            outcome = Outcome("duplicate")  # a double click or a retry: it was done once, and stays once
-        else:
-            try:
-                outcome = Outcome("done", events=self.store.execute(lambda s: decide(s, cid, self.clock())).events)
-            except Rejected as exc:
-                outcome = Outcome("rejected", exc.code, exc.params)
+        try:
+            with self.store.lock:
+                if on:
+                    authorize(actor, on[0], actor.township)  # the role; scope per incident below
+                for incident_id in on[1:]:
+                    authorize_incident(actor, on[0], self.store.state.incidents.get(incident_id))
+                if self.store.log.has(cid):
+                    outcome = Outcome("duplicate")  # a double click or a retry: it was done once, and stays once
+                else:
+                    outcome = Outcome("done", events=self.store.execute(lambda s: decide(s, cid, self.clock())).events)
+        except Rejected as exc:
+            outcome = Outcome("rejected", exc.code, exc.params)
         result = outcome.status if outcome.ok else f"rejected:{outcome.code}"
         self.store.log.audit(AuditRecord(self.clock(), actor.name, actor.role.value, action, result,
                                          actor.township, target[:200], cid, remote[:100] or None))
@@ -129,6 +148,6 @@ class Commands:
 
 def _event_id(command_id: str) -> str:
     """Return the event id a command's event takes: its command id, or a fresh one if it brought none."""
-    if command_id and COMMAND_ID.match(command_id):
+    if command_id and COMMAND_ID.fullmatch(command_id):
         return f"cmd:{command_id}"
     return f"cmd:{uuid.uuid4().hex}"

@@ -5,13 +5,16 @@ from typing import Any
 
 from dash import Dash
 
-from callbacks import broadcast, command, live, routing, township
+from callbacks import broadcast, command, guard, live, routing, township
 
 
-def register(app: Dash, services: Any) -> None:
-    """Register every callback of the browser UI."""
-    routing.register(app, services)
-    live.register(app, services)
-    command.register(app, services)
-    township.register(app, services)
-    broadcast.register(app, services)
+def register(app: Dash, services: Any) -> dict[str, guard.Access]:
+    """Register every callback of the browser UI through the guard; return each server callback's rule."""
+    guarded = guard.Guarded(app, services)  # callback() without an Access does not exist: none is forgotten
+    routing.register(guarded, services)
+    live.register(guarded, services)
+    command.register(guarded, services)
+    township.register(guarded, services)
+    broadcast.register(guarded, services)
+    guard.install(app.server, app, guarded.rules)
+    return guarded.rules

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State, no_update
+from dash import Input, Output, State, no_update
 
 from callbacks.common import lang_of, page_actor, remote
+from callbacks.guard import CONSOLE, Access
 from i18n import t
 from layouts import ids
 from layouts.common import error_message, outcome_message
@@ -33,7 +34,7 @@ def send(services: Any, n_clicks: int | None, command_id: str | None, kind: str,
     return None, True, answer, ""
 
 
-def register(app: Dash, services: Any) -> None:
+def register(app: Any, services: Any) -> None:
     """Register the broadcast form's callbacks."""
     app.clientside_callback(
         LEVELS_OF_KIND,
@@ -47,6 +48,6 @@ def register(app: Dash, services: Any) -> None:
         Input(ids.BCAST_SEND, "n_clicks"), State(ids.BCAST_CMD, "data"), State(ids.BCAST_KIND, "value"),
         State(ids.BCAST_LEVEL, "value"), State(ids.BCAST_SCOPE, "value"), State(ids.BCAST_TOWNS, "value"),
         State(ids.BCAST_MSG, "value"), State(ids.I18N, "data"),
-        prevent_initial_call=True,
+        prevent_initial_call=True, access=Access(CONSOLE),
     )(lambda n, cid, kind, level, scope, towns, msg, i18n: send(
         services, n, cid, kind, level, scope, towns, msg, lang_of(i18n)))

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from callbacks.common import clicked, lang_of, page_actor, remote
+from callbacks.guard import CONSOLE, Access, Target
 from application.commands import Outcome
 from i18n import t
 from layouts import ids
@@ -118,7 +119,13 @@ def close(services: Any, button: dict[str, Any] | None, lang: str, done: int | N
     return _answer(outcome, t("cmd.closed", lang), lang, done)
 
 
-def register(app: Dash, services: Any) -> None:
+def _clicked_incidents(*_args: Any) -> list[Target]:
+    """Return the incidents the clicked button names (a merge names two)."""
+    button = clicked(ctx.triggered) or {}
+    return [Target("incident", button[k]) for k in ("incident", "dup", "into") if k in button]
+
+
+def register(app: Any, services: Any) -> None:
     """Register the console's server callbacks; every command writes the one result line."""
     i18n, done = State(ids.I18N, "data"), State(ids.CMD_DONE, "data")
     outs = lambda: [Output(ids.CMD_RESULT, "children", allow_duplicate=True),
@@ -126,19 +133,21 @@ def register(app: Dash, services: Any) -> None:
     app.callback(
         Output(ids.CMD_DETAIL, "children"),
         Input(ids.CMD_SIG, "data"), Input(ids.CMD_DONE, "data"), State(ids.CMD_SELECTED, "data"), i18n,
+        access=Access(CONSOLE, lambda _sig, _done, selected, _i18n: [Target("incident", selected)] if selected else []),
     )(lambda _sig, _done, selected, i18n: show_detail(services, selected, lang_of(i18n)))
     simple = ((ids.ISSUE_BTN, {"incident": ALL, "team": ALL, "k": ALL}, issue),
               (ids.ISSUE_ROOM_BTN, {"incident": ALL, "township": ALL, "k": ALL}, issue_to_room),
               (ids.FEEDBACK_BTN, {"incident": ALL, "result": ALL}, feedback),
               (ids.CLOSE_BTN, {"incident": ALL}, close))
     for kind, pattern, fn in simple:
-        app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), i18n, done, prevent_initial_call=True)(
+        app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), i18n, done, prevent_initial_call=True,
+                     access=Access(CONSOLE, _clicked_incidents))(
             lambda _c, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), lang_of(i18n), n))
     with_reason = ((ids.CANCEL_BTN, {"incident": ALL, "k": ALL}, ids.CANCEL_REASON, cancel),
                    (ids.MERGE_BTN, {"dup": ALL, "into": ALL}, ids.MERGE_REASON, merge))
     for kind, pattern, reason_kind, fn in with_reason:
         reason = {"type": reason_kind, "incident": ALL}
         app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), State(reason, "value"), State(reason, "id"),
-                     i18n, done, prevent_initial_call=True)(
+                     i18n, done, prevent_initial_call=True, access=Access(CONSOLE, _clicked_incidents))(
             lambda _c, values, idents, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), values, idents,
                                                           lang_of(i18n), n))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output, State
+from dash import Input, Output, State
 
 from callbacks.maps import layer_inputs, layer_outputs
 from layouts import ids, wall
@@ -11,7 +11,7 @@ from layouts import ids, wall
 LIVE_INPUTS = [Input(ids.LIVE, "data"), Input(ids.TICK, "n_intervals"), Input(ids.I18N, "data")]
 
 
-def register(app: Dash, services: Any) -> None:
+def register(app: Any, services: Any) -> None:
     """Register the wall, console and township-room renderers (all clientside: no server work per tick)."""
     app.clientside_callback(
         "function (live, tick, i18n, baseLayer, hideout) {"

@@ -7,6 +7,7 @@ from dash import Dash, Input, Output
 
 import layouts
 from callbacks.common import lang_of, page_actor
+from callbacks.guard import EVERYONE, Access, Target
 from layouts import ids
 from layouts.common import user_label
 
@@ -16,14 +17,15 @@ def route(services: Any, pathname: str | None, search: str | None) -> tuple[Any,
     return layouts.page(services, pathname, search)
 
 
-def register(app: Dash, services: Any) -> None:
+def register(app: Any, services: Any) -> None:
     """Register the router and the clientside start-up (catalog, socket)."""
     app.callback(
         Output(ids.PAGE, "children"), Output(ids.I18N, "data"), Output(ids.SCOPE, "data"),
         Input(ids.URL, "pathname"), Input(ids.URL, "search"),
+        access=Access(EVERYONE, lambda pathname, _search: [Target("page", pathname or "/")]),
     )(lambda pathname, search: route(services, pathname, search))
     app.callback(
-        Output(ids.USER_BOX, "children"), Input(ids.I18N, "data"),
+        Output(ids.USER_BOX, "children"), Input(ids.I18N, "data"), access=Access(EVERYONE),
     )(lambda i18n: user_label(page_actor(), lang_of(i18n)))  # who the server says is signed in
     app.clientside_callback(
         "function (i18n, scope) { return window.onemap.boot(i18n, scope); }",

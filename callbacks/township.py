@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Dash, Input, Output, State, ctx, no_update
+from dash import ALL, Input, Output, State, ctx, no_update
 
 from callbacks.common import clicked, lang_of, page_actor, remote
+from callbacks.guard import ROOM, Access, Target
 from domain.model import Role
 from i18n import t
 from layouts import ids
@@ -108,13 +109,27 @@ def sign_broadcast(services: Any, button: dict[str, Any] | None, lang: str) -> A
     return view.result(outcome, "sign", lang, t("town.broadcast_signed", lang))
 
 
-def register(app: Dash, services: Any) -> None:
+def _clicked_step(*_args: Any) -> list[Target]:
+    """Return the incident a step button names, audited as that step when refused."""
+    button = clicked(ctx.triggered) or {}
+    return [Target("incident", button.get("incident"), f"order_{button.get('step')}"[:60])] if button else []
+
+
+def _acted_on(action: Any, step: Any) -> list[Target]:
+    """Return the incident a dialog was opened for (the browser keeps it, so it is checked again)."""
+    if not isinstance(action, dict):
+        return []
+    audited = "transfer" if step == "transfer" else f"order_{step if step in ('route', 'resolve') else 'route'}"
+    return [Target("incident", action.get("incident"), audited)]
+
+
+def register(app: Any, services: Any) -> None:
     """Register the township room's server callbacks."""
     i18n = State(ids.I18N, "data")
     app.callback(
         Output(ids.TOWN_RESULT, "children"), Output(ids.TOWN_DIALOG_BODY, "children"), Output(ids.TOWN_DIALOG, "hidden"),
         Input({"type": ids.STEP_BTN, "incident": ALL, "step": ALL}, "n_clicks"), i18n,
-        prevent_initial_call=True,
+        prevent_initial_call=True, access=Access(ROOM, _clicked_step),
     )(lambda _clicks, i18n: on_step(services, clicked(ctx.triggered), lang_of(i18n)))
     app.callback(
         Output(ids.TOWN_RESULT, "children", allow_duplicate=True), Output(ids.TOWN_DIALOG_MSG, "children"),
@@ -122,7 +137,7 @@ def register(app: Dash, services: Any) -> None:
         Input(ids.TOWN_CONFIRM_ROUTE, "n_clicks"), State(ids.TOWN_ACTION, "data"), State(ids.TOWN_MODE, "value"),
         State(ids.TOWN_TEAM_PICK, "value"), State(ids.TOWN_TRANSFER_TO, "value"), State(ids.TOWN_TRANSFER_TOWN, "value"),
         State(ids.TOWN_TRANSFER_DEPT, "value"), State(ids.TOWN_REASON, "value"), i18n,
-        prevent_initial_call=True,
+        prevent_initial_call=True, access=Access(ROOM, lambda _n, action, mode, *_: _acted_on(action, mode)),
     )(lambda n, action, mode, team, target, town, dept, reason, i18n: confirm_route(
         services, action if n else None, mode, team, target, town, dept, reason, lang_of(i18n)))
     app.callback(
@@ -130,10 +145,10 @@ def register(app: Dash, services: Any) -> None:
         Output(ids.TOWN_DIALOG_MSG, "children", allow_duplicate=True),
         Output(ids.TOWN_DIALOG, "hidden", allow_duplicate=True),
         Input(ids.TOWN_CONFIRM_RESOLVE, "n_clicks"), State(ids.TOWN_ACTION, "data"), State(ids.TOWN_NOTE, "value"), i18n,
-        prevent_initial_call=True,
+        prevent_initial_call=True, access=Access(ROOM, lambda _n, action, *_: _acted_on(action, "resolve")),
     )(lambda n, action, note, i18n: confirm_resolve(services, action if n else None, note, lang_of(i18n)))
     app.callback(
         Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
         Input({"type": ids.BCAST_SIGN_BTN, "broadcast": ALL}, "n_clicks"), i18n,
-        prevent_initial_call=True,
+        prevent_initial_call=True, access=Access(ROOM),  # the broadcast's own scope: Commands.sign_broadcast
     )(lambda _clicks, i18n: sign_broadcast(services, clicked(ctx.triggered), lang_of(i18n)))

@@ -1,6 +1,8 @@
 """Who may do what, where: the one place roles and scope are decided."""
 from __future__ import annotations
 
+from typing import Any
+
 from domain.errors import Rejected
 from domain.model import Actor, Role
 
@@ -32,6 +34,24 @@ def authorize(actor: Actor, action: str, township: str | None = None) -> None:
         raise Rejected("forbidden", action=action, role=actor.role.value)
     if actor.role is Role.TOWNSHIP and township != actor.township:
         raise Rejected("out_of_scope", township=township or "-")
+
+
+def incident_townships(incident: Any) -> frozenset[str]:
+    """Return the townships an incident belongs to: where it is, and whose room holds its order."""
+    order = getattr(incident, "order", None)
+    return frozenset(t for t in (incident.township, order.township if order is not None else None) if t)
+
+
+def authorize_incident(actor: Actor, action: str, incident: Any | None) -> None:
+    """Raise Rejected unless the role allows the action on this incident; checked before anything else is read.
+
+    To a township an unknown incident and another township's look the same (out_of_scope, naming only
+    its own township), so a refusal never tells it that the other one exists or what state it is in.
+    """
+    if actor.role not in PERMISSIONS.get(action, frozenset()):
+        raise Rejected("forbidden", action=action, role=actor.role.value)
+    if actor.role is Role.TOWNSHIP and (incident is None or actor.township not in incident_townships(incident)):
+        raise Rejected("out_of_scope", township=actor.township or "-")
 
 
 def can_see(actor: Actor, township: str | None) -> bool:

@@ -32,12 +32,10 @@ def issue_broadcast(state: State, actor: Actor, kind: str, level: str, townships
 
 def sign_broadcast(state: State, actor: Actor, broadcast_id: str, command_id: str, now: float) -> list[ev.Event]:
     """A township room signs for a broadcast sent to it; late after the minute."""
-    b = state.broadcasts.get(broadcast_id)
-    if b is None:
-        raise Rejected("unknown_broadcast", kind=broadcast_id[:40], level="-")
     authorize(actor, "sign_broadcast", actor.township)
-    if actor.township not in b.townships:
-        raise Rejected("out_of_scope", township="/".join(b.townships))
+    b = state.broadcasts.get(broadcast_id)
+    if b is None or actor.township not in b.townships:  # one answer: a room never learns of others' broadcasts
+        raise Rejected("out_of_scope", township=actor.township or "-")
     if actor.township in b.signed:
         raise Rejected("step_already_done", step="sign")
     return [ev.BroadcastSigned(command_id, now, b.id, actor.township, actor.name, now > b.deadline)]

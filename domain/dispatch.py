@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 
 from domain import events as ev
-from domain.access import authorize
+from domain.access import authorize, authorize_incident
 from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
 from domain.errors import Rejected
 from domain.model import STEPS, Actor, Incident, Order, Stage, Team
@@ -100,6 +100,7 @@ def check_free_team(state: State, team_id: str, incident_id: str) -> Team:
 def advance_order(state: State, actor: Actor, incident_id: str, step: str, command_id: str,
                   now: float, note: str = "", team_id: str = "") -> list[ev.Event]:
     """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline."""
+    authorize_incident(actor, "advance_order", state.incidents.get(incident_id))  # scope before state
     inc = _incident(state, incident_id)
     order = inc.order
     if order is None or not inc.is_open:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from domain import events as ev
-from domain.access import authorize
+from domain.access import authorize, authorize_incident
 from domain.dispatch import distance_m, order_issued
 from domain.errors import Rejected
 from domain.model import FEEDBACK, Actor, Incident, Stage
@@ -16,6 +16,7 @@ MAX_REASON = 500
 def transfer_order(state: State, policy: SlaPolicy, actor: Actor, incident_id: str, command_id: str,
                    now: float, reason: str, to_township: str = "", to_department: str = "") -> list[ev.Event]:
     """Send the order on: to another township (a new order, a new clock) or to a department."""
+    authorize_incident(actor, "transfer_order", state.incidents.get(incident_id))  # scope before state
     inc = _incident(state, incident_id)
     if inc.order is None or inc.stage not in TRANSFERABLE:
         raise Rejected("not_transferable", stage=inc.stage.value)

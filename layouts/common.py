@@ -99,11 +99,11 @@ def outcome_message(outcome: Any, ok_text: str, lang: str, duplicate_key: str = 
                     **data: str) -> html.Div:
     """Return the message after a command: done, already done (a double click), or why it was refused."""
     if outcome.status == "rejected":
-        return error_message(error(outcome.code, lang, **outcome.params))
+        return error_message(error(outcome.code, lang, **outcome.params), outcome.code)
     text = ok_text if outcome.status == "done" else t(duplicate_key, lang)
     return html.Div(text, className="om-msg om-msg-ok", **{f"data-{k}": v for k, v in data.items()})
 
 
-def error_message(text: str) -> html.Div:
-    """Return an error line."""
-    return html.Div(text, className="om-msg om-msg-error")
+def error_message(text: str, code: str = "") -> html.Div:
+    """Return an error line (data-code: the refusal's stable code, when there is one)."""
+    return html.Div(text, className="om-msg om-msg-error", **({"data-code": code} if code else {}))

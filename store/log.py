@@ -136,7 +136,7 @@ class EventLog:
         rows = list(rows)
         if rows:
             with self.engine.begin() as conn:
-                conn.execute(dead_letters.insert(), rows)
+                conn.execute(dead_letters.insert(), [{k: storable(v) for k, v in r.items()} for r in rows])
 
     def dead_letters(self, limit: int = 100) -> list[dict[str, Any]]:
         """Return the newest dead letters first."""
@@ -147,12 +147,49 @@ class EventLog:
     def audit(self, record: AuditRecord) -> None:
         """Append one audit record."""
         with self.engine.begin() as conn:
-            conn.execute(audit.insert(), [record.__dict__])
+            conn.execute(audit.insert(), [{k: storable(v) for k, v in record.__dict__.items()}])
 
     def audit_trail(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Return the newest audit records first."""
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(select(audit).order_by(audit.c.id.desc()).limit(limit)).mappings()]
+
+    def audit_query(self, where: AuditFilter, offset: int = 0, limit: int = 50) -> tuple[list[dict[str, Any]], int]:
+        """Return one page of the audit records that match, newest first, and how many match in all."""
+        conds = []
+        if where.actor:
+            conds.append(audit.c.actor.startswith(where.actor, autoescape=True))
+        if where.action:
+            conds.append(audit.c.action == where.action)
+        if where.since is not None:
+            conds.append(audit.c.at >= where.since)
+        if where.until is not None:
+            conds.append(audit.c.at < where.until)
+        if where.hide_automatic:
+            conds.extend(audit.c.actor.notlike(f"{p}%") for p in AUTOMATIC_ACTORS)
+        with self.engine.connect() as conn:
+            total = conn.execute(select(func.count()).select_from(audit).where(*conds)).scalar_one()
+            rows = conn.execute(select(audit).where(*conds).order_by(audit.c.id.desc()).offset(offset).limit(limit))
+            return [dict(r) for r in rows.mappings()], int(total)
+
+    def audit_actions(self) -> list[str]:
+        """Return the actions the audit trail holds, for a filter's choices."""
+        with self.engine.connect() as conn:
+            return sorted(r[0] for r in conn.execute(select(audit.c.action).distinct()))
+
+
+AUTOMATIC_ACTORS = ("autopilot", "sla")  # the demo's other rooms and the SLA ticker: hidden on request
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit records to show: an actor (prefix), an action, a time range [since, until)."""
+
+    actor: str = ""
+    action: str = ""
+    since: float | None = None
+    until: float | None = None
+    hide_automatic: bool = False
 
 
 _SQLITE_APPEND = ("INSERT OR IGNORE INTO events (event_id, dedupe_key, type, stream, at, payload) "
@@ -218,3 +255,15 @@ def _json(data: dict[str, Any]) -> str:
         except TypeError:  # e.g. an int beyond 64 bits: the standard library takes it
             pass
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def storable(value: Any) -> Any:
+    """Return text every database takes: a caller's NUL or lone surrogate is escaped, not a failed insert."""
+    if not isinstance(value, str) or (value.isprintable() and value.isascii()):
+        return value
+    value = value.replace("\x00", "\\u0000")  # PostgreSQL text holds no NUL
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800") is not UTF-8
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value

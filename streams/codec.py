@@ -21,6 +21,22 @@ except ImportError:  # pragma: no cover - exercised only where orjson is absent
     _loads = json.loads
 
 MAX_RAW_CHARS = 100_000  # a dead letter keeps the raw payload, cut to this
+MAX_DEPTH = 32  # a record nests far less; deeper ones are refused before anything recurses into them
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Tell whether a decoded value nests containers deeper than limit (walked without recursion)."""
+    if type(value) is dict and all(type(v) in _SCALARS for v in value.values()):
+        return False  # the usual flat record: no walk
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return False
 
 
 @dataclass(frozen=True)

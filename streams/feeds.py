@@ -13,6 +13,7 @@ CODE_12345 = {v: k for k, v in hotline12345.MATTER_CODES.items()}
 CODE_GRID = {v: k for k, v in grid.EVENT_TYPES.items()}
 OPEN311_CODE = {v: k for k, v in open311.SERVICE_CODES.items()}
 SECURITY_KIND = {"road_obstruction": "traffic_accident"}  # the rest are public-safety kinds
+SECURITY_TEXT = {"crowd_density": "人员密集", "public_order": "治安事件", "fire": "火情", "traffic_accident": "交通事故"}
 
 
 def native(source: str, own_id: str, category: str, lon: float, lat: float, when: str, text: str, address: str,
@@ -35,7 +36,7 @@ def native(source: str, own_id: str, category: str, lon: float, lat: float, when
                 "long": lon, "status": "open"}
     kind = SECURITY_KIND.get(category) or rng.choice(("crowd_density", "public_order", "fire"))
     out = {"source": "security", "event_no": own_id, "kind": kind, "observed_at": when, "venue": address,
-           "description": text, "lon": lon, "lat": lat}
+           "description": f"{address}：{SECURITY_TEXT[kind]}", "lon": lon, "lat": lat}
     return {**out, "density": round(rng.uniform(1.0, 5.0), 1)} if kind == "crowd_density" else out
 
 

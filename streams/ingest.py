@@ -16,7 +16,7 @@ from domain.fastinit import quick_init
 from domain.projection import Projection
 from store.store import Store
 from streams import sources
-from streams.codec import MAX_RAW_CHARS, Undecodable
+from streams.codec import MAX_DEPTH, MAX_RAW_CHARS, Undecodable, too_deep
 from streams.sources.base import Invalid
 
 log = logging.getLogger(__name__)
@@ -90,8 +90,11 @@ class Ingestor:
         township = {i: t for (i, _), t in zip(reports, towns)}
         with self.store.lock:
             decided = self._decide_all(self.store.state, items, township, now)
+            # The dead letters are written out before the append: nothing that can fail runs after a commit.
+            letters = self._dead_letters(raws, items, now)
             stored = {e.event_id for e in self.store.append([e for d in decided for e in d]).events}
-        self._dead_letter(raws, items, now)
+        if letters:
+            self.store.log.dead_letter(letters)
         return self._results(items, decided, stored)
 
     def tick(self) -> int:
@@ -100,6 +103,8 @@ class Ingestor:
         return len(self.store.execute(lambda state: alerts.expire_due(state, now)).events)
 
     def _parse(self, raw: Any, now: float) -> Any:
+        if too_deep(raw):  # refused before an adapter, the dead letter or a log line recurses into it
+            return Result(sources.source_id_of(raw), "rejected", f"nested deeper than {MAX_DEPTH}")
         try:
             item = self.adapters.parse(raw, now)
         except Invalid as exc:
@@ -175,11 +180,10 @@ class Ingestor:
             out.append(Result(item.source_id, "accepted" if fresh else "duplicate", "", incident_id))
         return out
 
-    def _dead_letter(self, raws: Sequence[Any], items: Sequence[Any], now: float) -> None:
-        rows = [{"at": now, "source": _source(raw), "source_id": it.source_id[:300], "reason": it.reason,
+    @staticmethod
+    def _dead_letters(raws: Sequence[Any], items: Sequence[Any], now: float) -> list[dict[str, Any]]:
+        return [{"at": now, "source": _source(raw), "source_id": it.source_id[:300], "reason": it.reason[:1000],
                  "raw": _raw_text(raw)} for raw, it in zip(raws, items) if type(it) is Result]
-        if rows:
-            self.store.log.dead_letter(rows)
 
 
 def _source(raw: Any) -> str:
@@ -192,8 +196,10 @@ def _source(raw: Any) -> str:
 def _raw_text(raw: Any) -> str:
     if isinstance(raw, Undecodable):
         return raw.raw
+    if too_deep(raw):
+        return f"<{type(raw).__name__} nested deeper than {MAX_DEPTH}>"  # neither dumps nor repr would survive it
     try:
         out = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=repr)
     except (TypeError, ValueError, RecursionError):
-        out = repr(raw)
+        out = f"<unencodable {type(raw).__name__}>"
     return out[:MAX_RAW_CHARS]

@@ -21,12 +21,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Read the flags; the environment (config.py) gives the defaults."""
     s = from_env([])
     p = argparse.ArgumentParser(prog="python -m streams.simulate", description="Feed the demo district.")
-    p.add_argument("--rate", type=float, default=10.0, help="incident records per second (readings, tickets extra)")
-    p.add_argument("--duration", type=float, default=0.0, help="seconds to run (0: until Ctrl-C)")
-    p.add_argument("--seed", type=int, default=s.simulator_seed)
-    p.add_argument("--redis-url", default=s.redis_url, help="default: REDIS_URL; empty: the embedded bus and store")
-    p.add_argument("--prefix", default=s.redis_prefix)
-    p.add_argument("--malformed", type=float, default=0.005, help="share of records damaged on purpose")
+    p.add_argument("--rate", type=float, default=600.0,
+                   help="incident reports per minute, as `python app.py --rate` (readings and tickets come on top; "
+                        "default %(default)s)")
+    p.add_argument("--duration", type=float, default=0.0, help="seconds to run (default 0: until Ctrl-C)")
+    p.add_argument("--seed", type=int, default=s.simulator_seed, help="random seed (default %(default)s)")
+    p.add_argument("--redis-url", default=s.redis_url,
+                   help="Redis to publish to (env REDIS_URL; empty: the embedded bus into the local store)")
+    p.add_argument("--prefix", default=s.redis_prefix, help="stream key prefix (env ONEMAP_REDIS_PREFIX; default %(default)s)")
+    p.add_argument("--malformed", type=float, default=0.005,
+                   help="share of records damaged on purpose, to exercise the dead letters (default %(default)s)")
     return p.parse_args(argv)
 
 
@@ -44,9 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _, ingestor = build_ingest(settings, time.time)
         embedded = threading.Thread(target=consumer.run, args=(bus, ingestor, stop, "simulate"), daemon=True)
         embedded.start()
-    sim = Simulator(district, locator.assign, args.rate * 60, args.seed, args.malformed)
+    sim = Simulator(district, locator.assign, args.rate, args.seed, args.malformed)
     where = f"Redis {args.prefix}:src:*" if settings.redis_url else f"the embedded bus into {settings.db_url}"
-    print(f"simulating {args.rate}/s to {where}", flush=True)
+    print(f"simulating {args.rate:g} reports/min to {where}", flush=True)
     sent = _feed(sim, bus, stop, args.duration)
     stop.set()
     if embedded is not None:

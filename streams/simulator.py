@@ -12,8 +12,9 @@ from streams.feeds import OPEN311_CODE, cap_alert, native
 
 CHINA_TZ = timezone(timedelta(hours=8))
 # Hourly weight of incident reports over a local day: quiet nights, busy mornings and evenings.
-HOURLY = [0.3, 0.2, 0.15, 0.15, 0.2, 0.35, 0.7, 1.1, 1.4, 1.5, 1.4, 1.3,
-          1.2, 1.2, 1.3, 1.3, 1.4, 1.5, 1.6, 1.5, 1.3, 1.0, 0.7, 0.45]
+HOURLY = [0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.7, 1.1, 1.4, 1.5, 1.4, 1.3,
+          1.2, 1.2, 1.3, 1.3, 1.4, 1.5, 1.6, 1.5, 1.3, 1.0, 0.7, 0.5]
+MAX_WARMUP_S = 6 * 3600.0
 SOURCE_MIX = (("12345", 0.45), ("grid", 0.27), ("110", 0.18), ("open311", 0.05), ("security", 0.05))
 ID_PREFIX = {"12345": "GD", "grid": "WG", "110": "JJ", "open311": "SR", "security": "AB"}
 ALERT_EVERY_S = 4 * 3600.0
@@ -31,9 +32,8 @@ class Simulator:
     """Emits raw source records for the span since its last tick, as real systems would send them."""
 
     def __init__(self, district: District, in_district: Callable[[Sequence[float], Sequence[float]], list[Any]],
-                 rate_per_min: float, seed: int, malformed_share: float = 0.005, warmup_s: float = 0.0) -> None:
+                 rate_per_min: float, seed: int, malformed_share: float = 0.005) -> None:
         self.district, self.rate_per_min, self.malformed_share = district, rate_per_min, malformed_share
-        self.warmup_s = warmup_s
         self.rng = random.Random(seed)
         self.points = self._sample_points(in_district, 4000)
         self.last: float | None = None
@@ -54,9 +54,9 @@ class Simulator:
         return keep[:n] or [self.district.center]
 
     def tick(self, now: float) -> list[dict[str, Any]]:
-        """Return the records due since the last tick; the first tick covers the warm-up span before it."""
+        """Return the records due since the last tick (the first tick starts the clock and returns none)."""
         if self.last is None:
-            self.last = now - self.warmup_s  # a fresh demo district opens with its last hour of reports
+            self.last = now
         if now <= self.last:
             return []
         span, start = min(now - self.last, 3600.0), self.last
@@ -78,10 +78,11 @@ class Simulator:
             source = "12345"
         lon, lat = self.rng.choice(self.points)
         lon, lat = lon + self.rng.gauss(0, 0.0004), lat + self.rng.gauss(0, 0.0004)
-        road = self.rng.choice(ROADS)
+        if source == "security":  # a security camera or post reports public-safety events, not noise
+            code = self.rng.choices(("public_safety", "road_obstruction"), (4, 1))[0]
+        address = f"{self.rng.choice(ROADS)}{self.rng.randint(1, 399)}号"
         when = datetime.fromtimestamp(at, CHINA_TZ).isoformat(timespec="seconds")
-        text = f"{road}{self.rng.randint(1, 399)}号附近：{CATEGORIES[code].name_zh}"
-        address = f"{road}{self.rng.randint(1, 399)}号"
+        text = f"{address}附近：{CATEGORIES[code].name_zh}"
         record = native(source, self._id(ID_PREFIX[source]), code, round(lon, 6), round(lat, 6), when, text, address,
                         self.rng)
         if self.rng.random() < self.malformed_share:
@@ -144,6 +145,16 @@ class Simulator:
                 out.append({"source": "hall", "source_id": self._id(hall), "hall_id": hall, "action": "served",
                             "ticket": queue.pop(0)})
         return out
+
+
+def warmup_span(now: float, rate_per_min: float, reports: float) -> float:
+    """Return how far back the recent past must go to hold about `reports` at the hour-of-day rhythm."""
+    span, t, expected = 0.0, now, 0.0
+    per_s = rate_per_min / 60 / (sum(HOURLY) / 24)
+    while expected < reports and span < MAX_WARMUP_S:
+        expected += per_s * HOURLY[datetime.fromtimestamp(t - 60, CHINA_TZ).hour] * 60
+        span, t = span + 60, t - 60
+    return span
 
 
 def _poisson(rng: random.Random, lam: float) -> int:

@@ -1,75 +1,101 @@
-"""Server-rendered pages outside the dashboards: sign-in, sign-out, and the admin's users, tokens and audit."""
+"""Server-rendered pages outside the dashboards: sign-in and sign-out, and what the admin page shares with them."""
 from __future__ import annotations
 
-import csv
-import io
 import secrets
-from datetime import datetime, timedelta, timezone
 from html import escape
 from typing import Any
 
-from flask import Blueprint, Response, current_app, redirect, request, session
+from flask import Blueprint, current_app, redirect, request, session
 
 import i18n
-from domain.model import Role
-from web.security import home, request_actor
 from application.services import Services
 from store.log import AuditRecord
+from web.security import home
 
 pages = Blueprint("pages", __name__)
-STYLE = ("body{background:#071428;color:#dbe7ff;font-family:'Microsoft YaHei','PingFang SC','Noto Sans CJK SC',"
-         "sans-serif;margin:0;padding:3rem}form,table{background:#0d2244;padding:1.2rem;border:1px solid #1f4a8a;"
-         "border-radius:6px}input,select,button{font-size:1rem;margin:.3rem;padding:.4rem}table{border-collapse:"
-         "collapse}td,th{padding:.3rem .8rem;border-bottom:1px solid #1f4a8a}.err{color:#ff6b6b}a{color:#7cc4ff}")
+# The product's look without Dash: the root font grows with the screen (as on the wall), so 4K is legible.
+STYLE = """
+html{font-size:clamp(15px,1.5vh,34px)}
+body{background:#071428;color:#dbe7ff;margin:0;padding:2rem 3rem;line-height:1.5;
+ font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif}
+h1{font-size:1.6rem;color:#7cc4ff;margin:0 0 1.2rem;letter-spacing:.05em}
+h2{font-size:1.2rem;margin:1.6rem 0 .6rem;color:#bcd7ff}section>h2:first-child{margin-top:0}
+section,.om-card{background:#0d2244;padding:1rem 1.4rem;border:1px solid #1f4a8a;border-radius:.4rem;margin-bottom:1.2rem}
+table{border-collapse:collapse;width:100%;font-size:.9rem}
+th{text-align:left;color:#8fb3e8;font-weight:600;border-bottom:2px solid #1f4a8a;padding:.35rem .6rem}
+td{padding:.3rem .6rem;border-bottom:1px solid #17345f;vertical-align:middle}
+label{display:inline-flex;flex-direction:column;font-size:.8rem;color:#8fb3e8;margin:.3rem .8rem .3rem 0}
+input,select,button{font:inherit;font-size:.95rem;margin-top:.2rem;padding:.35rem .6rem;border-radius:.25rem;
+ border:1px solid #2a5ca8;background:#081a36;color:#dbe7ff}
+button{background:#1f6feb;border-color:#1f6feb;color:#fff;cursor:pointer;align-self:flex-end}
+form.om-inline{display:flex;flex-wrap:wrap;align-items:flex-end;margin-top:.8rem}
+.om-actions{display:flex;gap:.4rem}.om-actions form{margin:0}.om-actions button{font-size:.8rem;padding:.2rem .5rem}
+.om-hint{color:#8fb3e8;font-size:.85rem}.om-note{background:#12345f;border-left:.3rem solid #7cc4ff;padding:.5rem .8rem}
+.err{color:#ff6b6b}a{color:#7cc4ff}code{word-break:break-all;color:#ffd479}
+body.om-login{display:flex;min-height:100vh;align-items:center;justify-content:center;padding:0}
+.om-login .om-card{min-width:22rem;padding:2rem 2.4rem}.om-login label{display:flex;margin:.6rem 0}
+.om-login input{width:100%;box-sizing:border-box}.om-login button{width:100%;margin-top:1rem;padding:.6rem}
+"""
 
 
-def _s() -> Services:
+def services() -> Services:
+    """Return the services of the running app."""
     return current_app.extensions["onemap"]
 
 
-def _lang() -> str:
-    lang = request.args.get("lang") or _s().settings.lang
-    return lang if lang in i18n.LANGS else "zh"
+def lang() -> str:
+    """Return the page's language: ?lang=, else the setting."""
+    chosen = request.args.get("lang") or services().settings.lang
+    return chosen if chosen in i18n.LANGS else "zh"
 
 
-def _page(title: str, body: str) -> str:
-    return (f"<!doctype html><html lang='{_lang()}'><head><meta charset='utf-8'><title>{escape(title)}</title>"
-            f"<style>{STYLE}</style></head><body><h1>{escape(title)}</h1>{body}</body></html>")
+def page(title: str, body: str, card: bool = False) -> str:
+    """Return a whole server-rendered page in the product's style (card: one card mid-screen, as sign-in)."""
+    heading = "" if card else f"<h1>{escape(title)}</h1>"
+    return (f"<!doctype html><html lang='{lang()}'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width,initial-scale=1'><title>{escape(title)} · OneMap</title>"
+            f"<style>{STYLE}</style></head><body class='{'om-login' if card else ''}'>{heading}{body}</body></html>")
 
 
-def _csrf() -> str:
+def csrf_field() -> str:
+    """Return the form's hidden CSRF token field."""
     session.setdefault("csrf", secrets.token_urlsafe(16))
     return f"<input type='hidden' name='csrf' value='{session['csrf']}'>"
 
 
-def _csrf_ok() -> bool:
+def csrf_ok() -> bool:
+    """Tell whether the posted form carries this session's CSRF token."""
     return bool(session.get("csrf")) and secrets.compare_digest(request.form.get("csrf", ""), session["csrf"])
 
 
 @pages.route("/login", methods=["GET", "POST"])
 def login() -> Any:
     """Sign in with a username and password; too many failures from one place are refused for a while."""
-    s, lang, error = _s(), _lang(), ""
+    s, lg, error = services(), lang(), ""
     target = request.args.get("next", "")
     if request.method == "POST":
         user, key = request.form.get("username", ""), f"{request.remote_addr}|{request.form.get('username', '')}"
-        if not _csrf_ok():
-            error = i18n.t("login.csrf", lang)
+        if not csrf_ok():
+            error = i18n.t("login.csrf", lg)
         elif s.login_limiter.blocked(key):
-            return _page(i18n.t("login.title", lang), f"<p class='err'>{i18n.t('login.too_many', lang)}</p>"), 429
+            return page(i18n.t("login.title", lg), f"<div class='om-card err'>{i18n.t('login.too_many', lg)}</div>",
+                        card=True), 429
         else:
             actor = s.accounts.verify(user, request.form.get("password", ""))
-            _audit(actor.name if actor else user[:60], actor.role.value if actor else "-", "login", "ok" if actor else "rejected:bad_credentials")
+            audit(actor.name if actor else user[:60], actor.role.value if actor else "-", "login", "ok" if actor else "rejected:bad_credentials")
             if actor:
                 s.login_limiter.succeeded(key)
                 s.web_auth.sign_in(actor)
                 return redirect(target if target.startswith("/") and not target.startswith("//") else home(actor))
             s.login_limiter.failed(key)
-            error = i18n.t("login.failed", lang)
-    form = (f"<form method='post'>{_csrf()}<label>{i18n.t('login.username', lang)}<input name='username' autofocus>"
-            f"</label><br><label>{i18n.t('login.password', lang)}<input name='password' type='password'></label><br>"
-            f"<button type='submit'>{i18n.t('login.submit', lang)}</button><p class='err'>{escape(error)}</p></form>")
-    return _page(i18n.t("login.title", lang), form), (401 if error else 200)
+            error = i18n.t("login.failed", lg)
+    tr = lambda k: i18n.t(k, lg)  # noqa: E731
+    form = (f"<div class='om-card'><h1>{tr('app.title')}</h1><form method='post'>{csrf_field()}"
+            f"<label>{tr('login.username')}<input name='username' autocomplete='username' autofocus required></label>"
+            f"<label>{tr('login.password')}<input name='password' type='password' autocomplete='current-password' "
+            f"required></label><button type='submit'>{tr('login.submit')}</button>"
+            f"<p class='err'>{escape(error)}</p></form></div>")
+    return page(tr("login.title"), form, card=True), (401 if error else 200)
 
 
 @pages.route("/logout", methods=["GET", "POST"])
@@ -79,93 +105,7 @@ def logout() -> Any:
     return redirect("/login")
 
 
-@pages.route("/admin", methods=["GET", "POST"])
-def admin() -> Any:
-    """Manage users and tokens (admins only; the guard already checked the page)."""
-    s, lang, actor, note = _s(), _lang(), request_actor(), ""
-    if actor is None or actor.role is not Role.ADMIN:
-        return redirect("/login")
-    if request.method == "POST":
-        note = _admin_action(s, actor.name, lang) if _csrf_ok() else i18n.t("login.csrf", lang)
-    users = "".join(f"<tr><td>{escape(u['username'])}</td><td>{escape(u['role'])}</td><td>{escape(u['township'] or '')}</td>"
-                    f"<td>{'✔' if u['active'] else '✘'}</td></tr>" for u in s.accounts.list_users())
-    toks = "".join(f"<tr><td>{t['id']}</td><td>{escape(t['name'])}</td><td>{escape(t['kind'])}</td><td>{escape(t['role'])}</td>"
-                   f"<td>{escape(t['township'] or '')}</td><td>{'revoked' if t['revoked_at'] else 'live'}</td>"
-                   f"<td><form method='post'>{_csrf()}<input type='hidden' name='action' value='revoke'>"
-                   f"<input type='hidden' name='token_id' value='{t['id']}'><button>{i18n.t('admin.revoke', lang)}"
-                   f"</button></form></td></tr>" for t in s.accounts.list_tokens())
-    roles = "".join(f"<option>{r.value}</option>" for r in Role if r not in (Role.SYSTEM, Role.WALL))
-    body = (f"<p>{escape(note)}</p><h2>{i18n.t('admin.users', lang)}</h2><table>{users}</table>"
-            f"<form method='post'>{_csrf()}<input type='hidden' name='action' value='user'>"
-            f"<input name='username' placeholder='username'><input name='password' type='password' placeholder='password'>"
-            f"<select name='role'>{roles}</select><input name='township' placeholder='T01'><button>+</button></form>"
-            f"<h2>{i18n.t('admin.tokens', lang)}</h2><table>{toks}</table>"
-            f"<form method='post'>{_csrf()}<input type='hidden' name='action' value='token'><input name='name' placeholder='name'>"
-            f"<select name='kind'><option>kiosk</option><option>api</option></select><select name='role'>"
-            f"<option>wall</option><option>system</option><option>commander</option><option>township</option></select>"
-            f"<input name='township' placeholder='T01'><button>+</button></form>"
-            f"<h2>{i18n.t('admin.audit', lang)}</h2><table>{_audit_rows(s)}</table>"
-            f"<p><a href='/admin/audit.csv'>{i18n.t('admin.audit_csv', lang)}</a> · <a href='/logout'>{i18n.t('login.logout', lang)}</a></p>")
-    return _page(i18n.t("admin.title", lang), body)
-
-
-def _audit_rows(s: Services, limit: int = 100) -> str:
-    """Return the newest audit records as table rows, every cell escaped."""
-    tz = timezone(timedelta(hours=s.settings.utc_offset_h))
-    cols = ("actor", "role", "township", "action", "target", "result", "remote")
-    return "".join(
-        f"<tr><td>{datetime.fromtimestamp(r['at'], tz):%m-%d %H:%M:%S}</td>"
-        + "".join(f"<td>{escape(str(r[c] or ''))}</td>" for c in cols) + "</tr>"
-        for r in s.store.log.audit_trail(limit=limit))
-
-
-def _admin_action(s: Services, who: str, lang: str) -> str:
-    f, action = request.form, request.form.get("action", "")
-    try:
-        if action == "user":
-            if f.get("township") and f["township"] not in s.district.townships:
-                raise ValueError(f"unknown township {f['township'][:30]!r}")
-            s.accounts.create_user(f["username"], f["password"], Role(f["role"]), f.get("township") or None)
-            result = i18n.t("admin.done", lang)
-        elif action == "token":
-            token = s.accounts.create_token(f["name"], f["kind"], Role(f["role"]), f.get("township") or None)
-            result = f"{i18n.t('admin.token_once', lang)} {token}" + (f"  →  /wall?kiosk={token}" if f["kind"] == "kiosk" else "")
-        elif action == "revoke":
-            s.accounts.revoke_token(int(f["token_id"]))
-            s.kiosk_revoked(int(f["token_id"]))
-            result = i18n.t("admin.done", lang)
-        else:
-            return i18n.t("error.bad_request", lang, reason=action[:20])
-    except Exception as exc:  # a bad form (missing field, taken name, bad role) is answered, never a 500
-        _audit(who, "admin", f"admin_{action}"[:60], f"rejected:{type(exc).__name__}")
-        return i18n.t("error.bad_request", lang, reason=str(exc)[:200])
-    _audit(who, "admin", f"admin_{action}"[:60], "done")
-    return result
-
-
-def _audit(who: str, role: str, action: str, result: str) -> None:
-    s = _s()
+def audit(who: str, role: str, action: str, result: str) -> None:
+    """Write a sign-in or admin action to the audit trail."""
+    s = services()
     s.store.log.audit(AuditRecord(s.clock(), who, role, action, result, remote=(request.remote_addr or "")[:100]))
-
-
-def _cell(value: Any) -> Any:
-    """Defuse a cell a spreadsheet would run as a formula (a sign-in attempt's name is the caller's text)."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-@pages.get("/admin/audit.csv")
-def audit_csv() -> Response:
-    """Export the audit trail as CSV (admins only)."""
-    actor = request_actor()
-    if actor is None or actor.role is not Role.ADMIN:
-        return Response("forbidden", status=403)
-    s, tz = _s(), timezone(timedelta(hours=_s().settings.utc_offset_h))
-    out = io.StringIO()
-    cols = ["id", "at", "actor", "role", "township", "action", "target", "command_id", "result", "remote"]
-    w = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore")
-    w.writeheader()
-    for row in s.store.log.audit_trail(limit=100_000):
-        w.writerow({**{k: _cell(v) for k, v in row.items()},
-                    "at": datetime.fromtimestamp(row["at"], tz).isoformat(timespec="seconds")})
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=onemap-audit.csv"})

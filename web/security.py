@@ -7,13 +7,14 @@ import threading
 import time
 from collections import defaultdict, deque
 from typing import Any, Callable, Mapping
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
-from flask import Flask, abort, jsonify, redirect, request, session
+from flask import Flask, abort, redirect, request, session
 
 from domain.access import can_see
 from domain.model import Actor, Role
 from store.accounts import Accounts
+from web.hardening import error
 
 OPEN_PREFIXES = ("/login", "/logout", "/healthz", "/metrics", "/assets/", "/_dash-component-suites/",
                  "/_favicon.ico", "/api/", "/socket.io")
@@ -136,11 +137,12 @@ def install(server: Flask, auth: WebAuth, accounts: Accounts) -> None:
         if actor is None:
             if request.method == "GET" and not path.startswith("/_dash"):
                 return redirect(f"/login?next={path}")
-            return jsonify({"error": {"code": "unauthorized"}}), 401
+            return error(401, "unauthorized")
         if request.method in UNSAFE and not same_origin():
-            return jsonify({"error": {"code": "csrf"}}), 403
+            return error(403, "csrf")
         if request.method == "GET" and not path.startswith("/_") and not page_allowed(actor, path):
-            return redirect(home(actor))
+            # An admin is told why (separation of duties); others simply land on their own page.
+            return redirect(home(actor) + (f"?refused={quote(path)}" if actor.role is Role.ADMIN else ""))
         request.environ["onemap.actor"] = actor
         return None
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
@@ -12,7 +11,6 @@ MAX_AGE_S = 30 * 86400  # a record older than this is a replay or a broken clock
 MAX_AHEAD_S = 300  # a source clock a little fast is tolerated
 CHINA_TZ = timezone(timedelta(hours=8))
 CRS = frozenset({"wgs84", "gcj02", "bd09"})
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Invalid(ValueError):
@@ -43,8 +41,12 @@ def ident(raw: Mapping[str, Any], *keys: str) -> str:
             key = k
             break
     value = text(raw, key, limit=MAX_ID + 1)
-    # isprintable() is true of most ids and rules out every control character: the regex only runs otherwise.
-    if len(value) > MAX_ID or (not value.isprintable() and _CONTROL.search(value)):
+    # Blank after stripping (space, tab, no-break space) or holding any character isprintable() rules out
+    # (controls, zero-width and bidi marks, separators other than the space): two such ids would look the
+    # same to a person, or both be "", and the second would come back a duplicate of the first.
+    if not value:
+        raise Invalid(f"field '{key}' is blank")
+    if len(value) > MAX_ID or not value.isprintable():
         raise Invalid(f"field '{key}' is not a valid id (at most {MAX_ID} printable characters)")
     return value
 

@@ -56,7 +56,8 @@ def _pick_queued(console: Any, exclude_township: str = "") -> tuple[str, str]:
     skip = f":not([data-township='{exclude_township}'])" if exclude_township else ""
     row = console.wait_for_selector(f".om-queue-row:not([data-township=''])[data-township]{skip}", timeout=WAIT_MS)
     incident_id, township = row.get_attribute("data-incident"), row.get_attribute("data-township")
-    row.click()
+    # By selector, not by the handle: the live queue re-renders its rows, and a held handle can detach.
+    console.click(f".om-queue-row[data-incident='{incident_id}']")
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'] [data-shortcut='issue']", timeout=WAIT_MS)
     return incident_id, township
 
@@ -149,8 +150,8 @@ def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: st
 
     admin_page = _sign_in(browser, app_url, *admin)
     admin_page.goto(f"{app_url}/admin")
-    admin_page.click(f"tr:has(td:text-is('{name}')) button")
-    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) td:text-is('revoked')", timeout=WAIT_MS)
+    admin_page.click(f"tr:has(td:text-is('{name}')) button[data-action=revoke]")
+    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) [data-state=revoked]", timeout=WAIT_MS)
 
     wall.wait_for_selector(".om-badge-offline", timeout=REVOKED_WALL_DARK_MS)  # its socket was cut
     assert wall.goto(wall_url).status == 403  # and the token opens nothing any more

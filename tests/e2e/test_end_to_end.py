@@ -20,8 +20,8 @@ def _wait_live(page: Any) -> None:
 def test_wall_shows_live_incidents_at_1080p_and_4k(open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
     page, errors = open_page(f"{app_url}/wall")
     _wait_live(page)
-    page.wait_for_function("document.querySelectorAll('path.om-inc').length > 0", timeout=WAIT_MS)
-    page.wait_for_function("document.querySelectorAll('.om-kpi').length === 7", timeout=WAIT_MS)
+    page.wait_for_function("() => document.querySelectorAll('path.om-inc').length > 0", timeout=WAIT_MS)
+    page.wait_for_function("() => document.querySelectorAll('.om-kpi').length === 7", timeout=WAIT_MS)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(artifacts / "wall-1920x1080.png"))
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the wall must not scroll"
@@ -73,8 +73,7 @@ def test_order_issued_signed_and_seen_on_the_wall(open_page: Callable[..., Any],
     _wait_live(page)
     row = f".om-order-row[data-incident='{incident_id}'][data-step='respond']"
     page.wait_for_selector(row, timeout=WAIT_MS)
-    page.wait_for_function(
-        f"(() => {{ const el = document.querySelector(\"{row} .om-cd\"); return el && /\\d\\d:\\d\\d/.test(el.textContent); }})()",
+    page.wait_for_function(f"() => (() => {{ const el = document.querySelector(\"{row} .om-cd\"); return el && /\\d\\d:\\d\\d/.test(el.textContent); }})()",
         timeout=WAIT_MS)
     first = page.text_content(f"{row} .om-cd") or ""
     page.wait_for_timeout(2200)

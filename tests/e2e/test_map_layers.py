@@ -30,7 +30,7 @@ def _count(page: Any, selector: str) -> int:
 
 
 def _wait_count(page: Any, selector: str, test: str) -> None:
-    page.wait_for_function(f"{COUNT.format(sel=selector)} {test}", timeout=WAIT_MS)
+    page.wait_for_function(f"() => {COUNT.format(sel=selector)} {test}", timeout=WAIT_MS)
 
 
 LABELS = "[...document.querySelectorAll('.om-alert-label')].map(e => e.textContent).join('|')"
@@ -115,7 +115,7 @@ def test_wall_draws_every_layer_toggles_one_clusters_and_hides_expired_alerts(
     # Only the layer that changed is repainted: new incidents keep arriving, the teams' markers stay the same nodes.
     page.evaluate("document.querySelector('.om-team-icon').dataset.e2e = 'kept'")
     before = _count(page, "path.om-inc")
-    page.wait_for_function(f"{COUNT.format(sel='path.om-inc')} !== {before}", timeout=WAIT_MS)
+    page.wait_for_function(f"() => {COUNT.format(sel='path.om-inc')} !== {before}", timeout=WAIT_MS)
     assert _count(page, ".om-team-icon[data-e2e=kept]") == 1
 
     # Toggle the gauges off and on in the corner control.
@@ -128,17 +128,17 @@ def test_wall_draws_every_layer_toggles_one_clusters_and_hides_expired_alerts(
     _wait_count(page, ".om-gauge-icon", f"=== {len(fixtures['stations'])}")
     # Shade the townships by today's on-time rate: the legend follows.
     page.locator(".leaflet-control-layers-base label", has_text=STRINGS["layer.shade.on_time"][0]).click()
-    page.wait_for_function(f"(document.querySelector('.om-shade-title') || {{}}).textContent === {json.dumps(STRINGS['map.shade.on_time'][0])}",
+    page.wait_for_function(f"() => (document.querySelector('.om-shade-title') || {{}}).textContent === {json.dumps(STRINGS['map.shade.on_time'][0])}",
                            timeout=WAIT_MS)
 
     # Past a few hundred incidents they cluster, breached clusters pulse; alerts show until they expire.
     page.evaluate(INJECT, [FAKE_INCIDENTS, page.evaluate("window.onemap.live.now()")])
     _wait_count(page, ".om-cluster", "> 0")
     _wait_count(page, ".om-cluster-breached", "> 0")
-    page.wait_for_function(f"{LABELS}.includes('e2e-long') && {LABELS}.includes('e2e-soon')", timeout=WAIT_MS)
+    page.wait_for_function(f"() => {LABELS}.includes('e2e-long') && {LABELS}.includes('e2e-soon')", timeout=WAIT_MS)
     page.screenshot(path=str(artifacts / "wall-layers-clustered.png"))
     assert "e2e-gone" not in page.evaluate(LABELS)  # expired before it arrived
-    page.wait_for_function(f"!{LABELS}.includes('e2e-soon')", timeout=WAIT_MS)  # expires while on screen
+    page.wait_for_function(f"() => !{LABELS}.includes('e2e-soon')", timeout=WAIT_MS)  # expires while on screen
     assert "e2e-long<img src=x>" in page.evaluate(LABELS)  # CAP text is shown as text, never as markup
     assert not errors, errors
     page.close()

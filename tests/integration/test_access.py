@@ -59,7 +59,8 @@ def test_a_login_form_without_its_csrf_token_is_refused(onemap):
 
 @pytest.mark.parametrize("user,path,lands", [("cmd", "/command", None), ("cmd", "/admin", "/command"),
                                              ("t01", "/township/T01", None), ("t01", "/township/T02", "/township/T01"),
-                                             ("t01", "/command", "/township/T01"), ("boss", "/command", "/admin")])
+                                             ("t01", "/command", "/township/T01"),
+                                             ("boss", "/command", "/admin?refused=/command")])
 def test_each_role_opens_only_its_own_pages(onemap, user, path, lands):
     client, _ = login(onemap, user)
     r = client.get(path)

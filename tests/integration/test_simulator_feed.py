@@ -44,9 +44,32 @@ def test_every_simulated_record_is_taken_or_dead_lettered_with_its_reason(tmp_pa
     assert all(d["reason"] and d["raw"] for d in store.log.dead_letters(limit=10_000))
 
 
-def test_a_warm_up_gives_the_first_tick_the_hour_before_it_and_no_warm_up_gives_nothing(district, boundaries):
-    warm = Simulator(district, Locator(boundaries).assign, rate_per_min=60, seed=5, warmup_s=3600)
-    cold = Simulator(district, Locator(boundaries).assign, rate_per_min=60, seed=5)
-    first = [r for r in warm.tick(T0) if r["source"] in ("110", "12345", "grid")]
-    assert len(first) > 100 and cold.tick(T0) == []
-    assert warm.tick(T0) == []  # the clock has not moved: nothing more is due
+def test_the_first_tick_starts_the_clock_and_the_next_ones_give_what_came_since(district, boundaries):
+    sim = Simulator(district, Locator(boundaries).assign, rate_per_min=60, seed=5)
+    assert sim.tick(T0) == [] and sim.tick(T0) == []  # the clock has not moved: nothing is due
+    later = [r for r in sim.tick(T0 + 3600) if r["source"] in ("110", "12345", "grid")]
+    assert len(later) > 20
+
+
+def test_the_recent_past_reaches_back_further_at_night_for_the_same_number_of_reports():
+    from streams.simulator import warmup_span
+
+    day = warmup_span(T0 - T0 % 86400 + 2 * 3600, 1.5, 90)  # 10:00 in the district (UTC+8)
+    night = warmup_span(T0 - T0 % 86400 + 19 * 3600, 1.5, 90)  # 03:00
+    assert 1800 <= day <= 3600 and night > 3 * day
+
+def test_an_empty_demo_district_opens_with_its_recent_past_received_and_worked_at_their_own_times(tmp_path, clock):
+    from app import create_app
+    from config import Settings
+
+    onemap = create_app(Settings(data_dir=tmp_path, simulator_rate_per_min=1.5), clock=clock)
+    onemap.warmup()
+    incidents = list(onemap.services.store.state.incidents.values())
+    received = sorted(i.received_at for i in incidents)
+    assert 60 <= len(incidents) <= 130 and received[-1] <= clock.now
+    assert received[-1] - received[0] > 1200 and len(set(received)) > len(received) // 2  # spread, not one instant
+    ordered = [(i.received_at, (i.history + ((i.order,) if i.order else ()))[0].issued_at)
+               for i in incidents if i.order or i.history]
+    assert len(ordered) > len(incidents) // 2  # the other rooms worked most of it, as they went
+    assert all(received_at < issued_at < clock.now for received_at, issued_at in ordered)
+    assert onemap.services.clock() == clock.now  # the played past is over: the clock is the real one again

@@ -79,3 +79,12 @@ def test_two_processes_on_one_log_each_see_the_others_events_in_order(engine, di
     assert {i.source_id for i in web.state.incidents.values()} == {"from-consumer", "from-web"}
     consumer.catch_up()
     assert consumer.state.incidents == web.state.incidents and consumer.state.seq == web.state.seq == 2
+
+
+def test_a_callers_nul_and_lone_surrogates_are_stored_escaped_in_dead_letters_and_the_audit_trail(engine):
+    log = EventLog(engine)
+    log.dead_letter([{"at": T0, "source": "api\x00", "source_id": "\ud800", "reason": "bad", "raw": "a\x00b\udfff"}])
+    log.audit(AuditRecord(T0, "who\x00", "township", "order_sign", "rejected:out_of_scope", "T01", "\ud800\x00"))
+    letter, record = log.dead_letters(1)[0], log.audit_trail(1)[0]
+    assert (letter["raw"], letter["source_id"]) == ("a\\u0000b\\udfff", "\\ud800")
+    assert (record["actor"], record["target"]) == ("who\\u0000", "\\ud800\\u0000")

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_simulate_feeds_every_source_stream_and_stops_cleanly_on_ctrl_c(prefix, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "streams.simulate", "--redis-url", REDIS_URL, "--prefix", prefix,
-                             "--rate", "200"], cwd=ROOT, env={**os.environ, "ONEMAP_DATA_DIR": str(tmp_path)},
+                             "--rate", "12000"], cwd=ROOT, env={**os.environ, "ONEMAP_DATA_DIR": str(tmp_path)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     client = redis.Redis.from_url(REDIS_URL)
     deadline = time.monotonic() + 30

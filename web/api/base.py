@@ -1,19 +1,43 @@
-"""The API's blueprint and what every handler shares: authentication, the error shape, role checks, command bodies."""
+"""The API's blueprint and what every handler shares: who asks, what each route may do and where, bodies, answers."""
 from __future__ import annotations
 
-from typing import Any
+import json
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from flask import Blueprint, Response, current_app, g, jsonify, request
 
 import i18n
 from application.commands import COMMAND_ID, Outcome
 from application.services import Services
-from domain.access import authorize
+from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.events import to_dict
+from streams.codec import MAX_DEPTH, too_deep
 from web.security import static_token_actor
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What a route does (an action of domain/access.PERMISSIONS) and which view argument names an incident."""
+
+    action: str
+    incident: str | None = None
+
+
+RULES: dict[str, Rule] = {}  # endpoint -> its rule; a route without one is refused (fail closed)
+
+
+def route(rule: str, action: str, incident: str | None = None, **options: Any) -> Callable[[Any], Any]:
+    """Declare an API route with its action and scope; the before_request checks both before the handler runs."""
+    def register(fn: Any) -> Any:
+        RULES[f"{api.name}.{fn.__name__}"] = Rule(action, incident)
+        return api.route(rule, **options)(fn)
+    return register
 
 
 def _services() -> Services:
@@ -29,8 +53,18 @@ def _error(status: int, code: str, **params: Any) -> tuple[Response, int]:
     return jsonify({"error": {"code": code, "message": i18n.error(code, _lang(), **params)}}), status
 
 
+def incident_id_of(ident: str) -> str:
+    """Return the incident an id names: an incident id, or an order id (I…-n) of one."""
+    incidents = _services().store.state.incidents
+    return ident if ident in incidents else ident.rsplit("-", 1)[0]
+
+
 @api.before_request
 def _authenticate() -> Any:
+    """Resolve the caller, then check the route's role and the incident's township scope, before anything is read."""
+    rule = RULES.get(request.endpoint or "")
+    if rule is None:
+        return _error(404, "not_found")
     header = request.headers.get("Authorization", "")
     token = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("token", "")
     s = _services()
@@ -39,24 +73,59 @@ def _authenticate() -> Any:
     if actor is None:
         return _error(401, "unauthorized")
     g.actor = actor
-    return None
-
-
-def _refused(action: str) -> Any:
-    """Answer 403 when the caller's role may not do the action (domain/access.py decides), else None."""
     try:
-        authorize(g.actor, action)
+        authorize(actor, rule.action, actor.township)  # the role (scope: below, or in the handler's filter)
+        if rule.incident:
+            with s.store.lock:
+                ident = str((request.view_args or {}).get(rule.incident, ""))
+                authorize_incident(actor, rule.action, s.store.state.incidents.get(incident_id_of(ident)))
     except Rejected as exc:
+        if request.method != "GET":  # a refused command is audited like one that ran
+            args = request.view_args or {}
+            action = f"order_{args['step']}".replace("-", "_") if "step" in args else rule.action
+            s.commands.refused(actor, action, str(args.get(rule.incident or "", ""))[:200], exc.code,
+                               request.remote_addr or "")
         return _error(403, exc.code, **exc.params)
     return None
 
 
+def json_body() -> tuple[Any, str]:
+    """Return the parsed JSON body and "" , or (None, why not): invalid, nested too deep; lone surrogates mended."""
+    raw = request.get_data(as_text=True)
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        return None, f"invalid JSON: nested deeper than {MAX_DEPTH}"
+    except ValueError as exc:  # includes integers of more than 4300 digits
+        return None, f"invalid JSON: {str(exc)[:200]}"
+    return value, ""
+
+
+def mend(value: Any) -> Any:
+    """Replace lone surrogates ("\\ud800") in strings, which no database or encoder takes (value is not too deep)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8") if not value.isascii() else value
+    if isinstance(value, list):
+        return [mend(v) for v in value]
+    if isinstance(value, dict):
+        return {mend(k): mend(v) for k, v in value.items()}
+    return value
+
+
+def needs_mending(raw: str) -> bool:
+    """Tell whether a body escapes a surrogate (cheap: most bodies do not)."""
+    return bool(_SURROGATE.search(raw))
+
+
 def command_body() -> tuple[dict[str, Any], Any]:
     """Return the JSON body of a command, or an error answer when it is not an object with a command_id."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return {}, _error(400, "bad_request", reason="a JSON object is required")
-    if not COMMAND_ID.match(str(body.get("command_id", ""))):
+    body, why = json_body()
+    if why:
+        return {}, _error(400, "bad_request", reason=why)
+    if not isinstance(body, dict) or too_deep(body):
+        return {}, _error(400, "bad_request", reason=f"a JSON object nested at most {MAX_DEPTH} deep is required")
+    body = mend(body)
+    if not isinstance(body.get("command_id"), str) or not COMMAND_ID.fullmatch(body["command_id"]):
         return {}, _error(400, "bad_request", reason="command_id: 8-100 characters of A-Z a-z 0-9 _ . : -")
     return body, None
 
@@ -67,4 +136,3 @@ def answer(outcome: Outcome) -> Any:
         return jsonify({"status": outcome.status, "events": [to_dict(e) for e in outcome.events]})
     status = {"forbidden": 403, "out_of_scope": 403, "unknown_incident": 404}.get(outcome.code, 409)
     return _error(status, outcome.code, **outcome.params)
-

@@ -1,7 +1,6 @@
 """The API's reads and record intake: records, incidents, KPIs, dead letters."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -10,36 +9,38 @@ from flask import g, jsonify, request
 from domain.access import can_see
 from domain.events import to_dict
 from domain.kpi import day_figures
-from streams.codec import MAX_RAW_CHARS, Undecodable
+from streams.codec import MAX_RAW_CHARS, Undecodable, too_deep
 from web import views
-from web.api.base import _error, _refused, _services, api
+from web.api.base import _error, _services, json_body, mend, needs_mending, route
 
 MAX_BATCH = 5000
+MAX_DEAD_LETTERS = 1000
 
 
-@api.post("/records")
+@route("/records", "report", methods=["POST"])
 def post_records() -> Any:
     """Ingest one record or {"records": [...]}; each is answered accepted, duplicate or rejected."""
     s = _services()
-    refused = _refused("report")
-    if refused:
-        return refused
     raw = request.get_data(as_text=True)
-    try:
-        body = json.loads(raw)
-    except ValueError as exc:
-        s.ingestor.ingest([Undecodable(f"invalid JSON: {exc}", "api", raw[:MAX_RAW_CHARS])])  # kept as a dead letter
-        return _error(400, "bad_request", reason=f"invalid JSON: {exc}")
+    body, why = json_body()
+    if why:
+        s.ingestor.ingest([Undecodable(why, "api", raw[:MAX_RAW_CHARS])])  # kept as a dead letter
+        return _error(400, "bad_request", reason=why)
     records = body["records"] if isinstance(body, dict) and "records" in body else [body]
     if not isinstance(records, list) or len(records) > MAX_BATCH:
+        s.ingestor.ingest([Undecodable(f"'records' must be a list of at most {MAX_BATCH}", "api", raw[:MAX_RAW_CHARS])])
         return _error(400, "bad_request", reason=f"'records' must be a list of at most {MAX_BATCH}")
+    if needs_mending(raw):  # each record on its own: one too deep to mend is rejected by the ingestor
+        records = [r if too_deep(r) else mend(r) for r in records]
     return jsonify({"results": [r.as_dict() for r in s.ingestor.ingest(records)]})
 
 
-@api.get("/incidents")
+@route("/incidents", "read")
 def list_incidents() -> Any:
     """List incidents (open by default) with their stage, order and deadlines."""
     s, status, township = _services(), request.args.get("status", "open"), request.args.get("township")
+    if township and not can_see(g.actor, township):
+        return _error(403, "out_of_scope", township=g.actor.township or "-")
     with s.store.lock:
         state, now = s.store.state, s.clock()
         found = [views.incident_entity(state, i, now) for i in state.incidents.values()
@@ -49,20 +50,20 @@ def list_incidents() -> Any:
     return jsonify({"server_time": now, "seq": seq, "incidents": found})
 
 
-@api.get("/incidents/<incident_id>")
+@route("/incidents/<incident_id>", "read", incident="incident_id")
 def get_incident(incident_id: str) -> Any:
     """Read one incident with its timeline of events."""
     s = _services()
     with s.store.lock:
         inc = s.store.state.incidents.get(incident_id)
         body = views.incident_entity(s.store.state, inc, s.clock()) if inc else None
-    if body is None or not can_see(g.actor, body["township"]):
+    if body is None:  # a township was refused before this: it never learns which ids exist
         return _error(404, "not_found")
     body["timeline"] = [{"seq": seq, **to_dict(e)} for seq, e in s.store.log.stream(incident_id)]
     return jsonify(body)
 
 
-@api.get("/kpi")
+@route("/kpi", "read")
 def kpi() -> Any:
     """Return the day's figures (today by default; ?day=YYYY-MM-DD in district time)."""
     s = _services()
@@ -77,12 +78,12 @@ def kpi() -> Any:
         return jsonify(day_figures(s.store.state, start, end, s.clock()))
 
 
-@api.get("/dead-letters")
+@route("/dead-letters", "read_dead_letters")
 def dead_letters() -> Any:
-    """Return the newest rejected records with their reasons (commanders and admins)."""
-    refused = _refused("read_dead_letters")
-    if refused:
-        return refused
-    return jsonify({"dead_letters": _services().store.log.dead_letters(int(request.args.get("limit", 100)))})
+    """Return the newest rejected records with their reasons (commanders and admins); ?limit=1..1000."""
+    limit = request.args.get("limit", "100")
+    if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_DEAD_LETTERS):
+        return _error(400, "bad_request", reason=f"limit must be a whole number from 1 to {MAX_DEAD_LETTERS}")
+    return jsonify({"dead_letters": _services().store.log.dead_letters(int(limit))})
 
 

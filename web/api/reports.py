@@ -11,13 +11,16 @@ from domain.access import authorize
 from domain.errors import Rejected
 from domain.model import Role
 from web import views
-from web.api.base import _error, _lang, _services, api
+from web.api.base import _error, _lang, _services, route
 
 FORMATS = ("json", *MEDIA_TYPES)
 
 
 def _scope(action: str) -> tuple[str | None, Any]:
-    """Return the township the caller may read (None: the district) or a refusal; checked before any read."""
+    """Return the township the caller may read (None: the district) or a refusal; checked before any read.
+
+    The role was checked before the handler (web/api/base.py); this checks the township asked for.
+    """
     asked = request.args.get("township") or None
     target = asked or (g.actor.township if g.actor.role is Role.TOWNSHIP else None)
     try:
@@ -48,7 +51,7 @@ def _answer(report: dict[str, Any], stem: str) -> Any:
                     headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 
 
-@api.get("/reports/daily")
+@route("/reports/daily", "read_report")
 def daily_report() -> Any:
     """Return a local day's report (?day=YYYY-MM-DD, today by default) as of its end, or now while it lasts."""
     township, refused = _scope("read_report")
@@ -61,7 +64,7 @@ def daily_report() -> Any:
     return _answer(reports.daily(day, township), f"daily-{day.isoformat()}" + (f"-{township}" if township else ""))
 
 
-@api.get("/reports/weekly")
+@route("/reports/weekly", "read_report")
 def weekly_report() -> Any:
     """Return the report of seven local days from ?start=YYYY-MM-DD (or ?week=YYYY-Www; this week's Monday by default)."""
     township, refused = _scope("read_report")
@@ -91,15 +94,15 @@ def parse_moment(raw: str, utc_offset_h: float) -> float:
     return moment.timestamp()
 
 
-@api.get("/replay")
+@route("/replay", "replay")
 def replay() -> Any:
-    """Return the entities at a past moment (?at=unix or ISO), shaped as the live snapshot, marked as a replay."""
+    """Return the entities at a past moment (?at=unix or ISO; now by default), shaped as the live snapshot."""
     township, refused = _scope("replay")
     if refused:
         return refused
     s = _services()
     try:
-        at = parse_moment(request.args.get("at", ""), s.settings.utc_offset_h)
+        at = parse_moment(request.args["at"], s.settings.utc_offset_h) if request.args.get("at") else s.clock()
     except ValueError:
         return _error(400, "bad_request", reason="at must be Unix seconds or ISO 8601")
     at = min(at, s.clock())  # the future is not replayed: it is the live state
