@@ -5,7 +5,8 @@
   window.onemap.boot = function (i18n, scope) {
     window.onemap.ui.setCatalog(i18n);
     window.onemap.ui.reset();
-    if (scope) { window.onemap.live.start(scope); } else { window.onemap.live.stop(); }
+    // A replay has no socket: its snapshots come from the replay callback (assets/replay.js).
+    if (scope && scope !== "replay") { window.onemap.live.start(scope); } else { window.onemap.live.stop(); }
     return scope || "";
   };
 })();

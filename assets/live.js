@@ -70,7 +70,7 @@
 
   // ---- browser side: one socket per page, scoped to "all" or a township id ----
   var current = {state: emptyState(), socket: null, connected: false, resyncPending: false,
-                 lastPush: 0, pushTimer: null, pushed: null};
+                 lastPush: 0, pushTimer: null, pushed: null, replay: false};
 
   function summary() {
     var s = current.state;
@@ -123,8 +123,19 @@
     schedulePush();
   }
 
+  /** Show a replayed moment: a snapshot from the log, no socket; the clock stands at the moment. */
+  function showReplay(msg) {
+    if (current.socket) { current.socket.disconnect(); current.socket = null; }
+    current.replay = true;
+    current.connected = false;
+    current.state = applySnapshot(Object.assign(emptyState(), {version: current.state.version}), msg, Date.now());
+    current.replayAt = msg.server_time;
+    schedulePush();
+  }
+
   /** Connect for a scope ("all" or a township id); a new scope replaces the old socket. */
   function start(scope) {
+    current.replay = false;
     if (!scope || typeof window.io !== "function") { return; }
     if (current.socket && current.state.scope === scope) { return; }
     if (current.socket) { current.socket.disconnect(); }
@@ -143,19 +154,25 @@
     if (current.socket) { current.socket.disconnect(); current.socket = null; }
     current.state = emptyState();
     current.connected = false;
+    current.replay = false;
   }
 
   var root = (window.onemap = window.onemap || {});
   root.live = Object.assign(api, {
     start: start,
     stop: stop,
+    showReplay: showReplay,
+    isReplay: function () { return current.replay; },
     state: function () { return current.state; },
     connected: function () { return current.connected; },
     refused: function () { return !!current.refused; },
     offsetMs: function () { return current.state.offsetMs || 0; },
-    now: function () { return (Date.now() + (current.state.offsetMs || 0)) / 1000; },
+    now: function () {
+      // A replay's countdowns stand as they stood at the moment; live ones follow the server's clock.
+      return current.replay ? current.replayAt : (Date.now() + (current.state.offsetMs || 0)) / 1000;
+    },
     isLive: function () {
-      return current.connected && current.state.ready && Date.now() - current.state.lastMessageAt < STALE_AFTER_MS;
+      return !current.replay && current.connected && current.state.ready && Date.now() - current.state.lastMessageAt < STALE_AFTER_MS;
     },
     all: function (kind) { return ofKind(current.state, kind); },
     get: function (kind, id) { return current.state.entities.get(kind + ":" + id); }

@@ -73,6 +73,11 @@
     var connected = live && live.connected(), fresh = live && live.isLive();
     var lost = (st && st.lastMessageAt) || (live && live.refused());  // it worked once, or the server said no
     var kind = fresh ? "live" : (connected ? "stale" : (lost ? "offline" : "connecting"));
+    if (live && live.isReplay && live.isReplay()) {  // a moment of the past: marked, never "live"
+      setText(el, tr("replay.badge"));
+      el.className = "om-badge om-badge-replay";
+      return;
+    }
     var text = tr("live." + kind);
     if (kind !== "live" && st && st.lastEventAt) {
       text += " · " + tr("live.age", {age: clockText(serverNow() - st.lastEventAt)});

@@ -5,7 +5,7 @@ from typing import Any
 
 from dash import Dash
 
-from callbacks import broadcast, command, guard, live, routing, township
+from callbacks import broadcast, command, guard, live, replay, routing, township
 
 
 def register(app: Dash, services: Any) -> dict[str, guard.Access]:
@@ -16,5 +16,6 @@ def register(app: Dash, services: Any) -> dict[str, guard.Access]:
     command.register(guarded, services)
     township.register(guarded, services)
     broadcast.register(guarded, services)
+    replay.register(guarded, services)
     guard.install(app.server, app, guarded.rules)
     return guarded.rules

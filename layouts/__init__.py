@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from layouts import command, ids, index, township, wall
+from layouts import command, ids, index, replay, township, wall
 from layouts.common import browser_catalog, lang_for
 
 TICK_MS = 5000  # SLA states turn with time; re-derive them even when no delta arrives
@@ -34,6 +34,8 @@ def page(services: Any, pathname: str | None, search: str | None) -> tuple[Any, 
     cat = browser_catalog(services, lang)
     if path == "/":
         return index.layout(services, lang, path), cat, None
+    if replay.wanted(path, search):  # no socket: the replay bar feeds the page its moments
+        return replay.layout(services, lang, path, search), cat, "replay"
     if path == "/wall":
         return wall.layout(services, lang, path), cat, "all"
     if path == "/command":

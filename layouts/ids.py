@@ -98,3 +98,14 @@ TOWN_REASON = "town-reason"
 TOWN_NOTE = "town-note"
 TOWN_CONFIRM_ROUTE = "town-confirm-route"
 TOWN_CONFIRM_RESOLVE = "town-confirm-resolve"
+# The replay bar (layouts/replay.py, callbacks/replay.py, assets/replay.js)
+REPLAY_CFG = "replay-cfg"  # {utc_offset_h, now}: the district's clock for the bar
+REPLAY_DAY = "replay-day"
+REPLAY_SLIDER = "replay-slider"  # seconds into the local day
+REPLAY_PLAY = "replay-play"
+REPLAY_SPEED = "replay-speed"
+REPLAY_CLOCK = "replay-clock"  # one tick a second while playing
+REPLAY_AT = "replay-at"  # the moment (Unix seconds) the bar points at
+REPLAY_SNAP = "replay-snap"  # the entities at that moment, from the server
+REPLAY_SHOWN = "replay-shown"  # the seq the live renderers were fed
+REPLAY_LINK = "replay-link"

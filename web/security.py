@@ -33,8 +33,8 @@ def page_allowed(actor: Actor, path: str) -> bool:
         return actor.role in CONSOLE_ROLES
     if path.startswith("/admin"):
         return actor.role is Role.ADMIN
-    if path == "/wall":
-        return actor.role is not Role.TOWNSHIP  # the district-wide wall; a room has its own page
+    if path in ("/wall", "/replay"):
+        return actor.role is not Role.TOWNSHIP  # the district-wide wall (and its replay); a room has its own page
     return True  # the index is for everyone signed in
 
 
