@@ -119,7 +119,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kpi.rank": ("排名", "Rank"),
     "wall.title": ("{district}综合信息指挥中心", "{district} Integrated Command Center"),
     "wall.map": ("一图总览", "District map"),
-    "wall.urgent": ("紧急工单", "Most urgent orders"),
+    "wall.urgent": ("紧急事项", "Most urgent"),
     "wall.ranking": ("镇街排名", "Township ranking"),
     "wall.status": ("事件态势", "Live incidents"),
     "wall.no_orders": ("暂无在办工单", "No open orders"),
