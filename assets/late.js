@@ -13,7 +13,7 @@
   /** Return one late stage's part of the tag: its name, and by how much (fixed when done, live when not). */
   function part(inc, step) {
     var h = ui().h, o = inc.order, done = (o.done || {})[step] !== undefined;
-    var by = done ? h("Span", {className: "om-late-by"}, "+" + sla().clockText((o.lateness || {})[step] || 0))
+    var by = done ? h("Span", {className: "om-late-by"}, "+" + sla().clockText(Math.ceil((o.lateness || {})[step] || 0)))
       : h("Span", {className: "om-late-by", "data-deadline": String(o.deadlines[step])});
     return h("Span", {className: "om-late-part", key: step, "data-late-step": step}, [ui().t("late.step", {step: ui().t("step." + step)}), " ", by]);
   }
