@@ -10,7 +10,7 @@ from layouts import ids
 from layouts.common import district_name, panel, title_bar
 from layouts.maps import LayerIds, layered_map
 
-LEGEND_STATUSES = ("waiting", "waiting_warning", "waiting_late", "ok", "warning", "breached", "handling")
+LEGEND_STATUSES = ("waiting", "waiting_warning", "waiting_late", "ok", "warning", "breached", "handling", "resolved")
 LEGEND_KEYS = (("om-gauge-key", "wall.stations"), ("om-hall-key", "wall.halls"), ("om-team-key", "wall.teams"),
                ("om-alert-key", "wall.alerts"))
 MAP_IDS = LayerIds(map=ids.WALL_MAP, control=ids.WALL_LAYERS, legend=ids.WALL_LEGEND, boundaries=ids.WALL_BOUNDARIES,
