@@ -118,8 +118,8 @@
     current = selected || null;
     var now = live().now(), rows = waiting(), shown = rows.slice(0, QUEUE_ROWS), m = window.onemap.map;
     var late = window.onemap.late;
-    var body = list("console.queue", shown, shown.map(function (i) { return i.id + (i.reopened || "") + late.signature(i, now); }).join("|") + "#" + selected,
-                    function (i) { return row(i, selected, now); }, "cmd.queue_empty");
+    var qsig = shown.map(function (i) { return i.id + (i.reopened || "") + late.signature(i, now); }).join("|");
+    var body = list("console.queue", shown, qsig + "#" + selected, function (i) { return row(i, selected, now); }, "cmd.queue_empty");
     var cbs = awaitingCallback();
     var cbBody = list("console.cb", cbs, cbs.map(function (i) { return i.id + (i.feedback || ""); }).join("|") + "#" + selected,
                       function (i) { return callbackRow(i, selected); }, "cmd.callbacks_empty");

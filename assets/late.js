@@ -13,16 +13,19 @@
   /** Return one late stage's part of the tag: its name, and by how much (fixed when done, live when not). */
   function part(inc, step) {
     var h = ui().h, o = inc.order, done = (o.done || {})[step] !== undefined;
-    var by = done ? h("Span", {className: "om-late-by"}, "+" + sla().clockText(Math.ceil((o.lateness || {})[step] || 0)))
+    var seconds = Math.ceil((o.lateness || {})[step] || 0);  // late by 0.2 s reads "+00:01", never "+00:00"
+    var by = done ? h("Span", {className: "om-late-by"}, "+" + sla().clockText(seconds))
       : h("Span", {className: "om-late-by", "data-deadline": String(o.deadlines[step])});
-    return h("Span", {className: "om-late-part", key: step, "data-late-step": step}, [ui().t("late.step", {step: ui().t("step." + step)}), " ", by]);
+    var name = ui().t("late.step", {step: ui().t("step." + step)});
+    return h("Span", {className: "om-late-part", key: step, "data-late-step": step}, [name, " ", by]);
   }
 
   /** Return the red tag naming an order's late stages and by how much, or null when none is late. */
   function tag(inc, now) {
     var steps = sla().lateSteps(inc, now);
     if (!steps.length) { return null; }
-    return ui().h("Span", {className: "om-late-tag", "data-late": steps.join(" ")}, steps.map(function (s) { return part(inc, s); }));
+    var parts = steps.map(function (s) { return part(inc, s); });
+    return ui().h("Span", {className: "om-late-tag", "data-late": steps.join(" ")}, parts);
   }
 
   /** Return the countdown of the clock running now (dispatch while waiting, else the current step), or null. */
