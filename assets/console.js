@@ -23,17 +23,18 @@
     return rows;
   }
 
-  function row(inc, selected) {
-    var h = ui().h;
-    return h("Div", {className: "om-queue-row om-selectable" + (inc.id === selected ? " om-selected" : ""), key: inc.id,
-                     "data-incident": inc.id, "data-township": inc.township || "", role: "button", tabIndex: 0}, [
+  function row(inc, selected, now) {
+    var h = ui().h, st = window.onemap.sla.status(inc, now);
+    return h("Div", {className: "om-queue-row om-selectable om-st-border-" + st + (inc.id === selected ? " om-selected" : ""),
+                     key: inc.id, "data-incident": inc.id, "data-township": inc.township || "", "data-status": st,
+                     role: "button", tabIndex: 0}, [
       h("Span", {className: "om-prio om-prio-" + inc.priority}, ui().t("priority." + inc.priority)),
       h("Div", {className: "om-queue-main"}, [
         h("Div", {className: "om-queue-title"}, [
           inc.reopened ? h("Span", {className: "om-tag om-tag-reopened"}, ui().t("cmd.reopened")) : null,
           ui().t("category." + inc.category) + " · " + ui().township(inc.township)]),
         h("Div", {className: "om-queue-meta"}, ui().t("source." + inc.source) + " · " + (inc.address || inc.summary || ""))]),
-      h("Span", {className: "om-since", "data-since": String(inc.received_at)})
+      window.onemap.late.countdown(inc)  // the dispatch clock: due at dispatch.due, started at dispatch.since
     ]);
   }
 
@@ -65,26 +66,34 @@
       h("Div", {className: "om-cb-actions"}, buttons)]);
   }
 
-  /** Return open orders whose current step is overdue, the most overdue first; each breach sounds once. */
+  /** Return open orders with any late stage, the most pressing running clock first; each late stage sounds once. */
   function overdue(now) {
     var sla = window.onemap.sla;
-    var rows = live().all("incident").filter(function (i) { return i.order && i.stage !== "resolved" && sla.status(i, now) === "breached"; });
-    rows.sort(function (a, b) { return sla.currentDeadline(a) - sla.currentDeadline(b) || (a.id < b.id ? -1 : 1); });
-    window.onemap.alerts.once("breach", rows.map(function (i) { return i.order.id + ":" + sla.currentStep(i); }));
+    var rows = live().all("incident").filter(function (i) { return i.order && sla.status(i, now) === "breached"; });
+    rows.sort(function (a, b) {
+      var da = sla.currentDeadline(a), db = sla.currentDeadline(b);
+      if (da === null || db === null) { return (da === null) - (db === null) || (a.id < b.id ? -1 : 1); }
+      return da - db || (a.id < b.id ? -1 : 1);
+    });
+    window.onemap.alerts.once("breach", [].concat.apply([], rows.map(function (i) {
+      return sla.lateSteps(i, now).map(function (s) { return i.order.id + ":" + s; });
+    })));
     return rows;
   }
 
-  function alertRow(inc, selected) {
-    var h = ui().h, sla = window.onemap.sla, step = sla.currentStep(inc), o = inc.order;
-    var escalated = (inc.escalated || []).indexOf(step) >= 0;
-    return h("Div", {className: "om-alert-row om-selectable" + (inc.id === selected ? " om-selected" : ""), key: inc.id,
-                     "data-incident": inc.id, "data-step": step, "data-escalated": escalated ? "1" : ""}, [
+  function alertRow(inc, selected, now) {
+    var h = ui().h, sla = window.onemap.sla, step = sla.currentStep(inc), o = inc.order, late = sla.lateSteps(inc, now);
+    var escalated = late.some(function (s) { return (inc.escalated || []).indexOf(s) >= 0; });
+    return h("Div", {className: "om-alert-row om-selectable om-st-border-breached" + (inc.id === selected ? " om-selected" : ""),
+                     key: inc.id, "data-incident": inc.id, "data-step": step || "", "data-status": "breached",
+                     "data-escalated": escalated ? "1" : ""}, [
       h("Div", {className: "om-alert-main"}, [
-        h("Div", {className: "om-queue-title"}, ui().t("cmd.overdue_step", {step: ui().t("step." + step)}) + " · "
-          + ui().t("category." + inc.category) + " · " + ui().township(o.township)),
+        h("Div", {className: "om-queue-title"}, [window.onemap.late.tag(inc, now),
+          " " + ui().t("category." + inc.category) + " · " + ui().township(o.township)]),
         h("Div", {className: "om-queue-meta"}, [o.team_id ? ui().teamName(o) : ui().t("cmd.room_picks"),
+          step ? " · " + ui().t("step." + step) : "",
           escalated ? h("Span", {className: "om-escalated-tag"}, ui().t("cmd.escalated")) : null])]),
-      h("Span", {className: "om-cd", "data-deadline": String(o.deadlines[step]), "data-issued": String(o.issued_at)})]);
+      window.onemap.late.countdown(inc) || h("Span", {className: "om-cd om-cd-none"}, ui().t("status.handling"))]);
   }
 
   /** Return what makes the selected incident's detail panel stale when it changes. */
@@ -108,19 +117,20 @@
   function render(selected) {
     current = selected || null;
     var now = live().now(), rows = waiting(), shown = rows.slice(0, QUEUE_ROWS), m = window.onemap.map;
-    var body = list("console.queue", shown, shown.map(function (i) { return i.id + (i.reopened || ""); }).join("|") + "#" + selected,
-                    function (i) { return row(i, selected); }, "cmd.queue_empty");
+    var late = window.onemap.late;
+    var qsig = shown.map(function (i) { return i.id + (i.reopened || "") + late.signature(i, now); }).join("|");
+    var body = list("console.queue", shown, qsig + "#" + selected, function (i) { return row(i, selected, now); }, "cmd.queue_empty");
     var cbs = awaitingCallback();
     var cbBody = list("console.cb", cbs, cbs.map(function (i) { return i.id + (i.feedback || ""); }).join("|") + "#" + selected,
                       function (i) { return callbackRow(i, selected); }, "cmd.callbacks_empty");
-    var late = overdue(now);
-    var alertBody = list("console.alerts", late, late.map(function (i) {
-      return i.id + window.onemap.sla.currentStep(i) + (i.escalated || []).join(",");
-    }).join("|") + "#" + selected, function (i) { return alertRow(i, selected); }, "cmd.alerts_empty");
+    var breached = overdue(now);
+    var alertBody = list("console.alerts", breached, breached.map(function (i) {
+      return i.id + window.onemap.sla.currentStep(i) + late.signature(i, now) + (i.escalated || []).join(",");
+    }).join("|") + "#" + selected, function (i) { return alertRow(i, selected, now); }, "cmd.alerts_empty");
     var fc = m.incidentFeatures(now, null, selected);
     var layer = ui().unlessSame("console.map", m.signature(fc), function () { return fc; });
     var sig = ui().unlessSame("console.sig", detailSignature(selected), function () { return detailSignature(selected); });
-    return [body, String(rows.length), layer, cbBody, String(cbs.length), alertBody, String(late.length),
+    return [body, String(rows.length), layer, cbBody, String(cbs.length), alertBody, String(breached.length),
             window.onemap.board.render(now), sig];
   }
 

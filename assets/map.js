@@ -7,8 +7,10 @@
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
-  var STATUS_COLOR = {waiting: "#38bdf8", ok: "#22c55e", warning: "#f59e0b", breached: "#ef4444", handling: "#a78bfa"};
-  var STATUS_RANK = {handling: 0, waiting: 1, ok: 2, warning: 3, breached: 4};
+  var STATUS_COLOR = {waiting: "#38bdf8", waiting_warning: "#f59e0b", waiting_late: "#ef4444", ok: "#22c55e",
+                      warning: "#f59e0b", breached: "#ef4444", handling: "#a78bfa", resolved: "#94a3b8"};
+  var STATUS_RANK = {resolved: 0, handling: 0, waiting: 1, ok: 2, waiting_warning: 3, warning: 3, waiting_late: 4, breached: 5};
+  var WAITING_RING = "#7dd3fc";  // an incident still waiting for its order keeps the waiting colour as its ring
   var TOWN_FILLS = ["#0e2547", "#10294f", "#0c2142", "#112c55", "#0d2345"];
   var LABEL_PANE = "omLabels";  // township labels: above the areas, under every marker
   var ALERT_LABEL_PANE = "omAlertLabels";  // alert labels: above the markers (what is in force matters most)
@@ -90,10 +92,10 @@
   }
 
   function incidentMarker(p, latlng, ctx) {
-    var k = scale(), urgent = p.priority === 1, selected = !!p.selected;
+    var k = scale(), urgent = p.priority === 1, selected = !!p.selected, ring = p.status.indexOf("waiting_") === 0;
     return L_().circleMarker(latlng, {
-      radius: (selected ? 12 : urgent ? 8.5 : 7) * k, weight: (selected ? 3 : 1.2) * k, pane: (ctx && ctx.pane) || "overlayPane",
-      color: selected ? "#ffffff" : "rgba(5,12,28,0.9)", fillColor: STATUS_COLOR[p.status] || "#94a3b8",
+      radius: (selected ? 12 : urgent ? 8.5 : 7) * k, weight: (selected ? 3 : ring ? 2.6 : 1.2) * k, pane: (ctx && ctx.pane) || "overlayPane",
+      color: selected ? "#ffffff" : ring ? WAITING_RING : "rgba(5,12,28,0.9)", fillColor: STATUS_COLOR[p.status] || "#94a3b8",
       fillOpacity: 0.95, className: "om-inc om-inc-" + p.status + (urgent ? " om-inc-urgent" : "")
     });
   }

@@ -11,30 +11,67 @@
   var WARNING_SHARE = 0.25;  // domain/sla.py WARNING_SHARE
   var WARNING_MIN_S = 15;    // domain/sla.py WARNING_MIN_S
 
-  /** Return the timed step an incident's order is working on, or null. */
+  var ENDED_STAGES = ["closed", "cancelled", "merged", "transferred"];  // domain/model.py Incident.is_open
+
+  /** Return the timed step an incident's order is working on, or null (none left, or resolved). */
   function currentStep(inc) {
     var order = inc && inc.order;
-    if (!order) { return null; }
+    if (!order || inc.stage === "resolved") { return null; }
     var done = order.done || {};
     for (var i = 0; i < TIMED_STEPS.length; i++) { if (!(TIMED_STEPS[i] in done)) { return TIMED_STEPS[i]; } }
     return null;
   }
 
-  /** Return waiting | ok | warning | breached | handling for an incident at now (unix s). */
-  function status(inc, now) {
-    if (!inc.order) { return "waiting"; }
-    var step = currentStep(inc);
-    if (step === null) { return "handling"; }
-    var deadline = inc.order.deadlines[step];
+  /** Return ok, warning (the last quarter of the window, at least 15 s) or breached for one clock. */
+  function clock(started, deadline, now) {
     if (now > deadline) { return "breached"; }
-    var margin = Math.max(WARNING_MIN_S, (deadline - inc.order.issued_at) * WARNING_SHARE);
+    var margin = Math.max(WARNING_MIN_S, (deadline - started) * WARNING_SHARE);
     return deadline - now <= margin ? "warning" : "ok";
   }
 
-  /** Return the deadline of the current step (unix s), or null. */
+  /** Return the timed steps that are late: the server's order.breached plus any undone step past due now. */
+  function lateSteps(inc, now) {
+    var o = inc && inc.order;
+    if (!o) { return []; }
+    var done = o.done || {}, late = (o.breached || []).slice();
+    TIMED_STEPS.forEach(function (s) {
+      var due = (o.deadlines || {})[s];
+      if (late.indexOf(s) < 0 && !(s in done) && due !== undefined && now > due) { late.push(s); }
+    });
+    return TIMED_STEPS.filter(function (s) { return late.indexOf(s) >= 0; });
+  }
+
+  /** Return the SLA state as domain/sla.py status: waiting[_warning|_late], ok, warning, breached, handling,
+   *  resolved or closed. Any late stage keeps an order breached until it is resolved. */
+  function status(inc, now) {
+    if (ENDED_STAGES.indexOf(inc.stage) >= 0) { return "closed"; }
+    if (inc.stage === "resolved") { return "resolved"; }
+    if (!inc.order) {
+      var d = inc.dispatch;
+      if (!d || d.due === undefined || d.due === null) { return "waiting"; }
+      var c = clock(d.since, d.due, now);
+      return c === "ok" ? "waiting" : "waiting_" + (c === "breached" ? "late" : c);
+    }
+    if (lateSteps(inc, now).length) { return "breached"; }
+    var step = currentStep(inc);
+    return step === null ? "handling" : clock(inc.order.issued_at, inc.order.deadlines[step], now);
+  }
+
+  /** Tell whether a status is one of an incident still waiting for its order. */
+  function isWaiting(st) { return st.indexOf("waiting") === 0; }
+
+  /** Return the deadline that matters now (unix s): the dispatch target while waiting, else the current step's. */
   function currentDeadline(inc) {
+    if (!inc.order) { return inc.dispatch && inc.dispatch.due !== undefined ? inc.dispatch.due : null; }
     var step = currentStep(inc);
     return step === null ? null : inc.order.deadlines[step];
+  }
+
+  /** Return [deadline, start] of the clock running now (dispatch or current step), or null. */
+  function runningClock(inc) {
+    var due = currentDeadline(inc);
+    if (due === null) { return null; }
+    return [due, inc.order ? inc.order.issued_at : inc.dispatch.since];
   }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
@@ -48,8 +85,8 @@
   /** Return a countdown's text: mm:ss remaining, or +mm:ss overdue. */
   function countdown(remaining) { return remaining < 0 ? "+" + clockText(remaining) : clockText(remaining); }
 
-  var api = {TIMED_STEPS: TIMED_STEPS, currentStep: currentStep, currentDeadline: currentDeadline,
-             status: status, countdown: countdown, clockText: clockText};
+  var api = {TIMED_STEPS: TIMED_STEPS, currentStep: currentStep, currentDeadline: currentDeadline, runningClock: runningClock,
+             status: status, isWaiting: isWaiting, lateSteps: lateSteps, countdown: countdown, clockText: clockText};
   if (typeof module !== "undefined" && module.exports) { module.exports = api; }
   if (typeof window === "undefined") { return; }
 

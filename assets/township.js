@@ -32,21 +32,21 @@
 
   function row(inc, now) {
     var h = ui().h, sla = window.onemap.sla, o = inc.order, step = sla.currentStep(inc), next = nextStep(inc);
-    var st = inc.stage === "resolved" ? "resolved" : sla.status(inc, now);
-    var late = (o.late || []).concat(o.breached || []).length > 0, fresh = inc.stage === "ordered";
+    var st = sla.status(inc, now), fresh = inc.stage === "ordered";
+    // A late stage keeps the row red while the next step's own countdown runs beside it.
     var cd = step === null ? h("Span", {className: "om-cd om-cd-none"}, ui().t(next ? "status.handling" : "town.awaiting_callback"))
-      : h("Span", {className: "om-cd", "data-deadline": String(o.deadlines[step]), "data-issued": String(o.issued_at)});
+      : window.onemap.late.countdown(inc);
     var action = next ? h("Button", {id: {type: STEP_BTN, incident: inc.id, step: next}, n_clicks: 0,
                                      className: "om-btn om-btn-step om-btn-" + next}, ui().t("step." + next))
       : h("Span", {className: "om-step-none"}, "✓");
     return h("Div", {className: "om-town-row om-st-border-" + st + (fresh ? " om-row-new" : ""), key: inc.id,
-                     "data-incident": inc.id, "data-step": next || "done", "data-order": o.id}, [
+                     "data-incident": inc.id, "data-step": next || "done", "data-order": o.id, "data-status": st}, [
       h("Div", {className: "om-town-main"}, [
         h("Div", {className: "om-order-title"}, [
           h("Span", {className: "om-prio om-prio-" + inc.priority}, ui().t("priority." + inc.priority)),
           ui().t("category." + inc.category),
           inc.reopened ? h("Span", {className: "om-tag om-tag-reopened"}, ui().t("cmd.reopened")) : null,
-          late ? h("Span", {className: "om-late-tag"}, ui().t("town.late")) : null]),
+          window.onemap.late.tag(inc, now)]),
         h("Div", {className: "om-order-meta"}, (inc.address || inc.summary || "") + " · " + teamText(o))]),
       h("Div", {className: "om-town-stage"}, [h("Small", {}, ui().t("stage." + inc.stage)), cd]),
       action
@@ -127,9 +127,9 @@
 
   /** Return [order rows, count text, figures, teams, banner, broadcasts] for one township room. */
   function render(townshipId) {
-    var now = live().now(), rows = orders(townshipId), sla = window.onemap.sla;
+    var now = live().now(), rows = orders(townshipId);
     var sig = rows.map(function (i) {
-      return i.id + i.stage + nextStep(i) + sla.status(i, now) + i.order.team_id + (i.order.late || []).length;
+      return i.id + i.stage + nextStep(i) + window.onemap.late.signature(i, now) + i.order.team_id;
     }).join("|");
     var body = ui().unlessSame("town.orders", sig, function () {
       if (!rows.length) { return ui().h("Div", {className: "om-empty"}, ui().t("town.no_orders")); }

@@ -18,7 +18,8 @@ def register(app: Any, services: Any) -> None:
         " window.onemap.ui.setCatalog(i18n); return window.onemap.wall.render(baseLayer, hideout); }",
         Output(ids.WALL_KPIS, "children"), Output(ids.WALL_URGENT, "children"),
         Output(ids.WALL_URGENT_COUNT, "children"), Output(ids.WALL_RANKING, "children"),
-        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_HALLS, "children"), *layer_outputs(wall.MAP_IDS),
+        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_HALLS, "children"), Output(ids.WALL_STAGES, "children"),
+        *layer_outputs(wall.MAP_IDS),
         *LIVE_INPUTS, *layer_inputs(wall.MAP_IDS),
     )
     app.clientside_callback(

@@ -20,6 +20,7 @@ WALL_URGENT_COUNT = "wall-urgent-count"
 WALL_RANKING = "wall-ranking"
 WALL_HALLS = "wall-halls"
 WALL_STATUS = "wall-status"
+WALL_STAGES = "wall-stages"  # per-clock on-time figures: dispatch and the four timed stages
 # the wall map's layers (layouts/maps.py LayerIds; another map takes maps.layer_ids(its map id))
 WALL_LAYERS = "wall-layers"  # the layer control: baseLayer names the township shading
 WALL_LEGEND = "wall-legend"  # the shading legend, filled clientside

@@ -1,6 +1,7 @@
 """The console's detail panel: the selected incident, its one-click orders, progress, duplicates and cancel."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from dash import dcc, html
@@ -8,66 +9,37 @@ from dash import dcc, html
 from application.commands import Outcome
 from domain.dispatch import Suggestion
 from domain.model import STEPS, Stage
+from domain.sla import stage_lateness
 from i18n import name, t
-from layouts import ids
+from layouts import ids, suggest
 from layouts.common import outcome_message, township_name
-
-SUGGESTIONS_SHOWN = 3
 
 
 def _fact(label: str, value: Any) -> html.Div:
     return html.Div([html.Dt(label), html.Dd(value)], className="om-fact")
 
 
-def _eta(s: Suggestion, lang: str) -> str:
-    km = t("unit.km", lang, km=f"{s.distance_m / 1000:.1f}")
-    return f"{km} · {t('unit.min', lang, min=max(1, round(s.eta_s / 60)))}"
-
-
-def _team_name(services: Any, team_id: str, lang: str) -> str:
-    team = services.district.teams.get(team_id)
-    return (team.name_en if lang == "en" else team.name_zh) if team else team_id
-
-
-def suggestion_row(services: Any, incident_id: str, s: Suggestion, lang: str, first: bool, k: int) -> html.Div:
-    """Return one suggested team with its issue button (the top one is the one-click order: Enter)."""
-    where = township_name(services, s.team.township, lang)
-    label = t("cmd.issue" if first else "cmd.issue_other", lang)
-    extra = {"data-shortcut": "issue"} if first else {}
-    button = html.Button(label, id={"type": ids.ISSUE_BTN, "incident": incident_id, "team": s.team.id, "k": k},
-                         className="om-btn om-btn-primary" if first else "om-btn", n_clicks=0, **extra)
-    return html.Div(className="om-suggestion", children=[
-        html.Div([html.Div(_team_name(services, s.team.id, lang), className="om-sugg-team"),
-                  html.Div(f"{where} · {name('team_kind', s.team.kind, lang)} · {_eta(s, lang)}", className="om-sugg-meta")]),
-        button,
-    ])
-
-
-def _issue_section(services: Any, incident: Any, suggestions: list[Suggestion], lang: str, k: int) -> html.Div:
-    rows: list[Any] = [html.H3(t("cmd.suggest", lang))]
-    rows += [suggestion_row(services, incident.id, s, lang, i == 0, k) for i, s in enumerate(suggestions[:SUGGESTIONS_SHOWN])]
-    if not suggestions:
-        rows.append(html.P(t("cmd.no_teams", lang), className="om-hint om-hint-tight"))
-    if incident.township in services.district.townships:
-        town = township_name(services, incident.township, lang)
-        rows.append(html.Div(className="om-suggestion om-room-choice", children=[
-            html.Div([html.Div(t("town.room", lang, name=town), className="om-sugg-team"),
-                      html.Div(t("cmd.issue_room_hint", lang), className="om-sugg-meta")]),
-            html.Button(t("cmd.issue_room", lang), n_clicks=0, className="om-btn om-btn-room", **{"data-shortcut": "room"},
-                        id={"type": ids.ISSUE_ROOM_BTN, "incident": incident.id, "township": incident.township, "k": k})]))
-    return html.Div(rows, className="om-suggestions")
+def _late_tag(step: str, lateness: dict[str, float], order: Any, lang: str) -> html.Span:
+    """Return a step's late tag: by how much once done (still undone, its countdown shows the overdue)."""
+    by = lateness.get(step) if step in order.done else None
+    text = t("late.step", lang, step=t(f"step.{step}", lang))
+    if by is not None:
+        m, sec = divmod(math.ceil(by), 60)
+        text += f" +{m:02d}:{sec:02d}"
+    return html.Span(text, className="om-late-tag", **{"data-late": step})
 
 
 def _progress(services: Any, incident: Any, lang: str) -> html.Div:
     """Return who has the order and each step: done at, or the countdown of the current one."""
     order = incident.order
-    who = _team_name(services, order.team_id, lang) if order.team_id else t("cmd.room_picks", lang)
+    who = suggest.team_name(services, order.team_id, lang) if order.team_id else t("cmd.room_picks", lang)
     head = html.P(t("cmd.ordered_to", lang, team=who, township=township_name(services, order.township, lang)),
                   className="om-ordered")
     current = order.next_step()
+    lateness = stage_lateness(order, services.clock())
     steps = []
     for step in STEPS:
-        late = step in order.late or step in order.breached
+        late = step in lateness or step in order.late or step in order.breached
         if step in order.done:
             value: Any = html.Span(**{"data-at": str(order.done[step])})  # assets/ui.js writes the time
         elif step == current and step in order.deadlines:
@@ -77,7 +49,7 @@ def _progress(services: Any, incident: Any, lang: str) -> html.Div:
             value = "—"
         cls = "om-step" + (" om-step-done" if step in order.done else "") + (" om-step-now" if step == current else "")
         steps.append(html.Li([html.Span(t(f"step.{step}", lang)), html.Span(value, className="om-step-at"),
-                              html.Span(t("town.late", lang), className="om-late-tag") if late else None],
+                              _late_tag(step, lateness, order, lang) if late else None],
                              className=cls + (" om-step-late" if late else "")))
     parts: list[Any] = [head, html.Ol(steps, className="om-steps")]
     if incident.escalated:
@@ -139,7 +111,7 @@ def detail(services: Any, incident: Any, suggestions: list[Suggestion], lang: st
     head = html.Div([html.Div([html.Span(incident.summary, className="om-detail-summary"), *tags]),
                      html.Div(incident.id, className="om-detail-id")], className="om-detail-head")
     body: list[Any] = [head, facts]
-    body.append(_issue_section(services, incident, suggestions, lang, k) if incident.order is None
+    body.append(suggest.issue_section(services, incident, suggestions, lang, k) if incident.order is None
                 else _progress(services, incident, lang))
     if incident.stage is not Stage.RESOLVED:
         body += [_merge_section(services, incident, candidates or [], lang), _cancel_section(incident, lang, k)]
@@ -149,5 +121,5 @@ def detail(services: Any, incident: Any, suggestions: list[Suggestion], lang: st
 def result(services: Any, outcome: Outcome, team_id: str, lang: str) -> html.Div:
     """Return the message after an order to a team: issued, already issued, or why it was refused."""
     team = services.district.teams.get(team_id)
-    return outcome_message(outcome, t("cmd.issued", lang, team=_team_name(services, team_id, lang)), lang,
+    return outcome_message(outcome, t("cmd.issued", lang, team=suggest.team_name(services, team_id, lang)), lang,
                    team=team_id, township=team.township if team else "")

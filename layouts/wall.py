@@ -10,7 +10,7 @@ from layouts import ids
 from layouts.common import district_name, panel, title_bar
 from layouts.maps import LayerIds, layered_map
 
-LEGEND_STATUSES = ("waiting", "ok", "warning", "breached", "handling")
+LEGEND_STATUSES = ("waiting", "waiting_warning", "waiting_late", "ok", "warning", "breached", "handling", "resolved")
 LEGEND_KEYS = (("om-gauge-key", "wall.stations"), ("om-hall-key", "wall.halls"), ("om-team-key", "wall.teams"),
                ("om-alert-key", "wall.alerts"))
 MAP_IDS = LayerIds(map=ids.WALL_MAP, control=ids.WALL_LAYERS, legend=ids.WALL_LEGEND, boundaries=ids.WALL_BOUNDARIES,
@@ -37,10 +37,12 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
             layered_map(services, MAP_IDS, lang), *legend(lang)]),
     ])
     left = html.Aside(className="om-wall-side om-wall-left", children=[
-        panel(t("wall.ranking", lang), html.Div(id=ids.WALL_RANKING, className="om-ranking")),
+        panel(t("wall.ranking", lang), [html.Div(id=ids.WALL_RANKING, className="om-ranking"),
+                                        html.Div(t("wall.rank_rule", lang), className="om-rank-rule")]),
         panel(t("wall.halls", lang), html.Div(id=ids.WALL_HALLS, className="om-halls"), "om-grow"),
     ])
     right = html.Aside(className="om-wall-side om-wall-right", children=[
+        panel(t("wall.clocks", lang), html.Div(id=ids.WALL_STAGES, className="om-clocks")),
         panel(t("wall.urgent", lang), html.Div(id=ids.WALL_URGENT, className="om-urgent"), "om-grow",
               extra=html.Span(id=ids.WALL_URGENT_COUNT, className="om-panel-count")),
         html.Div(t("wall.sla_note", lang), className="om-sla-note"),

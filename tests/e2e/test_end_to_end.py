@@ -21,7 +21,7 @@ def test_wall_shows_live_incidents_at_1080p_and_4k(open_page: Callable[..., Any]
     page, errors = open_page(f"{app_url}/wall")
     _wait_live(page)
     page.wait_for_function("() => document.querySelectorAll('path.om-inc').length > 0", timeout=WAIT_MS)
-    page.wait_for_function("() => document.querySelectorAll('.om-kpi').length === 7", timeout=WAIT_MS)
+    page.wait_for_function("() => document.querySelectorAll('.om-kpi').length === 8", timeout=WAIT_MS)
     page.wait_for_timeout(1500)
     page.screenshot(path=str(artifacts / "wall-1920x1080.png"))
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the wall must not scroll"
