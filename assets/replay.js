@@ -17,17 +17,30 @@
   function at(day, second, cfg) {
     var t = moment(day, second, (cfg || {}).utc_offset_h || 0);
     if (t === null) { return window.dash_clientside.no_update; }
+    // The slider moves in whole seconds; a shared link's own moment is kept to the instant it names.
+    if (cfg && typeof cfg.at === "number" && Math.floor(cfg.at) === t) { t = cfg.at; }
     t = Math.min(t, (cfg || {}).now || t);  // the future is not replayed
     var url = new URL(window.location.href);
-    url.searchParams.set("at", String(Math.round(t)));
+    url.searchParams.set("at", String(t));
     window.history.replaceState(null, "", url.toString());
-    var link = document.getElementById("replay-link");
+    var link = document.getElementById("replay-link"), label = document.getElementById("replay-time");
     if (link) { link.setAttribute("href", url.toString()); }
+    if (label) { label.textContent = clock(t + ((cfg || {}).utc_offset_h || 0) * 3600); }
     return t;
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  /** Return HH:MM:SS of a local time given as Unix seconds shifted by the district's offset. */
+  function clock(shifted) {
+    var d = new Date(shifted * 1000);
+    return pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds());
   }
 
   /** Advance the slider by the speed at each second of play; stop at the day's end. */
   function step(nIntervals, second, speed) {
+    // Dash calls this once as the page loads (no tick yet): the moment a link names must stay put.
+    if (!nIntervals) { return typeof window === "undefined" ? second : window.dash_clientside.no_update; }
     var next = (second || 0) + (Number(speed) || 1);
     return next >= DAY_S - 1 ? DAY_S - 1 : next;
   }

@@ -33,7 +33,8 @@ def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
     bar = html.Div(className="om-replay-bar", children=[
         html.Span(t("replay.read_only", lang), className="om-replay-tag"),
         html.Label([t("replay.day", lang), " ", dcc.Input(id=ids.REPLAY_DAY, type="date", value=local.date().isoformat(),
-                                                          debounce=True)]),
+                                                          debounce=True, className="om-replay-date")]),
+        html.Span(local.strftime("%H:%M:%S"), id=ids.REPLAY_TIME, className="om-replay-time"),
         html.Button(t("replay.play", lang), id=ids.REPLAY_PLAY, n_clicks=0),
         dcc.RadioItems(id=ids.REPLAY_SPEED, options=[{"label": f"{s}×", "value": s} for s in SPEEDS], value=SPEEDS[-1],
                        inline=True, className="om-replay-speed"),
@@ -42,7 +43,7 @@ def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
                             updatemode="mouseup"), className="om-replay-slider"),
         html.A(t("replay.link", lang), id=ids.REPLAY_LINK, href=f"{path}?at={int(at)}"),
         html.A(t("replay.live", lang), href=path if path != "/replay" else "/wall"),
-        dcc.Store(id=ids.REPLAY_CFG, data={"utc_offset_h": offset, "now": services.clock()}),
+        dcc.Store(id=ids.REPLAY_CFG, data={"utc_offset_h": offset, "now": services.clock(), "at": at}),
         dcc.Store(id=ids.REPLAY_AT), dcc.Store(id=ids.REPLAY_SNAP), dcc.Store(id=ids.REPLAY_SHOWN),
         dcc.Interval(id=ids.REPLAY_CLOCK, interval=1000, disabled=True),
     ])
