@@ -23,7 +23,8 @@ def _keys_legend(lang: str) -> html.Div:
 def layout(services: Any, lang: str, path: str) -> html.Div:
     """Return the console page; lists are rendered clientside from the live state, the detail by the server."""
     head = title_bar(t("nav.command", lang), f"{district_name(services, lang)} · {t('app.title', lang)}", lang, path,
-                     extra=operator_tools())
+                     extra=[html.A(t("replay.open", lang), href="/replay", className="om-lang om-replay-open"),
+                            *operator_tools()])
     count = lambda i: html.Span(id=i, className="om-panel-count")
     queue = panel(t("cmd.queue", lang), html.Div(id=ids.CMD_QUEUE, className="om-queue"), "om-queue-panel",
                   extra=count(ids.CMD_QUEUE_COUNT))

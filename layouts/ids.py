@@ -110,4 +110,6 @@ REPLAY_AT = "replay-at"  # the moment (Unix seconds) the bar points at
 REPLAY_SNAP = "replay-snap"  # the entities at that moment, from the server
 REPLAY_SHOWN = "replay-shown"  # the seq the live renderers were fed
 REPLAY_LINK = "replay-link"
-REPLAY_TIME = "replay-time"  # the moment's local time, beside the slider
+REPLAY_TIME = "replay-time"
+REPLAY_INCIDENT = "replay-incident"  # ?incident=: the incident whose timeline is played
+REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # the moment's local time, beside the slider

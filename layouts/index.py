@@ -24,6 +24,7 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
         html.Div(className="om-tiles", children=[
             html.A(t("nav.wall", lang), href=with_lang("/wall", lang, default), className="om-tile om-tile-big"),
             html.A(t("nav.command", lang), href=with_lang("/command", lang, default), className="om-tile om-tile-big"),
+            html.A(t("replay.open", lang), href=with_lang("/replay", lang, default), className="om-tile om-tile-big"),
         ]),
         html.H2(t("nav.townships", lang)),
         html.Div(rooms, className="om-tiles"),

@@ -47,8 +47,13 @@ def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
         dcc.Store(id=ids.REPLAY_AT), dcc.Store(id=ids.REPLAY_SNAP), dcc.Store(id=ids.REPLAY_SHOWN),
         dcc.Interval(id=ids.REPLAY_CLOCK, interval=1000, disabled=True),
     ])
+    incident = parse_qs((search or "").lstrip("?")).get("incident", [""])[0][:60]
+    bar.children.append(dcc.Store(id=ids.REPLAY_INCIDENT, data=incident or None))
+    steps = html.Div(className="om-replay-timeline" + ("" if incident else " om-hidden"), children=[
+        html.Span(t("replay.timeline", lang, incident=incident), className="om-replay-tag"),
+        html.Div(id=ids.REPLAY_TIMELINE, className="om-replay-steps")])
     page = wall.layout(services, lang, path)
-    page.children = [bar, *page.children]
+    page.children = [bar, steps, *page.children] if incident else [bar, *page.children]
     page.className = f"{page.className} om-replaying"
     return page
 

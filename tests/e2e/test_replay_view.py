@@ -95,6 +95,19 @@ def test_play_moves_the_moment_on_until_what_happened_later_appears(day: dict[st
     page.wait_for_function("at => window.onemap.live.now() > at", arg=at, timeout=WAIT_MS)
 
 
+def test_an_incident_s_steps_are_played_one_moment_each(day: dict[str, Any], browser: Any, artifacts: Path) -> None:
+    url, a, at = day["url"], day["a"], day["at"]
+    page = _signed_in(browser, url, COMMANDER)
+    page.goto(f"{url}/replay?at={at}&incident={a}")
+    page.wait_for_selector(".om-replay-step >> nth=1", timeout=WAIT_MS)
+    steps = page.locator(".om-replay-step").all_text_contents()
+    assert "接报" in steps[0] and "派单" in steps[1] and "T01" not in steps[1] and "→" in steps[1]
+    page.screenshot(path=str(artifacts / "replay-incident.png"))
+    page.click(".om-replay-step >> nth=0")  # the moment it was reported: waiting, no order yet
+    page.wait_for_selector(f".om-order-row[data-incident='{a}'][data-step='dispatch']", timeout=WAIT_MS)
+    assert "incident=" in page.url and page.evaluate("() => window.onemap.live.now()") < at
+
+
 def test_a_township_room_may_not_open_the_district_replay(day: dict[str, Any], browser: Any) -> None:
     url, at = day["url"], day["at"]
     page = _signed_in(browser, url, operator("T01"))
