@@ -52,7 +52,7 @@ def timeline(services: Any, incident_id: Any, i18n: Any) -> Any:
         what += f" → {team.name_en if lang == 'en' else team.name_zh}" if team else ""
         when = datetime.fromtimestamp(event.at, tz).strftime("%H:%M:%S")
         rows.append(html.A([html.B(when), " ", what], href=f"/replay?at={event.at!r}&incident={incident_id}",
-                           className="om-replay-step", **{"data-at": str(event.at)}))
+                           className="om-replay-step", **{"data-moment": str(event.at)}))
     return rows or t("report.none", lang)
 
 

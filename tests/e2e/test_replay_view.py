@@ -100,7 +100,7 @@ def test_an_incident_s_steps_are_played_one_moment_each(day: dict[str, Any], bro
     page = _signed_in(browser, url, COMMANDER)
     page.goto(f"{url}/replay?at={at}&incident={a}")
     page.wait_for_selector(".om-replay-step >> nth=1", timeout=WAIT_MS)
-    steps = page.locator(".om-replay-step").all_text_contents()
+    steps = page.locator(".om-replay-step").all_inner_texts()
     assert "接报" in steps[0] and "派单" in steps[1] and "T01" not in steps[1] and "→" in steps[1]
     page.screenshot(path=str(artifacts / "replay-incident.png"))
     page.click(".om-replay-step >> nth=0")  # the moment it was reported: waiting, no order yet
