@@ -13,7 +13,7 @@ from domain.replay import checkpoint, fold_until
 from store.log import EventLog
 
 CHECKPOINT_EVERY = 2000  # events between checkpoints: a moment folds at most this many after a copy
-MAX_CHECKPOINTS = 400  # past this, every other one is dropped and the spacing doubles (memory stays bounded)
+MAX_CHECKPOINTS = 64  # past this, every other one is dropped and the spacing doubles: each holds the dicts of a state
 
 
 @dataclass(frozen=True)
