@@ -87,12 +87,13 @@
         var rate = r.on_time_rate === null ? 0 : r.on_time_rate, ranked = r.rank !== null && r.rank !== undefined;
         return h("Div", {className: "om-rank-row" + (ranked && r.rank <= 3 ? " om-rank-top" : "") + (ranked ? "" : " om-rank-none"),
                          key: r.id, "data-township": r.id, "data-rank": ranked ? String(r.rank) : ""}, [
-          h("Span", {className: "om-rank-no"}, ranked ? String(r.rank) : "—"),
+          h("Span", {className: "om-rank-no", "data-figure": "rank." + r.id}, ranked ? String(r.rank) : "—"),
           h("Span", {className: "om-rank-name"}, ui().township(r.id)),
           h("Span", {className: "om-rank-rate"}, [
-            h("I", {className: "om-bar", style: {width: Math.round(rate * 100) + "%"}}), h("B", {}, ui().pct(r.on_time_rate))]),
-          h("Span", {}, ui().pct(r.completion_rate)),
-          h("Span", {}, ui().num(r.received))]);
+            h("I", {className: "om-bar", style: {width: Math.round(rate * 100) + "%"}}),
+            h("B", {"data-figure": "rank." + r.id + ".on_time_rate"}, ui().pct(r.on_time_rate))]),
+          h("Span", {"data-figure": "rank." + r.id + ".completion_rate"}, ui().pct(r.completion_rate)),
+          h("Span", {"data-figure": "rank." + r.id + ".received"}, ui().num(r.received))]);
       }));
     });
   }
