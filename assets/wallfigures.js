@@ -53,8 +53,18 @@
             h("Span", {className: "om-clock-ok", "data-figure": path + ".on_time"}, ui().num(figure(d, path + ".on_time"))), " / ",
             h("Span", {className: "om-clock-late" + (late ? " om-clock-late-some" : ""), "data-figure": path + ".late"},
               ui().num(figure(d, path + ".late")))])]);
-      });
+      }).concat([waits(d)]);
     });
+  }
+
+  /** Return the time to order, median and 90th percentile (mm:ss), under the dispatch clock. */
+  function waits(d) {
+    var h = ui().h, sla = window.onemap.sla;
+    function mmss(path) { var v = figure(d, path); return v === null ? "—" : sla.clockText(v); }
+    return h("Div", {className: "om-clock-waits", key: "waits"}, [
+      ui().t("kpi.dispatch_waits") + " · " + ui().t("kpi.median") + " ",
+      h("Span", {"data-figure": "dispatch.median_s"}, mmss("dispatch.median_s")),
+      " · P90 ", h("Span", {"data-figure": "dispatch.p90_s"}, mmss("dispatch.p90_s"))]);
   }
 
   /** Return the live status strip: the server's now-figures, plus gauges on alert and people queueing in halls. */

@@ -65,6 +65,10 @@ def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"  # as ui.js pct shows a rate
 
 
+def _mmss(seconds: float) -> str:
+    return f"{int(seconds) // 60:02d}:{int(seconds) % 60:02d}"  # as sla.js clockText shows a span
+
+
 def _read(page: Any) -> dict[str, str]:
     """Return every figure on the wall by its data-figure name (tiles, status strip, stage panel, ranking)."""
     return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('[data-figure]')]
@@ -77,7 +81,8 @@ def _expected() -> dict[str, str]:
                                            "in_progress", "breached_open", "awaiting_callback")}
     out |= {name: _pct(d[name]) for name in ("completion_rate", "on_time_rate", "satisfaction_rate")}
     out |= {"dispatch.on_time_rate": _pct(d["dispatch"]["on_time_rate"]), "dispatch.on_time": str(d["dispatch"]["on_time"]),
-            "dispatch.late": str(d["dispatch"]["late"])}
+            "dispatch.late": str(d["dispatch"]["late"]), "dispatch.median_s": _mmss(d["dispatch"]["median_s"]),
+            "dispatch.p90_s": _mmss(d["dispatch"]["p90_s"])}
     for s, tally in d["stages"].items():
         out |= {f"stages.{s}.on_time_rate": _pct(tally["on_time_rate"]), f"stages.{s}.on_time": str(tally["on_time"]),
                 f"stages.{s}.late": str(tally["late"])}
