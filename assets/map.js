@@ -154,8 +154,7 @@
   }
 
   function clock(unixS) {
-    var d = new Date(unixS * 1000), two = function (n) { return (n < 10 ? "0" : "") + n; };
-    return two(d.getHours()) + ":" + two(d.getMinutes());
+    return window.onemap.ui.hhmmss(unixS).slice(0, 5);  // hh:mm in the district's time
   }
 
   /** Label an alert area with its event, just inside its top edge (its centre is where the township's name is). */

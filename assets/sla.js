@@ -124,9 +124,8 @@
   }
 
   function tickClock(el) {
-    var d = new Date(serverNow() * 1000);
-    setText(el, d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-      pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds()));
+    var ui = window.onemap.ui;
+    if (ui) { setText(el, ui.dateTime(serverNow())); }  // the district's time, not the browser's zone
   }
 
   /** Update every ticking element on the page. */

@@ -12,7 +12,17 @@
   /** Take the catalog of the page's language (from the I18N store); return its language. */
   function setCatalog(data) {
     if (data && data.strings) { window.onemapI18n = data.strings; window.onemapLang = data.lang; }
+    if (data && typeof data.utc_offset_h === "number") { utcOffsetH = data.utc_offset_h; }
     return window.onemapLang || "zh";
+  }
+
+  var utcOffsetH = 8;  // the district's time zone (settings.utc_offset_h): every clock on every screen shows it
+
+  /** Return the district's wall-clock fields of a unix time, whatever the browser's own time zone. */
+  function districtTime(at) {
+    var d = new Date((at + utcOffsetH * 3600) * 1000);
+    return {y: d.getUTCFullYear(), mo: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(),
+            mi: d.getUTCMinutes(), s: d.getUTCSeconds()};
   }
 
   /** Return a catalog string with {params} filled in; the key itself when unknown. */
@@ -61,10 +71,16 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  /** Return a unix time as hh:mm:ss on this screen's clock. */
+  /** Return a unix time as hh:mm:ss in the district's time. */
   function hhmmss(at) {
-    var d = new Date(at * 1000);
-    return pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+    var d = districtTime(at);
+    return pad(d.h) + ":" + pad(d.mi) + ":" + pad(d.s);
+  }
+
+  /** Return a unix time as YYYY-MM-DD hh:mm:ss in the district's time. */
+  function dateTime(at) {
+    var d = districtTime(at);
+    return d.y + "-" + pad(d.mo) + "-" + pad(d.d) + " " + hhmmss(at);
   }
 
   /** Return a fresh command id (a UUID; crypto.randomUUID needs https, getRandomValues does not). */
@@ -125,6 +141,6 @@
 
   window.onemap.ui = {setCatalog: setCatalog, t: t, lang: lang, h: h, pct: pct, num: num, township: township,
                       teamName: teamName, entityName: entityName, unlessSame: unlessSame, reset: reset,
-                      hhmmss: hhmmss, commandId: commandId, setProps: setProps, showDialog: showDialog,
+                      hhmmss: hhmmss, dateTime: dateTime, districtTime: districtTime, commandId: commandId, setProps: setProps, showDialog: showDialog,
                       openDialog: openDialog, typing: typing};
 })();

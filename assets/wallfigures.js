@@ -53,8 +53,18 @@
             h("Span", {className: "om-clock-ok", "data-figure": path + ".on_time"}, ui().num(figure(d, path + ".on_time"))), " / ",
             h("Span", {className: "om-clock-late" + (late ? " om-clock-late-some" : ""), "data-figure": path + ".late"},
               ui().num(figure(d, path + ".late")))])]);
-      });
+      }).concat([waits(d)]);
     });
+  }
+
+  /** Return the time to order, median and 90th percentile (mm:ss), under the dispatch clock. */
+  function waits(d) {
+    var h = ui().h, sla = window.onemap.sla;
+    function mmss(path) { var v = figure(d, path); return v === null ? "—" : sla.clockText(v); }
+    return h("Div", {className: "om-clock-waits", key: "waits"}, [
+      ui().t("kpi.dispatch_waits") + " · " + ui().t("kpi.median") + " ",
+      h("Span", {"data-figure": "dispatch.median_s"}, mmss("dispatch.median_s")),
+      " · P90 ", h("Span", {"data-figure": "dispatch.p90_s"}, mmss("dispatch.p90_s"))]);
   }
 
   /** Return the live status strip: the server's now-figures, plus gauges on alert and people queueing in halls. */
@@ -87,12 +97,13 @@
         var rate = r.on_time_rate === null ? 0 : r.on_time_rate, ranked = r.rank !== null && r.rank !== undefined;
         return h("Div", {className: "om-rank-row" + (ranked && r.rank <= 3 ? " om-rank-top" : "") + (ranked ? "" : " om-rank-none"),
                          key: r.id, "data-township": r.id, "data-rank": ranked ? String(r.rank) : ""}, [
-          h("Span", {className: "om-rank-no"}, ranked ? String(r.rank) : "—"),
+          h("Span", {className: "om-rank-no", "data-figure": "rank." + r.id}, ranked ? String(r.rank) : "—"),
           h("Span", {className: "om-rank-name"}, ui().township(r.id)),
           h("Span", {className: "om-rank-rate"}, [
-            h("I", {className: "om-bar", style: {width: Math.round(rate * 100) + "%"}}), h("B", {}, ui().pct(r.on_time_rate))]),
-          h("Span", {}, ui().pct(r.completion_rate)),
-          h("Span", {}, ui().num(r.received))]);
+            h("I", {className: "om-bar", style: {width: Math.round(rate * 100) + "%"}}),
+            h("B", {"data-figure": "rank." + r.id + ".on_time_rate"}, ui().pct(r.on_time_rate))]),
+          h("Span", {"data-figure": "rank." + r.id + ".completion_rate"}, ui().pct(r.completion_rate)),
+          h("Span", {"data-figure": "rank." + r.id + ".received"}, ui().num(r.received))]);
       }));
     });
   }

@@ -17,12 +17,12 @@ def lang_for(search: str | None, default: str) -> str:
 
 
 def browser_catalog(services: Any, lang: str) -> dict[str, Any]:
-    """Return {lang, strings} for window.onemapI18n: the catalog plus this district's place names."""
+    """Return {lang, strings, utc_offset_h} for the browser: the catalog, this district's place names, its time zone."""
     d = services.district
     strings = catalog(lang)
     strings.update({f"township.{k}": (v.name_en if lang == "en" else v.name_zh) for k, v in d.townships.items()})
     strings["district.name"] = d.name_en if lang == "en" else d.name_zh
-    return {"lang": lang, "strings": strings}
+    return {"lang": lang, "strings": strings, "utc_offset_h": services.settings.utc_offset_h}
 
 
 def district_name(services: Any, lang: str) -> str:

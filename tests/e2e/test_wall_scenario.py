@@ -1,6 +1,7 @@
 """The wall of a hand-computed day, read from the browser: every number equals the worked answer, after a restart too."""
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from pathlib import Path
@@ -64,6 +65,10 @@ def _pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"  # as ui.js pct shows a rate
 
 
+def _mmss(seconds: float) -> str:
+    return f"{int(seconds) // 60:02d}:{int(seconds) % 60:02d}"  # as sla.js clockText shows a span
+
+
 def _read(page: Any) -> dict[str, str]:
     """Return every figure on the wall by its data-figure name (tiles, status strip, stage panel, ranking)."""
     return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('[data-figure]')]
@@ -75,8 +80,12 @@ def _expected() -> dict[str, str]:
     out = {name: str(d[name]) for name in ("received", "ordered", "on_time", "resolved", "waiting", "waiting_late",
                                            "in_progress", "breached_open", "awaiting_callback")}
     out |= {name: _pct(d[name]) for name in ("completion_rate", "on_time_rate", "satisfaction_rate")}
-    out["dispatch.on_time_rate"] = _pct(d["dispatch"]["on_time_rate"])
-    out |= {f"stages.{s}.on_time_rate": _pct(d["stages"][s]["on_time_rate"]) for s in d["stages"]}
+    out |= {"dispatch.on_time_rate": _pct(d["dispatch"]["on_time_rate"]), "dispatch.on_time": str(d["dispatch"]["on_time"]),
+            "dispatch.late": str(d["dispatch"]["late"]), "dispatch.median_s": _mmss(d["dispatch"]["median_s"]),
+            "dispatch.p90_s": _mmss(d["dispatch"]["p90_s"])}
+    for s, tally in d["stages"].items():
+        out |= {f"stages.{s}.on_time_rate": _pct(tally["on_time_rate"]), f"stages.{s}.on_time": str(tally["on_time"]),
+                f"stages.{s}.late": str(tally["late"])}
     for tid, rank in day.EXPECTED_RANKS:
         row = day.EXPECTED_TOWNSHIPS[tid]
         out[f"rank.{tid}"] = "—" if rank is None else str(rank)
@@ -100,5 +109,7 @@ def test_every_number_on_the_wall_equals_the_hand_computed_day(
                            timeout=WAIT_MS)
     shown = _read(page)
     assert {k: shown.get(k) for k in expected} == expected
+    # The wall's clock shows the district's time (09:16:40 and on), whatever the browser's time zone (UTC here).
+    assert re.match(r"^\d{4}-\d\d-\d\d 09:1\d:\d\d$", page.text_content("[data-clock]") or ""), page.text_content("[data-clock]")
     page.screenshot(path=str(artifacts / f"wall-scenario-{'restart' if restarted else 'first'}.png"))
     assert not errors, errors
