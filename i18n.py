@@ -253,7 +253,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.wall": ("大屏", "Wall screen"),
     "sound.on": ("声音：开", "Sound: on"),
     "sound.off": ("声音：关", "Sound: off"),
-    "sound.locked": ("点击启用声音", "Click to enable sound"),
+    "sound.locked": ("声音被浏览器拦截：点击启用", "Sound blocked: click to enable"),
     # commander console: orders to a room, cancel, merge, call-back, alerts, keys
     "cmd.reopened": ("重办", "Reopened"),
     "cmd.issue_room": ("派至镇街指挥室", "Send to the township room"),
@@ -425,6 +425,12 @@ STRINGS.update({
     "replay.speed": ("倍速", "Speed"),
     "replay.live": ("返回实时", "Back to live"),
     "replay.link": ("分享此刻", "Link to this moment"),
+})
+
+# The township room's map and attention (issue 11: layouts/township.py, assets/attention.js, assets/alerts.js).
+STRINGS.update({
+    "town.map": ("本镇街地图", "Our township map"),
+    "attention.title": ("【{n} 条新工单待签收】", "[{n} new order(s) to sign for]"),
 })
 
 

@@ -113,3 +113,6 @@ REPLAY_LINK = "replay-link"
 REPLAY_TIME = "replay-time"
 REPLAY_INCIDENT = "replay-incident"  # ?incident=: the incident whose timeline is played
 REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # the moment's local time, beside the slider
+# township room map and attention (issue 11: layouts/township.py, callbacks/roommap.py, assets/attention.js)
+ROOM_MAP = "room-map"  # its layers: layouts/maps.py layer_ids(ROOM_MAP)
+ROOM_ATTENTION = "room-attention"  # dummy output of the attention callback (the title flashes while an order waits)
