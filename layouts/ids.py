@@ -113,3 +113,11 @@ REPLAY_LINK = "replay-link"
 REPLAY_TIME = "replay-time"
 REPLAY_INCIDENT = "replay-incident"  # ?incident=: the incident whose timeline is played
 REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # the moment's local time, beside the slider
+# The flood-and-security wall screen (layouts/situation.py, callbacks/situation.py, assets/situation.js)
+SIT_RESPONSE = "sit-response"  # the district's flood response level and what gives it
+SIT_FLOOD = "sit-flood"  # stations above warning, then the others
+SIT_POSTURE = "sit-posture"  # the security posture and its sign board
+SIT_EVENTS = "sit-events"
+SIT_EVENTS_COUNT = "sit-events-count"
+SIT_HALLS = "sit-halls"
+SIT_HALLS_COUNT = "sit-halls-count"
