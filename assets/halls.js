@@ -34,7 +34,10 @@
     }));
   }
 
-  function row(item) {
+  /** Return a hall's label: on a short panel a township hall goes by its township (the district centre by its name). */
+  function label(x, short) { return short && x.township ? ui().township(x.township) : ui().entityName(x); }
+
+  function row(item, short) {
     var h = ui().h, x = item.hall, busy = item.open && x.waiting >= BUSY_WAITING;
     var since = x.oldest_waiting_since ? h("Span", {className: "om-hq-longest om-since", "data-since": String(x.oldest_waiting_since)})
       : h("Span", {className: "om-hq-longest"}, "—");
@@ -42,21 +45,26 @@
       : h("Span", {className: "om-hq-windows"}, h("Span", {className: "om-hq-closed"}, ui().t("halls.closed")));
     return h("Div", {className: "om-hq-row" + (item.open ? "" : " om-hq-shut") + (busy ? " om-hq-busy" : ""), key: x.id,
                      "data-hall": x.id, "data-open": item.open ? "1" : "0"}, [
-      h("Span", {className: "om-hq-hall"}, ui().entityName(x)),
+      h("Span", {className: "om-hq-hall", title: ui().entityName(x)}, label(x, short)),
       h("B", {className: "om-hq-waiting"}, item.open || x.waiting ? String(x.waiting) : "—"),
       h("Span", {className: "om-hq-served"}, String(x.served)),
       since, windows]);
   }
 
-  /** Return [rows under their column headers, the count shown ("12" or "4 of 12")] for a slot of ui.unlessSame. */
+  /** Return [rows under their column headers, the count shown ("12" or "4 of 12")] for a slot of ui.unlessSame.
+   *  limit: the rows that fit (the longest queues; a note says how many of all), or null for every hall. */
   function render(slot, now, limit) {
     var total = live().all("hall").length, list = ordered(now, limit);
     var sig = list.map(function (i) {
       var x = i.hall;
       return [x.id, i.open, x.waiting, x.served, x.open_windows, x.windows, x.oldest_waiting_since];
     });
-    var body = ui().unlessSame(slot, JSON.stringify(sig), function () { return [header()].concat(list.map(row)); });
-    var count = list.length < total ? ui().t("halls.shown", {shown: list.length, total: total}) : String(total);
+    var short = list.length < total;
+    var count = short ? ui().t("halls.shown", {shown: list.length, total: total}) : String(total);
+    var body = ui().unlessSame(slot, JSON.stringify(sig) + count, function () {
+      var rows = [header()].concat(list.map(function (i) { return row(i, short); }));
+      return short ? rows.concat([ui().h("Div", {className: "om-hq-note", key: "note"}, ui().t("halls.longest_of", {shown: list.length, total: total}))]) : rows;
+    });
     return [body, count];
   }
 
