@@ -471,8 +471,7 @@ STRINGS.update({
     "halls.col.windows": ("开放窗口", "Windows open"),
     "halls.closed": ("已闭厅", "Closed"),
     "halls.shown": ("{shown}/{total}", "{shown} of {total}"),
-    "halls.longest_of": ("排队最长的 {shown} 个（共 {total} 个，全部见汛情与安保态势屏）",
-                         "The {shown} longest queues of {total} (all on the situation screen)"),
+    "halls.longest_of": ("排队最长的 {shown} 个 · 共 {total} 个", "The {shown} longest queues of {total}"),
 })
 
 

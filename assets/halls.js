@@ -27,10 +27,10 @@
     return limit ? list.slice(0, limit) : list;
   }
 
-  function header() {
+  function header(short) {
     var h = ui().h;
-    return h("Div", {className: "om-hq-row om-hq-head", key: "head"}, COLUMNS.map(function (c) {
-      return h("Span", {className: "om-hq-" + c, key: c, "data-column": c}, ui().t("halls.col." + c));
+    return h("Div", {className: "om-hq-row om-hq-head" + (short ? " om-hq-short" : ""), key: "head"}, COLUMNS.map(function (c) {
+      return h("Span", {key: c, "data-column": c}, ui().t("halls.col." + c));
     }));
   }
 
@@ -43,7 +43,7 @@
       : h("Span", {className: "om-hq-longest"}, "—");
     var windows = item.open ? h("Span", {className: "om-hq-windows"}, x.open_windows + "/" + x.windows)
       : h("Span", {className: "om-hq-windows"}, h("Span", {className: "om-hq-closed"}, ui().t("halls.closed")));
-    return h("Div", {className: "om-hq-row" + (item.open ? "" : " om-hq-shut") + (busy ? " om-hq-busy" : ""), key: x.id,
+    return h("Div", {className: "om-hq-row" + (short ? " om-hq-short" : "") + (item.open ? "" : " om-hq-shut") + (busy ? " om-hq-busy" : ""), key: x.id,
                      "data-hall": x.id, "data-open": item.open ? "1" : "0"}, [
       h("Span", {className: "om-hq-hall", title: ui().entityName(x)}, label(x, short)),
       h("B", {className: "om-hq-waiting"}, item.open || x.waiting ? String(x.waiting) : "—"),
@@ -62,7 +62,7 @@
     var short = list.length < total;
     var count = short ? ui().t("halls.shown", {shown: list.length, total: total}) : String(total);
     var body = ui().unlessSame(slot, JSON.stringify(sig) + count, function () {
-      var rows = [header()].concat(list.map(function (i) { return row(i, short); }));
+      var rows = [header(short)].concat(list.map(function (i) { return row(i, short); }));
       return short ? rows.concat([ui().h("Div", {className: "om-hq-note", key: "note"}, ui().t("halls.longest_of", {shown: list.length, total: total}))]) : rows;
     });
     return [body, count];
