@@ -127,6 +127,10 @@ class Simulator:
         for h in changing:
             self.open_halls ^= {h.id}
             action = "window_opened" if h.id in self.open_halls else "window_closed"
+            if action == "window_closed":  # at closing time the last tickets are called, as a hall does
+                out += [{"source": "hall", "source_id": self._id(h.id), "hall_id": h.id, "action": "called",
+                         "ticket": ticket} for ticket in self.queues[h.id]]
+                self.queues[h.id] = []
             out += [{"source": "hall", "source_id": self._id(h.id), "hall_id": h.id, "action": action,
                      "window": str(w + 1)} for w in range(max(1, h.windows // 2))]
         return out
