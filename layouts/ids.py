@@ -116,3 +116,11 @@ REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # t
 # township room map and attention (issue 11: layouts/township.py, callbacks/roommap.py, assets/attention.js)
 ROOM_MAP = "room-map"  # its layers: layouts/maps.py layer_ids(ROOM_MAP)
 ROOM_ATTENTION = "room-attention"  # dummy output of the attention callback (the title flashes while an order waits)
+# The flood-and-security wall screen (layouts/situation.py, callbacks/situation.py, assets/situation.js)
+SIT_RESPONSE = "sit-response"  # the district's flood response level and what gives it
+SIT_FLOOD = "sit-flood"  # stations above warning, then the others
+SIT_POSTURE = "sit-posture"  # the security posture and its sign board
+SIT_EVENTS = "sit-events"
+SIT_EVENTS_COUNT = "sit-events-count"
+SIT_HALLS = "sit-halls"
+SIT_HALLS_COUNT = "sit-halls-count"

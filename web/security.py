@@ -33,7 +33,7 @@ def page_allowed(actor: Actor, path: str) -> bool:
         return actor.role in CONSOLE_ROLES
     if path.startswith("/admin"):
         return actor.role is Role.ADMIN
-    if path in ("/wall", "/replay"):
+    if path in ("/wall", "/replay") or path.startswith("/wall/"):
         return actor.role is not Role.TOWNSHIP  # the district-wide wall (and its replay); a room has its own page
     return True  # the index is for everyone signed in
 
