@@ -65,6 +65,21 @@
     layer.bindTooltip((p.n ? "<b>" + p.n + "</b> " : "") + esc(p.label),
       {className: "om-map-tip om-tl-tip" + (p.late ? " om-tl-tip-late" : ""), direction: "top", permanent: now});
     if (p.kind === "step") { layer.on("click", function () { jump(p.at, h); }); }
+    if (p.kind === "site") {  // drawn last: when it is added, its layer holds every track and step
+      layer.on("add", function () {
+        var group = Object.keys(layer._eventParents || {}).map(function (id) { return layer._eventParents[id]; })[0];
+        fit(layer._map, group && group.getBounds ? group.getBounds() : L_().latLngBounds([layer.getLatLng()]), p.incident);
+      });
+    }
+  }
+
+  /** Fit a map to the timeline once per incident, with room above for the fanned steps and the map's own head. */
+  function fit(map, bounds, key) {
+    if (!map || fitted === key || !bounds || !bounds.isValid()) { return; }
+    fitted = key;
+    var k = scale();
+    map.invalidateSize({animate: false});  // the timeline strip above the map changed its size since it was made
+    map.fitBounds(bounds, {paddingTopLeft: [60 * k, 150 * k], paddingBottomRight: [60 * k, 110 * k], maxZoom: 16, animate: false});
   }
 
   /** Return the layer's hideout at a moment (the step reached), and mark the list's steps done, now and to come. */
@@ -105,6 +120,7 @@
   }
 
   var last = {};  // the layer's hideout as last set (the list's clicks need the district's offset)
+  var fitted = null;  // the incident the map was last fitted to
 
   var api = {reached: reached, fan: fan};
   if (typeof module !== "undefined" && module.exports) { module.exports = api; }

@@ -72,7 +72,7 @@ def wanted(path: str, search: str | None) -> bool:
 def timeline_layer(services: Any, lang: str, at: float) -> dl.Pane:
     """Return the incident timeline's own map layer (filled by callbacks/replay.py, drawn by assets/timeline.js)."""
     crs = tile_crs(services.settings)
-    layer = dl.GeoJSON(id=ids.REPLAY_TRACK, data=EMPTY, pane=TIMELINE_PANE, zoomToBounds=True,
+    layer = dl.GeoJSON(id=ids.REPLAY_TRACK, data=EMPTY, pane=TIMELINE_PANE,
                        pointToLayer={"variable": "onemap.timeline.pointToLayer"},
                        style={"variable": "onemap.timeline.style"}, onEachFeature={"variable": "onemap.timeline.bind"},
                        hideout={"lang": lang, "crs": crs, "at": at, "offset": services.settings.utc_offset_h,

@@ -66,7 +66,6 @@ def features(timeline: dict[str, Any], district: Any, lang: str) -> dict[str, An
                                    "ended": tr["ended_at"] is not None, "late": bool(tr["breached"]), "label": who}})
         label = t("tl.base", lang, team=who) if tr["team_id"] else t("tl.seat", lang, township=who)
         out.append(_point(*tr["start"], {"kind": "base", "i": i, "label": label}))
-    out.append(_point(*timeline["site"], {"kind": "site", "label": f"{t('tl.site', lang)} · {timeline['address']}"}))
     placed: dict[tuple[float, float], int] = {}  # steps at one place are fanned out beside each other
     for s in timeline["steps"]:
         spot = (s["lon"], s["lat"])
@@ -76,4 +75,6 @@ def features(timeline: dict[str, Any], district: Any, lang: str) -> dict[str, An
     for f in out:
         if f["properties"]["kind"] == "step":
             f["properties"]["of"] = placed[tuple(f["geometry"]["coordinates"])]
+    site = {"kind": "site", "incident": timeline["incident"], "label": f"{t('tl.site', lang)} · {timeline['address']}"}
+    out.append(_point(*timeline["site"], site))  # last: assets/timeline.js fits the map when it is drawn
     return {"type": "FeatureCollection", "features": out}

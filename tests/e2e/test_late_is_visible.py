@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import COMMANDER, PASSWORD, _seed_users, operator, running_app
+from tests.e2e.conftest import _seed_users, page_opener, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -59,26 +59,9 @@ def late_day(tmp_path_factory: pytest.TempPathFactory, pages: Any) -> Iterator[d
 
 @pytest.fixture(scope="module")
 def pages(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
-    """Return open(url, township=None) -> (page, script errors), signed in as the commander or a room's operator."""
-    contexts: list[Any] = []
-
-    def _open(url: str, township: str | None = None) -> tuple[Any, list[str]]:
-        context = browser.new_context(viewport={"width": 1920, "height": 1080})
-        contexts.append(context)
-        page, errors = context.new_page(), []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.goto(f"{url}/login")
-        page.fill("input[name=username]", operator(township) if township else COMMANDER)
-        page.fill("input[name=password]", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state()
-        page.goto(url)
-        return page, errors
-
-    yield _open
-    for context in contexts:
-        context.close()
+    """Return conftest's signed-in page opener for the whole module (late_day opens the wall with it)."""
+    with page_opener(browser) as open_:
+        yield open_
 
 
 def _still_counting_down(page: Any, cd: str) -> None:

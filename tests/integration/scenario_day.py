@@ -206,9 +206,11 @@ def play_day(settings: Any, clock: Any, district: Any, on_tick: Callable[[Any, i
 
 
 def serve(onemap: Any) -> str:
-    """Serve a played app on a free port in this process (its clock stays where the test put it); return its URL."""
+    """Serve a played app on a free port in this process (its clock stays where the test put it); return its URL
+    once it accepts connections."""
     import socket
     import threading
+    import time
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -217,4 +219,12 @@ def serve(onemap: Any) -> str:
     threading.Thread(target=onemap.socketio.run, args=(onemap.server,), daemon=True,
                      kwargs={"host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True,
                              "use_reloader": False, "log_output": False}).start()
-    return f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:  # the server thread binds its port a moment after it starts
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return f"http://127.0.0.1:{port}"
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
