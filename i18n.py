@@ -413,11 +413,6 @@ STRINGS.update({
     "replay.badge": ("回放 REPLAY", "REPLAY"),
     "replay.open": ("回放", "Replay"),
     "replay.timeline": ("事件 {incident} 的经过", "Incident {incident}, step by step"),
-    "replay.ev.reported": ("接报", "Reported"),
-    "replay.ev.ordered": ("派单", "Ordered"),
-    "replay.ev.reopened": ("重新办理", "Reopened"),
-    "replay.ev.breached": ("超时", "Overdue"),
-    "replay.ev.escalated": ("上报值班领导", "Escalated"),
     "replay.read_only": ("回放 · 只读", "Replay · read-only"),
     "replay.play": ("播放", "Play"),
     "replay.pause": ("暂停", "Pause"),
@@ -478,6 +473,32 @@ STRINGS.update({
 STRINGS.update({
     "town.map": ("本镇街地图", "Our township map"),
     "attention.title": ("【{n} 条新工单待签收】", "[{n} new order(s) to sign for]"),
+})
+
+# The replay's incident timeline (domain/timeline.py, layouts/timeline.py, assets/timeline.js): each step's word.
+STRINGS.update({
+    "tl.received": ("接报", "Received"),
+    "tl.ordered": ("派单", "Ordered"),
+    "tl.signed": ("签收", "Signed for"),
+    "tl.responded": ("回应", "Responded"),
+    "tl.routed": ("流转", "Routed"),
+    "tl.on_site": ("到达现场", "On site"),
+    "tl.resolved": ("办结", "Resolved"),
+    "tl.called_back": ("回访", "Called back"),
+    "tl.closed": ("结案", "Closed"),
+    "tl.transferred": ("转派", "Transferred"),
+    "tl.reopened": ("重新办理", "Reopened"),
+    "tl.overdue": ("{clock}超时", "{clock} overdue"),
+    "tl.escalated": ("{clock}超时上报值班领导", "{clock} escalated to the duty leader"),
+    "tl.cancelled": ("撤销", "Cancelled"),
+    "tl.merged": ("合并", "Merged"),
+    "tl.on_time": ("按时", "on time"),
+    "tl.late": ("超时 +{late}", "late +{late}"),
+    "tl.site": ("事发地点", "Incident site"),
+    "tl.base": ("{team} 驻地", "{team} base"),
+    "tl.seat": ("{township}（待指派队伍）", "{township} (team not yet named)"),
+    "tl.not_found": ("该时刻尚无此事件", "No such incident at this moment"),
+    "tl.legend": ("①② 步骤序号 · 红色为超时 · 线为队伍驻地至现场", "①② steps in order · red: late · line: team base to site"),
 })
 
 

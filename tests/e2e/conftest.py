@@ -141,11 +141,12 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture()
-def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
-    """Return open(url, township=None, width, height) -> (page, script errors), signed in when the app asks.
+@contextlib.contextmanager
+def page_opener(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
+    """Yield open(url, township=None, width, height) -> (page, script errors), signed in when the app asks.
 
-    The commander opens pages by default; township=ID signs in as that room's operator instead.
+    The commander opens pages by default; township=ID signs in as that room's operator instead. Every page's
+    browser context is closed on the way out.
     """
     contexts: list[Any] = []
 
@@ -165,6 +166,15 @@ def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
             page.goto(url)
         return page, errors
 
-    yield _open
-    for context in contexts:
-        context.close()
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture()
+def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
+    """Return open(url, township=None, width, height) -> (page, script errors): see page_opener."""
+    with page_opener(browser) as open_:
+        yield open_

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import COMMANDER, PASSWORD, _seed_users, operator, running_app
+from tests.e2e.conftest import _seed_users, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -50,24 +50,10 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         yield {"url": url, "a": a, "b": b, "at": moment}
 
 
-def _signed_in(browser: Any, url: str, who: str) -> Any:
-    context = browser.new_context(viewport={"width": 1920, "height": 1080})
-    page = context.new_page()
-    page.errors = []
-    page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.goto(f"{url}/login")
-    page.fill("input[name=username]", who)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-    return page
-
-
 def test_a_replay_shows_the_wall_as_it_stood_marked_and_drawn_from_the_replayed_entities(
-        day: dict[str, Any], browser: Any, artifacts: Path) -> None:
+        day: dict[str, Any], open_page: Any, artifacts: Path) -> None:
     url, a, b, at = day["url"], day["a"], day["b"], day["at"]
-    page = _signed_in(browser, url, COMMANDER)
-    page.goto(f"{url}/replay?at={at}")
+    page, errors = open_page(f"{url}/replay?at={at}")
     page.wait_for_selector(".om-badge-replay", timeout=WAIT_MS)
     assert page.text_content(".om-replay-tag") == "回放 · 只读"
     row = f".om-order-row[data-incident='{a}'][data-step='sign']"
@@ -81,13 +67,12 @@ def test_a_replay_shows_the_wall_as_it_stood_marked_and_drawn_from_the_replayed_
     assert page.evaluate("() => window.onemap.live.now()") == at
     assert f"at={at}" in page.url and f"at={at}" in (page.get_attribute("#replay-link", "href") or "")
     page.screenshot(path=str(artifacts / "replay-wall.png"))
-    assert not page.errors, page.errors
+    assert not errors, errors
 
 
-def test_play_moves_the_moment_on_until_what_happened_later_appears(day: dict[str, Any], browser: Any) -> None:
+def test_play_moves_the_moment_on_until_what_happened_later_appears(day: dict[str, Any], open_page: Any) -> None:
     url, b, at = day["url"], day["b"], day["at"]
-    page = _signed_in(browser, url, COMMANDER)
-    page.goto(f"{url}/wall?at={at}")
+    page, _errors = open_page(f"{url}/wall?at={at}")
     page.wait_for_selector(".om-badge-replay", timeout=WAIT_MS)
     page.click("#replay-play")
     page.wait_for_selector(f".om-order-row[data-incident='{b}'], [data-incident='{b}']", state="attached",
@@ -95,10 +80,9 @@ def test_play_moves_the_moment_on_until_what_happened_later_appears(day: dict[st
     page.wait_for_function("at => window.onemap.live.now() > at", arg=at, timeout=WAIT_MS)
 
 
-def test_an_incident_s_steps_are_played_one_moment_each(day: dict[str, Any], browser: Any, artifacts: Path) -> None:
+def test_an_incident_s_steps_are_played_one_moment_each(day: dict[str, Any], open_page: Any, artifacts: Path) -> None:
     url, a, at = day["url"], day["a"], day["at"]
-    page = _signed_in(browser, url, COMMANDER)
-    page.goto(f"{url}/replay?at={at}&incident={a}")
+    page, _errors = open_page(f"{url}/replay?at={at}&incident={a}")
     page.wait_for_selector(".om-replay-step >> nth=1", timeout=WAIT_MS)
     steps = page.locator(".om-replay-step").all_inner_texts()
     assert "接报" in steps[0] and "派单" in steps[1] and "T01" not in steps[1] and "→" in steps[1]
@@ -108,10 +92,9 @@ def test_an_incident_s_steps_are_played_one_moment_each(day: dict[str, Any], bro
     assert "incident=" in page.url and page.evaluate("() => window.onemap.live.now()") < at
 
 
-def test_a_township_room_may_not_open_the_district_replay(day: dict[str, Any], browser: Any) -> None:
+def test_a_township_room_may_not_open_the_district_replay(day: dict[str, Any], open_page: Any) -> None:
     url, at = day["url"], day["at"]
-    page = _signed_in(browser, url, operator("T01"))
-    page.goto(f"{url}/replay?at={at}")
+    page, _errors = open_page(f"{url}/replay?at={at}", township="T01")
     page.wait_for_load_state()
     assert page.query_selector(".om-badge-replay") is None
     assert "/township/T01" in page.url or page.query_selector(".om-error, .om-refused") is not None
