@@ -38,6 +38,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: end-to-end tests in a real browser (slow; need Chromium)")
 
 
+def api(url: str, path: str, token: str, body: Any = None) -> Any:
+    """Call the app's API with a bearer token: GET without a body, POST with one; return the JSON answer."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{url}/api/v1{path}", data=data, method="GET" if body is None else "POST",
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.load(resp)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

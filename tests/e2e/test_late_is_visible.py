@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import _seed_users, page_opener, running_app
+from tests.e2e.conftest import _seed_users, api, page_opener, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -23,18 +22,10 @@ TOKENS = {"sys-late": "system", "cmd-late": "commander", "t01-late": "township:T
 T01_SPOT = {"lon": 121.145, "lat": 31.075}
 
 
-def _api(url: str, path: str, token: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{url}/api/v1{path}", data=data, method="GET" if body is None else "POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.load(resp)
-
-
 def _report(url: str, source_id: str, category: str) -> str:
     rec = {"source": "12345", "source_id": source_id, "category": category, "summary": f"{category} {source_id}",
            "address": f"人民路{source_id}号", **T01_SPOT}
-    result = _api(url, "/records", "sys-late", rec)["results"][0]
+    result = api(url, "/records", "sys-late", rec)["results"][0]
     assert result["status"] == "accepted", result
     return result["incident_id"]
 
@@ -54,10 +45,10 @@ def late_day(tmp_path_factory: pytest.TempPathFactory, pages: Any) -> Iterator[d
         # pass, never by the time a page takes to load and sign in.
         wall, _ = pages(f"{url}/wall")
         wall.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
-        _api(url, f"/incidents/{late}/order", "cmd-late", {"team_id": "T01-A", "command_id": f"{late}.order.0"})
+        api(url, f"/incidents/{late}/order", "cmd-late", {"team_id": "T01-A", "command_id": f"{late}.order.0"})
         # The browser runs on the server's clock: once its row turns red, the sign-for deadline has passed.
         wall.wait_for_selector(f".om-order-row[data-incident='{late}'][data-status='breached']", timeout=WAIT_MS)
-        _api(url, f"/orders/{late}/sign", "t01-late", {"command_id": f"{late}.sign.late"})
+        api(url, f"/orders/{late}/sign", "t01-late", {"command_id": f"{late}.sign.late"})
         yield {"url": url, "late": late, "urgent": urgent, "routine": routine}
 
 
@@ -151,7 +142,7 @@ def test_every_number_on_the_wall_is_the_servers_figure_of_that_name(late_day: d
                            arg=hand, timeout=WAIT_MS)
     shown = [(p, v) for p, v in wall.eval_on_selector_all("[data-figure]", "els => els.map(e => [e.dataset.figure, e.textContent])")
              if not p.startswith("rank.")]  # the ranking's figures are the township rows' (test_wall_scenario)
-    district = _api(url, "/kpi", "cmd-late")["district"]
+    district = api(url, "/kpi", "cmd-late")["district"]
     server = {path: _shown(_at(district, path), path) for path, _ in shown}
     assert dict(shown) == server
     assert [p for p, _ in shown].count("breached_open") == 1, "open breaches are counted once on the wall"

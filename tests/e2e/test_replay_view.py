@@ -2,16 +2,14 @@
 renderers from the replayed entities; play moves it on; the link carries ?at=; a township room may not open it."""
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import _seed_users, running_app
+from tests.e2e.conftest import _seed_users, api, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -20,18 +18,10 @@ TOKENS = {"sys-rp": "system", "cmd-rp": "commander"}
 T01_SPOT = {"lon": 121.145, "lat": 31.075}
 
 
-def _api(url: str, path: str, token: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{url}/api/v1{path}", data=data, method="GET" if body is None else "POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.load(resp)
-
-
 def _report(url: str, source_id: str) -> str:
     rec = {"source": "12345", "source_id": source_id, "category": "noise", "summary": "噪声", "address": "人民路1号",
            **T01_SPOT}
-    return _api(url, "/records", "sys-rp", rec)["results"][0]["incident_id"]
+    return api(url, "/records", "sys-rp", rec)["results"][0]["incident_id"]
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +33,8 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     _seed_users(env)
     with running_app(env, 1) as url:
         a = _report(url, "RP-A")
-        _api(url, f"/incidents/{a}/order", "cmd-rp", {"team_id": "T01-A", "command_id": f"{a}.order.0"})
-        timeline = _api(url, f"/incidents/{a}", "cmd-rp")["timeline"]
+        api(url, f"/incidents/{a}/order", "cmd-rp", {"team_id": "T01-A", "command_id": f"{a}.order.0"})
+        timeline = api(url, f"/incidents/{a}", "cmd-rp")["timeline"]
         moment = next(e["at"] for e in timeline if e["type"] == "OrderIssued")  # the instant A was ordered
         b = _report(url, "RP-B")
         yield {"url": url, "a": a, "b": b, "at": moment}
@@ -61,7 +51,7 @@ def test_a_replay_shows_the_wall_as_it_stood_marked_and_drawn_from_the_replayed_
     assert page.query_selector(f".om-order-row[data-incident='{b}']") is None
     # The figures are the replayed kpi entity's: one report received by then, the same as the API's replay.
     figures = page.evaluate("() => window.onemap.live.get('kpi', 'today').district")
-    expected = next(e for e in _api(url, f"/replay?at={at}", "cmd-rp")["entities"] if e["kind"] == "kpi")["district"]
+    expected = next(e for e in api(url, f"/replay?at={at}", "cmd-rp")["entities"] if e["kind"] == "kpi")["district"]
     assert figures == expected and figures["received"] == 1
     # The countdown stands as it stood: the clock of the page is the moment's.
     assert page.evaluate("() => window.onemap.live.now()") == at

@@ -6,7 +6,6 @@ import json
 import re
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -14,7 +13,7 @@ import pytest
 
 from i18n import STRINGS
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, operator
+from .conftest import CHROMIUM, CHROMIUM_ARGS, PASSWORD, ROOT, api, operator
 
 pytestmark = pytest.mark.e2e
 
@@ -23,13 +22,11 @@ TOWN = "T03"
 KIOSK_FLAG = "--autoplay-policy=no-user-gesture-required"  # README: the kiosk start of a wall or a room
 FLASH = STRINGS["attention.title"][0].split("{")[0]  # the flashing title's start: "【"
 
-
 def _manage(env: dict[str, str], *args: str) -> str:
     done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=30, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
-
 
 @pytest.fixture(scope="module")
 def tokens(app_env: dict[str, str]) -> dict[str, str]:
@@ -40,32 +37,21 @@ def tokens(app_env: dict[str, str]) -> dict[str, str]:
         found[role] = out.split()[-1]  # printed once, alone
     return found
 
-
-def _api(url: str, path: str, token: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{url}/api/v1{path}", data=data, method="GET" if body is None else "POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.load(resp)
-
-
 def _order(url: str, tokens: dict[str, str], tag: str) -> str:
     """Order one of the township's waiting incidents to its room; return the order id."""
-    waiting = [i for i in _api(url, f"/incidents?status=open&township={TOWN}", tokens["commander"])["incidents"]
+    waiting = [i for i in api(url, f"/incidents?status=open&township={TOWN}", tokens["commander"])["incidents"]
                if not i.get("order")]
     assert waiting, "the simulator keeps the township's queue filled"
     incident = waiting[0]["id"]
-    _api(url, f"/incidents/{incident}/order", tokens["commander"], {"township": TOWN, "command_id": f"{incident}.{tag}"})
-    return _api(url, f"/incidents/{incident}", tokens["commander"])["order"]["id"]
-
+    api(url, f"/incidents/{incident}/order", tokens["commander"], {"township": TOWN, "command_id": f"{incident}.{tag}"})
+    return api(url, f"/incidents/{incident}", tokens["commander"])["order"]["id"]
 
 def _sign_waiting(url: str, tokens: dict[str, str]) -> None:
     """Sign for every order of the township still waiting for it."""
-    for inc in _api(url, "/incidents?status=open", tokens["commander"])["incidents"]:
+    for inc in api(url, "/incidents?status=open", tokens["commander"])["incidents"]:
         order = inc.get("order") or {}
         if order.get("township") == TOWN and inc["stage"] == "ordered":
-            _api(url, f"/orders/{order['id']}/sign", tokens["township"], {"command_id": f"{order['id']}.sign.e2e"})
-
+            api(url, f"/orders/{order['id']}/sign", tokens["township"], {"command_id": f"{order['id']}.sign.e2e"})
 
 @pytest.fixture()
 def room(browser: Any, app_url: str) -> Iterator[Any]:
@@ -98,10 +84,8 @@ def room(browser: Any, app_url: str) -> Iterator[Any]:
     for own in launched:
         own.close()
 
-
 def _played(page: Any, order_id: str) -> list[dict[str, Any]]:
     return [p for p in page.evaluate("window.onemap.alerts.played()") if order_id in p["ids"]]
-
 
 def test_a_kiosk_room_sounds_a_new_order_with_no_click(room: Any, app_url: str, tokens: dict[str, str],
                                                         artifacts: Path) -> None:
@@ -116,7 +100,6 @@ def test_a_kiosk_room_sounds_a_new_order_with_no_click(room: Any, app_url: str, 
     assert [p["audible"] for p in _played(page, order_id)] == [True]
     page.screenshot(path=str(artifacts / "room-kiosk-sound.png"))
     assert not errors, errors
-
 
 def test_without_the_flag_sound_shows_blocked_and_the_title_flashes_until_acknowledged(
         room: Any, app_url: str, tokens: dict[str, str], artifacts: Path) -> None:
