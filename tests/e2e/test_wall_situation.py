@@ -11,8 +11,8 @@ from app import create_app
 from config import Settings
 from domain.model import Role
 from tests.conftest import Clock
-from tests.e2e.test_wall_scenario import WAIT_MS, _serve
-from tests.integration.test_scenario_figures import nine_am
+from tests.e2e.test_wall_scenario import WAIT_MS
+from tests.integration.scenario_day import nine_am, serve
 
 pytestmark = pytest.mark.e2e
 TOKENS = {"sys": "system", "cmd": "commander", "t01": "township:T01"}
@@ -49,7 +49,7 @@ def situation(tmp_path_factory: pytest.TempPathFactory, district: Any) -> Iterat
     posture_id = order["events"][0]["broadcast_id"]
     call("t01", f"broadcasts/{posture_id}/sign", {"command_id": str(uuid.uuid4())})
     kiosk = onemap.services.accounts.create_token("wall-situation", "kiosk", Role.WALL)
-    yield {"url": f"{_serve(onemap)}/wall/situation?kiosk={kiosk}", "clock": clock, "station": station,
+    yield {"url": f"{serve(onemap)}/wall/situation?kiosk={kiosk}", "clock": clock, "station": station,
            "level": levels[-1], "incident": crowd["incident_id"], "broadcast": posture_id}
 
 
