@@ -140,8 +140,8 @@
   function setConnected(up) {
     current.connected = up;
     if (!up) {
-      // Keep showing what we had (marked stale), but take the start-up path again on reconnect.
-      current.state = Object.assign({}, current.state, {ready: false});
+      // Keep showing what we had (marked stale); on reconnect the server sends what we missed since our seq
+      // (web/push.py missed), or a snapshot when it no longer keeps all of it.
       current.resyncPending = false;
     }
     schedulePush();
@@ -169,6 +169,10 @@
     current.waiting = [];
     var socket = window.io({query: {scope: scope}});
     current.socket = socket;
+    socket.io.on("reconnect_attempt", function () {
+      var q = socket.io.opts.query || (socket.io.opts.query = {});
+      if (current.state.ready) { q.since = current.state.seq; } else { delete q.since; }
+    });
     socket.on("connect", function () { current.refused = false; setConnected(true); });
     socket.on("disconnect", function () { setConnected(false); });
     socket.on("connect_error", function () { current.refused = true; setConnected(false); });

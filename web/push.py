@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 import zlib
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -16,6 +17,7 @@ from store.store import Store
 
 log = logging.getLogger(__name__)
 Message = dict[str, Any]
+RESUME_DELTAS = 1200  # per scope: a screen back within minutes catches up from these instead of a snapshot
 SNAPSHOT_REUSE_S = 1.0  # walls connecting together share one snapshot; its clock and SLA states are at most this old
 # requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
 ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
@@ -43,6 +45,7 @@ class Pusher:
         self.published_seq = store.state.seq
         self.scopes: set[str] = {"all"}
         self._snapshots: dict[str, _Cached] = {}
+        self._recent: dict[str, deque[Message]] = {}  # scope -> its last deltas that carried a change of seq
         store.subscribe(self._changed)
 
     def _changed(self, keys: set[str], _seq: int) -> None:
@@ -86,7 +89,25 @@ class Pusher:
             remove = [_ref(k) for k, e in built.items() if e is None or not views.visible(e, scope)]
             out[scope] = {"from_seq": from_seq, "seq": seq, "server_time": now, "last_event_at": last_at,
                           "upsert": upsert, "remove": remove}
+            if seq != from_seq:  # heartbeats change nothing: the chain of seqs stays whole without them
+                self._recent.setdefault(scope, deque(maxlen=RESUME_DELTAS)).append(out[scope])
         return out
+
+    def missed(self, scope: str, since: int) -> list[Message] | None:
+        """Return the deltas after seq `since` in order, or None when they are no longer all kept (send a snapshot)."""
+        if since > self.published_seq:
+            return None  # a seq we never published: another process's, or a log rebuilt since
+        recent = self._recent.get(scope, ())
+        if since == self.published_seq:
+            return []
+        if not recent or recent[0]["from_seq"] > since:
+            return None
+        return [m for m in recent if m["seq"] > since]
+
+
+def _since(raw: str | None) -> int | None:
+    """Return the seq a reconnecting screen holds (the query's `since`), or None."""
+    return int(raw) if raw is not None and raw.isdigit() and len(raw) < 19 else None
 
 
 def _ref(key: str) -> dict[str, str]:
@@ -129,10 +150,14 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
         scope, kiosk_id = grant
         if kiosk_id is not None:
             kiosks.sids.setdefault(kiosk_id, set()).add(request.sid)
-        with pusher._lock:
+        with pusher._lock:  # no delta is built between joining and catching up
             pusher.scopes.add(scope)
             join_room(room(scope))
-            emit("snapshot", pusher.snapshot_wire(scope))
+            missed = pusher.missed(scope, since) if (since := _since(request.args.get("since"))) is not None else None
+            if missed is None:
+                emit("snapshot", pusher.snapshot_wire(scope))
+            for msg in missed or ():  # a screen back after a short outage: what it missed, not everything
+                emit("delta", msg)
         return None
 
     @socketio.on("resync")
