@@ -40,7 +40,8 @@ class Settings:
     api_tokens: Mapping[str, str] = field(default_factory=dict)  # token -> "role[:township]"
     utc_offset_h: float = 8.0  # the district's day starts at local midnight (China Standard Time)
     team_speed_kmh: float = 25.0
-    push_interval_s: float = 0.2  # deltas are coalesced over this window
+    push_interval_s: float = 0.2  # under load, deltas are coalesced over at most this window...
+    push_min_gap_s: float = 0.03  # ...and at least this one after a delta; an idle system sends at once
     heartbeat_s: float = 2.0
     secret_key: str = ""
     session_hours: float = 12.0  # a duty shift; then sign in again

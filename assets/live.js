@@ -70,7 +70,8 @@
 
   // ---- browser side: one socket per page, scoped to "all" or a township id ----
   var current = {state: emptyState(), socket: null, connected: false, resyncPending: false,
-                 lastPush: 0, pushTimer: null, pushed: null, replay: false};
+                 lastPush: 0, pushTimer: null, pushed: null, replay: false,
+                 chain: Promise.resolve(), inflating: 0, waiting: []};
 
   function summary() {
     var s = current.state;
@@ -96,13 +97,36 @@
     current.pushTimer = setTimeout(pushNow, wait);
   }
 
+  /** Return a promise of the snapshot: the server sends it as deflated JSON bytes (web/push.py snapshot_wire). */
+  function inflate(msg) {
+    if (!(msg instanceof ArrayBuffer || ArrayBuffer.isView(msg))) { return Promise.resolve(msg); }
+    var stream = new Blob([msg]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).text().then(JSON.parse);
+  }
+
   function onSnapshot(msg) {
-    current.state = applySnapshot(current.state, msg, Date.now());
-    current.resyncPending = false;
-    schedulePush();
+    // Inflating is asynchronous: deltas that arrive meanwhile wait their turn, in order, behind the snapshot.
+    var socket = current.socket;
+    current.inflating += 1;
+    current.chain = current.chain.then(function () { return inflate(msg); }).then(function (snap) {
+      if (socket !== current.socket) { return; }  // a newer socket (another scope) took over
+      current.state = applySnapshot(current.state, snap, Date.now());
+      current.resyncPending = false;
+      schedulePush();
+    }).catch(function (err) { console.error("onemap: snapshot not readable", err); });
+    current.chain.then(function () {
+      if (socket === current.socket && --current.inflating === 0) { flushWaiting(); }
+    });
+  }
+
+  function flushWaiting() {
+    var waiting = current.waiting;
+    current.waiting = [];
+    waiting.forEach(onDelta);
   }
 
   function onDelta(msg) {
+    if (current.inflating > 0) { current.waiting.push(msg); return; }
     if (current.resyncPending) { current.state.lastMessageAt = Date.now(); return; }
     var r = applyDelta(current.state, msg, Date.now());
     current.state = r.state;
@@ -116,8 +140,8 @@
   function setConnected(up) {
     current.connected = up;
     if (!up) {
-      // Keep showing what we had (marked stale), but take the start-up path again on reconnect.
-      current.state = Object.assign({}, current.state, {ready: false});
+      // Keep showing what we had (marked stale); on reconnect the server sends what we missed since our seq
+      // (web/push.py missed), or a snapshot when it no longer keeps all of it.
       current.resyncPending = false;
     }
     schedulePush();
@@ -141,8 +165,14 @@
     if (current.socket) { current.socket.disconnect(); }
     current.state = Object.assign(emptyState(), {scope: scope});
     current.pushed = null;
+    current.inflating = 0;
+    current.waiting = [];
     var socket = window.io({query: {scope: scope}});
     current.socket = socket;
+    socket.io.on("reconnect_attempt", function () {
+      var q = socket.io.opts.query || (socket.io.opts.query = {});
+      if (current.state.ready) { q.since = current.state.seq; } else { delete q.since; }
+    });
     socket.on("connect", function () { current.refused = false; setConnected(true); });
     socket.on("disconnect", function () { setConnected(false); });
     socket.on("connect_error", function () { current.refused = true; setConnected(false); });

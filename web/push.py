@@ -1,18 +1,36 @@
 """Socket.IO push: a snapshot on connect and on resync, then numbered deltas of what changed."""
 from __future__ import annotations
 
+import logging
 import threading
+import zlib
+from collections import deque
+from dataclasses import dataclass
 from typing import Any, Callable
 
+import orjson
 from flask import request
 from flask_socketio import SocketIO, emit, join_room
 
 from web import views
 from store.store import Store
 
+log = logging.getLogger(__name__)
 Message = dict[str, Any]
+RESUME_DELTAS = 1200  # per scope: a screen back within minutes catches up from these instead of a snapshot
+SNAPSHOT_REUSE_S = 1.0  # walls connecting together share one snapshot; its clock and SLA states are at most this old
 # requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
 ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
+
+
+@dataclass
+class _Cached:
+    """A scope's snapshot as built at a seq, and its bytes on the wire once encoded."""
+
+    seq: int
+    at: float
+    msg: Message
+    wire: bytes | None = None
 
 
 class Pusher:
@@ -23,18 +41,38 @@ class Pusher:
         self._dirty: set[str] = set()
         self._dirty_lock = threading.Lock()  # a leaf lock: taken inside the store's lock by _changed
         self._lock = threading.Lock()  # one flush or snapshot at a time: no delta slips between
+        self.wake = threading.Event()  # set on every change: the push loop sends without waiting for a tick
         self.published_seq = store.state.seq
         self.scopes: set[str] = {"all"}
+        self._snapshots: dict[str, _Cached] = {}
+        self._recent: dict[str, deque[Message]] = {}  # scope -> its last deltas that carried a change of seq
         store.subscribe(self._changed)
 
     def _changed(self, keys: set[str], _seq: int) -> None:
         with self._dirty_lock:
             self._dirty |= keys
+        self.wake.set()
+
+    def _cached(self, scope: str) -> _Cached:
+        """Return the scope's snapshot of now: the one built less than SNAPSHOT_REUSE_S ago at this seq, or a new one."""
+        with self.store.lock:
+            seq, now = self.store.state.seq, self.clock()
+            cached = self._snapshots.get(scope)
+            if cached is None or cached.seq != seq or now - cached.at >= SNAPSHOT_REUSE_S:
+                cached = _Cached(seq, now, views.snapshot(self.store.state, now, self.utc_offset_h, scope))
+                self._snapshots[scope] = cached
+            return cached
 
     def snapshot(self, scope: str) -> Message:
-        """Return the full state a scope may see, with the seq it reflects."""
-        with self.store.lock:
-            return views.snapshot(self.store.state, self.clock(), self.utc_offset_h, scope)
+        """Return the full state a scope may see, with the seq it reflects; built once for many connecting together."""
+        return self._cached(scope).msg
+
+    def snapshot_wire(self, scope: str) -> bytes:
+        """Return the snapshot as sent: JSON deflated (zlib), encoded once however many sockets receive it."""
+        cached = self._cached(scope)
+        if cached.wire is None:  # two sockets racing here only compress twice
+            cached.wire = zlib.compress(orjson.dumps(cached.msg), 6)  # about 1/16 of the JSON
+        return cached.wire
 
     def deltas(self) -> dict[str, Message]:
         """Build one delta per scope for the keys changed since the last one (empty: a heartbeat)."""
@@ -51,7 +89,25 @@ class Pusher:
             remove = [_ref(k) for k, e in built.items() if e is None or not views.visible(e, scope)]
             out[scope] = {"from_seq": from_seq, "seq": seq, "server_time": now, "last_event_at": last_at,
                           "upsert": upsert, "remove": remove}
+            if seq != from_seq:  # heartbeats change nothing: the chain of seqs stays whole without them
+                self._recent.setdefault(scope, deque(maxlen=RESUME_DELTAS)).append(out[scope])
         return out
+
+    def missed(self, scope: str, since: int) -> list[Message] | None:
+        """Return the deltas after seq `since` in order, or None when they are no longer all kept (send a snapshot)."""
+        if since > self.published_seq:
+            return None  # a seq we never published: another process's, or a log rebuilt since
+        recent = self._recent.get(scope, ())
+        if since == self.published_seq:
+            return []
+        if not recent or recent[0]["from_seq"] > since:
+            return None
+        return [m for m in recent if m["seq"] > since]
+
+
+def _since(raw: str | None) -> int | None:
+    """Return the seq a reconnecting screen holds (the query's `since`), or None."""
+    return int(raw) if raw is not None and raw.isdigit() and len(raw) < 19 else None
 
 
 def _ref(key: str) -> dict[str, str]:
@@ -94,10 +150,14 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
         scope, kiosk_id = grant
         if kiosk_id is not None:
             kiosks.sids.setdefault(kiosk_id, set()).add(request.sid)
-        with pusher._lock:
+        with pusher._lock:  # no delta is built between joining and catching up
             pusher.scopes.add(scope)
             join_room(room(scope))
-            emit("snapshot", pusher.snapshot(scope))
+            missed = pusher.missed(scope, since) if (since := _since(request.args.get("since"))) is not None else None
+            if missed is None:
+                emit("snapshot", pusher.snapshot_wire(scope))
+            for msg in missed or ():  # a screen back after a short outage: what it missed, not everything
+                emit("delta", msg)
         return None
 
     @socketio.on("resync")
@@ -106,14 +166,9 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
         if grant is None:
             socketio.server.disconnect(request.sid)
             return
-        emit("snapshot", pusher.snapshot(grant[0]))
+        emit("snapshot", pusher.snapshot_wire(grant[0]))
 
     return kiosks
-
-
-def has_changes(pusher: Pusher) -> bool:
-    """Tell whether anything changed since the last delta."""
-    return bool(pusher._dirty)
 
 
 def flush(socketio: SocketIO, pusher: Pusher) -> int:
@@ -121,3 +176,37 @@ def flush(socketio: SocketIO, pusher: Pusher) -> int:
     for scope, msg in pusher.deltas().items():
         socketio.emit("delta", msg, to=room(scope))
     return pusher.published_seq
+
+
+class Pacing:
+    """When the next delta may go: at once after a quiet spell, coalesced over a window that widens under load."""
+
+    def __init__(self, min_gap_s: float, max_gap_s: float) -> None:
+        self.min_gap_s, self.max_gap_s = min_gap_s, max_gap_s
+        self.gap_s = min_gap_s
+
+    def after(self, busy: bool) -> float:
+        """Return the gap before the next delta; busy: a change was already waiting when the last gap ended."""
+        # Widen by half while changes keep arriving faster than we send; back to the minimum once quiet.
+        self.gap_s = min(self.max_gap_s, self.gap_s * 1.5) if busy else self.min_gap_s
+        return self.gap_s
+
+
+def run(socketio: SocketIO, pusher: Pusher, pacing: Pacing, heartbeat_s: float, stop: threading.Event) -> None:
+    """Send deltas until stop: a change goes out at once when idle; an empty delta every heartbeat keeps screens live."""
+    busy = False
+    while True:
+        changed = pusher.wake.wait(heartbeat_s)  # idle: the first change wakes us at once
+        if stop.is_set():
+            return
+        pusher.wake.clear()  # before building: a change during the build wakes the next round
+        try:
+            flush(socketio, pusher)
+        except Exception:
+            log.exception("push failed; continuing")
+        if changed:  # hold the next delta for the gap, so a stream of changes is coalesced
+            if stop.wait(pacing.after(busy)):
+                return
+            busy = pusher.wake.is_set()
+        else:
+            busy = False

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from typing import Callable
 
 from flask_socketio import SocketIO
@@ -51,12 +50,5 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
         services.reports.make_due(s.lang)  # yesterday's files, once
 
     socketio.start_background_task(every, REPORT_TICK_S, stop, after_action, "reports")
-    last_beat = [0.0]
-
-    def flush() -> None:
-        # Deltas coalesce changes over the push interval; an empty one every heartbeat keeps screens "live".
-        if push.has_changes(services.pusher) or time.monotonic() - last_beat[0] >= s.heartbeat_s:
-            push.flush(socketio, services.pusher)
-            last_beat[0] = time.monotonic()
-
-    socketio.start_background_task(every, s.push_interval_s, stop, flush, "push")
+    pacing = push.Pacing(s.push_min_gap_s, s.push_interval_s)
+    socketio.start_background_task(push.run, socketio, services.pusher, pacing, s.heartbeat_s, stop)

@@ -1,0 +1,319 @@
+"""Benchmark: Socket.IO fan-out, record → screen latency of OneMap against a bare broadcaster with 200 ms batches.
+
+    python bench/fanout.py                       # 50/200/500 clients at 10 and 100 records/s
+    python bench/fanout.py --runs 50x10 --seconds 10
+    python bench/fanout.py --storm 10000 --clients 500   # walls reconnecting at once, N open incidents
+
+Every run starts its server in a subprocess (OneMap: `app.py --no-simulator` on a fresh SQLite file; the
+baseline: Flask-SocketIO on the same threading server, buffering records and emitting every 200 ms), then
+connects N Socket.IO clients (one asyncio process, websocket transport), posts records at the rate for the
+duration, and prints deliveries, disconnects, p50/p99 latency (post → client), server CPU and the ratio of
+OneMap's p99 to the baseline's. Needs aiohttp (requirements-dev.txt).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.cookiejar
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+API_TOKEN = "bench-api-token-0123456789"
+BATCH_S = 0.2  # the baseline's batch, OneMap's former fixed push interval
+CATEGORIES = ("noise", "garbage", "illegal_parking", "streetlight")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def cpu_s(pid: int) -> float:
+    """Return a process's user + system CPU seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"server not up after {timeout}s: {url}")
+
+
+class Server:
+    """A server under test in a subprocess: OneMap or the bare broadcaster."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind, self.port = kind, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.tmp = tempfile.TemporaryDirectory(prefix="onemap-fanout-")
+        env = dict(os.environ, ONEMAP_DATA_DIR=self.tmp.name, ONEMAP_SIMULATOR="off", ONEMAP_PORT=str(self.port),
+                   ONEMAP_API_TOKENS=f"{API_TOKEN}=system", ONEMAP_AUTOPILOT="off")
+        self.cookie = ""
+        if kind == "onemap":
+            kiosk = self._kiosk_token(env)
+            cmd = [sys.executable, str(ROOT / "app.py"), "--no-simulator", "--port", str(self.port)]
+        else:
+            kiosk = ""
+            cmd = [sys.executable, __file__, "--bare-server", str(self.port)]
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(self.tmp.name) / "server.log", "w"))
+        wait_up(f"{self.url}/healthz", self.proc)
+        if kiosk:  # the wall's session cookie: what a kiosk browser holds after opening its URL
+            jar = http.cookiejar.CookieJar()
+            urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)).open(
+                f"{self.url}/wall?kiosk={kiosk}", timeout=30).read()
+            self.cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+
+    @staticmethod
+    def _kiosk_token(env: dict[str, str]) -> str:
+        import config
+        from domain.model import Role
+        from store.accounts import Accounts
+        from store.log import make_engine
+        settings = config.from_env([], env)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return Accounts(make_engine(settings.db_url), time.time).create_token("bench-wall", "kiosk", Role.WALL)
+
+    def post(self, records: list[dict]) -> None:
+        body = json.dumps({"records": records}).encode()
+        req = urllib.request.Request(f"{self.url}/api/v1/records", body, method="POST", headers={
+            "Content-Type": "application/json", "Authorization": f"Bearer {API_TOKEN}"})
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            resp.read()
+
+    def stop(self) -> None:
+        if os.environ.get("FANOUT_LOG"):
+            print((Path(self.tmp.name) / "server.log").read_text()[-3000:])
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.tmp.cleanup()
+
+
+def _points() -> list[tuple[float, float]]:
+    """Points near the demo district's township centres."""
+    from config import Settings
+    from streams.wiring import build_district
+    district, _ = build_district(Settings())
+    rng = random.Random(3)
+    return [(t.lon + rng.uniform(-0.005, 0.005), t.lat + rng.uniform(-0.005, 0.005))
+            for t in district.townships.values() for _ in range(50)]
+
+
+POINTS: list[tuple[float, float]] = []
+
+
+def records(tag: str, n: int, rng: random.Random) -> list[dict]:
+    """n distinct 12345 records inside the demo district."""
+    from streams import feeds
+    if not POINTS:
+        POINTS.extend(_points())
+    when = time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 8 * 3600 - 5))
+    return [feeds.native("12345", f"{tag}-{i}", rng.choice(CATEGORIES), *rng.choice(POINTS), when,
+                         "人民路12号附近：噪声扰民", "人民路12号", rng) for i in range(n)]
+
+
+async def clients_run(server: Server, n: int, rate: float, seconds: float) -> dict:
+    """Connect n clients, post rate records/s for seconds, and collect each client's first sight of each record."""
+    import socketio
+    sent: dict[str, float] = {}
+    latencies: list[float] = []
+    seen: list[set[str]] = [set() for _ in range(n)]
+    disconnects = [0]
+    snapshots = [0]
+    ready = asyncio.Event()
+
+    def on_delta(i: int):
+        def handler(msg: dict) -> None:
+            now = time.time()
+            for e in msg.get("upsert", ()):
+                sid = e.get("source_id")
+                if sid in sent and sid not in seen[i]:
+                    seen[i].add(sid)
+                    latencies.append(now - sent[sid])
+        return handler
+
+    def on_snapshot(_msg: object) -> None:
+        snapshots[0] += 1
+        if snapshots[0] >= n:
+            ready.set()
+
+    socks = []
+    headers = {"Cookie": server.cookie} if server.cookie else {}
+    for i in range(n):
+        c = socketio.AsyncClient(reconnection=False)
+        c.on("delta", on_delta(i))
+        c.on("snapshot", on_snapshot)
+        c.on("disconnect", lambda *a: disconnects.__setitem__(0, disconnects[0] + 1))
+        socks.append(c)
+    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers), transports=["websocket"],
+                                               wait_timeout=60) for c in socks], return_exceptions=True)
+    errors = [r for r in results if isinstance(r, Exception)]
+    if errors:
+        print(f"  {len(errors)} of {n} clients failed to connect: {errors[0]!r}", flush=True)
+    if server.kind == "onemap" and not errors:
+        await asyncio.wait_for(ready.wait(), 120)
+    rng = random.Random(11)
+    recs = records(f"F{n}x{rate}", int(rate * seconds), rng)
+    cpu0 = cpu_s(server.proc.pid)
+
+    def feed() -> None:
+        t0 = time.monotonic()
+        for k, r in enumerate(recs):
+            delay = t0 + k / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            sent[r["order_no"]] = time.time()
+            server.post([r])
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    while feeder.is_alive():
+        await asyncio.sleep(0.1)
+    await asyncio.sleep(2.0)  # the last deliveries
+    cpu = cpu_s(server.proc.pid) - cpu0
+    await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
+    latencies.sort()
+    q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+    return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": disconnects[0],
+            "p50_ms": q(0.50), "p99_ms": q(0.99), "cpu_pct": 100 * cpu / (seconds + 2.0)}
+
+
+def measure(kind: str, n: int, rate: float, seconds: float) -> dict:
+    server = Server(kind)
+    try:
+        return asyncio.run(clients_run(server, n, rate, seconds))
+    finally:
+        server.stop()
+
+
+async def storm_run(server: Server, n: int) -> dict:
+    """Connect n clients at once; return when the last one had its snapshot."""
+    import socketio
+    got: list[float] = []
+    sizes: list[int] = []
+    headers = {"Cookie": server.cookie}
+    socks = [socketio.AsyncClient(reconnection=False) for _ in range(n)]
+    done = asyncio.Event()
+    for c in socks:
+        def handler(msg: object) -> None:
+            got.append(time.monotonic())
+            if len(got) >= n:
+                done.set()
+        c.on("snapshot", handler)
+    cpu0, t0 = cpu_s(server.proc.pid), time.monotonic()
+    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers), transports=["websocket"],
+                                               wait_timeout=120) for c in socks], return_exceptions=True)
+    errors = sum(isinstance(r, Exception) for r in results)
+    try:
+        await asyncio.wait_for(done.wait(), 600)
+    except asyncio.TimeoutError:
+        pass
+    elapsed = [g - t0 for g in sorted(got)]
+    cpu = cpu_s(server.proc.pid) - cpu0
+    await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
+    return {"clients": n, "snapshots": len(got), "connect_errors": errors, "sizes": sizes,
+            "p50_s": elapsed[len(elapsed) // 2] if elapsed else float("nan"),
+            "last_s": elapsed[-1] if elapsed else float("nan"), "cpu_s": cpu}
+
+
+def storm(open_incidents: int, n: int) -> None:
+    server = Server("onemap")
+    try:
+        rng = random.Random(5)
+        for k in range(0, open_incidents, 1000):
+            server.post(records(f"S{k}", min(1000, open_incidents - k), rng))
+        print(f"storm: {open_incidents} open incidents, {n} clients connecting at once")
+        r = asyncio.run(storm_run(server, n))
+        print(f"  snapshots {r['snapshots']}/{n}, connect errors {r['connect_errors']}, "
+              f"p50 {r['p50_s']:.2f} s, last {r['last_s']:.2f} s, server CPU {r['cpu_s']:.1f} s")
+    finally:
+        server.stop()
+
+
+def bare_server(port: int) -> None:
+    """The baseline: Flask-SocketIO on the same server, records buffered and emitted to everyone every 200 ms."""
+    from flask import Flask, jsonify, request
+    from flask_socketio import SocketIO
+    app = Flask(__name__)
+    sio = SocketIO(app, async_mode="threading")
+    pending: list[dict] = []
+    lock = threading.Lock()
+
+    @app.get("/healthz")
+    def healthz():  # type: ignore[no-untyped-def]
+        return jsonify(status="ok")
+
+    @app.post("/api/v1/records")
+    def post():  # type: ignore[no-untyped-def]
+        body = request.get_json()
+        with lock:
+            pending.extend({"kind": "incident", "id": r["order_no"], "source_id": r["order_no"], **r}
+                           for r in body["records"])
+        return jsonify(accepted=len(body["records"]))
+
+    def flush() -> None:
+        seq = 0
+        while True:
+            sio.sleep(BATCH_S)
+            with lock:
+                batch, pending[:] = list(pending), []
+            seq += 1
+            sio.emit("delta", {"from_seq": seq - 1, "seq": seq, "server_time": time.time(), "upsert": batch,
+                               "remove": []})
+
+    sio.start_background_task(flush)
+    sio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--runs", default="50x10,50x100,200x10,200x100,500x10,500x100",
+                   help="clients x records/s, comma separated (default %(default)s)")
+    p.add_argument("--seconds", type=float, default=15.0, help="feed duration of each run (default %(default)s)")
+    p.add_argument("--storm", type=int, default=0, help="open incidents for the reconnect storm (0: no storm)")
+    p.add_argument("--clients", type=int, default=500, help="clients of the storm (default %(default)s)")
+    p.add_argument("--bare-server", type=int, default=0, help=argparse.SUPPRESS)
+    a = p.parse_args()
+    if a.bare_server:
+        bare_server(a.bare_server)
+        return
+    if a.storm:
+        storm(a.storm, a.clients)
+        return
+    print(f"{'clients':>7} {'rec/s':>5} | {'server':<8} {'delivered':>15} {'disc':>4} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'CPU %':>6} | p99 ratio to baseline")
+    for run in a.runs.split(","):
+        n, rate = (float(x) for x in run.split("x"))
+        base = measure("bare", int(n), rate, a.seconds)
+        ours = measure("onemap", int(n), rate, a.seconds)
+        for name, r in (("baseline", base), ("onemap", ours)):
+            ratio = f"{ours['p99_ms'] / base['p99_ms']:.2f}" if name == "onemap" and base["p99_ms"] else ""
+            print(f"{int(n):>7} {rate:>5g} | {name:<8} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "
+                  f"{r['p50_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['cpu_pct']:>6.1f} | {ratio}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

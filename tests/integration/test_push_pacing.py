@@ -1,0 +1,71 @@
+"""Push pacing: a change goes out at once when idle, changes are coalesced under load, connecting walls share a snapshot."""
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from domain.intake import Report, report_incident
+from store.log import EventLog, make_engine
+from store.store import Store
+from tests.conftest import T0
+from web import push
+from web.push import Pacing, Pusher
+
+
+class Recorder:
+    """Stands in for the Socket.IO server's emit: keeps what would be sent to each room."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, dict[str, Any], str]] = []
+        self.arrived = threading.Event()
+
+    def emit(self, event: str, msg: dict[str, Any], to: str) -> None:
+        self.sent.append((event, msg, to))
+        if msg["upsert"]:
+            self.arrived.set()
+
+
+def report(store: Store, n: int) -> None:
+    t = store.state.district.townships["T01"]
+    store.execute(lambda s: report_incident(s, Report("12345", f"P{n}", "noise", t.lon, t.lat, T0), "T01", T0 + n))
+
+
+def test_an_idle_system_sends_a_change_at_once_not_at_the_next_heartbeat(tmp_path, district):
+    store = Store(EventLog(make_engine(f"sqlite:///{tmp_path / 'log.db'}")), district)
+    pusher, out, stop = Pusher(store, lambda: T0 + 5, 8.0), Recorder(), threading.Event()
+    loop = threading.Thread(target=push.run, args=(out, pusher, Pacing(0.03, 0.2), 3600.0, stop))
+    loop.start()
+    try:
+        report(store, 1)
+        # The heartbeat is an hour away: only the change itself can have woken the loop.
+        assert out.arrived.wait(30), "the change was not pushed"
+        event, msg, to = next(s for s in out.sent if s[1]["upsert"])
+        assert (event, to) == ("delta", push.room("all"))
+        assert [e["source_id"] for e in msg["upsert"] if e["kind"] == "incident"] == ["P1"]
+    finally:
+        stop.set()
+        pusher.wake.set()
+        loop.join(10)
+    assert not loop.is_alive()
+
+
+def test_the_gap_widens_while_changes_keep_coming_and_is_back_to_the_minimum_once_quiet():
+    pacing = Pacing(0.03, 0.2)
+    assert pacing.after(busy=False) == 0.03
+    widening = [pacing.after(busy=True) for _ in range(8)]
+    assert widening == sorted(widening) and widening[0] > 0.03 and widening[-1] == 0.2
+    assert pacing.after(busy=False) == 0.03
+
+
+def test_walls_connecting_together_share_one_snapshot_until_the_state_or_the_second_changes(tmp_path, district):
+    store = Store(EventLog(make_engine(f"sqlite:///{tmp_path / 'log.db'}")), district)
+    now = [T0 + 5.0]
+    pusher = Pusher(store, lambda: now[0], 8.0)
+    first = pusher.snapshot("all")
+    assert pusher.snapshot("all") is first
+    assert pusher.snapshot("T01") is not first  # another scope sees other things
+    report(store, 2)
+    after_change = pusher.snapshot("all")
+    assert after_change is not first and after_change["seq"] == first["seq"] + 1
+    now[0] += push.SNAPSHOT_REUSE_S  # the clock in a snapshot corrects screens' countdowns: never older than this
+    assert pusher.snapshot("all") is not after_change

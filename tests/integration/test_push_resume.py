@@ -1,0 +1,75 @@
+"""A screen back after a short outage catches up from the deltas it missed; one too far behind gets a snapshot."""
+from __future__ import annotations
+
+import json
+import zlib
+
+import pytest
+
+from app import create_app
+from config import Settings
+from domain.intake import Report, report_incident
+from domain.model import Role
+from tests.conftest import T0
+from web import push
+
+
+@pytest.fixture
+def onemap(tmp_path, clock):
+    return create_app(Settings(data_dir=tmp_path, simulator=False), clock=clock)
+
+
+def wall_socket(onemap, since: str | None = None):
+    """Connect as a kiosk wall, holding seq `since` when given."""
+    client = onemap.server.test_client()
+    client.get(f"/wall?kiosk={onemap.services.accounts.create_token('w', 'kiosk', Role.WALL)}")
+    query = "scope=all" + (f"&since={since}" if since is not None else "")
+    return onemap.socketio.test_client(onemap.server, query_string=query, flask_test_client=client)
+
+
+def report(onemap, n: int) -> None:
+    t = onemap.services.district.townships["T02"]
+    onemap.services.store.execute(
+        lambda s: report_incident(s, Report("12345", f"R{n}", "noise", t.lon, t.lat, T0), "T02", T0 + n))
+
+
+def published(onemap) -> None:
+    push.flush(onemap.socketio, onemap.services.pusher)
+
+
+def test_a_screen_back_after_a_short_outage_gets_the_deltas_it_missed_not_a_snapshot(onemap):
+    first = wall_socket(onemap)
+    [snap] = first.get_received()
+    held = json.loads(zlib.decompress(snap["args"][0]))["seq"]  # the snapshot goes deflated on the wire
+    first.disconnect()
+    for n in range(3):
+        report(onemap, n)
+        published(onemap)
+    back = wall_socket(onemap, str(held))
+    got = back.get_received()
+    assert [m["name"] for m in got] == ["delta"] * 3
+    assert got[0]["args"][0]["from_seq"] == held
+    assert got[-1]["args"][0]["seq"] == onemap.services.store.state.seq
+    assert [e["source_id"] for m in got for e in m["args"][0]["upsert"] if e["kind"] == "incident"] == ["R0", "R1", "R2"]
+
+
+def test_a_screen_already_up_to_date_gets_nothing_more_on_reconnecting(onemap):
+    report(onemap, 1)
+    published(onemap)
+    back = wall_socket(onemap, str(onemap.services.store.state.seq))
+    assert back.is_connected() and back.get_received() == []
+
+
+@pytest.mark.parametrize("since", ["too-old", "from-the-future", "not-a-number"])
+def test_a_screen_whose_seq_cannot_be_caught_up_gets_a_snapshot(onemap, monkeypatch, since):
+    monkeypatch.setattr(push, "RESUME_DELTAS", 2)  # kept: the last two deltas only
+    held = onemap.services.store.state.seq
+    for n in range(3):
+        report(onemap, n)
+        published(onemap)
+    raw = {"too-old": str(held), "from-the-future": str(onemap.services.store.state.seq + 5), "not-a-number": "x1"}[since]
+    got = wall_socket(onemap, raw).get_received()
+    assert [m["name"] for m in got] == ["snapshot"]
+    snapshot = json.loads(zlib.decompress(got[0]["args"][0]))
+    assert snapshot["seq"] == onemap.services.store.state.seq
+    assert {"R0", "R1", "R2"} <= {e.get("source_id") for e in snapshot["entities"]}
