@@ -113,3 +113,8 @@ REPLAY_LINK = "replay-link"
 REPLAY_TIME = "replay-time"
 REPLAY_INCIDENT = "replay-incident"  # ?incident=: the incident whose timeline is played
 REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # the moment's local time, beside the slider
+# keyed lists (assets/keyed.js): a row's button relays its click to its action's store as {its data-* fields, n}
+CMD_FEEDBACK = "cmd-feedback"  # {incident, result, n}: the call-back's result
+CMD_CLOSE = "cmd-close"  # {incident, n}: close after the call-back
+TOWN_STEP = "town-step"  # {incident, step, n}: a room's next step on an order
+TOWN_SIGN = "town-sign"  # {broadcast, n}: a room signs for a broadcast

@@ -51,6 +51,7 @@ def layout(services: Any, township_id: str, lang: str, path: str) -> html.Div:
         head, html.Div(className="om-room-main", children=[
             html.Div([broadcasts, orders], className="om-col om-col-orders"), side]),
         dialog(ids.TOWN_DIALOG, html.Div(id=ids.TOWN_DIALOG_BODY), "om-step-dialog"),
+        dcc.Store(id=ids.TOWN_STEP), dcc.Store(id=ids.TOWN_SIGN),  # the rows' clicks (assets/keyed.js)
     ])
 
 
