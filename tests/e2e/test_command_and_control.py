@@ -54,10 +54,12 @@ def _live(page: Any) -> Any:
 def _pick_queued(console: Any, exclude_township: str = "") -> tuple[str, str]:
     """Select a queued incident inside the district; return (incident id, its township)."""
     skip = f":not([data-township='{exclude_township}'])" if exclude_township else ""
-    row = console.wait_for_selector(f".om-queue-row:not([data-township=''])[data-township]{skip}", timeout=WAIT_MS)
-    incident_id, township = row.get_attribute("data-incident"), row.get_attribute("data-township")
-    # By selector, not by the handle: the live queue re-renders its rows, and a held handle can detach.
-    console.click(f".om-queue-row[data-incident='{incident_id}']")
+    # Read in the page in one step: an element handle read later may be of a row that has left the queue since.
+    found = console.wait_for_function(
+        "(sel) => { const r = document.querySelector(sel); return r && [r.dataset.incident, r.dataset.township]; }",
+        arg=f".om-queue-row:not([data-township=''])[data-township]{skip}", timeout=WAIT_MS)
+    incident_id, township = found.json_value()
+    console.click(f".om-queue-row[data-incident='{incident_id}']")  # keyed: the row is the same node until it leaves
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'] [data-shortcut='issue']", timeout=WAIT_MS)
     return incident_id, township
 
@@ -122,10 +124,11 @@ def test_a_township_operator_is_refused_another_townships_order(
     room.goto(f"{app_url}/township/{owner}")
     assert room.url.endswith(f"/township/{intruder}"), "another township's room redirects to the operator's own"
     _live(room)
-    # A tampered page: a sign-for button for the other township's order, sent through this operator's session.
-    room.evaluate("""(incident) => window.dash_clientside.set_props('town-result', {children: {type: 'Button',
-        namespace: 'dash_html_components', props: {id: {type: 'step-btn', incident: incident, step: 'sign'},
-        n_clicks: 0, className: 'forged', children: 'sign'}}})""", incident_id)
+    # A tampered page: a sign-for click relayed for the other township's order, sent through this operator's session.
+    room.evaluate("""(incident) => { const b = document.createElement('button');
+        b.className = 'forged'; b.textContent = 'sign';
+        Object.assign(b.dataset, {relay: 'town-step', incident: incident, step: 'sign'});
+        document.body.appendChild(b); }""", incident_id)
     room.click("button.forged")
     refusal = room.wait_for_selector("#town-result .om-msg-error", timeout=WAIT_MS).text_content() or ""
     assert "不在本镇街的管辖范围" in refusal, refusal
