@@ -36,9 +36,9 @@ def register(app: Any, services: Any) -> None:
     app.clientside_callback(
         "function (live, tick, i18n, selected) {"
         " window.onemap.ui.setCatalog(i18n); return window.onemap.console.render(selected); }",
-        Output(ids.CMD_QUEUE_COUNT, "children"), Output(ids.CMD_INCIDENTS, "data"), Output(ids.CMD_CALLBACKS_COUNT, "children"),
-        Output(ids.CMD_ALERTS_COUNT, "children"), Output(ids.CMD_BOARD, "children"),
-        Output(ids.CMD_SIG, "data"),
+        Output(ids.CMD_QUEUE_COUNT, "children"), Output(ids.CMD_INCIDENTS, "data"),
+        Output(ids.CMD_CALLBACKS_COUNT, "children"), Output(ids.CMD_ALERTS_COUNT, "children"),
+        Output(ids.CMD_BOARD, "children"), Output(ids.CMD_SIG, "data"),
         *LIVE_INPUTS, Input(ids.CMD_SELECTED, "data"),
     )
     app.clientside_callback(

@@ -69,6 +69,28 @@ def _step(room: Any, row: str, step: str) -> None:
     room.wait_for_selector(f"{row}:not([data-step='{step}'])", timeout=WAIT_MS)
 
 
+# First in the module: the shared app's simulator adds 10 incidents a second and none is ever ordered here, so
+# a wall opened minutes later draws thousands; on a loaded machine it then took over 20 s to go live.
+def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: str, app_env: dict[str, str],
+                                                       admin: tuple[str, str]) -> None:
+    name = "e2e-wall-revoked"
+    token = _manage(app_env, "create-token", name, "kiosk", "wall").splitlines()[-1]
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    wall_url = f"{app_url}/wall?kiosk={token}"
+    assert wall.goto(wall_url).ok
+    _live(wall)
+
+    admin_page = _sign_in(browser, app_url, *admin)
+    admin_page.goto(f"{app_url}/admin")
+    admin_page.click(f"tr:has(td:text-is('{name}')) button[data-action=revoke]")
+    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) [data-state=revoked]", timeout=WAIT_MS)
+
+    wall.wait_for_selector(".om-badge-offline", timeout=REVOKED_WALL_DARK_MS)  # its socket was cut
+    assert wall.goto(wall_url).status == 403  # and the token opens nothing any more
+    wall.context.close()
+    admin_page.context.close()
+
+
 def test_an_order_goes_from_issue_to_close_across_the_console_and_the_room(
         open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
     console, console_errors = open_page(f"{app_url}/command")
@@ -134,27 +156,11 @@ def test_a_township_operator_is_refused_another_townships_order(
     assert "不在本镇街的管辖范围" in refusal, refusal
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'][data-stage='ordered']", timeout=WAIT_MS)
 
-    audit = _sign_in(browser, app_url, *admin).request.get(f"{app_url}/admin/audit.csv")
+    admin_page = _sign_in(browser, app_url, *admin)
+    audit = admin_page.request.get(f"{app_url}/admin/audit.csv")
     assert audit.ok
     rows = list(csv.DictReader(io.StringIO(audit.text())))
+    admin_page.context.close()
     mine = [r for r in rows if r["actor"] == operator(intruder) and r["target"] == incident_id]
     assert [(r["action"], r["result"]) for r in mine] == [("order_sign", "rejected:out_of_scope")], mine
     assert not console_errors and not room_errors, (console_errors, room_errors)
-
-
-def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: str, app_env: dict[str, str],
-                                                       admin: tuple[str, str]) -> None:
-    name = "e2e-wall-revoked"
-    token = _manage(app_env, "create-token", name, "kiosk", "wall").splitlines()[-1]
-    wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    wall_url = f"{app_url}/wall?kiosk={token}"
-    assert wall.goto(wall_url).ok
-    _live(wall)
-
-    admin_page = _sign_in(browser, app_url, *admin)
-    admin_page.goto(f"{app_url}/admin")
-    admin_page.click(f"tr:has(td:text-is('{name}')) button[data-action=revoke]")
-    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) [data-state=revoked]", timeout=WAIT_MS)
-
-    wall.wait_for_selector(".om-badge-offline", timeout=REVOKED_WALL_DARK_MS)  # its socket was cut
-    assert wall.goto(wall_url).status == 403  # and the token opens nothing any more
