@@ -5,11 +5,12 @@
   "use strict";
   window.onemap = window.onemap || {};
   var SELECTED_STORE = "cmd-selected";        // layouts/ids.py CMD_SELECTED
+  var QUEUE = "cmd-queue", CALLBACKS = "cmd-callbacks", ALERTS = "cmd-alerts";  // layouts/ids.py: the keyed lists
   var BCAST_DIALOG = "bcast-dialog";          // layouts/ids.py BCAST_DIALOG
   var BCAST_CMD = "bcast-cmd";                // layouts/ids.py BCAST_CMD
   var BCAST_RESULT = "bcast-result";          // layouts/ids.py BCAST_RESULT
-  var FEEDBACK_BTN = "feedback-btn", CLOSE_BTN = "close-btn";  // layouts/ids.py
-  var FEEDBACK = ["satisfied", "unsatisfied", "unreached"];    // domain/model.py FEEDBACK
+  var FEEDBACK = "cmd-feedback", CLOSE = "cmd-close";  // layouts/ids.py CMD_FEEDBACK, CMD_CLOSE: row buttons relay here
+  var RESULTS = ["satisfied", "unsatisfied", "unreached"];     // domain/model.py FEEDBACK
   var QUEUE_ROWS = 60;                        // rendered rows; the count shows the whole queue
 
   function ui() { return window.onemap.ui; }
@@ -49,16 +50,16 @@
     var h = ui().h, buttons;
     if (inc.feedback) {
       buttons = [h("Span", {className: "om-cb-done"}, ui().t("cmd.feedback_done", {result: ui().t("feedback." + inc.feedback)})),
-                 h("Button", {id: {type: CLOSE_BTN, incident: inc.id}, n_clicks: 0, className: "om-btn om-btn-small om-btn-primary"},
-                   ui().t("step.close"))];
+                 h("Button", {type: "button", "data-relay": CLOSE, "data-incident": inc.id,
+                              className: "om-btn om-btn-small om-btn-primary"}, ui().t("step.close"))];
     } else {
-      buttons = FEEDBACK.map(function (r) {
-        return h("Button", {id: {type: FEEDBACK_BTN, incident: inc.id, result: r}, n_clicks: 0, key: r,
+      buttons = RESULTS.map(function (r) {
+        return h("Button", {type: "button", "data-relay": FEEDBACK, "data-incident": inc.id, "data-result": r, key: r,
                             className: "om-btn om-btn-small om-fb-" + r}, ui().t("feedback." + r));
       });
     }
     return h("Div", {className: "om-cb-row om-selectable" + (inc.id === selected ? " om-selected" : ""), key: inc.id,
-                     "data-incident": inc.id, "data-feedback": inc.feedback || ""}, [
+                     "data-incident": inc.id, "data-feedback": inc.feedback || "", tabIndex: 0}, [
       h("Div", {className: "om-cb-main"}, [
         h("Div", {className: "om-queue-title"}, ui().t("category." + inc.category) + " · " + ui().township(inc.order.township)
           + " · " + ui().teamName(inc.order)),
@@ -86,7 +87,7 @@
     var escalated = late.some(function (s) { return (inc.escalated || []).indexOf(s) >= 0; });
     return h("Div", {className: "om-alert-row om-selectable om-st-border-breached" + (inc.id === selected ? " om-selected" : ""),
                      key: inc.id, "data-incident": inc.id, "data-step": step || "", "data-status": "breached",
-                     "data-escalated": escalated ? "1" : ""}, [
+                     "data-escalated": escalated ? "1" : "", role: "button", tabIndex: 0}, [
       h("Div", {className: "om-alert-main"}, [
         h("Div", {className: "om-queue-title"}, [window.onemap.late.tag(inc, now),
           " " + ui().t("category." + inc.category) + " · " + ui().township(o.township)]),
@@ -106,32 +107,22 @@
             i.feedback, (i.merged || []).length, (i.escalated || []).join(",")].join("#");
   }
 
-  function list(slot, rows, sig, build, emptyKey) {
-    return ui().unlessSame(slot, sig, function () {
-      if (!rows.length) { return ui().h("Div", {className: "om-empty"}, ui().t(emptyKey)); }
-      return rows.map(build);
-    });
+  /** Draw a list into its element, keyed by incident id (assets/keyed.js): unchanged rows keep their nodes. */
+  function list(hostId, rows, build, emptyKey) {
+    window.onemap.keyed.render(hostId, rows.map(build), ui().h("Div", {className: "om-empty"}, ui().t(emptyKey)));
   }
 
-  /** Return every console output: queue, count, map layer, call-backs, count, alerts, count, board, detail signature. */
+  /** Draw the queue, call-backs and alerts; return the other outputs: counts, map layer, board, detail signature. */
   function render(selected) {
     current = selected || null;
-    var now = live().now(), rows = waiting(), shown = rows.slice(0, QUEUE_ROWS), m = window.onemap.map;
-    var late = window.onemap.late;
-    var qsig = shown.map(function (i) { return i.id + (i.reopened || "") + late.signature(i, now); }).join("|");
-    var body = list("console.queue", shown, qsig + "#" + selected, function (i) { return row(i, selected, now); }, "cmd.queue_empty");
-    var cbs = awaitingCallback();
-    var cbBody = list("console.cb", cbs, cbs.map(function (i) { return i.id + (i.feedback || ""); }).join("|") + "#" + selected,
-                      function (i) { return callbackRow(i, selected); }, "cmd.callbacks_empty");
-    var breached = overdue(now);
-    var alertBody = list("console.alerts", breached, breached.map(function (i) {
-      return i.id + window.onemap.sla.currentStep(i) + late.signature(i, now) + (i.escalated || []).join(",");
-    }).join("|") + "#" + selected, function (i) { return alertRow(i, selected, now); }, "cmd.alerts_empty");
+    var now = live().now(), rows = waiting(), m = window.onemap.map, cbs = awaitingCallback(), breached = overdue(now);
+    list(QUEUE, rows.slice(0, QUEUE_ROWS), function (i) { return row(i, selected, now); }, "cmd.queue_empty");
+    list(CALLBACKS, cbs, function (i) { return callbackRow(i, selected); }, "cmd.callbacks_empty");
+    list(ALERTS, breached, function (i) { return alertRow(i, selected, now); }, "cmd.alerts_empty");
     var fc = m.incidentFeatures(now, null, selected);
     var layer = ui().unlessSame("console.map", m.signature(fc), function () { return fc; });
     var sig = ui().unlessSame("console.sig", detailSignature(selected), function () { return detailSignature(selected); });
-    return [body, String(rows.length), layer, cbBody, String(cbs.length), alertBody, String(breached.length),
-            window.onemap.board.render(now), sig];
+    return [String(rows.length), layer, String(cbs.length), String(breached.length), window.onemap.board.render(now), sig];
   }
 
   function select(id) {
@@ -183,7 +174,8 @@
   function onKey(ev) {
     if (!document.querySelector(".om-console") || ev.ctrlKey || ev.metaKey || ev.altKey) { return; }
     if (ui().typing(ev) || ui().openDialog()) { return; }  // never while typing, nor behind a dialog
-    var focusedRow = ev.target.closest && ev.target.closest(".om-selectable[data-incident]");
+    // The row itself, not a button inside it: Enter on a row's button presses that button.
+    var focusedRow = ev.target.matches && ev.target.matches(".om-selectable[data-incident]") ? ev.target : null;
     if (ev.key === "Enter" || ev.key === " ") {
       if (focusedRow && focusedRow.getAttribute("data-incident") !== current) {
         ev.preventDefault();

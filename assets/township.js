@@ -4,8 +4,8 @@
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
-  var STEP_BTN = "step-btn";              // layouts/ids.py STEP_BTN
-  var BCAST_SIGN_BTN = "bcast-sign-btn";  // layouts/ids.py BCAST_SIGN_BTN
+  var STEP = "town-step", SIGN = "town-sign";  // layouts/ids.py TOWN_STEP, TOWN_SIGN: row buttons relay here
+  var ORDERS = "town-orders", BROADCASTS = "town-broadcasts", TEAMS = "town-teams";  // layouts/ids.py: keyed lists
   var SIGNED_SHOWN = 2;                   // signed broadcasts kept on top after the pending ones
 
   function ui() { return window.onemap.ui; }
@@ -36,7 +36,7 @@
     // A late stage keeps the row red while the next step's own countdown runs beside it.
     var cd = step === null ? h("Span", {className: "om-cd om-cd-none"}, ui().t(next ? "status.handling" : "town.awaiting_callback"))
       : window.onemap.late.countdown(inc);
-    var action = next ? h("Button", {id: {type: STEP_BTN, incident: inc.id, step: next}, n_clicks: 0,
+    var action = next ? h("Button", {type: "button", "data-relay": STEP, "data-incident": inc.id, "data-step": next,
                                      className: "om-btn om-btn-step om-btn-" + next}, ui().t("step." + next))
       : h("Span", {className: "om-step-none"}, "✓");
     return h("Div", {className: "om-town-row om-st-border-" + st + (fresh ? " om-row-new" : ""), key: inc.id,
@@ -73,7 +73,8 @@
     var h = ui().h, at = (b.signed || {})[townshipId], title = ui().t("broadcast." + b.type) + " · " + ui().t("level." + b.type + "." + b.level);
     var right = at === undefined ? [
       h("Span", {className: "om-cd", "data-deadline": String(b.deadline), "data-issued": String(b.issued_at)}),
-      h("Button", {id: {type: BCAST_SIGN_BTN, broadcast: b.id}, n_clicks: 0, className: "om-btn om-btn-step"}, ui().t("step.sign"))
+      h("Button", {type: "button", "data-relay": SIGN, "data-broadcast": b.id, className: "om-btn om-btn-step"},
+        ui().t("step.sign"))
     ] : [h("Span", {className: at > b.deadline ? "om-signed om-signed-late" : "om-signed"},
            ui().t(at > b.deadline ? "town.signed_late" : "town.signed_at", {time: ui().hhmmss(at)}))];
     return h("Div", {className: "om-bcast" + (at === undefined ? " om-bcast-pending" : ""), key: b.id, "data-broadcast": b.id}, [
@@ -84,7 +85,7 @@
       h("Div", {className: "om-bcast-side"}, right)]);
   }
 
-  /** Return the broadcasts sent to this room: pending first (sounding once each), then the latest signed. */
+  /** Draw the broadcasts sent to this room: pending first (sounding once each), then the latest signed. */
   function broadcasts(townshipId) {
     var list = live().all("broadcast").filter(function (b) { return (b.townships || []).indexOf(townshipId) >= 0; });
     var pending = list.filter(function (b) { return !(townshipId in (b.signed || {})); });
@@ -93,12 +94,8 @@
     signed.sort(function (a, b) { return b.issued_at - a.issued_at; });
     window.onemap.alerts.once("broadcast", pending.map(function (b) { return b.id; }));
     var shown = pending.concat(signed.slice(0, SIGNED_SHOWN));
-    var sig = shown.map(function (b) { return b.id + "@" + ((b.signed || {})[townshipId] || ""); }).join("|");
-    return ui().unlessSame("town.bcast", sig, function () {
-      if (!shown.length) { return null; }
-      return [ui().h("Div", {className: "om-bcast-head", key: "head"}, ui().t("town.broadcasts"))].concat(
-        shown.map(function (b) { return broadcastCard(b, townshipId); }));
-    });
+    window.onemap.keyed.render(BROADCASTS, shown.length ? [ui().h("Div", {className: "om-bcast-head", key: "head"},
+      ui().t("town.broadcasts"))].concat(shown.map(function (b) { return broadcastCard(b, townshipId); })) : []);
   }
 
   function figures(townshipId) {
@@ -113,33 +110,29 @@
     });
   }
 
+  /** Draw this township's teams, free or busy. */
   function teams(townshipId) {
     var h = ui().h, list = live().all("team").filter(function (x) { return x.township === townshipId; });
     list.sort(function (a, b) { return a.id < b.id ? -1 : 1; });
-    return list.map(function (x) {
+    window.onemap.keyed.render(TEAMS, list.map(function (x) {
       var busy = !!x.busy_with;
       return h("Div", {className: "om-team" + (busy ? " om-team-busy" : ""), key: x.id}, [
         h("Div", {className: "om-team-name"}, ui().entityName(x)),
         h("Div", {className: "om-team-meta"}, ui().t("team_kind." + x.team_kind) + " · " + x.members),
         h("Span", {className: "om-team-state"}, ui().t(busy ? "town.team_busy" : "town.team_free"))]);
-    });
+    }));
   }
 
-  /** Return [order rows, count text, figures, teams, banner, broadcasts] for one township room. */
+  /** Draw one township room's orders, broadcasts and teams (keyed: assets/keyed.js); return [count, figures, banner]. */
   function render(townshipId) {
     var now = live().now(), rows = orders(townshipId);
-    var sig = rows.map(function (i) {
-      return i.id + i.stage + nextStep(i) + window.onemap.late.signature(i, now) + i.order.team_id;
-    }).join("|");
-    var body = ui().unlessSame("town.orders", sig, function () {
-      if (!rows.length) { return ui().h("Div", {className: "om-empty"}, ui().t("town.no_orders")); }
-      return rows.map(function (i) { return row(i, now); });
-    });
+    window.onemap.keyed.render(ORDERS, rows.map(function (i) { return row(i, now); }),
+                               ui().h("Div", {className: "om-empty"}, ui().t("town.no_orders")));
+    broadcasts(townshipId);
+    teams(townshipId);
     var k = live().get("kpi", "today");
     var fig = ui().unlessSame("town.kpi", JSON.stringify(k ? k.townships : null), function () { return figures(townshipId); });
-    var tsig = JSON.stringify(live().all("team").filter(function (x) { return x.township === townshipId; }));
-    var tm = ui().unlessSame("town.teams", tsig, function () { return teams(townshipId); });
-    return [body, String(rows.length), fig, tm, banner(rows), broadcasts(townshipId)];
+    return [String(rows.length), fig, banner(rows)];
   }
 
   window.onemap.township = {render: render, orders: orders};

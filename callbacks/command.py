@@ -7,6 +7,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 
 from callbacks.common import clicked, lang_of, page_actor, remote
 from callbacks.guard import CONSOLE, Access, Target
+from callbacks.live import row_action
 from application.commands import Outcome
 from i18n import t
 from layouts import ids
@@ -119,6 +120,12 @@ def close(services: Any, button: dict[str, Any] | None, lang: str, done: int | N
     return _answer(outcome, t("cmd.closed", lang), lang, done)
 
 
+def _relayed_incident(action: Any, *_args: Any) -> list[Target]:
+    """Return the incident a relayed row click names (a call-back row's feedback or close)."""
+    clicked_row = row_action(action, ("incident",))
+    return [Target("incident", clicked_row["incident"])] if clicked_row else []
+
+
 def _clicked_incidents(*_args: Any) -> list[Target]:
     """Return the incidents the clicked button names (a merge names two)."""
     button = clicked(ctx.triggered) or {}
@@ -136,13 +143,16 @@ def register(app: Any, services: Any) -> None:
         access=Access(CONSOLE, lambda _sig, _done, selected, _i18n: [Target("incident", selected)] if selected else []),
     )(lambda _sig, _done, selected, i18n: show_detail(services, selected, lang_of(i18n)))
     simple = ((ids.ISSUE_BTN, {"incident": ALL, "team": ALL, "k": ALL}, issue),
-              (ids.ISSUE_ROOM_BTN, {"incident": ALL, "township": ALL, "k": ALL}, issue_to_room),
-              (ids.FEEDBACK_BTN, {"incident": ALL, "result": ALL}, feedback),
-              (ids.CLOSE_BTN, {"incident": ALL}, close))
+              (ids.ISSUE_ROOM_BTN, {"incident": ALL, "township": ALL, "k": ALL}, issue_to_room))
     for kind, pattern, fn in simple:
         app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), i18n, done, prevent_initial_call=True,
                      access=Access(CONSOLE, _clicked_incidents))(
             lambda _c, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), lang_of(i18n), n))
+    relayed = ((ids.CMD_FEEDBACK, ("incident", "result"), feedback), (ids.CMD_CLOSE, ("incident",), close))
+    for store, fields, fn in relayed:  # the call-back rows' buttons (assets/keyed.js relays their clicks)
+        app.callback(*outs(), Input(store, "data"), i18n, done, prevent_initial_call=True,
+                     access=Access(CONSOLE, _relayed_incident))(
+            lambda action, i18n, n, fn=fn, fields=fields: fn(services, row_action(action, fields), lang_of(i18n), n))
     with_reason = ((ids.CANCEL_BTN, {"incident": ALL, "k": ALL}, ids.CANCEL_REASON, cancel),
                    (ids.MERGE_BTN, {"dup": ALL, "into": ALL}, ids.MERGE_REASON, merge))
     for kind, pattern, reason_kind, fn in with_reason:

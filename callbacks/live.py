@@ -1,4 +1,8 @@
-"""Clientside renderers: each page's live panels are drawn in the browser from window.onemap.live."""
+"""Clientside renderers: each page's live panels are drawn in the browser from window.onemap.live.
+
+The console's and rooms' lists are not Dash outputs: assets/keyed.js draws them into their elements, keyed by
+entity id, and a row's button relays its click to a dcc.Store as {its data-* fields, n} (see row_action).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -9,6 +13,13 @@ from callbacks.maps import layer_inputs, layer_outputs
 from layouts import ids, wall
 
 LIVE_INPUTS = [Input(ids.LIVE, "data"), Input(ids.TICK, "n_intervals"), Input(ids.I18N, "data")]
+
+
+def row_action(data: Any, fields: tuple[str, ...]) -> dict[str, str] | None:
+    """Return a relayed row click's fields (each a non-empty string), or None when it is not one."""
+    if not isinstance(data, dict) or not all(isinstance(data.get(f), str) and data[f] for f in fields):
+        return None
+    return {f: data[f] for f in fields}
 
 
 def register(app: Any, services: Any) -> None:
@@ -25,17 +36,14 @@ def register(app: Any, services: Any) -> None:
     app.clientside_callback(
         "function (live, tick, i18n, selected) {"
         " window.onemap.ui.setCatalog(i18n); return window.onemap.console.render(selected); }",
-        Output(ids.CMD_QUEUE, "children"), Output(ids.CMD_QUEUE_COUNT, "children"), Output(ids.CMD_INCIDENTS, "data"),
-        Output(ids.CMD_CALLBACKS, "children"), Output(ids.CMD_CALLBACKS_COUNT, "children"),
-        Output(ids.CMD_ALERTS, "children"), Output(ids.CMD_ALERTS_COUNT, "children"), Output(ids.CMD_BOARD, "children"),
-        Output(ids.CMD_SIG, "data"),
+        Output(ids.CMD_QUEUE_COUNT, "children"), Output(ids.CMD_INCIDENTS, "data"),
+        Output(ids.CMD_CALLBACKS_COUNT, "children"), Output(ids.CMD_ALERTS_COUNT, "children"),
+        Output(ids.CMD_BOARD, "children"), Output(ids.CMD_SIG, "data"),
         *LIVE_INPUTS, Input(ids.CMD_SELECTED, "data"),
     )
     app.clientside_callback(
         "function (live, tick, i18n, scope) {"
         " window.onemap.ui.setCatalog(i18n); return window.onemap.township.render(scope); }",
-        Output(ids.TOWN_ORDERS, "children"), Output(ids.TOWN_COUNT, "children"),
-        Output(ids.TOWN_KPI, "children"), Output(ids.TOWN_TEAMS, "children"),
-        Output(ids.TOWN_BANNER, "children"), Output(ids.TOWN_BROADCASTS, "children"),
+        Output(ids.TOWN_COUNT, "children"), Output(ids.TOWN_KPI, "children"), Output(ids.TOWN_BANNER, "children"),
         *LIVE_INPUTS, State(ids.SCOPE, "data"),
     )

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Input, Output, State, ctx, no_update
+from dash import Input, Output, State, no_update
 
-from callbacks.common import clicked, lang_of, page_actor, remote
+from callbacks.common import lang_of, page_actor, remote
 from callbacks.guard import ROOM, Access, Target
+from callbacks.live import row_action
 from domain.model import Role
 from i18n import t
 from layouts import ids
@@ -109,10 +110,10 @@ def sign_broadcast(services: Any, button: dict[str, Any] | None, lang: str) -> A
     return view.result(outcome, "sign", lang, t("town.broadcast_signed", lang))
 
 
-def _clicked_step(*_args: Any) -> list[Target]:
-    """Return the incident a step button names, audited as that step when refused."""
-    button = clicked(ctx.triggered) or {}
-    return [Target("incident", button.get("incident"), f"order_{button.get('step')}"[:60])] if button else []
+def _clicked_step(action: Any, *_args: Any) -> list[Target]:
+    """Return the incident a relayed step click names, audited as that step when refused."""
+    button = row_action(action, ("incident", "step"))
+    return [Target("incident", button["incident"], f"order_{button['step']}"[:60])] if button else []
 
 
 def _acted_on(action: Any, step: Any) -> list[Target]:
@@ -128,9 +129,9 @@ def register(app: Any, services: Any) -> None:
     i18n = State(ids.I18N, "data")
     app.callback(
         Output(ids.TOWN_RESULT, "children"), Output(ids.TOWN_DIALOG_BODY, "children"), Output(ids.TOWN_DIALOG, "hidden"),
-        Input({"type": ids.STEP_BTN, "incident": ALL, "step": ALL}, "n_clicks"), i18n,
+        Input(ids.TOWN_STEP, "data"), i18n,  # a row's step button (assets/keyed.js relays its click)
         prevent_initial_call=True, access=Access(ROOM, _clicked_step),
-    )(lambda _clicks, i18n: on_step(services, clicked(ctx.triggered), lang_of(i18n)))
+    )(lambda action, i18n: on_step(services, row_action(action, ("incident", "step")), lang_of(i18n)))
     app.callback(
         Output(ids.TOWN_RESULT, "children", allow_duplicate=True), Output(ids.TOWN_DIALOG_MSG, "children"),
         Output(ids.TOWN_DIALOG, "hidden", allow_duplicate=True),
@@ -149,6 +150,6 @@ def register(app: Any, services: Any) -> None:
     )(lambda n, action, note, i18n: confirm_resolve(services, action if n else None, note, lang_of(i18n)))
     app.callback(
         Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
-        Input({"type": ids.BCAST_SIGN_BTN, "broadcast": ALL}, "n_clicks"), i18n,
+        Input(ids.TOWN_SIGN, "data"), i18n,
         prevent_initial_call=True, access=Access(ROOM),  # the broadcast's own scope: Commands.sign_broadcast
-    )(lambda _clicks, i18n: sign_broadcast(services, clicked(ctx.triggered), lang_of(i18n)))
+    )(lambda action, i18n: sign_broadcast(services, row_action(action, ("broadcast",)), lang_of(i18n)))

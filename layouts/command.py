@@ -43,6 +43,7 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
                                     n_clicks=0, **{"data-open-broadcast": "1"}))
     return html.Div(className="om-console", children=[
         head, dcc.Store(id=ids.CMD_SELECTED), dcc.Store(id=ids.CMD_DONE, data=0), dcc.Store(id=ids.CMD_SIG),
+        dcc.Store(id=ids.CMD_FEEDBACK), dcc.Store(id=ids.CMD_CLOSE),  # the call-back rows' clicks (assets/keyed.js)
         html.Div(className="om-console-main", children=[
             html.Div([queue, callbacks, _keys_legend(lang)], className="om-col om-col-queue"),
             html.Div(detail, className="om-col om-col-detail"),

@@ -47,7 +47,6 @@ TOWN_COUNT = "town-count"
 TOWN_RESULT = "town-result"
 TOWN_KPI = "town-kpi"
 TOWN_TEAMS = "town-teams"
-STEP_BTN = "step-btn"  # pattern type: {"type": STEP_BTN, "incident": id, "step": step}
 
 # signed-in header and alerts (console and rooms)
 USER_BOX = "om-user-box"  # who is signed in, role, sign-out (filled by the server from the session)
@@ -65,8 +64,6 @@ CANCEL_BTN = "cancel-btn"  # pattern: {"type", "incident", "k"}
 CANCEL_REASON = "cancel-reason"  # pattern: {"type", "incident"}
 MERGE_BTN = "merge-btn"  # pattern: {"type", "dup", "into"}
 MERGE_REASON = "merge-reason"  # pattern: {"type", "incident"}
-FEEDBACK_BTN = "feedback-btn"  # pattern: {"type", "incident", "result"}
-CLOSE_BTN = "close-btn"  # pattern: {"type", "incident"}
 
 # the broadcast form (a dialog on the console)
 BCAST_OPEN = "bcast-open"
@@ -85,7 +82,6 @@ BCAST_RESULT = "bcast-result"
 # township room: new-order banner, broadcasts, the step dialog (route / transfer / resolve)
 TOWN_BANNER = "town-banner"
 TOWN_BROADCASTS = "town-broadcasts"
-BCAST_SIGN_BTN = "bcast-sign-btn"  # pattern: {"type", "broadcast"}
 TOWN_DIALOG = "town-dialog"  # shown for route and resolve; its body is rendered when it opens
 TOWN_DIALOG_BODY = "town-dialog-body"
 TOWN_DIALOG_MSG = "town-dialog-msg"
@@ -125,3 +121,8 @@ SIT_EVENTS = "sit-events"
 SIT_EVENTS_COUNT = "sit-events-count"
 SIT_HALLS = "sit-halls"
 SIT_HALLS_COUNT = "sit-halls-count"
+# keyed lists (assets/keyed.js): a row's button relays its click to its action's store as {its data-* fields, n}
+CMD_FEEDBACK = "cmd-feedback"  # {incident, result, n}: the call-back's result
+CMD_CLOSE = "cmd-close"  # {incident, n}: close after the call-back
+TOWN_STEP = "town-step"  # {incident, step, n}: a room's next step on an order
+TOWN_SIGN = "town-sign"  # {broadcast, n}: a room signs for a broadcast

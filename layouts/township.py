@@ -56,6 +56,7 @@ def layout(services: Any, township_id: str, lang: str, path: str) -> html.Div:
             html.Div([broadcasts, orders], className="om-col om-col-orders"), room_map(services, township_id, lang), side]),
         dialog(ids.TOWN_DIALOG, html.Div(id=ids.TOWN_DIALOG_BODY), "om-step-dialog"),
         dcc.Store(id=ids.ROOM_ATTENTION),
+        dcc.Store(id=ids.TOWN_STEP), dcc.Store(id=ids.TOWN_SIGN),  # the rows' clicks (assets/keyed.js)
     ])
 
 

@@ -54,10 +54,12 @@ def _live(page: Any) -> Any:
 def _pick_queued(console: Any, exclude_township: str = "") -> tuple[str, str]:
     """Select a queued incident inside the district; return (incident id, its township)."""
     skip = f":not([data-township='{exclude_township}'])" if exclude_township else ""
-    row = console.wait_for_selector(f".om-queue-row:not([data-township=''])[data-township]{skip}", timeout=WAIT_MS)
-    incident_id, township = row.get_attribute("data-incident"), row.get_attribute("data-township")
-    # By selector, not by the handle: the live queue re-renders its rows, and a held handle can detach.
-    console.click(f".om-queue-row[data-incident='{incident_id}']")
+    # Read in the page in one step: an element handle read later may be of a row that has left the queue since.
+    found = console.wait_for_function(
+        "(sel) => { const r = document.querySelector(sel); return r && [r.dataset.incident, r.dataset.township]; }",
+        arg=f".om-queue-row:not([data-township=''])[data-township]{skip}", timeout=WAIT_MS)
+    incident_id, township = found.json_value()
+    console.click(f".om-queue-row[data-incident='{incident_id}']")  # keyed: the row is the same node until it leaves
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'] [data-shortcut='issue']", timeout=WAIT_MS)
     return incident_id, township
 
@@ -65,6 +67,28 @@ def _pick_queued(console: Any, exclude_township: str = "") -> tuple[str, str]:
 def _step(room: Any, row: str, step: str) -> None:
     room.click(f"{row}[data-step='{step}'] button")
     room.wait_for_selector(f"{row}:not([data-step='{step}'])", timeout=WAIT_MS)
+
+
+# First in the module: the shared app's simulator adds 10 incidents a second and none is ever ordered here, so
+# a wall opened minutes later draws thousands; on a loaded machine it then took over 20 s to go live.
+def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: str, app_env: dict[str, str],
+                                                       admin: tuple[str, str]) -> None:
+    name = "e2e-wall-revoked"
+    token = _manage(app_env, "create-token", name, "kiosk", "wall").splitlines()[-1]
+    wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    wall_url = f"{app_url}/wall?kiosk={token}"
+    assert wall.goto(wall_url).ok
+    _live(wall)
+
+    admin_page = _sign_in(browser, app_url, *admin)
+    admin_page.goto(f"{app_url}/admin")
+    admin_page.click(f"tr:has(td:text-is('{name}')) button[data-action=revoke]")
+    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) [data-state=revoked]", timeout=WAIT_MS)
+
+    wall.wait_for_selector(".om-badge-offline", timeout=REVOKED_WALL_DARK_MS)  # its socket was cut
+    assert wall.goto(wall_url).status == 403  # and the token opens nothing any more
+    wall.context.close()
+    admin_page.context.close()
 
 
 def test_an_order_goes_from_issue_to_close_across_the_console_and_the_room(
@@ -122,36 +146,21 @@ def test_a_township_operator_is_refused_another_townships_order(
     room.goto(f"{app_url}/township/{owner}")
     assert room.url.endswith(f"/township/{intruder}"), "another township's room redirects to the operator's own"
     _live(room)
-    # A tampered page: a sign-for button for the other township's order, sent through this operator's session.
-    room.evaluate("""(incident) => window.dash_clientside.set_props('town-result', {children: {type: 'Button',
-        namespace: 'dash_html_components', props: {id: {type: 'step-btn', incident: incident, step: 'sign'},
-        n_clicks: 0, className: 'forged', children: 'sign'}}})""", incident_id)
+    # A tampered page: a sign-for click relayed for the other township's order, sent through this operator's session.
+    room.evaluate("""(incident) => { const b = document.createElement('button');
+        b.className = 'forged'; b.textContent = 'sign';
+        Object.assign(b.dataset, {relay: 'town-step', incident: incident, step: 'sign'});
+        document.body.appendChild(b); }""", incident_id)
     room.click("button.forged")
     refusal = room.wait_for_selector("#town-result .om-msg-error", timeout=WAIT_MS).text_content() or ""
     assert "不在本镇街的管辖范围" in refusal, refusal
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'][data-stage='ordered']", timeout=WAIT_MS)
 
-    audit = _sign_in(browser, app_url, *admin).request.get(f"{app_url}/admin/audit.csv")
+    admin_page = _sign_in(browser, app_url, *admin)
+    audit = admin_page.request.get(f"{app_url}/admin/audit.csv")
     assert audit.ok
     rows = list(csv.DictReader(io.StringIO(audit.text())))
+    admin_page.context.close()
     mine = [r for r in rows if r["actor"] == operator(intruder) and r["target"] == incident_id]
     assert [(r["action"], r["result"]) for r in mine] == [("order_sign", "rejected:out_of_scope")], mine
     assert not console_errors and not room_errors, (console_errors, room_errors)
-
-
-def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: str, app_env: dict[str, str],
-                                                       admin: tuple[str, str]) -> None:
-    name = "e2e-wall-revoked"
-    token = _manage(app_env, "create-token", name, "kiosk", "wall").splitlines()[-1]
-    wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
-    wall_url = f"{app_url}/wall?kiosk={token}"
-    assert wall.goto(wall_url).ok
-    _live(wall)
-
-    admin_page = _sign_in(browser, app_url, *admin)
-    admin_page.goto(f"{app_url}/admin")
-    admin_page.click(f"tr:has(td:text-is('{name}')) button[data-action=revoke]")
-    admin_page.wait_for_selector(f"tr:has(td:text-is('{name}')) [data-state=revoked]", timeout=WAIT_MS)
-
-    wall.wait_for_selector(".om-badge-offline", timeout=REVOKED_WALL_DARK_MS)  # its socket was cut
-    assert wall.goto(wall_url).status == 403  # and the token opens nothing any more

@@ -91,7 +91,10 @@ def callback_payload(world: World, key: str, role: str, town: str) -> dict[str, 
               "town-mode.value": "route", "town-team-pick.value": world.team[town], "town-note.value": "done",
               "bcast-send.n_clicks": 1, "bcast-cmd.data": command_id(), "bcast-kind.value": "flood_response",
               "bcast-level.value": "IV", "bcast-scope.value": "all", "bcast-msg.value": "m",
-              "cancel-reason.value": "dup", "merge-reason.value": "dup", "replay-incident.data": iid}
+              "cancel-reason.value": "dup", "merge-reason.value": "dup", "replay-incident.data": iid,
+              # a keyed row's button relays its click to a store (assets/keyed.js)
+              "town-step.data": {"incident": iid, "step": "sign", "n": 1}, "town-sign.data": {**fill, "n": 1},
+              "cmd-feedback.data": {"incident": iid, "result": "satisfied", "n": 1}, "cmd-close.data": {"incident": iid, "n": 1}}
     inputs = [_dep(s, fill, values) for s in cb["inputs"]]
     first = inputs[0][0] if isinstance(inputs[0], list) else inputs[0]
     first_id = first["id"] if isinstance(first["id"], str) else json.dumps(first["id"], sort_keys=True, separators=(",", ":"))

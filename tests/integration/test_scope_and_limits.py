@@ -35,15 +35,14 @@ def test_a_township_session_cannot_read_another_townships_incident_through_the_c
     assert incident.summary not in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("callback", ["step-btn.n_clicks", "town-confirm-route.n_clicks", "town-confirm-resolve.n_clicks"])
+@pytest.mark.parametrize("callback", ["town-step.data", "town-confirm-route.n_clicks", "town-confirm-resolve.n_clicks"])
 def test_a_township_rooms_dialogs_refuse_another_townships_incident_with_a_message_and_leak_nothing(world, callback):
     from tests.integration.test_access_table import callback_name, callback_payload
 
     key = next(k for k, cb in world.onemap.dash.callback_map.items() if "callback" in cb and callback_name(cb) == callback)
     payload = callback_payload(world, key, "township", "T02")
-    if callback == "step-btn.n_clicks":  # the route step opens the dialog with the incident's teams and address
-        payload["inputs"][0][0]["id"]["step"] = "route"
-        payload["changedPropIds"] = [json.dumps(payload["inputs"][0][0]["id"], sort_keys=True, separators=(",", ":")) + ".n_clicks"]
+    if callback == "town-step.data":  # the route step opens the dialog with the incident's teams and address
+        payload["inputs"][0]["value"]["step"] = "route"
     r = world.client("township").post("/_dash-update-component", json=payload, headers=ORIGIN)
     body = r.get_data(as_text=True)
     incident = world.services.store.state.incidents[world.incident["T02"]]
