@@ -5,7 +5,7 @@ from typing import Any
 
 from dash import Dash
 
-from callbacks import broadcast, command, guard, live, replay, routing, township
+from callbacks import analytics, broadcast, command, guard, live, replay, routing, township
 
 
 def register(app: Dash, services: Any) -> dict[str, guard.Access]:
@@ -17,5 +17,6 @@ def register(app: Dash, services: Any) -> dict[str, guard.Access]:
     township.register(guarded, services)
     broadcast.register(guarded, services)
     replay.register(guarded, services)
+    analytics.register(guarded, services)
     guard.install(app.server, app, guarded.rules)
     return guarded.rules

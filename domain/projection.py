@@ -5,7 +5,7 @@ from typing import Callable, Iterable, Mapping
 
 from domain import events as ev
 from domain import alerts, flood
-from domain import folds
+from domain import folds, series
 from domain.model import District, HallState, StationState
 from domain.state import State
 
@@ -68,3 +68,17 @@ register_handler(ev.FloodStageChanged, flood.apply_stage_changed)
 register_handler(ev.AlertIssued, alerts.apply_issued)
 register_handler(ev.AlertCancelled, alerts.apply_cancelled)
 register_handler(ev.AlertExpired, alerts.apply_expired)
+
+
+# The analytics charts' samples follow each reading and ticket (domain/series.py).
+def _reading_sampled(s: Projection, e: ev.StationReadingRecorded) -> set[str]:
+    return _reading(s, e) | series.gauge_read(s, e.station_id, e.at, e.level)
+
+
+def _ticket_sampled(s: Projection, e: ev.HallTicketRecorded) -> set[str]:
+    changed = _ticket(s, e)
+    return changed | series.hall_moved(s, e.hall_id, e.at, len(s.halls[e.hall_id].waiting))
+
+
+register_handler(ev.StationReadingRecorded, _reading_sampled)
+register_handler(ev.HallTicketRecorded, _ticket_sampled)

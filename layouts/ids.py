@@ -113,3 +113,5 @@ REPLAY_LINK = "replay-link"
 REPLAY_TIME = "replay-time"
 REPLAY_INCIDENT = "replay-incident"  # ?incident=: the incident whose timeline is played
 REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # the moment's local time, beside the slider
+# The wall's analytics view (layouts/analytics.py, callbacks/analytics.py, assets/charts.js): one graph per chart entity
+ANALYTICS_CHARTS = {name: f"an-{name}" for name in ("hourly", "stages", "categories", "ranking", "gauges", "halls")}

@@ -42,7 +42,7 @@ class Pusher:
             with self._dirty_lock:
                 keys, self._dirty = self._dirty, set()
             state, now = self.store.state, self.clock()
-            built = {k: views.entity(state, k, now, self.utc_offset_h) for k in sorted(keys)}
+            built = views.entities(state, sorted(keys), now, self.utc_offset_h)
             seq, last_at = state.seq, state.last_event_at
             from_seq, self.published_seq = self.published_seq, seq
         out = {}
