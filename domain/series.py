@@ -112,8 +112,8 @@ def slots(samples: Iterable[Sample], start: float, now: float) -> list[float | N
     ordered = list(samples)
     i, value = 0, None
     for n in range(count):
-        end = min(start + (n + 1) * SAMPLE_S, now + 1e-9)
-        while i < len(ordered) and ordered[i][0] < end:
+        end = start + (n + 1) * SAMPLE_S
+        while i < len(ordered) and ordered[i][0] < end and ordered[i][0] <= now:
             value = ordered[i][1]
             i += 1
         out[n] = value
