@@ -37,8 +37,6 @@ def page_allowed(actor: Actor, path: str) -> bool:
         return actor.role is Role.ADMIN
     if path in WALL_PAGES:
         return actor.role is not Role.TOWNSHIP  # the district-wide wall (its views, its replay); a room has its own page
-    if actor.role is Role.WALL:
-        return path == "/"  # a kiosk's screen shows the wall's views, and the index that links them, nothing else
     return True  # the index is for everyone signed in
 
 
