@@ -32,7 +32,7 @@
 
   function axis(px, extra) {
     return Object.assign({gridcolor: GRID, linecolor: LINE, zerolinecolor: LINE, tickfont: {size: px * 0.62},
-                          automargin: true, fixedrange: true}, extra || {});
+                          automargin: false, fixedrange: true}, extra || {});
   }
 
   /** Return the layout every chart shares: transparent on the wall's panels, fonts in the wall's rem. */
@@ -40,10 +40,21 @@
     return Object.assign({
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", hovermode: false, showlegend: true,
       font: {family: FONT, color: TEXT, size: px * 0.66},
-      margin: {l: px * 0.4, r: px * 0.6, t: px * 1.6, b: px * 0.4, pad: 0},
-      legend: {orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: {size: px * 0.62}, bgcolor: "rgba(0,0,0,0)"},
+      margin: {l: px * 1.8, r: px * 0.6, t: px * 1.7, b: px * 1.3, pad: 0},
+      legend: {orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: {size: px * 0.62}, bgcolor: "rgba(0,0,0,0)",
+               traceorder: "normal"},
       xaxis: axis(px), yaxis: axis(px)
     }, extra || {});
+  }
+
+  /** Return margins that hold a category axis's labels on the left: axes never push margins (a second draw). */
+  function labelMargin(labels, size, px) {
+    var widest = labels.reduce(function (w, s) {
+      var n = 0;
+      for (var i = 0; i < s.length; i += 1) { n += s.charCodeAt(i) > 0x2e80 ? 1 : 0.6; }
+      return Math.max(w, n * size);
+    }, 0);
+    return {l: widest + px * 0.6, r: px * 0.6, t: px * 1.7, b: px * 1.3, pad: 0};
   }
 
   function empty(px) {
@@ -109,9 +120,8 @@
        meta: {figure: "on_time_rate", codes: codes}, cliponaxis: false}
     ], layout: base(px, {
       yaxis: axis(px, {type: "category", autorange: "reversed", tickfont: {size: px * 0.64}}),
-      xaxis: axis(px, {rangemode: "tozero"}),
-      xaxis2: axis(px, {overlaying: "x", side: "top", range: [0, 125], showgrid: false, showticklabels: false}),
-      margin: {l: px * 0.4, r: px * 0.6, t: px * 1.6, b: px * 0.4, pad: 0}})};
+      xaxis: axis(px, {rangemode: "tozero"}), margin: labelMargin(names, px * 0.64, px),
+      xaxis2: axis(px, {overlaying: "x", side: "top", range: [0, 125], showgrid: false, showticklabels: false})})};
   }
 
   /** (4) The township ranking (kpi's order): on-time, completion and satisfaction rates. */
@@ -125,7 +135,8 @@
               marker: {color: s[1]}, meta: {figure: s[0], townships: ids}};
     }), layout: base(px, {barmode: "group", bargap: 0.25, bargroupgap: 0.05,
       yaxis: axis(px, {type: "category", autorange: "reversed", tickfont: {size: px * 0.64}}),
-      xaxis: axis(px, {range: [0, 100], ticksuffix: "%"})})};
+      xaxis: axis(px, {range: [0, 100], ticksuffix: "%"}),
+      margin: Object.assign(labelMargin(labels, px * 0.64, px), {t: px * 2.5})})};  // room for a two-line legend
   }
 
   /** (5) Each gauge's last 24 hours, one small plot each, with its warning and guarantee levels. */
@@ -133,13 +144,14 @@
     var n = e.stations.length, cols = Math.min(4, n) || 1, rows = Math.ceil(n / cols) || 1;
     var data = [], layout = base(px, {showlegend: false, annotations: [],
       grid: {rows: rows, columns: cols, pattern: "independent", xgap: 0.12, ygap: 0.32},
-      margin: {l: px * 0.3, r: px * 0.3, t: px * 1.3, b: px * 0.2, pad: 0}});
+      margin: {l: px * 1.3, r: px * 0.3, t: px * 1.3, b: px * 1.0, pad: 0}});
     var span = [plotDate(e.from), plotDate(e.now)];
     e.stations.forEach(function (s, i) {
       var k = i === 0 ? "" : String(i + 1), name = ui().entityName(s);
       var last = s.level.length ? s.level[s.level.length - 1] : null;
       var colour = last !== null && last >= s.guarantee_level ? BAD : last !== null && last >= s.warning_level ? WARN : ACCENT;
-      data.push({type: "scatter", mode: "lines", xaxis: "x" + k, yaxis: "y" + k, name: name, line: {color: colour, width: 1.6},
+      data.push({type: "scatter", mode: "lines+markers", xaxis: "x" + k, yaxis: "y" + k, name: name,
+                 line: {color: colour, width: 1.6}, marker: {color: colour, size: px * 0.2},
                  x: s.t.map(function (at) { return at === null ? null : plotDate(at); }), y: s.level,
                  customdata: s.t, meta: {figure: "level", station: s.id}, connectgaps: false});
       [["warning_level", WARN], ["guarantee_level", BAD]].forEach(function (w) {
@@ -168,29 +180,47 @@
                     colorscale: [[0, "#0b2a55"], [0.35, "#2563eb"], [0.7, "#e879f9"], [1, "#f43f5e"]],
                     colorbar: {thickness: px * 0.5, tickfont: {size: px * 0.55}, outlinewidth: 0, len: 0.9},
                     meta: {figure: "waiting", halls: e.halls.map(function (h) { return h.id; })}, name: t("analytics.waiting")}],
-            layout: base(px, {showlegend: false, margin: {l: px * 0.4, r: px * 0.2, t: px * 0.4, b: px * 0.4, pad: 0},
+            layout: base(px, {showlegend: false, margin: Object.assign(labelMargin(names, px * 0.6, px), {t: px * 0.4, r: px * 2.2}),
               xaxis: axis(px, {type: "category", nticks: 8, showgrid: false}),
               yaxis: axis(px, {type: "category", autorange: "reversed", showgrid: false, tickfont: {size: px * 0.6}})})};
   }
 
   var BUILD = {hourly: hourly, stages: stages, categories: categories, ranking: ranking, gauges: gauges, halls: halls};
+  var CONFIG = {displayModeBar: false, responsive: true, doubleClick: false};  // layouts/analytics.py GRAPH_CONFIG
+  var due = {}, timer = null;  // chart -> entity waiting to be drawn; one chart drawn per task
+  var drawn = {};  // chart -> {count, at: performance.now() when its last Plotly.react returned}: for tests and bench/
 
-  /** Return one figure per chart (in order), or no_update for a chart whose entity, language and size are as drawn. */
-  function render(charts) {
-    var px = rootPx(), key = ui().lang() + "@" + px;
-    return charts.map(function (name) {
-      var e = live() && live().get("chart", name), node = document.getElementById(GRAPH_PREFIX + name);
-      var was = shown[name];
-      if (!e || !node || (was && was.entity === e && was.key === key && was.node === node)) {
-        return window.dash_clientside.no_update;
-      }
-      shown[name] = {entity: e, key: key, node: node};
-      var fig = BUILD[name](e, px);
-      fig.layout.uirevision = name;  // Plotly.react keeps the view; only the data moves
-      fig.layout.datarevision = e.now;
-      return fig;
-    });
+  function graphDiv(name) { return document.querySelector("#" + GRAPH_PREFIX + name + " .om-chart-plot"); }
+
+  /** Draw the next due chart (in the page's order) with Plotly.react, then let the browser paint before the next. */
+  function drawNext(order) {
+    timer = null;
+    var name = order.filter(function (n) { return n in due; })[0];
+    if (name === undefined) { return; }
+    var gd = graphDiv(name);
+    if (!gd || !window.Plotly) { timer = setTimeout(function () { drawNext(order); }, 100); return; }  // still mounting
+    var e = due[name], px = rootPx();
+    delete due[name];
+    var fig = BUILD[name](e, px);
+    fig.layout.uirevision = name;  // the view stays; only the data moves
+    window.Plotly.react(gd, fig.data, fig.layout, CONFIG);
+    shown[name] = {entity: e, key: ui().lang() + "@" + px, node: gd};
+    drawn[name] = {count: (drawn[name] ? drawn[name].count : 0) + 1, at: performance.now()};
+    if (Object.keys(due).length) { timer = setTimeout(function () { drawNext(order); }, 0); }
   }
 
-  window.onemap.charts = {render: render, build: BUILD};
+  /** Queue each chart whose entity, language or screen size changed since it was drawn; draw them one per task.
+   * The figures go straight to Plotly.react on each graph's div: no Dash prop round trip, no server. */
+  function render(charts) {
+    var key = ui().lang() + "@" + rootPx();
+    charts.forEach(function (name) {
+      var e = live() && live().get("chart", name), was = shown[name];
+      if (e && !(was && was.entity === e && was.key === key && was.node === graphDiv(name))) { due[name] = e; }
+    });
+    if (timer === null && Object.keys(due).length) { timer = setTimeout(function () { drawNext(charts); }, 0); }
+    return window.dash_clientside.no_update;
+  }
+
+  window.onemap.charts = {render: render, build: BUILD, drawn: function () { return drawn; },
+                          due: function () { return Object.keys(due); }};
 })();

@@ -11,10 +11,10 @@ CHARTS = tuple(ids.ANALYTICS_CHARTS)  # the order assets/charts.js returns the f
 
 
 def register(app: Any, services: Any) -> None:
-    """Register the one browser-side callback that turns changed chart entities into figures (Plotly.react)."""
+    """Register the one browser-side callback that draws changed chart entities (Plotly.react on each graph)."""
     app.clientside_callback(
         "function (live, i18n) { window.onemap.ui.setCatalog(i18n);"
         f" return window.onemap.charts.render({list(CHARTS)!r}); }}",
-        *[Output(ids.ANALYTICS_CHARTS[name], "figure") for name in CHARTS],
+        Output(ids.ANALYTICS_DRAWN, "data"),
         Input(ids.LIVE, "data"), Input(ids.I18N, "data"),
     )

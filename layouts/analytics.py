@@ -27,12 +27,16 @@ def views_nav(lang: str, default_lang: str, path: str) -> html.Nav:
         for href, key in WALL_VIEWS])
 
 
-def graph(name: str) -> dcc.Graph:
-    """Return a chart's graph: empty until assets/charts.js draws its entity."""
-    return dcc.Graph(id=ids.ANALYTICS_CHARTS[name], config=GRAPH_CONFIG, className="om-chart-graph",
-                     figure={"data": [], "layout": {"paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)",
-                                                    "xaxis": {"visible": False}, "yaxis": {"visible": False}}},
-                     style={"height": "100%", "width": "100%"})
+def graph(name: str) -> html.Div:
+    """Return a chart's place: assets/charts.js draws its entity into the inner div with Plotly.react."""
+    return html.Div(id=ids.ANALYTICS_CHARTS[name], className="om-chart-graph",
+                    children=html.Div(className="om-chart-plot", **{"data-chart": name}))
+
+
+def plotly_loader() -> dcc.Graph:
+    """Return a hidden graph: its presence makes Dash load plotly.js (served locally) for charts.js."""
+    return dcc.Graph(id=ids.ANALYTICS_PLOTLY, figure={"data": [], "layout": {}}, config=GRAPH_CONFIG,
+                     style={"display": "none"})
 
 
 def layout(services: Any, lang: str, path: str) -> html.Div:
@@ -41,4 +45,5 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
     head = title_bar(title, f"{t('app.title', lang)} · {t('analytics.subtitle', lang)}", lang, path,
                      extra=[views_nav(lang, services.settings.lang, path)])
     cells = [panel(t(key, lang), graph(name), f"om-chart om-chart-{name}") for name, key in PANELS]
-    return html.Div(className="om-wall om-analytics", children=[head, html.Div(cells, className="om-analytics-grid")])
+    return html.Div(className="om-wall om-analytics", children=[
+        head, html.Div(cells, className="om-analytics-grid"), dcc.Store(id=ids.ANALYTICS_DRAWN), plotly_loader()])

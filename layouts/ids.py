@@ -115,3 +115,5 @@ REPLAY_INCIDENT = "replay-incident"  # ?incident=: the incident whose timeline i
 REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # the moment's local time, beside the slider
 # The wall's analytics view (layouts/analytics.py, callbacks/analytics.py, assets/charts.js): one graph per chart entity
 ANALYTICS_CHARTS = {name: f"an-{name}" for name in ("hourly", "stages", "categories", "ranking", "gauges", "halls")}
+ANALYTICS_DRAWN = "an-drawn"  # the renderer's (unused) output: the figures go to Plotly.react, not through Dash
+ANALYTICS_PLOTLY = "an-plotly"  # a hidden graph, so Dash loads plotly.js on the analytics view
