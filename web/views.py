@@ -7,7 +7,7 @@ from domain import sla
 from domain.kpi import day_figures
 from domain.model import Incident
 from domain.projection import Projection
-from web import charts
+from application import charts
 
 Entity = dict[str, Any]
 DAY_S = 86400

@@ -204,3 +204,15 @@ def test_the_series_stay_bounded_however_long_the_log_grows(district):
     assert len(state.hourly) <= series.HOURS_KEPT
     assert len(state.gauge_samples["S01"]) <= series.SAMPLES_KEPT_S // series.SAMPLE_S + 2
     assert len(state.hall_samples["H01"]) <= series.SAMPLES_KEPT_S // series.SAMPLE_S + 2
+
+
+def test_the_daily_report_carries_the_analytics_charts_of_its_moment_and_draws_them(played):
+    onemap, client, start, _ = played
+    day_text = datetime.fromtimestamp(start, DISTRICT_TZ).strftime("%Y-%m-%d")
+    body = client.get(f"/api/v1/reports/daily?day={day_text}", headers={"Authorization": "Bearer cmd"}).get_json()
+    live = chart_entities(onemap, start + day.READ_AT)
+    assert body["charts"]["hourly"] == {k: v for k, v in live["hourly"].items() if k not in ("kind", "id", "now")}
+    assert body["charts"]["stages"]["stages"] == live["stages"]["stages"]
+    assert body["charts"]["categories"] == {"rows": live["categories"]["rows"]}
+    pdf = client.get(f"/api/v1/reports/daily?day={day_text}&format=pdf", headers={"Authorization": "Bearer cmd"})
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")

@@ -11,7 +11,7 @@ CLOCKS = ("dispatch", "sign", "respond", "route", "on_site")  # the SLA chain, t
 
 
 class Figures(Protocol):
-    """The local day's window and its figures as of now (web/views.py DayFigures)."""
+    """The local day's window and its figures as of now (web/views.py DayFigures, or a report's)."""
 
     start: float
     end: float
@@ -60,3 +60,19 @@ def halls(state: Projection, now: float, figures: Figures) -> Data:
 BUILDERS: dict[str, Callable[[Projection, float, Figures], Data]] = {
     "hourly": hourly, "stages": stages, "categories": categories, "ranking": ranking, "gauges": gauges, "halls": halls,
 }
+
+
+class _ReportFigures:
+    """A report's window and the figures it already counted, in the shape the builders read."""
+
+    def __init__(self, start: float, end: float, figures: dict[str, Any]) -> None:
+        self.start, self.end, self._figures = start, end, figures
+
+    def get(self) -> dict[str, Any]:
+        return self._figures
+
+
+def for_report(state: Projection, start: float, end: float, now: float, figures: dict[str, Any]) -> dict[str, Data]:
+    """Return a day's charts as the wall's analytics view had them at now: the same builders, the report's figures."""
+    fixed = _ReportFigures(start, end, figures)
+    return {name: build(state, now, fixed) for name, build in BUILDERS.items()}
