@@ -158,8 +158,8 @@ def _analytics(charts: dict[str, Any], lang: str, name: str) -> Drawing:
     hourly, rows = charts["hourly"], charts["categories"]["rows"]
     drawing = Drawing(270 * mm, 62 * mm)
     stacks = [hourly["today"][s] for s in hourly["sources"]]
-    _bar(drawing, 0, i18n.t("analytics.received", lang) + " · " + i18n.t("analytics.today", lang), [f"{h:02d}" if h % 3 == 0 else "" for h in range(len(stacks[0]))],
-         stacks, name, None, width=120 * mm, legend=[i18n.t(f"analytics.src.{s}", lang) for s in hourly["sources"]])
+    caption = i18n.t("analytics.received", lang) + " · " + i18n.t("analytics.today", lang)
+    _bar(drawing, 0, caption, [f"{h:02d}" if h % 3 == 0 else "" for h in range(len(stacks[0]))], stacks, name, None, width=120 * mm, legend=[i18n.t(f"analytics.src.{s}", lang) for s in hourly["sources"]])
     _bar(drawing, 138 * mm, i18n.t("analytics.categories", lang) + " · " + i18n.t("analytics.on_time_rate", lang),
          [i18n.name("category", r["code"], lang) for r in rows], [100 * (r["on_time_rate"] or 0) for r in rows], name, 100,
          width=120 * mm)

@@ -24,6 +24,7 @@ class Pusher:
         self._dirty_lock = threading.Lock()  # a leaf lock: taken inside the store's lock by _changed
         self._lock = threading.Lock()  # one flush or snapshot at a time: no delta slips between
         self.published_seq = store.state.seq
+        self._slot = clock() // views.TIMED_EVERY_S  # a new slot re-sends what turns with the clock alone
         self.scopes: set[str] = {"all"}
         store.subscribe(self._changed)
 
@@ -42,6 +43,8 @@ class Pusher:
             with self._dirty_lock:
                 keys, self._dirty = self._dirty, set()
             state, now = self.store.state, self.clock()
+            if now // views.TIMED_EVERY_S != self._slot:
+                self._slot, keys = now // views.TIMED_EVERY_S, keys | views.TIMED_KEYS
             built = views.entities(state, sorted(keys), now, self.utc_offset_h)
             seq, last_at = state.seq, state.last_event_at
             from_seq, self.published_seq = self.published_seq, seq

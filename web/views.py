@@ -169,6 +169,11 @@ _BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] =
 }
 
 
+# What changes with the clock alone (the day's window, the charts' hours and slots): re-sent every 10 minutes.
+TIMED_KEYS = frozenset({"kpi:today", *(f"chart:{c}" for c in charts.BUILDERS)})
+TIMED_EVERY_S = 600
+
+
 def all_keys(state: Projection) -> list[str]:
     """Return the keys of everything on the live screens."""
     d = state.district
