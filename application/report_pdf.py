@@ -159,18 +159,20 @@ def _analytics(charts: dict[str, Any], lang: str, name: str) -> Drawing:
     drawing = Drawing(270 * mm, 62 * mm)
     stacks = [hourly["today"][s] for s in hourly["sources"]]
     caption = i18n.t("analytics.received", lang) + " · " + i18n.t("analytics.today", lang)
-    _bar(drawing, 0, caption, [f"{h:02d}" if h % 3 == 0 else "" for h in range(len(stacks[0]))], stacks, name, None, width=120 * mm, legend=[i18n.t(f"analytics.src.{s}", lang) for s in hourly["sources"]])
-    _bar(drawing, 138 * mm, i18n.t("analytics.categories", lang) + " · " + i18n.t("analytics.on_time_rate", lang),
-         [i18n.name("category", r["code"], lang) for r in rows], [100 * (r["on_time_rate"] or 0) for r in rows], name, 100,
-         width=120 * mm)
+    hours = [f"{h:02d}" if h % 3 == 0 else "" for h in range(len(stacks[0]))]
+    _bar(drawing, 0, caption, hours, stacks, name, None, width=120 * mm,
+         legend=[i18n.t(f"analytics.src.{s}", lang) for s in hourly["sources"]])
+    caption = i18n.t("analytics.categories", lang) + " · " + i18n.t("analytics.on_time_rate", lang)
+    _bar(drawing, 138 * mm, caption, [i18n.name("category", r["code"], lang) for r in rows],
+         [100 * (r["on_time_rate"] or 0) for r in rows], name, 100, width=120 * mm)
     return drawing
 
 
 SOURCE_COLOURS = [colors.HexColor(c) for c in ("#60a5fa", "#0ea5e9", "#34d399", "#a78bfa", "#64748b")]
 
 
-def _bar(drawing: Drawing, x: float, caption: str, labels: list[str], values: list[float] | list[list[float]], name: str,
-         top: float | None, width: float = 75 * mm, legend: list[str] | None = None) -> None:
+def _bar(drawing: Drawing, x: float, caption: str, labels: list[str], values: list[float] | list[list[float]],
+         name: str, top: float | None, width: float = 75 * mm, legend: list[str] | None = None) -> None:
     """Draw one bar chart; values of several series (legend names them) are stacked."""
     stacked = bool(values) and isinstance(values[0], list)
     chart = VerticalBarChart()
