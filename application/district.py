@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from domain.halls import parse_hours
 from domain.model import District, Hall, Station, Team, Township
 
 DEMO_FIXTURES = Path(__file__).resolve().parents[1] / "geo" / "data" / "demo_district.json"
@@ -22,7 +23,7 @@ def build_district(townships: list[dict[str, Any]], neighbours: dict[str, set[st
                                  s["warning_level"], s["guarantee_level"], s["normal_level"])
                 for s in fixtures.get("stations", [])}
     halls = {h["id"]: Hall(h["id"], h.get("township"), h["name_zh"], h["name_en"], h["lon"], h["lat"],
-                           int(h.get("windows", 4))) for h in fixtures.get("halls", [])}
+                           int(h.get("windows", 4)), parse_hours(h.get("hours"))) for h in fixtures.get("halls", [])}
     center = tuple(meta.get("center") or (sum(t.lon for t in towns.values()) / len(towns),
                                           sum(t.lat for t in towns.values()) / len(towns)))
     return District(meta.get("name_zh", ""), meta.get("name_en", ""), center, towns, teams, stations, halls,

@@ -4,12 +4,13 @@ from __future__ import annotations
 import bisect
 import threading
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Any, Mapping
 
 from domain import events as ev
 from domain.model import District
 from domain.projection import Projection
 from domain.replay import checkpoint, fold_until
+from domain.timeline import incident_timeline
 from store.log import EventLog
 
 CHECKPOINT_EVERY = 2000  # events between checkpoints: a moment folds at most this many after a copy
@@ -70,3 +71,12 @@ class Replayer:
     def events_between(self, start: float, end: float, kinds: tuple[type, ...]) -> list[ev.Event]:
         """Return the log's events of some types that happened in [start, end)."""
         return [e for _, e in self.log.between(start, end, [k.__name__ for k in kinds])]
+
+    def timeline(self, incident_id: str, t: float, utc_offset_h: float) -> dict[str, Any] | None:
+        """Return an incident's own timeline as of t (domain/timeline.py), or None when it did not exist by then."""
+        state = self.at(t)
+        incident = state.incidents.get(incident_id)
+        if incident is None:
+            return None
+        events = [e for seq, e in self.log.stream(incident_id) if seq <= state.seq]  # the moment's prefix, no more
+        return incident_timeline(incident, events, self.district, t, utc_offset_h)

@@ -1,29 +1,41 @@
 /* window.onemap.alerts: sounds made in the browser (WebAudio, no files) for new orders, breaches, broadcasts.
  *
- * Browsers start audio only after a user gesture on the page, so the first click or key unlocks it; the
- * title bar's sound button (data-sound) shows whether sound is on, off or waiting for that gesture.
- * Each alert sounds once per id (an order id, a breach, a broadcast), however often the page re-renders.
+ * The console and the rooms make their audio context as the page loads: a screen started with
+ * --autoplay-policy=no-user-gesture-required (README: the kiosk start) runs it at once, so an unattended room
+ * hears its first order. Elsewhere browsers hold it until a user gesture, so the first click or key unlocks it; the
+ * title bar's sound button (data-sound) shows whether sound is on, off or blocked (waiting for that gesture).
+ * Each alert sounds once per id (an order id, a breach, a broadcast), however often the page re-renders; each
+ * audible one counts in <body data-sound-played>.
  */
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
   var MUTE_KEY = "onemap.sound.muted";
+  var SOUND_PAGES = /^\/(command|township)(\/|$)/;  // the pages with a sound button (layouts/common.py operator_tools)
   // kind -> [frequency Hz, start s, length s]: a two-tone chime, an urgent triple beep, a rising call
   var TONES = {
     order: [[880, 0, 0.2], [660, 0.24, 0.32]],
     breach: [[1050, 0, 0.12], [1050, 0.18, 0.12], [1050, 0.36, 0.12], [780, 0.56, 0.3]],
     broadcast: [[660, 0, 0.16], [880, 0.2, 0.16], [1100, 0.4, 0.3]]
   };
-  var ctx = null, heard = {}, played = [];
+  var ctx = null, heard = {}, played = [], audible = 0;
   var muted = false;
   try { muted = window.localStorage.getItem(MUTE_KEY) === "1"; } catch (e) { muted = false; }
 
   function t(key) { return window.onemap.ui ? window.onemap.ui.t(key) : key; }
 
-  /** Create (or resume) the audio context: only ever from a user gesture, as browsers require. */
-  function unlock() {
+  /** Create the audio context: running when the browser allows sound without a gesture, suspended (blocked) if not. */
+  function create() {
     var AC = window.AudioContext || window.webkitAudioContext;
-    if (!ctx && AC) { ctx = new AC(); }
+    if (!ctx && AC) {
+      ctx = new AC();
+      ctx.onstatechange = paint;
+    }
+  }
+
+  /** Create or resume the audio context from a user gesture, as browsers require. */
+  function unlock() {
+    create();
     if (ctx && ctx.state === "suspended") { ctx.resume().then(paint, paint); }
     paint();
   }
@@ -47,6 +59,8 @@
   function play(kind) {
     if (muted || !ready()) { return false; }
     (TONES[kind] || TONES.order).forEach(function (x) { tone(x[0], x[1], x[2]); });
+    audible += 1;
+    document.body.setAttribute("data-sound-played", String(audible));
     return true;
   }
 
@@ -83,11 +97,14 @@
     if (!muted) { setTimeout(function () { play("order"); }, 50); }  // let the operator hear what an order sounds like
   }
 
+  // Made at load, before any gesture: made later, after one, it would start anyway and hide a blocked policy.
+  if (SOUND_PAGES.test(window.location.pathname)) { create(); }
   document.addEventListener("pointerdown", unlock, true);
   document.addEventListener("keydown", unlock, true);
   document.addEventListener("click", onClick);
   setInterval(paint, 1000);
 
   window.onemap.alerts = {once: once, play: play, state: state, unlock: unlock,
-                          played: function () { return played.slice(); }};
+                          played: function () { return played.slice(); },
+                          contextState: function () { return ctx ? ctx.state : "none"; }};
 })();

@@ -62,5 +62,5 @@
     });
   }, 1000);
 
-  window.onemap.board = {render: render, signState: signState};
+  window.onemap.board = {render: render, signState: signState, card: boardCard};
 })();

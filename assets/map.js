@@ -42,10 +42,17 @@
     return map ? name : "tooltipPane";
   }
 
+  /** Tell whether a township is dimmed: a township's map (hideout.focus) dims the others. */
+  function dimmed(h, id) { return !!h.focus && h.focus !== id; }
+
   function boundaryStyle(feature, ctx) {
     var h = hide(ctx), id = feature.properties.id, fill = h.fills && h.fills[id];
     var i = parseInt(String(id).replace(/\D/g, ""), 10) || 0;
-    return {color: fill ? "#5b8fd9" : "#3b82f6", weight: 1.6 * scale(), opacity: 0.85, dashArray: null,
+    if (dimmed(h, id)) {  // a veil over the townships around, their edges faint
+      return {color: "#1c3358", weight: scale(), opacity: 0.6, dashArray: null, fillColor: "#030916", fillOpacity: h.tiles ? 0.6 : 0.9};
+    }
+    var own = !!h.focus;  // the township of a township's map: a bright edge
+    return {color: own ? "#7cc4ff" : fill ? "#5b8fd9" : "#3b82f6", weight: (own ? 2.6 : 1.6) * scale(), opacity: own ? 1 : 0.85, dashArray: null,
             fillColor: fill || TOWN_FILLS[i % TOWN_FILLS.length], fillOpacity: h.tiles ? (fill ? 0.5 : 0.12) : 0.85};
   }
 
@@ -77,11 +84,13 @@
   window.addEventListener("resize", function () { clearTimeout(refitTimer); refitTimer = setTimeout(refit, 150); });
 
   function boundaryLabel(feature, layer, ctx) {
-    layer.on("add", function () { if (layer._map) { remember(layer._map, layer.getBounds()); } });
     var p = feature.properties, h = hide(ctx), name = esc(h.lang === "en" ? (p.name_en || p.name_zh) : p.name_zh);
+    // A map's extent is the district's, or its own township's on a township's map (refit on resize keeps it).
+    layer.on("add", function () { if (layer._map && !dimmed(h, p.id)) { remember(layer._map, layer.getBounds()); } });
     var value = h.labels && h.labels[p.id];
     layer.bindTooltip(value === undefined ? name : name + " <b class='om-town-value'>" + value + "</b>",
-      {permanent: true, direction: "center", className: "om-town-label", interactive: false, pane: labelPane(ctx && ctx.map),
+      {permanent: true, direction: "center", interactive: false, pane: labelPane(ctx && ctx.map),
+       className: "om-town-label" + (dimmed(h, p.id) ? " om-town-label-dim" : ""),
        offset: [0, -16 * scale()]});  // above the centroid, where the township's service hall usually sits
   }
 

@@ -15,25 +15,33 @@
   function point(lon, lat, props) { return window.onemap.map.point(lon, lat, props); }
   function collection(features) { return {type: "FeatureCollection", features: features}; }
 
-  /** Return the hydrology stations as GeoJSON. */
-  function stations() {
-    return collection(live().all("station").map(function (s) {
+  /** Return the entities of a kind in a township (every one when township is empty: the district's map). */
+  function inTown(kind, township) {
+    return live().all(kind).filter(function (x) { return !township || x.township === township; });
+  }
+
+  /** Tell whether a township room has an incident: in its area or ordered to it (as web/views.py visible). */
+  function roomHas(inc, township) { return inc.township === township || !!(inc.order && inc.order.township === township); }
+
+  /** Return the hydrology stations (of a township, when given) as GeoJSON. */
+  function stations(township) {
+    return collection(inTown("station", township).map(function (s) {
       return point(s.lon, s.lat, {kind: "station", id: s.id, name: ui().entityName(s), level: s.level,
         warning_level: s.warning_level, guarantee_level: s.guarantee_level, state: s.state});
     }));
   }
 
-  /** Return the service halls as GeoJSON. */
-  function halls() {
-    return collection(live().all("hall").map(function (x) {
+  /** Return the service halls (of a township, when given) as GeoJSON. */
+  function halls(township) {
+    return collection(inTown("hall", township).map(function (x) {
       return point(x.lon, x.lat, {kind: "hall", id: x.id, name: ui().entityName(x), waiting: x.waiting,
         open_windows: x.open_windows, windows: x.windows});
     }));
   }
 
-  /** Return the teams' positions as GeoJSON. */
-  function teams() {
-    return collection(live().all("team").filter(function (x) { return typeof x.lon === "number" && typeof x.lat === "number"; })
+  /** Return the teams' positions (a township's teams, when given) as GeoJSON. */
+  function teams(township) {
+    return collection(inTown("team", township).filter(function (x) { return typeof x.lon === "number" && typeof x.lat === "number"; })
       .map(function (x) {
         return point(x.lon, x.lat, {kind: "team", id: x.id, name: ui().entityName(x), team_kind: x.team_kind, busy: !!x.busy_with});
       }));
@@ -82,15 +90,19 @@
     return ui().unlessSame(key + "." + slot, sig === undefined ? JSON.stringify(value) : sig, function () { return value; });
   }
 
-  /** Return [incidents, cluster?, cluster options, stations, halls, teams, alerts, boundary hideout, legend]. */
+  /** Return [incidents, cluster?, cluster options, stations, halls, teams, alerts, boundary hideout, legend].
+   *  opts.township: a township room's map, which shows that township's incidents, teams, gauges and halls only. */
   function render(key, now, opts) {
     opts = opts || {};
-    var m = window.onemap.map, inc = m.incidentFeatures(now, opts.keep, opts.selected), hideout = opts.hideout || {};
+    var town = opts.township, keep = opts.keep;
+    if (town) { keep = function (i) { return roomHas(i, town) && (!opts.keep || opts.keep(i)); }; }
+    var m = window.onemap.map, inc = m.incidentFeatures(now, keep, opts.selected), hideout = opts.hideout || {};
     var cluster = inc.features.length > CLUSTER_AT;
     var radius = Math.round(CLUSTER_RADIUS_PX * m.scale());
     return [same(key, "inc", inc, m.signature(inc)), same(key, "cluster", cluster),
             same(key, "clusterOpts", {radius: radius, maxZoom: 18}),
-            same(key, "stations", stations()), same(key, "halls", halls()), same(key, "teams", teams()), same(key, "alerts", alerts(now))]
+            same(key, "stations", stations(town)), same(key, "halls", halls(town)), same(key, "teams", teams(town)),
+            same(key, "alerts", alerts(now))]
       .concat(shading(key, measureOf(opts.baseLayer, hideout.measure), hideout));
   }
 

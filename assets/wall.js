@@ -55,29 +55,11 @@
     return [body, String(rows.length)];
   }
 
-  /** Return the service halls with the longest queues: open windows, people waiting, oldest wait. */
-  function halls() {
-    var h = ui().h, list = live().all("hall").slice();
-    list.sort(function (a, b) { return b.waiting - a.waiting || (a.id < b.id ? -1 : 1); });
-    list = list.slice(0, HALL_ROWS);
-    var sig = list.map(function (x) { return [x.id, x.waiting, x.open_windows, x.oldest_waiting_since]; });
-    return ui().unlessSame("wall.halls", JSON.stringify(sig), function () {
-      return list.map(function (x) {
-        return h("Div", {className: "om-hall-row" + (x.waiting >= 10 ? " om-hall-row-busy" : ""), key: x.id}, [
-          h("Span", {className: "om-hall-name"}, ui().entityName(x)),
-          h("Span", {className: "om-hall-win"}, x.open_windows + "/" + x.windows),
-          h("B", {className: "om-hall-wait"}, String(x.waiting)),
-          x.oldest_waiting_since ? h("Span", {className: "om-since", "data-since": String(x.oldest_waiting_since)})
-            : h("Span", {className: "om-since"}, "—")]);
-      });
-    });
-  }
-
   /** Render everything on the wall: the one entry point of its clientside callback.
    *  baseLayer: the layer control's chosen township shading; hideout: the boundaries' current hideout. */
   function render(baseLayer, hideout) {
     var now = live().now(), u = urgent(now), f = window.onemap.wallFigures;
-    return [f.tiles(), u[0], u[1], f.ranking(), f.strip(), halls(), f.stages()]
+    return [f.tiles(), u[0], u[1], f.ranking(), f.strip(), window.onemap.halls.render("wall.halls", now, HALL_ROWS)[0], f.stages()]
       .concat(window.onemap.mapfeed.render("wall", now, {baseLayer: baseLayer, hideout: hideout}));
   }
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from dash import Dash
 
-from callbacks import analytics, broadcast, command, guard, live, replay, routing, township
+from callbacks import analytics, broadcast, command, guard, live, replay, roommap, routing, situation, township
 
 
 def register(app: Dash, services: Any) -> dict[str, guard.Access]:
@@ -17,6 +17,8 @@ def register(app: Dash, services: Any) -> dict[str, guard.Access]:
     township.register(guarded, services)
     broadcast.register(guarded, services)
     replay.register(guarded, services)
+    roommap.register(guarded, services)
+    situation.register(guarded, services)
     analytics.register(guarded, services)
     guard.install(app.server, app, guarded.rules)
     return guarded.rules

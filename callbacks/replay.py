@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from datetime import datetime, timedelta, timezone
-
-from dash import Input, Output, State, html, no_update
+from dash import Input, Output, State, no_update
 
 from callbacks.common import lang_of, page_actor
 from callbacks.guard import Access, Target
-from domain.access import authorize
+from domain.access import authorize, authorize_incident
 from domain.model import Role
 from i18n import t
 from layouts import ids
+from layouts.maps import EMPTY
+from layouts.timeline import features, step_list
 from web import views
 
 REPLAY_ROLES = frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.WALL})  # the district-wide views
@@ -28,32 +28,17 @@ def snapshot(services: Any, at: Any) -> Any:
     return {**views.snapshot(state, moment, services.settings.utc_offset_h, "all"), "replay": True}
 
 
-EVENT_LABELS = {"IncidentReported": "replay.ev.reported", "OrderIssued": "replay.ev.ordered", "OrderSigned": "step.sign",
-                "OrderResponded": "step.respond", "OrderRouted": "step.route", "TeamOnSite": "step.on_site",
-                "OrderResolved": "step.resolve", "FeedbackRecorded": "step.feedback", "IncidentClosed": "step.close",
-                "OrderTransferred": "step.transfer", "IncidentReopened": "replay.ev.reopened",
-                "SlaBreached": "replay.ev.breached", "DispatchBreached": "replay.ev.breached",
-                "IncidentEscalated": "replay.ev.escalated", "IncidentCancelled": "stage.cancelled",
-                "IncidentMerged": "stage.merged"}
-
-
 def timeline(services: Any, incident_id: Any, i18n: Any) -> Any:
-    """Return an incident's steps as links to their moments: when each was done and which team it went to."""
+    """Return the incident's own timeline as of now: its steps as links to their moments, and its map layer."""
     if not isinstance(incident_id, str) or not incident_id:
-        return no_update
-    authorize(page_actor(), "replay")
-    lang, tz = lang_of(i18n), timezone(timedelta(hours=services.settings.utc_offset_h))
-    rows = []
-    for _seq, event in services.store.log.stream(incident_id):
-        team = services.district.teams.get(getattr(event, "team_id", "") or "")
-        what = t(EVENT_LABELS.get(type(event).__name__, type(event).__name__), lang)
-        step = getattr(event, "step", "")
-        what += f" · {t(f'step.{step}', lang)}" if step else ""
-        what += f" → {team.name_en if lang == 'en' else team.name_zh}" if team else ""
-        when = datetime.fromtimestamp(event.at, tz).strftime("%H:%M:%S")
-        rows.append(html.A([html.B(when), " ", what], href=f"/replay?at={event.at!r}&incident={incident_id}",
-                           className="om-replay-step", **{"data-moment": str(event.at)}))
-    return rows or t("report.none", lang)
+        return no_update, no_update
+    with services.store.lock:  # the guard checked the scope too: a township sees only an incident of its own
+        authorize_incident(page_actor(), "replay", services.store.state.incidents.get(incident_id))
+    lang = lang_of(i18n)
+    data = services.replayer.timeline(incident_id, services.clock(), services.settings.utc_offset_h)
+    if data is None:
+        return t("tl.not_found", lang), EMPTY
+    return step_list(data, services.district, lang), features(data, services.district, lang)
 
 
 def register(app: Any, services: Any) -> None:
@@ -63,9 +48,16 @@ def register(app: Any, services: Any) -> None:
         access=Access(REPLAY_ROLES, lambda _at: [Target("page", "/replay")]),
     )(lambda at: snapshot(services, at))
     app.callback(
-        Output(ids.REPLAY_TIMELINE, "children"), Input(ids.REPLAY_INCIDENT, "data"), State(ids.I18N, "data"),
-        access=Access(REPLAY_ROLES, lambda iid, _i18n: [Target("incident", iid if isinstance(iid, str) else "")]),
+        Output(ids.REPLAY_TIMELINE, "children"), Output(ids.REPLAY_TRACK, "data"),
+        Input(ids.REPLAY_INCIDENT, "data"), State(ids.I18N, "data"),
+        access=Access(REPLAY_ROLES | {Role.TOWNSHIP},  # a township: only an incident of its own (the guard's scope)
+                      lambda iid, _i18n: [Target("incident", iid if isinstance(iid, str) else "")]),
     )(lambda iid, i18n: timeline(services, iid, i18n))
+    app.clientside_callback(
+        "function (at, data, hideout) { return window.onemap.timeline.moment(at, data, hideout); }",
+        Output(ids.REPLAY_TRACK, "hideout"), Input(ids.REPLAY_AT, "data"), Input(ids.REPLAY_TRACK, "data"),
+        State(ids.REPLAY_TRACK, "hideout"),
+    )
     app.clientside_callback(
         "function (day, second, cfg) { return window.onemap.replay.at(day, second, cfg); }",
         Output(ids.REPLAY_AT, "data"), Input(ids.REPLAY_DAY, "value"), Input(ids.REPLAY_SLIDER, "value"),

@@ -99,9 +99,13 @@ class Station:
     normal_level: float
 
 
+# A hall's office hours: (ISO weekday 1=Mon..7=Sun, opens, closes) in minutes after local midnight.
+OfficeHours = tuple[tuple[int, int, int], ...]
+
+
 @dataclass(frozen=True)
 class Hall:
-    """A service hall (便民服务中心); township None is the district centre."""
+    """A service hall (便民服务中心); township None is the district centre; no hours: never shown closed."""
 
     id: str
     township: str | None
@@ -110,6 +114,7 @@ class Hall:
     lon: float
     lat: float
     windows: int
+    hours: OfficeHours = ()
 
 
 @dataclass(frozen=True)
@@ -202,11 +207,12 @@ class Broadcast:
 
 @dataclass(frozen=True)
 class StationState:
-    """A station's latest reading."""
+    """A station's latest reading, and its last few levels (oldest first, domain.flood.TREND_READINGS at most)."""
 
     level: float
     rainfall: float
     at: float
+    recent: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -215,5 +221,7 @@ class HallState:
 
     waiting: tuple[tuple[str, float], ...] = ()  # (ticket, issued_at), oldest first
     open_windows: int = 0
-    served_today: int = 0
+    served_today: int = 0  # every ticket served since the log began (kept for the report; not reset at midnight)
     at: float = 0.0
+    # (quarter-hour index since the epoch, tickets served in it), the last day's only: domain.halls.served_since
+    served_recent: tuple[tuple[int, int], ...] = ()

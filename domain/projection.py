@@ -4,9 +4,9 @@ from __future__ import annotations
 from typing import Callable, Iterable, Mapping
 
 from domain import events as ev
-from domain import alerts, flood
-from domain import folds, series
-from domain.model import District, HallState, StationState
+from domain import alerts, flood, halls, series, situation
+from domain import folds
+from domain.model import District
 from domain.state import State
 
 
@@ -36,49 +36,29 @@ def register_handler(cls: type[ev.Event], fn: Callable[[Projection, ev.Event], s
     _HANDLERS[cls] = fn
 
 
-def _reading(s: Projection, e: ev.StationReadingRecorded) -> set[str]:
-    s.stations[e.station_id] = StationState(e.level, e.rainfall, e.at)
-    return {f"station:{e.station_id}"}
-
-
-def _ticket(s: Projection, e: ev.HallTicketRecorded) -> set[str]:
-    h = s.halls.get(e.hall_id, HallState())
-    waiting, windows, served = h.waiting, h.open_windows, h.served_today
-    if e.action == "issued":
-        waiting = waiting + ((e.ticket, e.at),)
-    elif e.action in ("called", "served"):
-        waiting = tuple(w for w in waiting if w[0] != e.ticket)
-        served += e.action == "served"
-    elif e.action == "window_opened":
-        windows += 1
-    elif e.action == "window_closed":
-        windows = max(0, windows - 1)
-    s.halls[e.hall_id] = HallState(waiting, windows, served, e.at)
-    return {f"hall:{e.hall_id}"}
-
-
 _HANDLERS: dict[type, Callable[[Projection, ev.Event], set[str]]] = {
     **folds.HANDLERS,
-    ev.StationReadingRecorded: _reading,
-    ev.HallTicketRecorded: _ticket,
+    ev.HallTicketRecorded: halls.apply_ticket,
 }
 
 # Flood watches and public alerts are folded by their own domain modules.
+# The wall's situation (flood response level, security posture) changes with stations, alerts and broadcasts.
 register_handler(ev.FloodStageChanged, flood.apply_stage_changed)
-register_handler(ev.AlertIssued, alerts.apply_issued)
-register_handler(ev.AlertCancelled, alerts.apply_cancelled)
-register_handler(ev.AlertExpired, alerts.apply_expired)
+register_handler(ev.StationReadingRecorded, situation.touching(flood.apply_reading))
+register_handler(ev.AlertIssued, situation.touching(alerts.apply_issued))
+register_handler(ev.AlertCancelled, situation.touching(alerts.apply_cancelled))
+register_handler(ev.AlertExpired, situation.touching(alerts.apply_expired))
+register_handler(ev.BroadcastIssued, situation.touching(folds.broadcast_issued))
 
 
 # The analytics charts' samples follow each reading and ticket (domain/series.py).
-def _reading_sampled(s: Projection, e: ev.StationReadingRecorded) -> set[str]:
-    return _reading(s, e) | series.gauge_read(s, e.station_id, e.at, e.level)
+def _sampled(fold: Callable[[Projection, ev.Event], set[str]],
+             sample: Callable[[Projection, ev.Event], set[str]]) -> Callable[[Projection, ev.Event], set[str]]:
+    """Return a fold that also keeps the event's chart sample."""
+    return lambda s, e: fold(s, e) | sample(s, e)
 
 
-def _ticket_sampled(s: Projection, e: ev.HallTicketRecorded) -> set[str]:
-    changed = _ticket(s, e)
-    return changed | series.hall_moved(s, e.hall_id, e.at, len(s.halls[e.hall_id].waiting))
-
-
-register_handler(ev.StationReadingRecorded, _reading_sampled)
-register_handler(ev.HallTicketRecorded, _ticket_sampled)
+register_handler(ev.StationReadingRecorded, _sampled(
+    _HANDLERS[ev.StationReadingRecorded], lambda s, e: series.gauge_read(s, e.station_id, e.at, e.level)))
+register_handler(ev.HallTicketRecorded, _sampled(
+    _HANDLERS[ev.HallTicketRecorded], lambda s, e: series.hall_moved(s, e.hall_id, e.at, len(s.halls[e.hall_id].waiting))))

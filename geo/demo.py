@@ -52,6 +52,9 @@ STATION_PLACES = (
     ("东渡", "Dongdu"), ("白沙", "Baisha"), ("鹭洲", "Luzhou"), ("入江口", "Rujiangkou"),
 )
 RIVER = ("青溪江", "Qingxi River")
+# Office hours (ISO weekdays: "HH:MM-HH:MM"): the townships' halls on weekdays, the district centre on Saturday morning too.
+TOWNSHIP_HALL_HOURS = {"1-5": "09:00-17:00"}
+CENTRE_HALL_HOURS = {"1-5": "09:00-17:00", "6": "09:00-12:00"}
 MARGIN_DEG = 0.0015  # keep generated points ~150 m inside their township
 
 
@@ -76,10 +79,11 @@ def _halls(rng: random.Random, polys: dict[str, Polygon], centre: tuple[float, f
         lon, lat = _sample_inside(rng, near if not near.is_empty else core)
         windows = 8 + int(rng.random() * 9) if kind == "street" else 6 + int(rng.random() * 7)
         halls.append({"id": f"H{i:02d}", "township": tid, "name_zh": f"{zh}便民服务中心",
-                      "name_en": f"{en} Service Center", "lon": lon, "lat": lat, "windows": windows})
+                      "name_en": f"{en} Service Center", "lon": lon, "lat": lat, "windows": windows,
+                      "hours": TOWNSHIP_HALL_HOURS})
     halls.append({"id": f"H{len(TOWNSHIPS) + 1:02d}", "township": None, "name_zh": "云湖区行政服务中心",
                   "name_en": "Yunhu District Administrative Service Center",
-                  "lon": centre[0], "lat": centre[1], "windows": 40})
+                  "lon": centre[0], "lat": centre[1], "windows": 40, "hours": CENTRE_HALL_HOURS})
     return halls
 
 

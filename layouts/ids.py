@@ -110,9 +110,21 @@ REPLAY_AT = "replay-at"  # the moment (Unix seconds) the bar points at
 REPLAY_SNAP = "replay-snap"  # the entities at that moment, from the server
 REPLAY_SHOWN = "replay-shown"  # the seq the live renderers were fed
 REPLAY_LINK = "replay-link"
-REPLAY_TIME = "replay-time"
+REPLAY_TIME = "replay-time"  # the moment's local time, beside the slider
 REPLAY_INCIDENT = "replay-incident"  # ?incident=: the incident whose timeline is played
-REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment  # the moment's local time, beside the slider
+REPLAY_TIMELINE = "replay-timeline"  # its steps, each a link to its moment
+REPLAY_TRACK = "replay-track"  # its map layer: site, team tracks, numbered steps (assets/timeline.js)
+# township room map and attention (issue 11: layouts/township.py, callbacks/roommap.py, assets/attention.js)
+ROOM_MAP = "room-map"  # its layers: layouts/maps.py layer_ids(ROOM_MAP)
+ROOM_ATTENTION = "room-attention"  # dummy output of the attention callback (the title flashes while an order waits)
+# The flood-and-security wall screen (layouts/situation.py, callbacks/situation.py, assets/situation.js)
+SIT_RESPONSE = "sit-response"  # the district's flood response level and what gives it
+SIT_FLOOD = "sit-flood"  # stations above warning, then the others
+SIT_POSTURE = "sit-posture"  # the security posture and its sign board
+SIT_EVENTS = "sit-events"
+SIT_EVENTS_COUNT = "sit-events-count"
+SIT_HALLS = "sit-halls"
+SIT_HALLS_COUNT = "sit-halls-count"
 # The wall's analytics view (layouts/analytics.py, callbacks/analytics.py, assets/charts.js): one graph per chart entity
 ANALYTICS_CHARTS = {name: f"an-{name}" for name in ("hourly", "stages", "categories", "ranking", "gauges", "halls")}
 ANALYTICS_DRAWN = "an-drawn"  # the renderer's (unused) output: the figures go to Plotly.react, not through Dash

@@ -70,13 +70,24 @@ def _shift(crs: str) -> dict[str, Any]:
     return {"coordsToLatLng": {"variable": "onemap.map.coordsToLatLng"}} if crs == "gcj02" else {}
 
 
-def boundaries(services: Any, boundaries_id: str, lang: str, shade: str = "none") -> dl.GeoJSON:
-    """Return the labelled township boundaries, shaded by a measure the browser fills in (hideout.fills)."""
+def township_area(geojson: dict[str, Any], township_id: str) -> dict[str, Any]:
+    """Return the FeatureCollection of one township's boundary (empty when the file does not have it)."""
+    return {"type": "FeatureCollection",
+            "features": [f for f in geojson.get("features", []) if (f.get("properties") or {}).get("id") == township_id]}
+
+
+def boundaries(services: Any, boundaries_id: str, lang: str, shade: str = "none", focus: str | None = None) -> dl.GeoJSON:
+    """Return the labelled township boundaries, shaded by a measure the browser fills in (hideout.fills).
+
+    focus: a township id whose map this is; the other townships are drawn dimmed (assets/map.js boundaryStyle).
+    """
     crs = tile_crs(services.settings)
+    hideout = {"lang": lang, "tiles": bool(services.settings.tile_url), "crs": crs, "measure": shade,
+               **({"focus": focus} if focus else {})}
     return dl.GeoJSON(
         id=boundaries_id, data=services.boundaries_geojson, interactive=False,
         style={"variable": "onemap.map.boundaryStyle"}, onEachFeature={"variable": "onemap.map.boundaryLabel"},
-        hideout={"lang": lang, "tiles": bool(services.settings.tile_url), "crs": crs, "measure": shade}, **_shift(crs))
+        hideout=hideout, **_shift(crs))
 
 
 def base_layers(services: Any, boundaries_id: str, lang: str) -> list[Any]:
@@ -87,10 +98,12 @@ def base_layers(services: Any, boundaries_id: str, lang: str) -> list[Any]:
     return [*layers, boundaries(services, boundaries_id, lang)]
 
 
-def _map(services: Any, map_id: str, children: list[Any], interactive: bool) -> dl.MapContainer:
-    crs = tile_crs(services.settings)
+def _map(services: Any, map_id: str, children: list[Any], interactive: bool, township: str | None = None) -> dl.MapContainer:
+    crs, area = tile_crs(services.settings), services.boundaries_geojson
+    own = township_area(area, township) if township else None
+    area = own if own and own["features"] else area  # a township's map is fitted to its own boundary
     return dl.MapContainer(
-        id=map_id, children=children, bounds=bounds_of(services.boundaries_geojson, services.district.center, crs),
+        id=map_id, children=children, bounds=bounds_of(area, services.district.center, crs),
         boundsOptions={"padding": [12, 12]}, zoomSnap=0.1, zoomControl=interactive,
         attributionControl=False, scrollWheelZoom=interactive, dragging=interactive,
         doubleClickZoom=interactive, preferCanvas=False, trackViewport=False, className="om-map",
@@ -124,14 +137,22 @@ def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, lang: str, cr
                       name=t(f"layer.{layer}", lang), checked=checked)
 
 
-def layered_map(services: Any, lids: LayerIds, lang: str, interactive: bool = False, shade: str = "open") -> dl.MapContainer:
-    """Return the district map with a compact layer control: township shading (radio) and one overlay per layer."""
-    crs = tile_crs(services.settings)
+def layered_map(services: Any, lids: LayerIds, lang: str, interactive: bool = False, shade: str = "open",
+                township: str | None = None) -> dl.MapContainer:
+    """Return the district map with a compact layer control: township shading (radio) and one overlay per layer.
+
+    township: a township room's map instead: fitted to that township, the others dimmed, no shading (assets/mapfeed.js
+    keeps that township's incidents, teams, gauges and halls).
+    """
+    crs, shade = tile_crs(services.settings), "none" if township else shade
     tiles = [dl.TileLayer(url=services.settings.tile_url, attribution="", maxZoom=18)] if services.settings.tile_url else []
-    towns = dl.Pane(boundaries(services, lids.boundaries, lang, shade), name=TOWNS_PANE, className="om-pane om-pane-towns")
-    shades = [dl.BaseLayer(dl.LayerGroup(), name=t(f"layer.shade.{s}", lang), checked=s == shade) for s in SHADES]
+    towns = dl.Pane(boundaries(services, lids.boundaries, lang, shade, township), name=TOWNS_PANE,
+                    className="om-pane om-pane-towns")
+    shades = [] if township else [dl.BaseLayer(dl.LayerGroup(), name=t(f"layer.shade.{s}", lang), checked=s == shade)
+                                  for s in SHADES]
     overlays = [_overlay(lids, layer, pane, checked, lang, crs) for layer, pane, checked in OVERLAYS]
     # overlays and baseLayer are given up front: dash-leaflet 1.1.3 filters `overlays` when one is switched off.
     control = dl.LayersControl([*shades, *overlays], id=lids.control, position="topright", collapsed=True, sortLayers=False,
-                               baseLayer=t(f"layer.shade.{shade}", lang), overlays=[o.name for o in overlays if o.checked])
-    return _map(services, lids.map, [*tiles, towns, control], interactive)
+                               baseLayer=t(f"layer.shade.{shade}", lang) if shades else None,
+                               overlays=[o.name for o in overlays if o.checked])
+    return _map(services, lids.map, [*tiles, towns, control], interactive, township)

@@ -5,13 +5,16 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qs
 
+import dash_leaflet as dl
 from dash import dcc, html
 
 from i18n import t
 from layouts import ids, wall
+from layouts.maps import EMPTY, _shift, tile_crs
 from web.api.reports import parse_moment
 
 SPEEDS = (1, 10, 30, 60)
+TIMELINE_PANE = "omTimeline"  # above every live layer (assets/replay.css)
 
 
 def moment_of(services: Any, search: str | None) -> float:
@@ -51,9 +54,12 @@ def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
     bar.children.append(dcc.Store(id=ids.REPLAY_INCIDENT, data=incident or None))
     steps = html.Div(className="om-replay-timeline" + ("" if incident else " om-hidden"), children=[
         html.Span(t("replay.timeline", lang, incident=incident), className="om-replay-tag"),
-        html.Div(id=ids.REPLAY_TIMELINE, className="om-replay-steps")])
+        html.Div(id=ids.REPLAY_TIMELINE, className="om-replay-steps"),
+        html.Span(t("tl.legend", lang), className="om-tl-legend")])
     page = wall.layout(services, lang, path)
     page.children = [bar, steps, *page.children] if incident else [bar, *page.children]
+    if incident:
+        _find(page, ids.WALL_MAP).children.append(timeline_layer(services, lang, at))
     page.className = f"{page.className} om-replaying"
     return page
 
@@ -61,3 +67,26 @@ def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
 def wanted(path: str, search: str | None) -> bool:
     """Tell whether a location asks for a replay: /replay, or the wall with ?at=."""
     return path == "/replay" or (path == "/wall" and "at" in parse_qs((search or "").lstrip("?")))
+
+
+def timeline_layer(services: Any, lang: str, at: float) -> dl.Pane:
+    """Return the incident timeline's own map layer (filled by callbacks/replay.py, drawn by assets/timeline.js)."""
+    crs = tile_crs(services.settings)
+    layer = dl.GeoJSON(id=ids.REPLAY_TRACK, data=EMPTY, pane=TIMELINE_PANE,
+                       pointToLayer={"variable": "onemap.timeline.pointToLayer"},
+                       style={"variable": "onemap.timeline.style"}, onEachFeature={"variable": "onemap.timeline.bind"},
+                       hideout={"lang": lang, "crs": crs, "at": at, "offset": services.settings.utc_offset_h,
+                                "limit": services.clock()}, **_shift(crs))
+    return dl.Pane(layer, name=TIMELINE_PANE, className="om-pane om-pane-timeline")
+
+
+def _find(component: Any, ident: str) -> Any:
+    """Return the component of an id inside a layout tree (the wall's map), or None."""
+    if getattr(component, "id", None) == ident:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list) else [children] if children is not None else []:
+        found = _find(child, ident)
+        if found is not None:
+            return found
+    return None

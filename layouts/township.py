@@ -1,4 +1,4 @@
-"""A township command room: district broadcasts, its orders with one button for each next step, its teams."""
+"""A township command room: district broadcasts, its orders with one button for each next step, its map, its teams."""
 from __future__ import annotations
 
 from typing import Any
@@ -19,6 +19,10 @@ from layouts.common import (
     township_name,
     with_lang,
 )
+from layouts.maps import layer_ids, layered_map
+from layouts.wall import legend
+
+MAP_IDS = layer_ids(ids.ROOM_MAP)
 
 
 def unknown(township_id: str, lang: str, default_lang: str) -> html.Div:
@@ -49,9 +53,18 @@ def layout(services: Any, township_id: str, lang: str, path: str) -> html.Div:
     ])
     return html.Div(className="om-room", **{"data-township": township_id}, children=[
         head, html.Div(className="om-room-main", children=[
-            html.Div([broadcasts, orders], className="om-col om-col-orders"), side]),
+            html.Div([broadcasts, orders], className="om-col om-col-orders"), room_map(services, township_id, lang), side]),
         dialog(ids.TOWN_DIALOG, html.Div(id=ids.TOWN_DIALOG_BODY), "om-step-dialog"),
+        dcc.Store(id=ids.ROOM_ATTENTION),
     ])
+
+
+def room_map(services: Any, township_id: str, lang: str) -> html.Div:
+    """Return the room's map column: the wall's layers fitted to this township, with the wall's SLA legend."""
+    symbols, _shading = legend(lang)  # a room's map has no township shading, so no shading legend
+    the_map = layered_map(services, MAP_IDS, lang, interactive=True, township=township_id)
+    body = html.Div(className="om-map-body", children=[the_map, symbols, html.Div(id=MAP_IDS.legend, hidden=True)])
+    return html.Div(panel(t("town.map", lang), body, "om-grow om-room-map"), className="om-col om-col-map om-col-room-map")
 
 
 def _radio(radio_id: str, options: list[tuple[str, str]], value: str | None, extra: str = "") -> dcc.RadioItems:

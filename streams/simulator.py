@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Sequence
 
 from domain.catalog import CATEGORIES
+from domain.halls import hall_open
 from domain.model import District
 from streams.feeds import OPEN311_CODE, cap_alert, native
 
@@ -64,7 +65,7 @@ class Simulator:
         hour = datetime.fromtimestamp(now, CHINA_TZ).hour
         expected = self.rate_per_min / 60 * span * HOURLY[hour] / (sum(HOURLY) / 24)
         out = [self._incident(start + self.rng.random() * span) for _ in range(_poisson(self.rng, expected))]
-        out += self._readings(now) + self._tickets(now, span, hour) + self._alert(now)
+        out += self._readings(now) + self._tickets(now, span) + self._alert(now)
         return out
 
     def _id(self, prefix: str) -> str:
@@ -119,23 +120,26 @@ class Simulator:
                         "observed_at": now})
         return out
 
-    def _windows(self, hour: int) -> list[dict[str, Any]]:
-        """Open the halls' windows in office hours and close them after."""
-        should_open = 8 <= hour < 17
-        changing = [h for h in self.district.halls.values() if (h.id in self.open_halls) != should_open]
-        action = "window_opened" if should_open else "window_closed"
+    def _windows(self, local: datetime) -> list[dict[str, Any]]:
+        """Open the halls' windows in their office hours (domain.halls.hall_open) and close them after."""
+        changing = [h for h in self.district.halls.values() if (h.id in self.open_halls) != hall_open(h, local)]
         out = []
         for h in changing:
             self.open_halls ^= {h.id}
+            action = "window_opened" if h.id in self.open_halls else "window_closed"
+            if action == "window_closed":  # at closing time the last tickets are called, as a hall does
+                out += [{"source": "hall", "source_id": self._id(h.id), "hall_id": h.id, "action": "called",
+                         "ticket": ticket} for ticket in self.queues[h.id]]
+                self.queues[h.id] = []
             out += [{"source": "hall", "source_id": self._id(h.id), "hall_id": h.id, "action": action,
                      "window": str(w + 1)} for w in range(max(1, h.windows // 2))]
         return out
 
-    def _tickets(self, now: float, span: float, hour: int) -> list[dict[str, Any]]:
-        out = self._windows(hour)
-        if not 8 <= hour < 17:
-            return out
+    def _tickets(self, now: float, span: float) -> list[dict[str, Any]]:
+        out = self._windows(datetime.fromtimestamp(now, CHINA_TZ))
         for hall, queue in self.queues.items():
+            if hall not in self.open_halls:
+                continue
             for _ in range(_poisson(self.rng, TICKETS_PER_HALL_PER_H / 3600 * span)):
                 ticket = f"A{self.counter % 1000:03d}"
                 queue.append(ticket)

@@ -1,9 +1,10 @@
 """What the browsers see: entities built from the projection, and which scope may see each."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
-from domain import sla
+from domain import flood, halls, situation, sla
 from domain.kpi import day_figures
 from domain.model import Incident
 from domain.projection import Projection
@@ -116,22 +117,26 @@ def _station(state: Projection, ident: str, _now: float, _off: float) -> Entity 
         return None
     r = state.stations.get(ident)
     level = r.level if r else s.normal_level
-    level_state = "guarantee" if level >= s.guarantee_level else "warning" if level >= s.warning_level else "normal"
     return {"kind": "station", "id": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "township": s.township,
             "lon": s.lon, "lat": s.lat, "warning_level": s.warning_level, "guarantee_level": s.guarantee_level,
-            "level": level, "rainfall": r.rainfall if r else 0.0, "at": r.at if r else None, "state": level_state}
+            "level": level, "rainfall": r.rainfall if r else 0.0, "at": r.at if r else None,
+            "state": flood.level_state(s, level), "trend": flood.trend(r.recent if r else ()),
+            "recent": list(r.recent) if r else []}
 
 
-def _hall(state: Projection, ident: str, _now: float, _off: float) -> Entity | None:
+def _hall(state: Projection, ident: str, now: float, utc_offset_h: float) -> Entity | None:
     h = state.district.halls.get(ident)
     if h is None:
         return None
     q = state.halls.get(ident)
     waiting = q.waiting if q else ()
+    local = datetime.fromtimestamp(now, timezone(timedelta(hours=utc_offset_h)))
+    # open: at now; open_changes: when it flips next, so a screen turns a hall closed at 17:00 with no event
     return {"kind": "hall", "id": h.id, "township": h.township, "name_zh": h.name_zh, "name_en": h.name_en,
             "lon": h.lon, "lat": h.lat, "windows": h.windows, "open_windows": q.open_windows if q else 0,
             "waiting": len(waiting), "oldest_waiting_since": waiting[0][1] if waiting else None,
-            "served": q.served_today if q else 0}
+            "served": halls.served_since(q, day_window(now, utc_offset_h)[0]) if q else 0,
+            "open": halls.hall_open(h, local), "open_changes": halls.open_changes(h, now, utc_offset_h)}
 
 
 def _broadcast(state: Projection, ident: str, now: float, _off: float) -> Entity | None:
@@ -153,6 +158,10 @@ def _alert(state: Projection, ident: str, _now: float, _off: float) -> Entity | 
             "area_desc": a.area_desc, "areas": areas, "sent": a.sent, "expires": a.expires}
 
 
+def _situation(state: Projection, _ident: str, now: float, _off: float) -> Entity:
+    return {"kind": "situation", "id": "district", **situation.situation(state, now, BROADCAST_SHOWN_S)}
+
+
 def _kpi(_state: Projection, _ident: str, _now: float, figures: DayFigures) -> Entity:
     return {"kind": "kpi", "id": "today", **figures.get()}
 
@@ -165,7 +174,7 @@ def _chart(state: Projection, ident: str, now: float, figures: DayFigures) -> En
 _FIGURED: dict[str, Callable[[Projection, str, float, DayFigures], Entity | None]] = {"kpi": _kpi, "chart": _chart}
 _BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] = {
     "incident": _incident, "team": _team, "station": _station, "hall": _hall, "broadcast": _broadcast,
-    "alert": _alert,
+    "alert": _alert, "situation": _situation,
 }
 
 
@@ -180,7 +189,7 @@ def all_keys(state: Projection) -> list[str]:
     return ([f"incident:{i.id}" for i in state.incidents.values() if is_live(i)]
             + [f"team:{t}" for t in d.teams] + [f"station:{s}" for s in d.stations]
             + [f"hall:{h}" for h in d.halls] + ["kpi:today"] + [f"broadcast:{b}" for b in state.broadcasts]
-            + [f"alert:{a}" for a in state.alerts] + [f"chart:{c}" for c in charts.BUILDERS])
+            + [f"alert:{a}" for a in state.alerts] + [situation.KEY] + [f"chart:{c}" for c in charts.BUILDERS])
 
 
 def snapshot(state: Projection, now: float, utc_offset_h: float, scope: str) -> dict[str, Any]:

@@ -38,6 +38,15 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "e2e: end-to-end tests in a real browser (slow; need Chromium)")
 
 
+def api(url: str, path: str, token: str, body: Any = None) -> Any:
+    """Call the app's API with a bearer token: GET without a body, POST with one; return the JSON answer."""
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(f"{url}/api/v1{path}", data=data, method="GET" if body is None else "POST",
+                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        return json.load(resp)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -141,11 +150,12 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture()
-def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
-    """Return open(url, township=None, width, height) -> (page, script errors), signed in when the app asks.
+@contextlib.contextmanager
+def page_opener(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
+    """Yield open(url, township=None, width, height) -> (page, script errors), signed in when the app asks.
 
-    The commander opens pages by default; township=ID signs in as that room's operator instead.
+    The commander opens pages by default; township=ID signs in as that room's operator instead. Every page's
+    browser context is closed on the way out.
     """
     contexts: list[Any] = []
 
@@ -165,6 +175,15 @@ def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
             page.goto(url)
         return page, errors
 
-    yield _open
-    for context in contexts:
-        context.close()
+    try:
+        yield _open
+    finally:
+        for context in contexts:
+            context.close()
+
+
+@pytest.fixture()
+def open_page(browser: Any) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
+    """Return open(url, township=None, width, height) -> (page, script errors): see page_opener."""
+    with page_opener(browser) as open_:
+        yield open_

@@ -2,34 +2,19 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
 
-from app import OneMap, create_app
+from app import create_app
 from config import Settings
 from domain.model import Role
 from tests.conftest import Clock
 from tests.integration import scenario_day as day
-from tests.integration.test_scenario_figures import nine_am
 
 pytestmark = pytest.mark.e2e
 WAIT_MS = 30_000
-
-
-def _serve(onemap: OneMap) -> str:
-    """Serve the app on a free port in this process (its clock stays where the test put it)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    onemap.start()
-    threading.Thread(target=onemap.socketio.run, args=(onemap.server,), daemon=True,
-                     kwargs={"host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True,
-                             "use_reloader": False, "log_output": False}).start()
-    return f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -37,28 +22,14 @@ def scenario(tmp_path_factory: pytest.TempPathFactory, district: Any) -> Iterato
     """Play the scripted day into a data dir through the API; the clock stops at the moment it is read."""
     settings = Settings(data_dir=tmp_path_factory.mktemp("wall-scenario"), simulator=False, api_tokens=day.TOKENS)
     clock = Clock()
-    start = clock.now = nine_am(clock.now)
-    onemap = create_app(settings, clock=clock)
-    client = onemap.server.test_client()
-
-    def call(token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, r.get_json())
-        return r.get_json()
-
-    def tick(at: int) -> None:
-        while clock.now < start + at:
-            clock.now = min(clock.now + 5, start + at)
-            onemap.services.commands.sla_tick()
-
-    day.play(call, tick, lambda t: (district.teams[f"{t}-A"].lon, district.teams[f"{t}-A"].lat))
+    day.play_day(settings, clock, district)
     yield settings, clock
 
 
 def _wall(settings: Settings, clock: Clock) -> str:
     onemap = create_app(settings, clock=clock)  # a new process's start: the state replayed from the log
     kiosk = onemap.services.accounts.create_token(f"wall-{id(onemap)}", "kiosk", Role.WALL)
-    return f"{_serve(onemap)}/wall?kiosk={kiosk}"
+    return f"{day.serve(onemap)}/wall?kiosk={kiosk}"
 
 
 def _pct(rate: float | None) -> str:

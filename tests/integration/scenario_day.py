@@ -19,9 +19,13 @@ K  T07 noise    recv 310, ordered 330 (wait 20), every stage on time, resolved 5
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 READ_AT = 1000
+DISTRICT_TZ = timezone(timedelta(hours=8))
+TICK_S = 5  # the SLA ticker runs every 5 seconds of the script
 TOKENS = {f"t{n:02d}": f"township:T{n:02d}" for n in range(1, 12)} | {"sys": "system", "cmd": "commander"}
 
 # (time, who, what, incident, body): who is a token; what a path template filled with the incident's id.
@@ -156,3 +160,71 @@ def play(call: Callable[[str, str, dict[str, Any]], dict[str, Any]], tick: Calla
         call(who, what.format(id=ids[letter]), {**sent, "command_id": f"scn.{letter}.{at}.{what.split('/')[-1]}"})
     tick(READ_AT)
     return ids
+
+
+def nine_am(now: float) -> float:
+    """Return 09:00 district time of now's local day: the scripted day's S."""
+    local = datetime.fromtimestamp(now, DISTRICT_TZ)
+    return local.replace(hour=9, minute=0, second=0, microsecond=0).timestamp()
+
+
+@dataclass
+class Played:
+    """The app the day was played into, its test client, letter -> incident id, and S."""
+
+    onemap: Any
+    client: Any
+    ids: dict[str, str]
+    start: float
+
+
+def play_day(settings: Any, clock: Any, district: Any, on_tick: Callable[[Any, int], None] | None = None) -> Played:
+    """Play the script through the API from 09:00 with the SLA ticker every TICK_S; on_tick(onemap, t) after each tick."""
+    from app import create_app
+
+    start = clock.now = nine_am(clock.now)
+    onemap = create_app(settings, clock=clock)
+    client = onemap.server.test_client()
+
+    def call(token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, (path, body, r.get_json())
+        return r.get_json()
+
+    def tick(at: int) -> None:
+        while clock.now < start + at:
+            clock.now = min(clock.now + TICK_S, start + at)
+            onemap.services.commands.sla_tick()
+            if on_tick:
+                on_tick(onemap, int(clock.now - start))
+
+    def place(township: str) -> tuple[float, float]:
+        team = district.teams[f"{township}-A"]
+        return team.lon, team.lat
+
+    return Played(onemap, client, play(call, tick, place), start)
+
+
+def serve(onemap: Any) -> str:
+    """Serve a played app on a free port in this process (its clock stays where the test put it); return its URL
+    once it accepts connections."""
+    import socket
+    import threading
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    onemap.start()
+    threading.Thread(target=onemap.socketio.run, args=(onemap.server,), daemon=True,
+                     kwargs={"host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True,
+                             "use_reloader": False, "log_output": False}).start()
+    deadline = time.monotonic() + 20
+    while True:  # the server thread binds its port a moment after it starts
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return f"http://127.0.0.1:{port}"
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)

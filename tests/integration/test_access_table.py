@@ -91,7 +91,7 @@ def callback_payload(world: World, key: str, role: str, town: str) -> dict[str, 
               "town-mode.value": "route", "town-team-pick.value": world.team[town], "town-note.value": "done",
               "bcast-send.n_clicks": 1, "bcast-cmd.data": command_id(), "bcast-kind.value": "flood_response",
               "bcast-level.value": "IV", "bcast-scope.value": "all", "bcast-msg.value": "m",
-              "cancel-reason.value": "dup", "merge-reason.value": "dup"}
+              "cancel-reason.value": "dup", "merge-reason.value": "dup", "replay-incident.data": iid}
     inputs = [_dep(s, fill, values) for s in cb["inputs"]]
     first = inputs[0][0] if isinstance(inputs[0], list) else inputs[0]
     first_id = first["id"] if isinstance(first["id"], str) else json.dumps(first["id"], sort_keys=True, separators=(",", ":"))

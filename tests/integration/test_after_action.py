@@ -8,12 +8,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from app import create_app
 from application import report_pdf
 from application.report_files import render
 from config import Settings
 from tests.integration import scenario_day as day
-from tests.integration.test_scenario_figures import DISTRICT_TZ, assert_hand_computed, kpi, nine_am
+from tests.integration.scenario_day import DISTRICT_TZ
+from tests.integration.test_scenario_figures import assert_hand_computed, kpi
 from web import views
 
 MOMENTS = (95, 305, 555, 915, day.READ_AT)  # seconds after 09:00, none at a scripted step's own time
@@ -28,31 +28,15 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def played(settings, clock, district):
     """Play the scripted day through the API, capturing what a live wall was sent at each of MOMENTS."""
-    start = nine_am(clock.now)
-    clock.now = start
-    onemap = create_app(settings, clock=clock)
-    client = onemap.server.test_client()
     live: dict[int, dict] = {}
 
-    def call(token, path, body):
-        r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, body, r.get_json())
-        return r.get_json()
+    def on_tick(onemap, at):
+        if at in MOMENTS:
+            live[at] = onemap.services.pusher.snapshot("all")
 
-    def tick(at):
-        while clock.now < start + at:
-            clock.now = min(clock.now + 5, start + at)
-            onemap.services.commands.sla_tick()
-            if clock.now - start in MOMENTS:
-                live[int(clock.now - start)] = onemap.services.pusher.snapshot("all")
-
-    def place(township):
-        team = district.teams[f"{township}-A"]
-        return team.lon, team.lat
-
-    day.play(call, tick, place)
-    live[day.READ_AT] = onemap.services.pusher.snapshot("all")
-    return onemap, client, start, live
+    p = day.play_day(settings, clock, district, on_tick)
+    live[day.READ_AT] = p.onemap.services.pusher.snapshot("all")
+    return p.onemap, p.client, p.start, live
 
 
 def the_day(start: float) -> str:

@@ -1,20 +1,14 @@
 """A hand-computed day: every figure of GET /api/v1/kpi equals the worked answer, before and after a restart."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
 import pytest
 
 from app import create_app
 from config import Settings
 from tests.integration import scenario_day as day
-
-DISTRICT_TZ = timezone(timedelta(hours=8))
-
-
-def nine_am(now: float) -> float:
-    local = datetime.fromtimestamp(now, DISTRICT_TZ)
-    return local.replace(hour=9, minute=0, second=0, microsecond=0).timestamp()
+from tests.integration.scenario_day import DISTRICT_TZ
 
 
 @pytest.fixture
@@ -25,27 +19,8 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def played(settings, clock, district):
     """Play the scripted day through the API, with the SLA ticker running every 5 seconds."""
-    start = nine_am(clock.now)
-    clock.now = start
-    onemap = create_app(settings, clock=clock)
-    client = onemap.server.test_client()
-
-    def call(token, path, body):
-        r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, body, r.get_json())
-        return r.get_json()
-
-    def tick(at):
-        while clock.now < start + at:
-            clock.now = min(clock.now + 5, start + at)
-            onemap.services.commands.sla_tick()
-
-    def place(township):
-        team = district.teams[f"{township}-A"]
-        return team.lon, team.lat
-
-    ids = day.play(call, tick, place)
-    return onemap, client, ids, start
+    p = day.play_day(settings, clock, district)
+    return p.onemap, p.client, p.ids, p.start
 
 
 def kpi(client, day_text=None):

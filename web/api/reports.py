@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response, g, jsonify, request
 
 from application.report_files import MEDIA_TYPES, render
-from domain.access import authorize
+from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.model import Role
 from web import views
@@ -94,10 +94,26 @@ def parse_moment(raw: str, utc_offset_h: float) -> float:
     return moment.timestamp()
 
 
+def _incident_timeline(incident_id: str, at: float) -> Any:
+    """Answer ?incident=: the incident's own timeline as of at; a township only its own incident (checked first)."""
+    s = _services()
+    with s.store.lock:
+        incident = s.store.state.incidents.get(incident_id)
+    try:
+        authorize_incident(g.actor, "replay", incident)
+    except Rejected as exc:
+        return _error(403, exc.code, **exc.params)
+    timeline = s.replayer.timeline(incident_id, at, s.settings.utc_offset_h) if incident else None
+    return jsonify(timeline) if timeline else _error(404, "not_found")
+
+
 @route("/replay", "replay")
 def replay() -> Any:
-    """Return the entities at a past moment (?at=unix or ISO; now by default), shaped as the live snapshot."""
-    township, refused = _scope("replay")
+    """Return the entities at a past moment (?at=unix or ISO; now by default), shaped as the live snapshot.
+
+    With ?incident=ID: that incident's own timeline as of the moment instead (application/replay.py).
+    """
+    township, refused = (None, None) if request.args.get("incident") else _scope("replay")
     if refused:
         return refused
     s = _services()
@@ -106,5 +122,7 @@ def replay() -> Any:
     except ValueError:
         return _error(400, "bad_request", reason="at must be Unix seconds or ISO 8601")
     at = min(at, s.clock())  # the future is not replayed: it is the live state
+    if request.args.get("incident"):
+        return _incident_timeline(request.args["incident"][:100], at)
     state = s.replayer.at(at)
     return jsonify({**views.snapshot(state, at, s.settings.utc_offset_h, township or "all"), "replay": True, "at": at})
