@@ -14,10 +14,9 @@ from config import Settings
 from domain.model import Role
 from streams.feeds import native
 from tests.conftest import Clock
-from tests.e2e.test_wall_scenario import _serve
 from tests.integration import scenario_charts as charts
 from tests.integration import scenario_day as day
-from tests.integration.test_scenario_figures import DISTRICT_TZ, nine_am
+from tests.integration.scenario_day import DISTRICT_TZ, nine_am
 
 pytestmark = pytest.mark.e2e
 WAIT_MS = 30_000
@@ -54,7 +53,7 @@ def analytics(tmp_path_factory: pytest.TempPathFactory, district: Any) -> Iterat
 
     charts.play(call, lambda at: setattr(clock, "now", at), tick, place, start)
     kiosk = onemap.services.accounts.create_token("wall-analytics", "kiosk", Role.WALL)
-    yield onemap, f"{_serve(onemap)}/wall/analytics?kiosk={kiosk}", start
+    yield onemap, f"{day.serve(onemap)}/wall/analytics?kiosk={kiosk}", start
 
 
 def _by(traces: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:

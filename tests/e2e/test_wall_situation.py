@@ -12,7 +12,7 @@ from config import Settings
 from domain.model import Role
 from tests.conftest import Clock
 from tests.e2e.test_wall_scenario import WAIT_MS, _serve
-from tests.integration.test_scenario_figures import nine_am
+from tests.integration.scenario_day import nine_am
 
 pytestmark = pytest.mark.e2e
 TOKENS = {"sys": "system", "cmd": "commander", "t01": "township:T01"}

@@ -13,7 +13,7 @@ from domain import series
 from domain.model import Role
 from tests.integration import scenario_charts as charts
 from tests.integration import scenario_day as day
-from tests.integration.test_scenario_figures import DISTRICT_TZ, nine_am
+from tests.integration.scenario_day import DISTRICT_TZ, nine_am
 from web import views
 
 REPLAY_AT = 500  # a moment inside the day: after J's, K's and D's on-site steps and H's report
