@@ -11,7 +11,8 @@ from app import create_app
 from config import Settings
 from domain.model import Role
 from tests.conftest import Clock
-from tests.e2e.test_wall_scenario import WAIT_MS, _serve
+from tests.e2e.test_wall_scenario import WAIT_MS
+from tests.integration.scenario_day import serve as _serve
 from tests.integration.scenario_day import nine_am
 
 pytestmark = pytest.mark.e2e
