@@ -502,6 +502,42 @@ STRINGS.update({
 })
 
 
+# The wall's analytics view (/wall/analytics: layouts/analytics.py, assets/charts.js)
+STRINGS.update({
+    "analytics.title": ("{district}数据分析", "{district} Analytics"),
+    "analytics.subtitle": ("今日态势 · 实时更新", "Today · live"),
+    "analytics.hourly": ("每小时接报（今日 / 昨日同时段）", "Reports per hour (today / same hour yesterday)"),
+    "analytics.stages": ("今日各环节按时率", "On time per stage today"),
+    "analytics.categories": ("今日事件类别 前十", "Top categories today"),
+    "analytics.ranking": ("镇街排名", "Township ranking"),
+    "analytics.gauges": ("水位 近24小时（警戒 / 保证）", "Water levels, last 24 h (warning / guarantee)"),
+    "analytics.halls": ("便民服务中心 今日排队", "Service hall queues today"),
+    "analytics.today": ("今日", "Today"),
+    "analytics.yesterday": ("昨日", "Yesterday"),
+    "analytics.src.110": ("110", "110"),
+    "analytics.src.12345": ("12345", "12345"),
+    "analytics.src.grid": ("网格", "Grid"),
+    "analytics.src.open311": ("Open311", "Open311"),
+    "analytics.src.other": ("其他", "Other"),
+    "analytics.district_hall": ("区中心", "District"),
+    "analytics.on_time": ("按时", "On time"),
+    "analytics.late": ("超时", "Late"),
+    "analytics.received": ("接报", "Received"),
+    "analytics.on_time_rate": ("按时率", "On-time rate"),
+    "analytics.completion_rate": ("办结率", "Completion rate"),
+    "analytics.satisfaction_rate": ("满意率", "Satisfaction"),
+    "analytics.level": ("水位", "Level"),
+    "analytics.warning": ("警戒水位", "Warning level"),
+    "analytics.guarantee": ("保证水位", "Guarantee level"),
+    "analytics.waiting": ("排队人数", "Waiting"),
+    "analytics.hour": ("时", "h"),
+    "analytics.none": ("暂无数据", "No data yet"),
+    "analytics.view_wall": ("总览", "Overview"),
+    "analytics.view_analytics": ("分析", "Analytics"),
+    "analytics.view_situation": ("态势", "Situation"),
+})
+
+
 def t(key: str, lang: str = "zh", **params: Any) -> str:
     """Return a catalog string in a language, with its parameters filled in; the key itself if unknown."""
     pair = STRINGS.get(key)

@@ -65,6 +65,8 @@ def render(report: dict[str, Any], district: Any, lang: str, font_name: str | No
     text = functools.partial(_paragraph, cjk=name)
     story: list[Any] = [text(title(report, district, lang), styles["h1"]),
                         text(subtitle(report, district, lang), styles["p"]), _charts(report, district, lang, name)]
+    if report.get("charts"):
+        story.append(_analytics(report["charts"], lang, name))
     for table in tables(report, district, lang):
         story += [Spacer(1, 3 * mm), text(table.title, styles["h2"]), _table(table, styles["cell"], lang, name)]
     doc.build(story)
@@ -151,11 +153,31 @@ def _charts(report: dict[str, Any], district: Any, lang: str, name: str) -> Draw
     return drawing
 
 
-def _bar(drawing: Drawing, x: float, caption: str, labels: list[str], values: list[float], name: str,
-         top: float | None) -> None:
+def _analytics(charts: dict[str, Any], lang: str, name: str) -> Drawing:
+    """Draw the analytics view's charts of the day from its chart data: reports per hour by source, categories."""
+    hourly, rows = charts["hourly"], charts["categories"]["rows"]
+    drawing = Drawing(270 * mm, 62 * mm)
+    stacks = [hourly["today"][s] for s in hourly["sources"]]
+    caption = i18n.t("analytics.received", lang) + " · " + i18n.t("analytics.today", lang)
+    hours = [f"{h:02d}" if h % 3 == 0 else "" for h in range(len(stacks[0]))]
+    _bar(drawing, 0, caption, hours, stacks, name, None, width=120 * mm,
+         legend=[i18n.t(f"analytics.src.{s}", lang) for s in hourly["sources"]])
+    caption = i18n.t("analytics.categories", lang) + " · " + i18n.t("analytics.on_time_rate", lang)
+    _bar(drawing, 138 * mm, caption, [i18n.name("category", r["code"], lang) for r in rows],
+         [100 * (r["on_time_rate"] or 0) for r in rows], name, 100, width=120 * mm)
+    return drawing
+
+
+SOURCE_COLOURS = [colors.HexColor(c) for c in ("#60a5fa", "#0ea5e9", "#34d399", "#a78bfa", "#64748b")]
+
+
+def _bar(drawing: Drawing, x: float, caption: str, labels: list[str], values: list[float] | list[list[float]],
+         name: str, top: float | None, width: float = 75 * mm, legend: list[str] | None = None) -> None:
+    """Draw one bar chart; values of several series (legend names them) are stacked."""
+    stacked = bool(values) and isinstance(values[0], list)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = x + 10 * mm, 8 * mm, 75 * mm, 44 * mm
-    chart.data = [values or [0]]
+    chart.x, chart.y, chart.width, chart.height = x + 10 * mm, 8 * mm, width, 44 * mm
+    chart.data = values if stacked else [values or [0]]
     chart.categoryAxis.categoryNames = labels or [""]
     chart.categoryAxis.labels.fontName = _font_for(labels, name)
     chart.valueAxis.labels.fontName = LATIN_FONT
@@ -163,9 +185,17 @@ def _bar(drawing: Drawing, x: float, caption: str, labels: list[str], values: li
     chart.valueAxis.valueMin = 0
     if top is not None:
         chart.valueAxis.valueMax = top
-    chart.bars[0].fillColor = BAR
+    if stacked:
+        chart.categoryAxis.style = "stacked"
+        for i in range(len(values)):
+            chart.bars[i].fillColor = SOURCE_COLOURS[i % len(SOURCE_COLOURS)]
+    else:
+        chart.bars[0].fillColor = BAR
     drawing.add(chart)
     drawing.add(String(x + 10 * mm, 56 * mm, caption, fontName=_font_for([caption], name), fontSize=9))
+    for i, label in enumerate(legend or []):
+        drawing.add(String(x + 10 * mm + width + 2 * mm, 50 * mm - i * 4 * mm, label, fontName=_font_for([label], name),
+                           fontSize=6, fillColor=SOURCE_COLOURS[i % len(SOURCE_COLOURS)]))
 
 
 def _font_for(texts: list[str], cjk: str) -> str:

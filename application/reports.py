@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from application import report_files
+from application import charts, report_files
 from application.replay import Replayer
 from domain import events as ev
 from domain.report import report
@@ -47,6 +47,9 @@ class Reports:
         state = self.replayer.at(as_of)
         changes = [e for e in self.replayer.events_between(start, end, (ev.FloodStageChanged,)) if e.at <= as_of]
         body = report(state, start, end, as_of, changes, township, bucket_s)
+        if kind == "daily" and township is None:  # the district's day: the analytics view's charts, one code path
+            body["charts"] = charts.for_report(state, start, end, as_of,
+                                               {"district": body["district"], "townships": body["townships"]})
         return {"kind": kind, "day": first.isoformat(), "seq": state.seq, "utc_offset_h": self.utc_offset_h, **body}
 
     def path(self, day: date, fmt: str) -> Path:

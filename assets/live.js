@@ -81,10 +81,11 @@
 
   function pushNow() {
     current.pushTimer = null;
-    current.lastPush = Date.now();
     var data = summary();
-    // Heartbeats change nothing worth re-rendering; only a new version or connection state is pushed.
+    // Heartbeats change nothing worth re-rendering; only a new version or connection state is pushed, and only
+    // a push counts against the interval (a heartbeat must not hold back the delta that follows it).
     if (current.pushed && current.pushed.version === data.version && current.pushed.connected === data.connected) { return; }
+    current.lastPush = Date.now();
     current.pushed = data;
     if (window.dash_clientside && window.dash_clientside.set_props) {
       window.dash_clientside.set_props(LIVE_STORE, {data: data});

@@ -5,7 +5,7 @@ from typing import Any
 
 from dash import Dash
 
-from callbacks import broadcast, command, guard, live, replay, roommap, routing, situation, township
+from callbacks import analytics, broadcast, command, guard, live, replay, roommap, routing, situation, township
 
 
 def register(app: Dash, services: Any) -> dict[str, guard.Access]:
@@ -19,5 +19,6 @@ def register(app: Dash, services: Any) -> dict[str, guard.Access]:
     replay.register(guarded, services)
     roommap.register(guarded, services)
     situation.register(guarded, services)
+    analytics.register(guarded, services)
     guard.install(app.server, app, guarded.rules)
     return guarded.rules

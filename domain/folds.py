@@ -5,6 +5,7 @@ from dataclasses import replace
 from typing import Callable
 
 from domain import events as ev
+from domain import series
 from domain.fastinit import quick_new
 from domain.model import STEP_STAGE, Broadcast, Incident, Order, Stage
 from domain.state import State
@@ -14,7 +15,7 @@ _new_incident = quick_new(Incident)  # one for every record ingested: over twice
 
 
 def _keys(incident_id: str) -> Changed:
-    return {f"incident:{incident_id}", "kpi:today"}
+    return {f"incident:{incident_id}", "kpi:today", *series.FIGURE_CHARTS}
 
 
 def _take(s: State, team_id: str, incident_id: str, changed: Changed) -> None:
@@ -52,7 +53,7 @@ def reported(s: State, e: ev.IncidentReported) -> Changed:
         address=e.address, reported_at=e.reported_at or e.at, received_at=e.at,
         dispatch_since=e.at, dispatch_due=s.dispatch_due(e.priority, e.at),
     )
-    return _keys(e.incident_id)
+    return _keys(e.incident_id) | series.count_report(s, e.source, e.at)
 
 
 def issued(s: State, e: ev.OrderIssued) -> Changed:

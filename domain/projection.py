@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Callable, Iterable, Mapping
 
 from domain import events as ev
-from domain import alerts, flood, halls, situation
+from domain import alerts, flood, halls, series, situation
 from domain import folds
 from domain.model import District
 from domain.state import State
@@ -49,3 +49,16 @@ register_handler(ev.AlertIssued, situation.touching(alerts.apply_issued))
 register_handler(ev.AlertCancelled, situation.touching(alerts.apply_cancelled))
 register_handler(ev.AlertExpired, situation.touching(alerts.apply_expired))
 register_handler(ev.BroadcastIssued, situation.touching(folds.broadcast_issued))
+
+
+# The analytics charts' samples follow each reading and ticket (domain/series.py).
+def _sampled(fold: Callable[[Projection, ev.Event], set[str]],
+             sample: Callable[[Projection, ev.Event], set[str]]) -> Callable[[Projection, ev.Event], set[str]]:
+    """Return a fold that also keeps the event's chart sample."""
+    return lambda s, e: fold(s, e) | sample(s, e)
+
+
+register_handler(ev.StationReadingRecorded, _sampled(
+    _HANDLERS[ev.StationReadingRecorded], lambda s, e: series.gauge_read(s, e.station_id, e.at, e.level)))
+register_handler(ev.HallTicketRecorded, _sampled(
+    _HANDLERS[ev.HallTicketRecorded], lambda s, e: series.hall_moved(s, e.hall_id, e.at, len(s.halls[e.hall_id].waiting))))

@@ -9,6 +9,7 @@ from domain.model import Broadcast, District, HallState, Incident, StationState
 NORMAL = 0  # a station's flood stage before any line is crossed (domain.flood names the others)
 Ring = tuple[tuple[float, float], ...]  # (lon, lat) pairs, closed
 Circle = tuple[float, float, float]  # lon, lat, radius in metres
+Sample = tuple[float, float]  # (event time, value): a chart's sample (domain/series.py)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,11 @@ class State:
     broadcasts: dict[str, Broadcast] = field(default_factory=dict)
     seq: int = 0
     last_event_at: float = 0.0
+    # The analytics charts' rolling history (domain/series.py keeps it bounded): frozen values, so a checkpoint's
+    # dict copies are whole. (hour start, source stack) -> reports; station / hall id -> its 10-minute samples.
+    hourly: dict[tuple[float, str], int] = field(default_factory=dict)
+    gauge_samples: dict[str, tuple[Sample, ...]] = field(default_factory=dict)
+    hall_samples: dict[str, tuple[Sample, ...]] = field(default_factory=dict)
 
     def open_incidents(self) -> list[Incident]:
         """Return the incidents that still need work."""

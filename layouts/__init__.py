@@ -6,7 +6,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from layouts import command, ids, index, replay, situation, township, wall
+from layouts import analytics, command, ids, index, replay, situation, township, wall
 from layouts.common import browser_catalog, lang_for
 
 TICK_MS = 5000  # SLA states turn with time; re-derive them even when no delta arrives
@@ -38,6 +38,8 @@ def page(services: Any, pathname: str | None, search: str | None) -> tuple[Any, 
         return replay.layout(services, lang, path, search), cat, "replay"
     if path == "/wall":
         return wall.layout(services, lang, path), cat, "all"
+    if path == analytics.PATH:
+        return analytics.layout(services, lang, path), cat, "all"
     if path == "/wall/situation":
         return situation.layout(services, lang, path), cat, "all"
     if path == "/command":

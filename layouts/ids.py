@@ -126,3 +126,7 @@ CMD_FEEDBACK = "cmd-feedback"  # {incident, result, n}: the call-back's result
 CMD_CLOSE = "cmd-close"  # {incident, n}: close after the call-back
 TOWN_STEP = "town-step"  # {incident, step, n}: a room's next step on an order
 TOWN_SIGN = "town-sign"  # {broadcast, n}: a room signs for a broadcast
+# The wall's analytics view (layouts/analytics.py, callbacks/analytics.py, assets/charts.js): one graph per chart entity
+ANALYTICS_CHARTS = {name: f"an-{name}" for name in ("hourly", "stages", "categories", "ranking", "gauges", "halls")}
+ANALYTICS_DRAWN = "an-drawn"  # the renderer's (unused) output: the figures go to Plotly.react, not through Dash
+ANALYTICS_PLOTLY = "an-plotly"  # a hidden graph, so Dash loads plotly.js on the analytics view

@@ -43,6 +43,7 @@ class Pusher:
         self._lock = threading.Lock()  # one flush or snapshot at a time: no delta slips between
         self.wake = threading.Event()  # set on every change: the push loop sends without waiting for a tick
         self.published_seq = store.state.seq
+        self._slot = clock() // views.TIMED_EVERY_S  # a new slot re-sends what turns with the clock alone
         self.scopes: set[str] = {"all"}
         self._snapshots: dict[str, _Cached] = {}
         self._recent: dict[str, deque[Message]] = {}  # scope -> its last deltas that carried a change of seq
@@ -80,7 +81,9 @@ class Pusher:
             with self._dirty_lock:
                 keys, self._dirty = self._dirty, set()
             state, now = self.store.state, self.clock()
-            built = {k: views.entity(state, k, now, self.utc_offset_h) for k in sorted(keys)}
+            if now // views.TIMED_EVERY_S != self._slot:
+                self._slot, keys = now // views.TIMED_EVERY_S, keys | views.TIMED_KEYS
+            built = views.entities(state, sorted(keys), now, self.utc_offset_h)
             seq, last_at = state.seq, state.last_event_at
             from_seq, self.published_seq = self.published_seq, seq
         out = {}
@@ -89,7 +92,7 @@ class Pusher:
             remove = [_ref(k) for k, e in built.items() if e is None or not views.visible(e, scope)]
             out[scope] = {"from_seq": from_seq, "seq": seq, "server_time": now, "last_event_at": last_at,
                           "upsert": upsert, "remove": remove}
-            if seq != from_seq:  # heartbeats change nothing: the chain of seqs stays whole without them
+            if seq != from_seq or upsert or remove:  # heartbeats change nothing: the chain stays whole without them
                 self._recent.setdefault(scope, deque(maxlen=RESUME_DELTAS)).append(out[scope])
         return out
 

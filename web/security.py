@@ -21,6 +21,8 @@ OPEN_PREFIXES = ("/login", "/logout", "/healthz", "/metrics", "/assets/", "/_das
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TOWNSHIP_PAGE = re.compile(r"^/township/(?P<id>[A-Za-z0-9_-]{1,30})/?$")
 CONSOLE_ROLES = frozenset({Role.COMMANDER, Role.DUTY_LEADER})
+# The wall's views (one kiosk token opens them all) and its replay: district-wide, read-only.
+WALL_PAGES = frozenset({"/wall", "/wall/analytics", "/wall/situation", "/replay"})
 
 
 def page_allowed(actor: Actor, path: str) -> bool:
@@ -33,8 +35,8 @@ def page_allowed(actor: Actor, path: str) -> bool:
         return actor.role in CONSOLE_ROLES
     if path.startswith("/admin"):
         return actor.role is Role.ADMIN
-    if path in ("/wall", "/replay") or path.startswith("/wall/"):
-        return actor.role is not Role.TOWNSHIP  # the district-wide wall (and its replay); a room has its own page
+    if path in WALL_PAGES:
+        return actor.role is not Role.TOWNSHIP  # the district-wide wall (its views, its replay); a room has its own page
     return True  # the index is for everyone signed in
 
 

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from domain import flood, halls, situation, sla
 from domain.kpi import day_figures
 from domain.model import Incident
 from domain.projection import Projection
+from application import charts
 
 Entity = dict[str, Any]
 DAY_S = 86400
@@ -64,9 +65,36 @@ def _dispatch(inc: Incident, now: float) -> Entity:
 
 def entity(state: Projection, key: str, now: float, utc_offset_h: float) -> Entity | None:
     """Return the entity for a key ("incident:ID", "team:ID", ...), or None when it left the live set."""
-    kind, _, ident = key.partition(":")
-    builder = _BUILDERS.get(kind)
-    return builder(state, ident, now, utc_offset_h) if builder else None
+    return entities(state, [key], now, utc_offset_h)[key]
+
+
+def entities(state: Projection, keys: Iterable[str], now: float, utc_offset_h: float) -> dict[str, Entity | None]:
+    """Return the entity of each key; the day's figures are counted once for all that show them (kpi, charts)."""
+    figures = DayFigures(state, now, utc_offset_h)
+    out: dict[str, Entity | None] = {}
+    for key in keys:
+        kind, _, ident = key.partition(":")
+        if kind in _FIGURED:
+            out[key] = _FIGURED[kind](state, ident, now, figures)
+        else:
+            builder = _BUILDERS.get(kind)
+            out[key] = builder(state, ident, now, utc_offset_h) if builder else None
+    return out
+
+
+class DayFigures:
+    """The local day's window and its `day_figures` as of now, counted on first use and then kept."""
+
+    def __init__(self, state: Projection, now: float, utc_offset_h: float) -> None:
+        self.state, self.now = state, now
+        self.start, self.end = day_window(now, utc_offset_h)
+        self._figures: dict[str, Any] | None = None
+
+    def get(self) -> dict[str, Any]:
+        """Return day_figures of the day as of now."""
+        if self._figures is None:
+            self._figures = day_figures(self.state, self.start, self.end, self.now)
+        return self._figures
 
 
 def _incident(state: Projection, ident: str, now: float, _off: float) -> Entity | None:
@@ -134,15 +162,25 @@ def _situation(state: Projection, _ident: str, now: float, _off: float) -> Entit
     return {"kind": "situation", "id": "district", **situation.situation(state, now, BROADCAST_SHOWN_S)}
 
 
-def _kpi(state: Projection, _ident: str, now: float, utc_offset_h: float) -> Entity:
-    start, end = day_window(now, utc_offset_h)
-    return {"kind": "kpi", "id": "today", **day_figures(state, start, end, now)}
+def _kpi(_state: Projection, _ident: str, _now: float, figures: DayFigures) -> Entity:
+    return {"kind": "kpi", "id": "today", **figures.get()}
 
 
+def _chart(state: Projection, ident: str, now: float, figures: DayFigures) -> Entity | None:
+    build = charts.BUILDERS.get(ident)
+    return {"kind": "chart", "id": ident, "now": now, **build(state, now, figures)} if build else None
+
+
+_FIGURED: dict[str, Callable[[Projection, str, float, DayFigures], Entity | None]] = {"kpi": _kpi, "chart": _chart}
 _BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] = {
-    "incident": _incident, "team": _team, "station": _station, "hall": _hall, "kpi": _kpi, "broadcast": _broadcast,
+    "incident": _incident, "team": _team, "station": _station, "hall": _hall, "broadcast": _broadcast,
     "alert": _alert, "situation": _situation,
 }
+
+
+# What changes with the clock alone (the day's window, the charts' hours and slots): re-sent every 10 minutes.
+TIMED_KEYS = frozenset({"kpi:today", *(f"chart:{c}" for c in charts.BUILDERS)})
+TIMED_EVERY_S = 600
 
 
 def all_keys(state: Projection) -> list[str]:
@@ -151,20 +189,22 @@ def all_keys(state: Projection) -> list[str]:
     return ([f"incident:{i.id}" for i in state.incidents.values() if is_live(i)]
             + [f"team:{t}" for t in d.teams] + [f"station:{s}" for s in d.stations]
             + [f"hall:{h}" for h in d.halls] + ["kpi:today"] + [f"broadcast:{b}" for b in state.broadcasts]
-            + [f"alert:{a}" for a in state.alerts] + [situation.KEY])
+            + [f"alert:{a}" for a in state.alerts] + [situation.KEY] + [f"chart:{c}" for c in charts.BUILDERS])
 
 
 def snapshot(state: Projection, now: float, utc_offset_h: float, scope: str) -> dict[str, Any]:
     """Return what a scope sees of a state at a moment: the live snapshot, and a replay's, are this."""
-    ents = (entity(state, k, now, utc_offset_h) for k in all_keys(state))
+    ents = entities(state, all_keys(state), now, utc_offset_h).values()
     return {"seq": state.seq, "server_time": now, "last_event_at": state.last_event_at, "scope": scope,
             "entities": [e for e in ents if e is not None and visible(e, scope)]}
 
 
 def visible(entity: Entity, scope: str) -> bool:
     """Tell whether a scope ("all" or a township id) may see an entity."""
-    if scope == "all" or entity["kind"] not in ("incident", "broadcast"):
+    if scope == "all" or entity["kind"] not in ("incident", "broadcast", "chart"):
         return True
+    if entity["kind"] == "chart":
+        return False  # the district's analytics view only: a township room draws no chart
     if entity["kind"] == "broadcast":
         return scope in entity["townships"]
     order = entity.get("order") or {}

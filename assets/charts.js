@@ -1,0 +1,226 @@
+/* window.onemap.charts: the analytics view's figures, each built from its server chart entity (kind "chart").
+ *
+ * Nothing here counts incidents: every bar, point and cell is a number of the entity (web/charts.py, the day's
+ * figures of domain/kpi.py and the series of domain/series.py). A figure is rebuilt only when its entity
+ * changed (live.js replaces an entity object on upsert), the language or the screen's size; Dash then hands
+ * it to Plotly.react. Each trace carries meta {figure, ...} so a test can read the numbers back from the graph.
+ */
+(function () {
+  "use strict";
+  window.onemap = window.onemap || {};
+  var GRAPH_PREFIX = "an-";  // layouts/ids.py ANALYTICS_CHARTS
+  var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", Arial, sans-serif';
+  var TEXT = "#bcd2f5", GRID = "rgba(56, 120, 200, 0.18)", LINE = "#1c3b6e";
+  var OK = "#22c55e", BAD = "#ef4444", GOLD = "#fbbf24", WARN = "#f59e0b", ACCENT = "#38bdf8";
+  var SOURCE_COLORS = {"110": "#60a5fa", "12345": "#38bdf8", grid: "#34d399", open311: "#a78bfa", other: "#64748b"};
+  var shown = {};  // chart -> {entity, key, node}: what its graph shows now
+
+  function ui() { return window.onemap.ui; }
+  function live() { return window.onemap.live; }
+  function t(key) { return ui().t(key); }
+  function rootPx() { return parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 18; }
+  function pct100(rate) { return rate === null || rate === undefined ? null : Math.round(rate * 1000) / 10; }
+
+  /** Return the district's local time of a unix time as Plotly reads a date ("YYYY-MM-DD HH:MM:SS"). */
+  function plotDate(at) {
+    var d = ui().districtTime(at);
+    function p(n) { return (n < 10 ? "0" : "") + n; }
+    return d.y + "-" + p(d.mo) + "-" + p(d.d) + " " + p(d.h) + ":" + p(d.mi) + ":" + p(d.s);
+  }
+
+  function hhmm(at) { var d = ui().districtTime(at); return (d.h < 10 ? "0" : "") + d.h + ":" + (d.mi < 10 ? "0" : "") + d.mi; }
+
+  function axis(px, extra) {
+    return Object.assign({gridcolor: GRID, linecolor: LINE, zerolinecolor: LINE, tickfont: {size: px * 0.62},
+                          automargin: false, fixedrange: true}, extra || {});
+  }
+
+  /** Return the layout every chart shares: transparent on the wall's panels, fonts in the wall's rem. */
+  function base(px, extra) {
+    return Object.assign({
+      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)", hovermode: false, showlegend: true,
+      font: {family: FONT, color: TEXT, size: px * 0.66},
+      margin: {l: px * 1.8, r: px * 0.6, t: px * 1.7, b: px * 1.3, pad: 0},
+      legend: {orientation: "h", x: 0, y: 1.02, yanchor: "bottom", font: {size: px * 0.62}, bgcolor: "rgba(0,0,0,0)",
+               traceorder: "normal"},
+      xaxis: axis(px), yaxis: axis(px)
+    }, extra || {});
+  }
+
+  /** Return margins that hold a category axis's labels on the left: axes never push margins (a second draw). */
+  function labelMargin(labels, size, px) {
+    var widest = labels.reduce(function (w, s) {
+      var n = 0;
+      for (var i = 0; i < s.length; i += 1) { n += s.charCodeAt(i) > 0x2e80 ? 1 : 0.6; }
+      return Math.max(w, n * size);
+    }, 0);
+    return {l: widest + px * 0.6, r: px * 0.6, t: px * 1.7, b: px * 1.3, pad: 0};
+  }
+
+  function empty(px) {
+    return {data: [], layout: base(px, {xaxis: {visible: false}, yaxis: {visible: false}, annotations: [
+      {text: t("analytics.none"), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5,
+       font: {size: px * 0.9, color: "#7f95bd"}}]})};
+  }
+
+  /** (1) Reports per hour: today's stacked by source beside yesterday's same hours (fainter). */
+  function hourly(e, px) {
+    var hours = [];
+    for (var h = 0; h < 24; h += 1) { hours.push((h < 10 ? "0" : "") + h); }
+    var data = [];
+    ["yesterday", "today"].forEach(function (day) {
+      e.sources.forEach(function (src) {
+        var y = e[day][src];
+        data.push({type: "bar", name: t("analytics.src." + src), x: hours.slice(0, y.length), y: y,
+                   offsetgroup: day, legendgroup: src, showlegend: day === "today",
+                   marker: {color: SOURCE_COLORS[src] || ACCENT, opacity: day === "today" ? 1 : 0.35,
+                            line: {width: 0}},
+                   meta: {figure: "received", day: day, source: src}});
+      });
+    });
+    return {data: data, layout: base(px, {barmode: "stack", bargap: 0.18, bargroupgap: 0.05,
+      xaxis: axis(px, {type: "category", categoryorder: "array", categoryarray: hours, title: {text: ""}}),
+      yaxis: axis(px, {rangemode: "tozero"}),
+      annotations: [{text: t("analytics.today") + " ▮ · " + t("analytics.yesterday") + " ▯", showarrow: false,
+                     xref: "paper", yref: "paper", x: 1, y: 1.02, xanchor: "right", yanchor: "bottom",
+                     font: {size: px * 0.62, color: "#7f95bd"}}]})};
+  }
+
+  /** (2) The SLA chain: on time and late per clock, the on-time rate above each bar. */
+  function stages(e, px) {
+    var names = e.stages.map(function (s) { return t("step." + s.stage); });
+    var top = e.stages.map(function (s) { return s.on_time + s.late; });
+    var codes = e.stages.map(function (s) { return s.stage; });
+    return {data: [
+      {type: "bar", name: t("analytics.on_time"), x: names, y: e.stages.map(function (s) { return s.on_time; }),
+       customdata: codes, marker: {color: OK}, meta: {figure: "on_time"}},
+      {type: "bar", name: t("analytics.late"), x: names, y: e.stages.map(function (s) { return s.late; }),
+       customdata: codes, marker: {color: BAD}, meta: {figure: "late"}},
+      {type: "scatter", mode: "text", name: t("analytics.on_time_rate"), x: names, y: top, showlegend: false,
+       text: e.stages.map(function (s) { return ui().pct(s.on_time_rate); }), textposition: "top center",
+       textfont: {size: px * 0.85, color: GOLD}, customdata: e.stages.map(function (s) { return s.on_time_rate; }),
+       meta: {figure: "on_time_rate"}, cliponaxis: false}
+    ], layout: base(px, {barmode: "stack", bargap: 0.35, xaxis: axis(px, {type: "category", tickfont: {size: px * 0.72}}),
+                          yaxis: axis(px, {rangemode: "tozero", range: [0, Math.max.apply(null, top.concat([1])) * 1.25]})})};
+  }
+
+  /** (3) The day's busiest categories: received, and the on-time rate of their orders. */
+  function categories(e, px) {
+    if (!e.rows.length) { return empty(px); }
+    var names = e.rows.map(function (r) { return t("category." + r.code); });
+    var codes = e.rows.map(function (r) { return r.code; });
+    return {data: [
+      {type: "bar", orientation: "h", name: t("analytics.received"), y: names, x: e.rows.map(function (r) { return r.received; }),
+       customdata: codes, marker: {color: ACCENT}, meta: {figure: "received"},
+       text: e.rows.map(function (r) { return String(r.received); }), textposition: "inside", insidetextanchor: "end"},
+      {type: "scatter", mode: "markers+text", name: t("analytics.on_time_rate"), y: names, xaxis: "x2",
+       x: e.rows.map(function (r) { return pct100(r.on_time_rate); }), customdata: e.rows.map(function (r) { return r.on_time_rate; }),
+       text: e.rows.map(function (r) { return ui().pct(r.on_time_rate); }), textposition: "middle right",
+       textfont: {color: GOLD, size: px * 0.6}, marker: {color: GOLD, size: px * 0.6, symbol: "diamond"},
+       meta: {figure: "on_time_rate", codes: codes}, cliponaxis: false}
+    ], layout: base(px, {
+      yaxis: axis(px, {type: "category", autorange: "reversed", tickfont: {size: px * 0.64}}),
+      xaxis: axis(px, {rangemode: "tozero"}), margin: labelMargin(names, px * 0.64, px),
+      xaxis2: axis(px, {overlaying: "x", side: "top", range: [0, 125], showgrid: false, showticklabels: false})})};
+  }
+
+  /** (4) The township ranking (kpi's order): on-time, completion and satisfaction rates. */
+  function ranking(e, px) {
+    var labels = e.rows.map(function (r) { return (r.rank === null ? "—" : r.rank) + " " + ui().township(r.id); });
+    var ids = e.rows.map(function (r) { return r.id; });
+    var specs = [["on_time_rate", ACCENT], ["completion_rate", OK], ["satisfaction_rate", GOLD]];
+    return {data: specs.map(function (s) {
+      return {type: "bar", orientation: "h", name: t("analytics." + s[0]), y: labels,
+              x: e.rows.map(function (r) { return pct100(r[s[0]]); }), customdata: e.rows.map(function (r) { return r[s[0]]; }),
+              marker: {color: s[1]}, meta: {figure: s[0], townships: ids}};
+    }), layout: base(px, {barmode: "group", bargap: 0.25, bargroupgap: 0.05,
+      yaxis: axis(px, {type: "category", autorange: "reversed", tickfont: {size: px * 0.64}}),
+      xaxis: axis(px, {range: [0, 100], ticksuffix: "%"}),
+      margin: Object.assign(labelMargin(labels, px * 0.64, px), {t: px * 2.5})})};  // room for a two-line legend
+  }
+
+  /** (5) Each gauge's last 24 hours, one small plot each, with its warning and guarantee levels. */
+  function gauges(e, px) {
+    var n = e.stations.length, cols = Math.min(4, n) || 1, rows = Math.ceil(n / cols) || 1;
+    var data = [], layout = base(px, {showlegend: false, annotations: [],
+      grid: {rows: rows, columns: cols, pattern: "independent", xgap: 0.12, ygap: 0.32},
+      margin: {l: px * 1.3, r: px * 0.3, t: px * 1.3, b: px * 1.0, pad: 0}});
+    var span = [plotDate(e.from), plotDate(e.now)];
+    e.stations.forEach(function (s, i) {
+      var k = i === 0 ? "" : String(i + 1), name = ui().entityName(s);
+      var last = s.level.length ? s.level[s.level.length - 1] : null;
+      var colour = last !== null && last >= s.guarantee_level ? BAD : last !== null && last >= s.warning_level ? WARN : ACCENT;
+      data.push({type: "scatter", mode: "lines+markers", xaxis: "x" + k, yaxis: "y" + k, name: name,
+                 line: {color: colour, width: 1.6}, marker: {color: colour, size: px * 0.2},
+                 x: s.t.map(function (at) { return at === null ? null : plotDate(at); }), y: s.level,
+                 customdata: s.t, meta: {figure: "level", station: s.id}, connectgaps: false});
+      [["warning_level", WARN], ["guarantee_level", BAD]].forEach(function (w) {
+        data.push({type: "scatter", mode: "lines", xaxis: "x" + k, yaxis: "y" + k, name: t("analytics." + w[0].split("_")[0]),
+                   x: span, y: [s[w[0]], s[w[0]]], line: {color: w[1], width: 1, dash: "dash"},
+                   meta: {figure: w[0], station: s.id}});
+      });
+      layout["xaxis" + k] = axis(px, {type: "date", range: span, tickformat: "%H", nticks: 5, tickfont: {size: px * 0.5}});
+      layout["yaxis" + k] = axis(px, {tickfont: {size: px * 0.5}, nticks: 4});
+      layout.annotations.push({text: name.replace(/水文站|Hydrological Station/, "") + (last === null ? "" : "  " + last.toFixed(2)),
+        showarrow: false, xref: "x" + k + " domain", yref: "y" + k + " domain", x: 0, y: 1, xanchor: "left",
+        yanchor: "bottom", font: {size: px * 0.56, color: colour === ACCENT ? TEXT : colour}});
+    });
+    return {data: data, layout: layout};
+  }
+
+  /** (6) The halls' queues through the day: a row per hall, a cell per 10 minutes (the queue at its end). */
+  function halls(e, px) {
+    var count = e.halls.length ? e.halls[0].waiting.length : 0;
+    if (!count) { return empty(px); }
+    var x = [];
+    for (var i = 0; i < count; i += 1) { x.push(hhmm(e.start + i * e.step)); }
+    var names = e.halls.map(function (h) { return h.township ? ui().township(h.township) : t("analytics.district_hall"); });
+    return {data: [{type: "heatmap", x: x, y: names, z: e.halls.map(function (h) { return h.waiting; }),
+                    customdata: e.halls.map(function (h) { return h.id; }), zmin: 0, xgap: 1, ygap: 2,
+                    colorscale: [[0, "#0b2a55"], [0.35, "#2563eb"], [0.7, "#e879f9"], [1, "#f43f5e"]],
+                    colorbar: {thickness: px * 0.5, tickfont: {size: px * 0.55}, outlinewidth: 0, len: 0.9},
+                    meta: {figure: "waiting", halls: e.halls.map(function (h) { return h.id; })}, name: t("analytics.waiting")}],
+            layout: base(px, {showlegend: false, margin: Object.assign(labelMargin(names, px * 0.6, px), {t: px * 0.4, r: px * 2.2}),
+              xaxis: axis(px, {type: "category", nticks: 8, showgrid: false}),
+              yaxis: axis(px, {type: "category", autorange: "reversed", showgrid: false, tickfont: {size: px * 0.6}})})};
+  }
+
+  var BUILD = {hourly: hourly, stages: stages, categories: categories, ranking: ranking, gauges: gauges, halls: halls};
+  var CONFIG = {displayModeBar: false, responsive: true, doubleClick: false};  // layouts/analytics.py GRAPH_CONFIG
+  var due = {}, timer = null;  // chart -> entity waiting to be drawn; one chart drawn per task
+  var drawn = {};  // chart -> {count, at: performance.now() when its last Plotly.react returned}: for tests and bench/
+
+  function graphDiv(name) { return document.querySelector("#" + GRAPH_PREFIX + name + " .om-chart-plot"); }
+
+  /** Draw the next due chart (in the page's order) with Plotly.react, then let the browser paint before the next. */
+  function drawNext(order) {
+    timer = null;
+    var name = order.filter(function (n) { return n in due; })[0];
+    if (name === undefined) { return; }
+    var gd = graphDiv(name);
+    if (!gd || !window.Plotly) { timer = setTimeout(function () { drawNext(order); }, 100); return; }  // still mounting
+    var e = due[name], px = rootPx();
+    delete due[name];
+    var fig = BUILD[name](e, px);
+    fig.layout.uirevision = name;  // the view stays; only the data moves
+    window.Plotly.react(gd, fig.data, fig.layout, CONFIG);
+    shown[name] = {entity: e, key: ui().lang() + "@" + px, node: gd};
+    drawn[name] = {count: (drawn[name] ? drawn[name].count : 0) + 1, at: performance.now()};
+    if (Object.keys(due).length) { timer = setTimeout(function () { drawNext(order); }, 0); }
+  }
+
+  /** Queue each chart whose entity, language or screen size changed since it was drawn; draw them one per task.
+   * The figures go straight to Plotly.react on each graph's div: no Dash prop round trip, no server. */
+  function render(charts) {
+    var key = ui().lang() + "@" + rootPx();
+    charts.forEach(function (name) {
+      var e = live() && live().get("chart", name), was = shown[name];
+      if (e && !(was && was.entity === e && was.key === key && was.node === graphDiv(name))) { due[name] = e; }
+    });
+    if (timer === null && Object.keys(due).length) { timer = setTimeout(function () { drawNext(charts); }, 0); }
+    return window.dash_clientside.no_update;
+  }
+
+  window.onemap.charts = {render: render, build: BUILD, drawn: function () { return drawn; },
+                          due: function () { return Object.keys(due); }};
+})();

@@ -1,0 +1,49 @@
+"""The wall's analytics view (/wall/analytics): six Plotly charts, each drawn in the browser from its chart entity."""
+from __future__ import annotations
+
+from typing import Any
+
+from dash import dcc, html
+
+from i18n import t
+from layouts import ids
+from layouts.common import district_name, panel, title_bar, with_lang
+
+PATH = "/wall/analytics"
+# The wall's views, linked to each other in the title bar: (path, label key).
+WALL_VIEWS = (("/wall", "analytics.view_wall"), (PATH, "analytics.view_analytics"),
+              ("/wall/situation", "analytics.view_situation"))
+# (chart, panel title key, grid area class): the grid itself is in assets/analytics.css.
+PANELS = (("hourly", "analytics.hourly"), ("stages", "analytics.stages"), ("categories", "analytics.categories"),
+          ("gauges", "analytics.gauges"), ("ranking", "analytics.ranking"), ("halls", "analytics.halls"))
+GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "staticPlot": False, "doubleClick": False}
+
+
+def views_nav(lang: str, default_lang: str, path: str) -> html.Nav:
+    """Return the discreet links between the wall's views (the current one marked)."""
+    return html.Nav(className="om-views", children=[
+        html.A(t(key, lang), href=with_lang(href, lang, default_lang),
+               className="om-view om-view-on" if href == path else "om-view")
+        for href, key in WALL_VIEWS])
+
+
+def graph(name: str) -> html.Div:
+    """Return a chart's place: assets/charts.js draws its entity into the inner div with Plotly.react."""
+    return html.Div(id=ids.ANALYTICS_CHARTS[name], className="om-chart-graph",
+                    children=html.Div(className="om-chart-plot", **{"data-chart": name}))
+
+
+def plotly_loader() -> dcc.Graph:
+    """Return a hidden graph: its presence makes Dash load plotly.js (served locally) for charts.js."""
+    return dcc.Graph(id=ids.ANALYTICS_PLOTLY, figure={"data": [], "layout": {}}, config=GRAPH_CONFIG,
+                     style={"display": "none"})
+
+
+def layout(services: Any, lang: str, path: str) -> html.Div:
+    """Return the analytics view: title bar, then the charts' grid; nothing on it is computed in the browser."""
+    title = t("analytics.title", lang, district=district_name(services, lang))
+    head = title_bar(title, f"{t('app.title', lang)} · {t('analytics.subtitle', lang)}", lang, path,
+                     extra=[views_nav(lang, services.settings.lang, path)])
+    cells = [panel(t(key, lang), graph(name), f"om-chart om-chart-{name}") for name, key in PANELS]
+    return html.Div(className="om-wall om-analytics", children=[
+        head, html.Div(cells, className="om-analytics-grid"), dcc.Store(id=ids.ANALYTICS_DRAWN), plotly_loader()])
