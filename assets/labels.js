@@ -1,15 +1,15 @@
 /* window.onemap.labels: township labels placed where they cover nothing else on the map.
  *
  * Each label starts at its township's pole of inaccessibility (geo/labels.py). After the map's layers change,
- * one pass (at most every PASS_MS) moves each label, most important first, to the free spot nearest its start
- * inside its township: never on a marker icon (halls, gauges, teams), a gauge's or an alert's label, a legend,
- * or another township's label, and over as few incidents (dots or clusters) as it can. A label with no free spot
- * is hidden until there is one. Positions are kept per map, so a redrawn layer does not make labels jump.
+ * one pass (at most every PASS_MS) moves each label, smallest township first, to the free spot nearest its start
+ * inside its township (beside it when it is too crowded): never on a marker icon (halls, gauges, teams), a gauge's
+ * or an alert's label, a legend, or another township's label, and over as few incidents (dots or clusters) as it
+ * can. A label with no free spot near is hidden until there is one. Positions are kept per map, so a redrawn layer does not make labels jump.
  */
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
-  var PASS_MS = 120;
+  var PASS_MS = 200;
   var PAD_PX = 2;  // clear space around every box
   var HARD = ".leaflet-marker-icon:not(.om-cluster), .om-gauge-label, .om-alert-label, .leaflet-control";
   var OVERLAYS = ".om-legend, .om-shade-legend";  // the page's own boxes drawn over the map
@@ -73,48 +73,64 @@
 
   function labelBox(c, w, h) { return {l: c.x - w / 2, t: c.y - h / 2, r: c.x + w / 2, b: c.y + h / 2}; }
 
-  function priority(a, b) {
-    var va = parseFloat((a.el.querySelector(".om-town-value") || {}).textContent) || 0;
-    var vb = parseFloat((b.el.querySelector(".om-town-value") || {}).textContent) || 0;
-    return vb - va || (a.layer.feature.properties.id < b.layer.feature.properties.id ? -1 : 1);
+  /** Return the area of drawn rings in px² (shoelace). */
+  function area(rs) {
+    return Math.abs(rs.reduce(function (sum, ring) {
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) { sum += (ring[j].x + ring[i].x) * (ring[j].y - ring[i].y); }
+      return sum;
+    }, 0)) / 2;
   }
 
-  /** Place one label: the cheapest free candidate (its current spot when it is nearly as good), or hide it. */
-  function placeOne(map, lab, size, hard, soft, placed) {
-    var w = lab.el.offsetWidth, h = lab.el.offsetHeight, start = map.latLngToContainerPoint(lab.layer._omAnchor || lab.tip.getLatLng());
-    var now = map.latLngToContainerPoint(lab.tip.getLatLng()), best = null, kept = null;
+  /** The smallest township chooses first: it has the fewest spots, the large ones have room to give way. */
+  function priority(a, b) { return a.area - b.area || (a.layer.feature.properties.id < b.layer.feature.properties.id ? -1 : 1); }
+
+  /** Choose one label's spot: the cheapest free candidate (its current spot when nearly as good), or null. */
+  function choose(map, lab, size, hard, soft, placed) {
+    var w = lab.w, h = lab.h, start = map.latLngToContainerPoint(lab.layer._omAnchor || lab.tip.getLatLng());
+    var now = map.latLngToContainerPoint(lab.tip.getLatLng()), best = null, kept = null, rs = lab.rings;
     var cost = function (c) {
       var b = labelBox(c, w, h);
       if (b.l < 0 || b.t < 0 || b.r > size.x || b.b > size.y) { return null; }
       if (hard.some(function (o) { return hits(b, o); }) || placed.some(function (o) { return hits(b, o); })) { return null; }
       return soft.filter(function (o) { return hits(b, o); }).length * 2 * h + start.distanceTo(c);
     };
-    var rs = rings(map, lab.layer);
+    var near = null;  // a township too crowded inside: its label goes beside it, as near as it can
     candidates(start, w, h).forEach(function (c) {
       var v = start.distanceTo(c);
       if (best && v >= best.v) { return; }  // no cheaper than the best so far, whatever it covers
       v = cost(c);
-      if (v !== null && (!best || v < best.v) && (c === start || inside(rs, c))) { best = {c: c, v: v}; }
+      if (v === null) { return; }
+      if ((!best || v < best.v) && (c === start || inside(rs, c))) { best = {c: c, v: v}; } else if (!near || v < near.v) { near = {c: c, v: v}; }
     });
-    if (lab.el.style.visibility !== "hidden") { kept = cost(now); }
+    best = best || near;
+    if (!lab.hidden) { kept = cost(now); }
     var at = kept !== null && best && kept <= best.v + h ? now : best && best.c;
-    lab.el.style.visibility = at ? "" : "hidden";
-    lab.el.classList.toggle("om-town-label-hidden", !at);
-    if (!at) { return; }
-    if (at !== now) { lab.tip.setLatLng(map.containerPointToLatLng(at)); }
-    map._omLabelAt[lab.layer.feature.properties.id] = lab.tip.getLatLng();
-    placed.push(labelBox(at, w, h));
+    if (at) { placed.push(labelBox(at, w, h)); }
+    return at ? {at: at, moved: at !== now} : null;
   }
 
-  /** Place every township label of a map. */
+  /** Place every township label of a map: read every box first, then write, so the page lays out once. */
   function place(map) {
     var c = map._container;
     if (!c || !document.body.contains(c)) { return; }
-    var base = c.getBoundingClientRect(), size = map.getSize(), labels = townLabels(map).sort(priority), placed = [];
+    var base = c.getBoundingClientRect(), size = map.getSize(), placed = [];
     var hard = boxes(c.querySelectorAll(HARD), base).concat(boxes((c.parentElement || c).querySelectorAll(OVERLAYS), base));
     var soft = boxes(c.querySelectorAll(SOFT), base);
+    var labels = townLabels(map).map(function (lab) {
+      var rs = rings(map, lab.layer);
+      return Object.assign(lab, {w: lab.el.offsetWidth, h: lab.el.offsetHeight, hidden: lab.el.style.visibility === "hidden",
+                                 rings: rs, area: area(rs)});
+    }).sort(priority);
+    var spots = labels.map(function (lab) { return choose(map, lab, size, hard, soft, placed); });
     map._omLabelAt = map._omLabelAt || {};
-    labels.forEach(function (lab) { placeOne(map, lab, size, hard, soft, placed); });
+    labels.forEach(function (lab, i) {
+      var spot = spots[i];
+      lab.el.style.visibility = spot ? "" : "hidden";
+      lab.el.classList.toggle("om-town-label-hidden", !spot);
+      if (!spot) { return; }
+      if (spot.moved) { lab.tip.setLatLng(map.containerPointToLatLng(spot.at)); }
+      map._omLabelAt[lab.layer.feature.properties.id] = lab.tip.getLatLng();
+    });
   }
 
   function run() {
