@@ -137,7 +137,7 @@
 
   /** Return one feature per area of an alert: a polygon ([[lat, lon], ...]) or a circle (a point with radius_m). */
   function alertAreas(alert) {
-    var props = {kind: "alert", id: alert.id, event: alert.event, severity: alert.severity in SEVERITY_RANK ? alert.severity : "Unknown",
+    var props = {kind: "alert", id: alert.id, event: alert.event, event_en: alert.event_en, severity: alert.severity in SEVERITY_RANK ? alert.severity : "Unknown",
                  headline: alert.headline || "", expires: alert.expires};
     return (alert.areas || []).map(function (area, i) {
       var p = Object.assign({}, props, {id: alert.id + "#" + i, alert: alert.id});

@@ -12,7 +12,7 @@
   var STATUS_RANK = {resolved: 0, handling: 0, waiting: 1, ok: 2, waiting_warning: 3, warning: 3, waiting_late: 4, breached: 5};
   var WAITING_RING = "#7dd3fc";  // an incident still waiting for its order keeps the waiting colour as its ring
   var TOWN_FILLS = ["#0e2547", "#10294f", "#0c2142", "#112c55", "#0d2345"];
-  var LABEL_PANE = "omLabels";  // township labels: above the areas, under every marker
+  var LABEL_PANE = "omLabels";  // township and gauge labels: above the incidents, placed clear of marker icons (labels.js)
   var ALERT_LABEL_PANE = "omAlertLabels";  // alert labels: above the markers (what is in force matters most)
 
   function L_() { return window.L; }
@@ -83,15 +83,25 @@
   var refitTimer = null;
   window.addEventListener("resize", function () { clearTimeout(refitTimer); refitTimer = setTimeout(refit, 150); });
 
+  /** Return a township's name on the map: the short English name in English (the outline says what it is). */
+  function townName(p, lang) { return lang === "en" ? (p.short_en || p.name_en || p.name_zh) : p.name_zh; }
+
+  /** dash-leaflet onEachFeature of the boundaries: a permanent label, placed by onemap.labels clear of the markers. */
   function boundaryLabel(feature, layer, ctx) {
-    var p = feature.properties, h = hide(ctx), name = esc(h.lang === "en" ? (p.name_en || p.name_zh) : p.name_zh);
-    // A map's extent is the district's, or its own township's on a township's map (refit on resize keeps it).
-    layer.on("add", function () { if (layer._map && !dimmed(h, p.id)) { remember(layer._map, layer.getBounds()); } });
-    var value = h.labels && h.labels[p.id];
+    var p = feature.properties, h = hide(ctx), name = esc(townName(p, h.lang)), value = h.labels && h.labels[p.id];
+    var dim = dimmed(h, p.id);
+    if (p.label) { layer._omAnchor = coordsToLatLng(p.label, ctx); }  // the township's pole of inaccessibility
     layer.bindTooltip(value === undefined ? name : name + " <b class='om-town-value'>" + value + "</b>",
       {permanent: true, direction: "center", interactive: false, pane: labelPane(ctx && ctx.map),
-       className: "om-town-label" + (dimmed(h, p.id) ? " om-town-label-dim" : ""),
-       offset: [0, -16 * scale()]});  // above the centroid, where the township's service hall usually sits
+       className: "om-town-label" + (dim ? " om-town-label-dim" : "")});
+    layer.on("add", function () {
+      var map = layer._map;
+      if (!map) { return; }
+      // A map's extent is the district's, or its own township's on a township's map (refit on resize keeps it).
+      if (!dim) { remember(map, layer.getBounds()); }
+      layer.openTooltip(window.onemap.labels.lastSpot(map, p.id) || layer._omAnchor || layer.getCenter());
+      window.onemap.labels.watch(map);
+    });
   }
 
   function divMarker(latlng, cls, html, size, ctx) {
@@ -169,7 +179,8 @@
   /** Label an alert area with its event, just inside its top edge (its centre is where the township's name is). */
   function alertLabel(p, layer, ctx) {
     var until = p.expires ? "<small>" + window.onemap.ui.t("map.alert_until", {time: clock(p.expires)}) + "</small>" : "";
-    layer.bindTooltip(esc(p.event || p.headline) + until, {permanent: true, direction: "bottom", interactive: false, offset: [0, 2],
+    var ui = window.onemap.ui, event = ui.lang() === "en" ? (p.event_en || p.event) : p.event;
+    layer.bindTooltip(esc(event || p.headline) + until, {permanent: true, direction: "bottom", interactive: false, offset: [0, 2],
       className: "om-alert-label om-alert-label-" + p.severity, pane: labelPane(ctx && ctx.map, ALERT_LABEL_PANE)});
     layer.on("add", function () {
       var b = layer.getBounds();

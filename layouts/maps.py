@@ -7,6 +7,7 @@ from typing import Any, Iterable
 import dash_leaflet as dl
 
 from geo.coords import wgs84_to_gcj02
+from geo.labels import labelled
 from i18n import t
 
 EMPTY = {"type": "FeatureCollection", "features": []}
@@ -65,6 +66,17 @@ def bounds_of(geojson: dict[str, Any], center: tuple[float, float], crs: str = "
     return [[min(lats), min(lons)], [max(lats), max(lons)]]
 
 
+_LABELLED: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+
+
+def labelled_boundaries(geojson: dict[str, Any]) -> dict[str, Any]:
+    """Return the townships with their label points and short names, computed once per district file."""
+    hit = _LABELLED.get(id(geojson))
+    if hit is None or hit[0] is not geojson:
+        hit = _LABELLED[id(geojson)] = (geojson, labelled(geojson))
+    return hit[1]
+
+
 def _shift(crs: str) -> dict[str, Any]:
     """Return the GeoJSON props that redraw rings in the tiles' system (none are needed for WGS-84)."""
     return {"coordsToLatLng": {"variable": "onemap.map.coordsToLatLng"}} if crs == "gcj02" else {}
@@ -85,7 +97,7 @@ def boundaries(services: Any, boundaries_id: str, lang: str, shade: str = "none"
     hideout = {"lang": lang, "tiles": bool(services.settings.tile_url), "crs": crs, "measure": shade,
                **({"focus": focus} if focus else {})}
     return dl.GeoJSON(
-        id=boundaries_id, data=services.boundaries_geojson, interactive=False,
+        id=boundaries_id, data=labelled_boundaries(services.boundaries_geojson), interactive=False,
         style={"variable": "onemap.map.boundaryStyle"}, onEachFeature={"variable": "onemap.map.boundaryLabel"},
         hideout=hideout, **_shift(crs))
 
@@ -98,7 +110,8 @@ def base_layers(services: Any, boundaries_id: str, lang: str) -> list[Any]:
     return [*layers, boundaries(services, boundaries_id, lang)]
 
 
-def _map(services: Any, map_id: str, children: list[Any], interactive: bool, township: str | None = None) -> dl.MapContainer:
+def _map(services: Any, map_id: str, children: list[Any], interactive: bool, township: str | None = None,
+         compact: bool = False) -> dl.MapContainer:
     crs, area = tile_crs(services.settings), services.boundaries_geojson
     own = township_area(area, township) if township else None
     area = own if own and own["features"] else area  # a township's map is fitted to its own boundary
@@ -106,7 +119,8 @@ def _map(services: Any, map_id: str, children: list[Any], interactive: bool, tow
         id=map_id, children=children, bounds=bounds_of(area, services.district.center, crs),
         boundsOptions={"padding": [12, 12]}, zoomSnap=0.1, zoomControl=interactive,
         attributionControl=False, scrollWheelZoom=interactive, dragging=interactive,
-        doubleClickZoom=interactive, preferCanvas=False, trackViewport=False, className="om-map",
+        doubleClickZoom=interactive, preferCanvas=False, trackViewport=False,
+        className="om-map om-map-compact" if compact else "om-map",
         style={"width": "100%", "height": "100%"},
     )
 
@@ -122,7 +136,8 @@ def district_map(services: Any, map_id: str, boundaries_id: str, layer_ids: list
     """Return a map fitted to the district, with one empty GeoJSON per live layer (filled clientside)."""
     crs = tile_crs(services.settings)
     live = [_live_layer(i, lang, crs, "overlayPane") for i in layer_ids]
-    return _map(services, map_id, [*base_layers(services, boundaries_id, lang), *live], interactive)
+    # A panel's map, small beside the wall's: its labels are set smaller (layers.css .om-map-compact).
+    return _map(services, map_id, [*base_layers(services, boundaries_id, lang), *live], interactive, compact=True)
 
 
 def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, lang: str, crs: str) -> dl.Overlay:

@@ -1,6 +1,7 @@
 """Records in each source's own schema, as the demo feed and the tests send them."""
 from __future__ import annotations
 
+import math
 import random
 from datetime import datetime
 from typing import Any
@@ -40,14 +41,25 @@ def native(source: str, own_id: str, category: str, lon: float, lat: float, when
     return {**out, "density": round(rng.uniform(1.0, 5.0), 1)} if kind == "crowd_density" else out
 
 
+BAND_POINTS = 16
+
+
+def _band(lon: float, lat: float, radius_deg: float) -> list[tuple[float, float]]:
+    """Return a closed ring of (lat, lon), as a weather service draws a warning area: lobed, longer east-west."""
+    ring = []
+    for i in range(BAND_POINTS):
+        a = 2 * math.pi * i / BAND_POINTS
+        r = radius_deg * (1 + 0.18 * math.sin(3 * a) + 0.08 * math.cos(5 * a))
+        ring.append((lat + 0.8 * r * math.sin(a), lon + 1.3 * r * math.cos(a)))
+    return [*ring, ring[0]]
+
+
 def cap_alert(identifier: str, lon: float, lat: float, now: float, headline: str, msg_type: str = "Alert",
               references: str = "", expires_in_s: float = 7200.0, half_deg: float = 0.03) -> dict[str, Any]:
-    """Return a CAP 1.2 record: a box around a point, expiring after expires_in_s."""
+    """Return a CAP 1.2 record: a rain band (a lobed polygon) around a point, expiring after expires_in_s."""
     sent = datetime.fromtimestamp(now, CHINA_TZ).isoformat(timespec="seconds")
     expires = datetime.fromtimestamp(now + expires_in_s, CHINA_TZ).isoformat(timespec="seconds")
-    box = [(lat - half_deg, lon - half_deg), (lat - half_deg, lon + half_deg), (lat + half_deg, lon + half_deg),
-           (lat + half_deg, lon - half_deg), (lat - half_deg, lon - half_deg)]
-    polygon = " ".join(f"{a:.5f},{b:.5f}" for a, b in box)
+    polygon = " ".join(f"{a:.5f},{b:.5f}" for a, b in _band(lon, lat, half_deg))
     refs = f"<references>{references}</references>" if references else ""
     info = "" if msg_type == "Cancel" else (
         f"<info><language>zh-CN</language><category>Met</category><event>暴雨</event><urgency>Expected</urgency>"

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterable
 
 from domain import flood, halls, situation, sla
+from domain.catalog import warning_name_en
 from domain.kpi import day_figures
 from domain.model import Incident
 from domain.projection import Projection
@@ -154,7 +155,8 @@ def _alert(state: Projection, ident: str, _now: float, _off: float) -> Entity | 
         return None
     areas = [{"polygon": [[lat, lon] for lon, lat in ring]} for ring in a.polygons]
     areas += [{"circle": {"lat": lat, "lon": lon, "radius_km": r / 1000}} for lon, lat, r in a.circles]
-    return {"kind": "alert", "id": a.id, "event": a.event, "severity": a.severity or "Unknown", "headline": a.headline,
+    return {"kind": "alert", "id": a.id, "event": a.event, "event_en": warning_name_en(a.event, a.headline),
+            "severity": a.severity or "Unknown", "headline": a.headline,
             "area_desc": a.area_desc, "areas": areas, "sent": a.sent, "expires": a.expires}
 
 
