@@ -16,7 +16,7 @@ WAIT_MS = 60_000  # a 4K wall's first full render on a shared two-core machine
 CJK = re.compile("[\u3400-\u9fff\uf900-\ufaff]+")
 # The one Chinese text the English wall shows on purpose: the switch back to Chinese, named in its own language.
 OWN_LANGUAGE = ".om-lang"
-NAME_CELLS = (".om-rank-name", ".om-hall-name", ".om-order-title", ".om-order-meta", ".om-kpi-label", ".om-clock-name",
+NAME_CELLS = (".om-rank-name", ".om-hq-hall", ".om-order-title", ".om-order-meta", ".om-kpi-label", ".om-clock-name",
               ".om-stat span", ".om-legend-item", ".om-shade-item", ".om-town-label", ".om-alert-label", ".om-panel h2",
               ".om-map-caption")
 
@@ -51,7 +51,7 @@ def test_the_english_wall_shows_only_english_and_cuts_no_name(
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     # Wait for every panel to be filled: ranking, halls, the most urgent orders, and both CAP warnings on the map.
     page.wait_for_function("() => document.querySelectorAll('.om-rank-name').length === 11"
-                           " && document.querySelectorAll('.om-hall-name').length > 0"
+                           " && document.querySelectorAll('.om-hq-hall').length > 0"
                            " && document.querySelectorAll('.om-order-title').length > 0"
                            " && document.querySelectorAll('.om-alert-label').length >= 2", timeout=WAIT_MS)
     chinese = [t for t in page.evaluate(VISIBLE_TEXT, OWN_LANGUAGE) if CJK.search(t)]
