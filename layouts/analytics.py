@@ -7,24 +7,13 @@ from dash import dcc, html
 
 from i18n import t
 from layouts import ids
-from layouts.common import district_name, panel, title_bar, with_lang
+from layouts.common import district_name, panel, title_bar, views_nav
 
 PATH = "/wall/analytics"
-# The wall's views, linked to each other in the title bar: (path, label key).
-WALL_VIEWS = (("/wall", "analytics.view_wall"), (PATH, "analytics.view_analytics"),
-              ("/wall/situation", "analytics.view_situation"))
 # (chart, panel title key, grid area class): the grid itself is in assets/analytics.css.
 PANELS = (("hourly", "analytics.hourly"), ("stages", "analytics.stages"), ("categories", "analytics.categories"),
           ("gauges", "analytics.gauges"), ("ranking", "analytics.ranking"), ("halls", "analytics.halls"))
 GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "staticPlot": False, "doubleClick": False}
-
-
-def views_nav(lang: str, default_lang: str, path: str) -> html.Nav:
-    """Return the discreet links between the wall's views (the current one marked)."""
-    return html.Nav(className="om-views", children=[
-        html.A(t(key, lang), href=with_lang(href, lang, default_lang),
-               className="om-view om-view-on" if href == path else "om-view")
-        for href, key in WALL_VIEWS])
 
 
 def graph(name: str) -> html.Div:

@@ -107,3 +107,16 @@ def outcome_message(outcome: Any, ok_text: str, lang: str, duplicate_key: str = 
 def error_message(text: str, code: str = "") -> html.Div:
     """Return an error line (data-code: the refusal's stable code, when there is one)."""
     return html.Div(text, className="om-msg om-msg-error", **({"data-code": code} if code else {}))
+
+
+# The wall's views, one kiosk token for all, linked to each other in the title bar: (path, label key).
+WALL_VIEWS = (("/wall", "analytics.view_wall"), ("/wall/analytics", "analytics.view_analytics"),
+              ("/wall/situation", "analytics.view_situation"))
+
+
+def views_nav(lang: str, default_lang: str, path: str) -> html.Nav:
+    """Return the discreet links between the wall's views (the current one marked)."""
+    return html.Nav(className="om-views", children=[
+        html.A(t(key, lang), href=with_lang(href, lang, default_lang),
+               className="om-view om-view-on" if href == path else "om-view")
+        for href, key in WALL_VIEWS])

@@ -7,13 +7,14 @@ from dash import html
 
 from i18n import t
 from layouts import ids
-from layouts.common import district_name, panel, title_bar
+from layouts.common import district_name, panel, title_bar, views_nav
 
 
 def layout(services: Any, lang: str, path: str) -> html.Div:
     """Return the page; every figure and list on it is rendered clientside (assets/situation.js) from the live state."""
     title = t("sit.title", lang, district=district_name(services, lang))
-    head = title_bar(title, f"{t('app.title', lang)} · {t('sit.subtitle', lang)}", lang, path)
+    head = title_bar(title, f"{t('app.title', lang)} · {t('sit.subtitle', lang)}", lang, path,
+                     extra=[views_nav(lang, services.settings.lang, path)])
     flood = html.Section(className="om-sit-col om-sit-flood", children=[
         panel(t("sit.response", lang), html.Div(id=ids.SIT_RESPONSE, className="om-sit-response")),
         panel(t("sit.flood", lang), html.Div(id=ids.SIT_FLOOD, className="om-sit-stations"), "om-grow"),

@@ -7,7 +7,7 @@ from dash import html
 
 from i18n import t
 from layouts import ids
-from layouts.common import district_name, panel, title_bar
+from layouts.common import district_name, panel, title_bar, views_nav
 from layouts.maps import LayerIds, layered_map
 
 LEGEND_STATUSES = ("waiting", "waiting_warning", "waiting_late", "ok", "warning", "breached", "handling", "resolved")
@@ -29,7 +29,8 @@ def legend(lang: str) -> list[html.Div]:
 def layout(services: Any, lang: str, path: str) -> html.Div:
     """Return the wall page; every number and list on it is rendered clientside from the live state."""
     title = t("wall.title", lang, district=district_name(services, lang))
-    head = title_bar(title, f"{t('app.title', lang)} · {t('app.subtitle', lang)}", lang, path)
+    nav = [views_nav(lang, services.settings.lang, path)] if path == "/wall" else []  # not on a replayed wall
+    head = title_bar(title, f"{t('app.title', lang)} · {t('app.subtitle', lang)}", lang, path, extra=nav)
     the_map = html.Div(className="om-wall-map", children=[
         html.Div(className="om-map-head", children=[
             html.H2(t("wall.map", lang), className="om-map-caption"), html.Div(id=ids.WALL_STATUS, className="om-map-status")]),
