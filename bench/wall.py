@@ -14,11 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import socket
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -29,6 +27,7 @@ from app import create_app  # noqa: E402
 from config import Settings  # noqa: E402
 from domain.model import Role  # noqa: E402
 from streams.feeds import native  # noqa: E402
+from tests.integration.scenario_day import serve  # noqa: E402  (the same in-process server the e2e tests use)
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
@@ -63,19 +62,6 @@ ARM = """(want) => { const b = window.__bench; b.want = want; b.deltaAt = null; 
 REDRAWN = """() => { const b = window.__bench, now = window.onemap.charts ? window.onemap.charts.drawn() : {}, out = {};
   Object.keys(now).forEach(n => { if (!b.before[n] || now[n].count > b.before[n].count) out[n] = now[n].at - b.deltaAt; });
   return {map: b.mapAt === null ? null : b.mapAt - b.deltaAt, charts: out}; }"""
-
-
-def serve(onemap) -> str:
-    """Serve the app on a free port in this process."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    onemap.start()
-    threading.Thread(target=onemap.socketio.run, args=(onemap.server,), daemon=True,
-                     kwargs={"host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True,
-                             "use_reloader": False, "log_output": False}).start()
-    time.sleep(1.0)
-    return f"http://127.0.0.1:{port}"
 
 
 def record(source_id: str, source: str, lon: float, lat: float, rng: random.Random) -> dict:

@@ -101,6 +101,16 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 @contextlib.contextmanager
+def quiet_env(tmp: Path, policy: dict[str, Any], tokens: dict[str, str]) -> dict[str, str]:
+    """Return the environment of an app with no simulator, this SLA policy and these API tokens; users seeded."""
+    (tmp / "sla.json").write_text(json.dumps(policy), encoding="utf-8")
+    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_SIMULATOR": "off",
+           "ONEMAP_AUTOPILOT": "off", "ONEMAP_SLA_POLICY": str(tmp / "sla.json"), "PYTHONUNBUFFERED": "1",
+           "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in tokens.items())}
+    _seed_users(env)
+    return env
+
+
 def running_app(env: dict[str, str], rate: int) -> Iterator[str]:
     """Run `python app.py` in env with a simulator at rate records/min; yield its URL; always stop it."""
     port = _free_port()

@@ -2,15 +2,12 @@
 DOM node, its focus, hover and selection while incidents arrive, other rows change, the order changes and time ticks."""
 from __future__ import annotations
 
-import json
-import os
-import urllib.request
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import _seed_users, running_app
+from tests.e2e.conftest import api, quiet_env, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -35,28 +32,21 @@ STATE = """([sel, marked]) => {
 }"""
 
 
-def _api(url: str, path: str, token: str, body: Any) -> Any:
-    req = urllib.request.Request(f"{url}/api/v1{path}", data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.load(resp)
-
-
 def _report(url: str, n: int, category: str) -> str:
     """Report an incident in T01 through the API; return its id."""
     rec = {"source": "12345", "source_id": f"KEYED-{n}", "category": category, "summary": f"{category} {n}",
            "address": f"人民路{n}号", "lon": 121.140 + n * 0.001, "lat": 31.075}
-    result = _api(url, "/records", "sys-keyed", rec)["results"][0]
+    result = api(url, "/records", "sys-keyed", rec)["results"][0]
     assert result["status"] == "accepted", result
     return result["incident_id"]
 
 
 def _to_room(url: str, incident: str) -> None:
-    _api(url, f"/incidents/{incident}/order", "cmd-keyed", {"township": "T01", "command_id": f"{incident}.order.0"})
+    api(url, f"/incidents/{incident}/order", "cmd-keyed", {"township": "T01", "command_id": f"{incident}.order.0"})
 
 
 def _step(url: str, incident: str, step: str, **fields: str) -> None:
-    _api(url, f"/orders/{incident}/{step}", "t01-keyed", {"command_id": f"{incident}.{step}", **fields})
+    api(url, f"/orders/{incident}/{step}", "t01-keyed", {"command_id": f"{incident}.{step}", **fields})
 
 
 def _resolve(url: str, incident: str, team: str) -> None:
@@ -71,11 +61,7 @@ def _resolve(url: str, incident: str, team: str) -> None:
 def keyed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run an app with no simulator: every incident in it is one the test reported."""
     tmp = tmp_path_factory.mktemp("onemap-keyed")
-    (tmp / "sla.json").write_text(json.dumps(POLICY), encoding="utf-8")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_SIMULATOR": "off",
-           "ONEMAP_AUTOPILOT": "off", "ONEMAP_SLA_POLICY": str(tmp / "sla.json"), "PYTHONUNBUFFERED": "1",
-           "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
-    _seed_users(env)
+    env = quiet_env(tmp, POLICY, TOKENS)
     with running_app(env, 1) as url:
         yield url
 
@@ -152,7 +138,7 @@ def test_a_call_back_rows_focused_button_survives_another_call_back_arriving_and
     _kept(console, CALLBACKS, marked, first, order=[first, second])
     marked = console.evaluate(MARK, CALLBACKS)
 
-    _api(url, f"/orders/{second}/feedback", "cmd-keyed", {"command_id": f"{second}.feedback", "result": "unreached"})
+    api(url, f"/orders/{second}/feedback", "cmd-keyed", {"command_id": f"{second}.feedback", "result": "unreached"})
     console.wait_for_selector(f"{CALLBACKS}[data-incident='{second}'][data-feedback='unreached']", timeout=WAIT_MS)
     _kept(console, CALLBACKS, marked, first, order=[first, second])
     assert not errors, errors

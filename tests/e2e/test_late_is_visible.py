@@ -2,8 +2,6 @@
 wall, the console and the room while its respond countdown still runs; the wall's numbers are the server's figures."""
 from __future__ import annotations
 
-import json
-import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import _seed_users, api, page_opener, running_app
+from tests.e2e.conftest import api, page_opener, quiet_env, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -34,11 +32,7 @@ def _report(url: str, source_id: str, category: str) -> str:
 def late_day(tmp_path_factory: pytest.TempPathFactory, pages: Any) -> Iterator[dict[str, str]]:
     """Run an app with no simulator; script: ordered (signed late), 特急 waiting past its target, routine waiting."""
     tmp = tmp_path_factory.mktemp("onemap-late")
-    (tmp / "sla.json").write_text(json.dumps(POLICY), encoding="utf-8")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_SIMULATOR": "off",
-           "ONEMAP_AUTOPILOT": "off", "ONEMAP_SLA_POLICY": str(tmp / "sla.json"), "PYTHONUNBUFFERED": "1",
-           "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
-    _seed_users(env)
+    env = quiet_env(tmp, POLICY, TOKENS)
     with running_app(env, 1) as url:
         late, urgent, routine = _report(url, "L1", "noise"), _report(url, "L2", "gas_leak"), _report(url, "L3", "noise")
         # The wall is open before the order: its sign-for is late by the time the wall takes to see the deadline

@@ -2,16 +2,14 @@
 filling the screen, legible at 1080p; screenshots of both pages at both sizes in Chinese and English."""
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import _seed_users, running_app
+from tests.e2e.conftest import _seed_users, api, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -39,13 +37,6 @@ MEASURE = """([main, fonts]) => {
 }"""
 
 
-def _api(url: str, path: str, token: str, body: Any) -> Any:
-    req = urllib.request.Request(f"{url}/api/v1{path}", data=json.dumps(body).encode(), method="POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as resp:
-        return json.load(resp)
-
-
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run the demo as shipped (simulator, its recent past, the autopilot) with three orders sent to T03's room."""
@@ -57,8 +48,8 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         for n, category in enumerate(("road_obstruction", "fallen_tree", "pollution")):
             rec = {"source": "12345", "source_id": f"4K-{n}", "category": category, "summary": f"{category} {n}",
                    "address": f"新华路{n + 1}号", "lon": T03_SPOT["lon"] + n * 0.001, "lat": T03_SPOT["lat"]}
-            incident = _api(url, "/records", "sys-4k", rec)["results"][0]["incident_id"]
-            _api(url, f"/incidents/{incident}/order", "cmd-4k", {"township": "T03", "command_id": f"{incident}.order.0"})
+            incident = api(url, "/records", "sys-4k", rec)["results"][0]["incident_id"]
+            api(url, f"/incidents/{incident}/order", "cmd-4k", {"township": "T03", "command_id": f"{incident}.order.0"})
         yield url
 
 
