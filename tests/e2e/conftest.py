@@ -100,7 +100,6 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-@contextlib.contextmanager
 def quiet_env(tmp: Path, policy: dict[str, Any], tokens: dict[str, str]) -> dict[str, str]:
     """Return the environment of an app with no simulator, this SLA policy and these API tokens; users seeded."""
     (tmp / "sla.json").write_text(json.dumps(policy), encoding="utf-8")
@@ -111,6 +110,7 @@ def quiet_env(tmp: Path, policy: dict[str, Any], tokens: dict[str, str]) -> dict
     return env
 
 
+@contextlib.contextmanager
 def running_app(env: dict[str, str], rate: int) -> Iterator[str]:
     """Run `python app.py` in env with a simulator at rate records/min; yield its URL; always stop it."""
     port = _free_port()
