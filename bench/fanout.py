@@ -193,11 +193,11 @@ async def clients_run(server: Server, n: int, rate: float, seconds: float) -> di
     while feeder.is_alive():
         await asyncio.sleep(0.1)
     await asyncio.sleep(2.0)  # the last deliveries
-    cpu = cpu_s(server.proc.pid) - cpu0
+    cpu, dropped = cpu_s(server.proc.pid) - cpu0, disconnects[0]  # before our own disconnects below
     await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
     latencies.sort()
     q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
-    return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": disconnects[0],
+    return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": dropped,
             "p50_ms": q(0.50), "p99_ms": q(0.99), "cpu_pct": 100 * cpu / (seconds + 2.0)}
 
 
