@@ -55,7 +55,7 @@ class Pusher:
         self.wake.set()
 
     def _cached(self, scope: str) -> _Cached:
-        """Return the scope's snapshot of now: the one built less than SNAPSHOT_REUSE_S ago at this seq, or a new one."""
+        """Return the scope's snapshot of now: the one built under SNAPSHOT_REUSE_S ago at this seq, or a new one."""
         with self.store.lock:
             seq, now = self.store.state.seq, self.clock()
             cached = self._snapshots.get(scope)
@@ -77,27 +77,31 @@ class Pusher:
 
     def deltas(self) -> dict[str, Message]:
         """Build one delta per scope for the keys changed since the last one (empty: a heartbeat)."""
-        with self._lock, self.store.lock:
-            with self._dirty_lock:
-                keys, self._dirty = self._dirty, set()
-            state, now = self.store.state, self.clock()
-            if now // views.TIMED_EVERY_S != self._slot:
-                self._slot, keys = now // views.TIMED_EVERY_S, keys | views.TIMED_KEYS
-            built = views.entities(state, sorted(keys), now, self.utc_offset_h)
-            seq, last_at = state.seq, state.last_event_at
-            from_seq, self.published_seq = self.published_seq, seq
-        out = {}
-        for scope in self.scopes:
-            upsert = [e for e in built.values() if e is not None and views.visible(e, scope)]
-            remove = [_ref(k) for k, e in built.items() if e is None or not views.visible(e, scope)]
-            out[scope] = {"from_seq": from_seq, "seq": seq, "server_time": now, "last_event_at": last_at,
-                          "upsert": upsert, "remove": remove}
-            if seq != from_seq or upsert or remove:  # heartbeats change nothing: the chain stays whole without them
-                self._recent.setdefault(scope, deque(maxlen=RESUME_DELTAS)).append(out[scope])
+        with self._lock:  # the kept deltas change under it too: a connecting screen reads them under it
+            with self.store.lock:
+                with self._dirty_lock:
+                    keys, self._dirty = self._dirty, set()
+                state, now = self.store.state, self.clock()
+                if now // views.TIMED_EVERY_S != self._slot:
+                    self._slot, keys = now // views.TIMED_EVERY_S, keys | views.TIMED_KEYS
+                built = views.entities(state, sorted(keys), now, self.utc_offset_h)
+                seq, last_at = state.seq, state.last_event_at
+                from_seq, self.published_seq = self.published_seq, seq
+            out = {}
+            for scope in self.scopes:
+                upsert = [e for e in built.values() if e is not None and views.visible(e, scope)]
+                remove = [_ref(k) for k, e in built.items() if e is None or not views.visible(e, scope)]
+                out[scope] = {"from_seq": from_seq, "seq": seq, "server_time": now, "last_event_at": last_at,
+                              "upsert": upsert, "remove": remove}
+                if seq != from_seq or upsert or remove:  # heartbeats change nothing: the chain stays whole without them
+                    self._recent.setdefault(scope, deque(maxlen=RESUME_DELTAS)).append(out[scope])
         return out
 
     def missed(self, scope: str, since: int) -> list[Message] | None:
-        """Return the deltas after seq `since` in order, or None when they are no longer all kept (send a snapshot)."""
+        """Return the deltas after seq `since` in order, or None when they are no longer all kept (send a snapshot).
+
+        The caller holds self._lock (the connect handler), so no delta is added meanwhile.
+        """
         if since > self.published_seq:
             return None  # a seq we never published: another process's, or a log rebuilt since
         recent = self._recent.get(scope, ())
@@ -196,7 +200,7 @@ class Pacing:
 
 
 def run(socketio: SocketIO, pusher: Pusher, pacing: Pacing, heartbeat_s: float, stop: threading.Event) -> None:
-    """Send deltas until stop: a change goes out at once when idle; an empty delta every heartbeat keeps screens live."""
+    """Send deltas until stop: a change at once when idle; an empty delta every heartbeat keeps screens live."""
     busy = False
     while True:
         changed = pusher.wake.wait(heartbeat_s)  # idle: the first change wakes us at once
