@@ -76,7 +76,8 @@ class Server:
         else:
             kiosk = ""
             cmd = [sys.executable, __file__, "--bare-server", str(self.port)]
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(self.tmp.name) / "server.log", "w"))
+        log = open(Path(self.tmp.name) / "server.log", "w")  # FANOUT_LOG=1 prints its tail at the end
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
         wait_up(f"{self.url}/healthz", self.proc)
         if kiosk:  # the wall's session cookie: what a kiosk browser holds after opening its URL
             jar = http.cookiejar.CookieJar()
@@ -168,8 +169,9 @@ async def clients_run(server: Server, n: int, rate: float, seconds: float) -> di
         c.on("snapshot", on_snapshot)
         c.on("disconnect", lambda *a: disconnects.__setitem__(0, disconnects[0] + 1))
         socks.append(c)
-    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers), transports=["websocket"],
-                                               wait_timeout=60) for c in socks], return_exceptions=True)
+    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers),
+                                               transports=["websocket"], wait_timeout=60) for c in socks],
+                                   return_exceptions=True)
     errors = [r for r in results if isinstance(r, Exception)]
     if errors:
         print(f"  {len(errors)} of {n} clients failed to connect: {errors[0]!r}", flush=True)
@@ -224,8 +226,9 @@ async def storm_run(server: Server, n: int) -> dict:
                 done.set()
         c.on("snapshot", handler)
     cpu0, t0 = cpu_s(server.proc.pid), time.monotonic()
-    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers), transports=["websocket"],
-                                               wait_timeout=120) for c in socks], return_exceptions=True)
+    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers),
+                                               transports=["websocket"], wait_timeout=120) for c in socks],
+                                   return_exceptions=True)
     errors = sum(isinstance(r, Exception) for r in results)
     try:
         await asyncio.wait_for(done.wait(), 600)
