@@ -16,7 +16,7 @@ from streams.feeds import native
 from tests.conftest import Clock
 from tests.integration import scenario_charts as charts
 from tests.integration import scenario_day as day
-from tests.integration.scenario_day import DISTRICT_TZ, nine_am
+from tests.integration.scenario_day import DISTRICT_TZ, api_caller, nine_am
 
 pytestmark = pytest.mark.e2e
 WAIT_MS = 30_000
@@ -36,12 +36,7 @@ def analytics(tmp_path_factory: pytest.TempPathFactory, district: Any) -> Iterat
     start = nine_am(clock.now)
     clock.now = start - 2 * charts.DAY_S
     onemap = create_app(settings, clock=clock)
-    client = onemap.server.test_client()
-
-    def call(token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, r.get_json())
-        return r.get_json()
+    call = api_caller(onemap)
 
     def tick(at: int) -> None:
         while clock.now < start + at:

@@ -12,7 +12,7 @@ from config import Settings
 from domain.model import Role
 from tests.conftest import Clock
 from tests.e2e.test_wall_scenario import WAIT_MS
-from tests.integration.scenario_day import nine_am, serve
+from tests.integration.scenario_day import api_caller, nine_am, serve
 
 pytestmark = pytest.mark.e2e
 TOKENS = {"sys": "system", "cmd": "commander", "t01": "township:T01"}
@@ -27,12 +27,7 @@ def situation(tmp_path_factory: pytest.TempPathFactory, district: Any) -> Iterat
     clock = Clock()
     clock.now = nine_am(clock.now) + 3600  # 2026-11-18, a Wednesday: every hall is open
     onemap = create_app(settings, clock=clock)
-    client = onemap.server.test_client()
-
-    def call(token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-        r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, r.get_json())
-        return r.get_json()
+    call = api_caller(onemap)
 
     station = next(iter(district.stations.values()))
     levels = [round(station.warning_level + d, 2) for d in (-0.10, 0.02, 0.12)]

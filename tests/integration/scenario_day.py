@@ -178,18 +178,24 @@ class Played:
     start: float
 
 
-def play_day(settings: Any, clock: Any, district: Any, on_tick: Callable[[Any, int], None] | None = None) -> Played:
-    """Play the script through the API from 09:00 with the SLA ticker every TICK_S; on_tick(onemap, t) after each tick."""
-    from app import create_app
-
-    start = clock.now = nine_am(clock.now)
-    onemap = create_app(settings, clock=clock)
+def api_caller(onemap: Any) -> Callable[[str, str, dict[str, Any]], dict[str, Any]]:
+    """Return call(token, path, body): POST to the app's API in this process, asserting it was accepted."""
     client = onemap.server.test_client()
 
     def call(token: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
         r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200, (path, body, r.get_json())
         return r.get_json()
+    return call
+
+
+def play_day(settings: Any, clock: Any, district: Any, on_tick: Callable[[Any, int], None] | None = None) -> Played:
+    """Play the script through the API from 09:00 with the SLA ticker every TICK_S; on_tick(onemap, t) after each tick."""
+    from app import create_app
+
+    start = clock.now = nine_am(clock.now)
+    onemap = create_app(settings, clock=clock)
+    call = api_caller(onemap)
 
     def tick(at: int) -> None:
         while clock.now < start + at:
@@ -202,7 +208,7 @@ def play_day(settings: Any, clock: Any, district: Any, on_tick: Callable[[Any, i
         team = district.teams[f"{township}-A"]
         return team.lon, team.lat
 
-    return Played(onemap, client, play(call, tick, place), start)
+    return Played(onemap, onemap.server.test_client(), play(call, tick, place), start)
 
 
 def serve(onemap: Any) -> str:

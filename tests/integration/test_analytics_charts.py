@@ -13,7 +13,7 @@ from domain import series
 from domain.model import Role
 from tests.integration import scenario_charts as charts
 from tests.integration import scenario_day as day
-from tests.integration.scenario_day import DISTRICT_TZ, nine_am
+from tests.integration.scenario_day import DISTRICT_TZ, api_caller, nine_am
 from web import views
 
 REPLAY_AT = 500  # a moment inside the day: after J's, K's and D's on-site steps and H's report
@@ -30,13 +30,8 @@ def played(settings, clock, district):
     start = nine_am(clock.now)
     clock.now = start - 2 * charts.DAY_S
     onemap = create_app(settings, clock=clock)
-    client = onemap.server.test_client()
+    client, call = onemap.server.test_client(), api_caller(onemap)
     live_at: dict[str, Any] = {}
-
-    def call(token, path, body):
-        r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
-        assert r.status_code == 200, (path, body, r.get_json())
-        return r.get_json()
 
     def set_clock(at):
         clock.now = at
