@@ -21,8 +21,8 @@ def checkpoint(state: Projection) -> Projection:
     out = copy.copy(state)
     for f in fields(state):
         value = getattr(state, f.name)
-        if isinstance(value, dict):
-            setattr(out, f.name, dict(value))
+        if isinstance(value, (dict, set, list)):  # an index kept beside the dicts is a container too
+            setattr(out, f.name, copy.copy(value))
     return out
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import zlib
 from collections import deque
 from dataclasses import dataclass
@@ -12,12 +13,14 @@ import orjson
 from flask import request
 from flask_socketio import SocketIO, emit, join_room
 
+from domain.replay import checkpoint
 from web import views
 from store.store import Store
 
 log = logging.getLogger(__name__)
 Message = dict[str, Any]
 RESUME_DELTAS = 1200  # per scope: a screen back within minutes catches up from these instead of a snapshot
+FIGURES_EVERY_S = 1.0  # the day's figures and charts count the whole day: a stream of changes recounts them this often
 SNAPSHOT_REUSE_S = 1.0  # walls connecting together share one snapshot; its clock and SLA states are at most this old
 # requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
 ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
@@ -36,8 +39,10 @@ class _Cached:
 class Pusher:
     """Collects changed keys from the store and sends each scope room what it may see."""
 
-    def __init__(self, store: Store, clock: Callable[[], float], utc_offset_h: float) -> None:
+    def __init__(self, store: Store, clock: Callable[[], float], utc_offset_h: float,
+                 tick: Callable[[], float] = time.monotonic) -> None:
         self.store, self.clock, self.utc_offset_h = store, clock, utc_offset_h
+        self.tick = tick  # paces the figures: a steady clock, not the district's (which a test or replay may hold)
         self._dirty: set[str] = set()
         self._dirty_lock = threading.Lock()  # a leaf lock: taken inside the store's lock by _changed
         self._lock = threading.Lock()  # one flush or snapshot at a time: no delta slips between
@@ -46,6 +51,8 @@ class Pusher:
         self._slot = clock() // views.TIMED_EVERY_S  # a new slot re-sends what turns with the clock alone
         self.scopes: set[str] = {"all"}
         self._snapshots: dict[str, _Cached] = {}
+        self._figures_at = float("-inf")  # monotonic time the day's figures were last built for a delta
+        self._build_lock = threading.Lock()  # taken before the store's lock, never inside it
         self._recent: dict[str, deque[Message]] = {}  # scope -> its last deltas that carried a change of seq
         store.subscribe(self._changed)
 
@@ -54,36 +61,54 @@ class Pusher:
             self._dirty |= keys
         self.wake.set()
 
-    def _cached(self, scope: str) -> _Cached:
-        """Return the scope's snapshot of now: the one built under SNAPSHOT_REUSE_S ago at this seq, or a new one."""
-        with self.store.lock:
-            seq, now = self.store.state.seq, self.clock()
-            cached = self._snapshots.get(scope)
-            if cached is None or cached.seq != seq or now - cached.at >= SNAPSHOT_REUSE_S:
-                cached = _Cached(seq, now, views.snapshot(self.store.state, now, self.utc_offset_h, scope))
-                self._snapshots[scope] = cached
+    def _cached(self, scope: str, fresh: bool = True) -> _Cached:
+        """Return the scope's snapshot: the one built under SNAPSHOT_REUSE_S ago (at this seq when fresh), or a new one.
+
+        A new one is built from a copy of the state taken under the store's lock and then outside it, so
+        a storm of connecting walls holds back neither the ingest nor the deltas for the build's length.
+        """
+        with self._build_lock:  # one build at a time: walls connecting together wait for it and share it
+            with self.store.lock:
+                seq, now = self.store.state.seq, self.clock()
+                cached = self._snapshots.get(scope)
+                if (cached is not None and now - cached.at < SNAPSHOT_REUSE_S
+                        and (cached.seq == seq or not fresh)):
+                    return cached
+                state = checkpoint(self.store.state)
+            cached = _Cached(seq, now, views.snapshot(state, now, self.utc_offset_h, scope))
+            self._snapshots[scope] = cached
             return cached
 
     def snapshot(self, scope: str) -> Message:
         """Return the full state a scope may see, with the seq it reflects; built once for many connecting together."""
         return self._cached(scope).msg
 
-    def snapshot_wire(self, scope: str) -> bytes:
-        """Return the snapshot as sent: JSON deflated (zlib), encoded once however many sockets receive it."""
-        cached = self._cached(scope)
-        if cached.wire is None:  # two sockets racing here only compress twice
-            cached.wire = zlib.compress(orjson.dumps(cached.msg), 6)  # about 1/16 of the JSON
-        return cached.wire
+    def snapshot_wire(self, scope: str, fresh: bool = True) -> tuple[int, bytes]:
+        """Return the snapshot's seq and its bytes as sent: JSON deflated (zlib), encoded once for every socket."""
+        cached = self._cached(scope, fresh)
+        with self._build_lock:
+            if cached.wire is None:
+                cached.wire = zlib.compress(orjson.dumps(cached.msg), 6)  # about 1/16 of the JSON
+        return cached.seq, cached.wire
 
-    def deltas(self) -> dict[str, Message]:
-        """Build one delta per scope for the keys changed since the last one (empty: a heartbeat)."""
+    def deltas(self, figures_every_s: float = 0.0) -> dict[str, Message]:
+        """Build one delta per scope for the keys changed since the last one (empty: a heartbeat).
+
+        figures_every_s > 0: the day's figures and charts, which count the whole day, are built at most
+        that often; changed in between, they wait (see figures_due) while the rest goes out at once.
+        """
         with self._lock:  # the kept deltas change under it too: a connecting screen reads them under it
             with self.store.lock:
+                state, now = self.store.state, self.clock()
                 with self._dirty_lock:
                     keys, self._dirty = self._dirty, set()
-                state, now = self.store.state, self.clock()
-                if now // views.TIMED_EVERY_S != self._slot:
-                    self._slot, keys = now // views.TIMED_EVERY_S, keys | views.TIMED_KEYS
+                    if now // views.TIMED_EVERY_S != self._slot:
+                        self._slot, keys = now // views.TIMED_EVERY_S, keys | views.TIMED_KEYS
+                    if figures_every_s and self.tick() - self._figures_at < figures_every_s:
+                        self._dirty = {k for k in keys if views.figured(k)}
+                        keys -= self._dirty
+                if any(views.figured(k) for k in keys):
+                    self._figures_at = self.tick()
                 built = views.entities(state, sorted(keys), now, self.utc_offset_h)
                 seq, last_at = state.seq, state.last_event_at
                 from_seq, self.published_seq = self.published_seq, seq
@@ -96,6 +121,13 @@ class Pusher:
                 if seq != from_seq or upsert or remove:  # heartbeats change nothing: the chain stays whole without them
                     self._recent.setdefault(scope, deque(maxlen=RESUME_DELTAS)).append(out[scope])
         return out
+
+    def figures_due(self, figures_every_s: float) -> float | None:
+        """Return how long until the held figures may be built (0: now), or None when none wait."""
+        with self._dirty_lock:
+            if not any(views.figured(k) for k in self._dirty):
+                return None
+        return max(0.0, self._figures_at + figures_every_s - self.tick())
 
     def missed(self, scope: str, since: int) -> list[Message] | None:
         """Return the deltas after seq `since` in order, or None when they are no longer all kept (send a snapshot).
@@ -149,6 +181,31 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
     """Register the Socket.IO handlers; return the registry of kiosk sockets."""
     kiosks = KioskSockets(socketio)
 
+    def send_state(scope: str, since: int | None) -> None:
+        """Bring this socket's screen to now: the deltas it missed since its seq, or a snapshot and the deltas after it."""
+        with pusher._lock:
+            pusher.scopes.add(scope)  # from here on its deltas are kept, so a snapshot built next can be caught up
+            missed = pusher.missed(scope, since) if since is not None else None
+            if missed is not None:  # a screen back after a short outage: what it missed, not everything
+                _emit_joined(scope, None, missed)
+                return
+        # Built outside the push lock, shared by the walls connecting within SNAPSHOT_REUSE_S, then caught up.
+        seq, wire = pusher.snapshot_wire(scope, fresh=False)
+        with pusher._lock:
+            after = [] if seq >= pusher.published_seq else pusher.missed(scope, seq)
+            if after is None:  # no longer all kept (a long build): a fresh one, with no delta built meanwhile
+                seq, wire = pusher.snapshot_wire(scope)
+                after = []
+            _emit_joined(scope, wire, after)
+
+    def _emit_joined(scope: str, wire: bytes | None, deltas: list[Message]) -> None:
+        # The caller holds the push lock: nothing is published between these and joining the room.
+        if wire is not None:
+            emit("snapshot", wire)
+        for msg in deltas:
+            emit("delta", msg)
+        join_room(room(scope))
+
     @socketio.on("connect")
     def _connect(auth: Any = None) -> bool | None:
         grant = resolve_scope(request.args.get("scope", "all"))
@@ -157,14 +214,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
         scope, kiosk_id = grant
         if kiosk_id is not None:
             kiosks.sids.setdefault(kiosk_id, set()).add(request.sid)
-        with pusher._lock:  # no delta is built between joining and catching up
-            pusher.scopes.add(scope)
-            join_room(room(scope))
-            missed = pusher.missed(scope, since) if (since := _since(request.args.get("since"))) is not None else None
-            if missed is None:
-                emit("snapshot", pusher.snapshot_wire(scope))
-            for msg in missed or ():  # a screen back after a short outage: what it missed, not everything
-                emit("delta", msg)
+        send_state(scope, _since(request.args.get("since")))
         return None
 
     @socketio.on("resync")
@@ -173,14 +223,14 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
         if grant is None:
             socketio.server.disconnect(request.sid)
             return
-        emit("snapshot", pusher.snapshot_wire(grant[0]))
+        send_state(grant[0], None)
 
     return kiosks
 
 
-def flush(socketio: SocketIO, pusher: Pusher) -> int:
+def flush(socketio: SocketIO, pusher: Pusher, figures_every_s: float = 0.0) -> int:
     """Send each scope room its delta; return the seq published."""
-    for scope, msg in pusher.deltas().items():
+    for scope, msg in pusher.deltas(figures_every_s).items():
         socketio.emit("delta", msg, to=room(scope))
     return pusher.published_seq
 
@@ -203,12 +253,13 @@ def run(socketio: SocketIO, pusher: Pusher, pacing: Pacing, heartbeat_s: float, 
     """Send deltas until stop: a change at once when idle; an empty delta every heartbeat keeps screens live."""
     busy = False
     while True:
-        changed = pusher.wake.wait(heartbeat_s)  # idle: the first change wakes us at once
+        due = pusher.figures_due(FIGURES_EVERY_S)  # figures held back wake us when they may go
+        changed = pusher.wake.wait(heartbeat_s if due is None else min(heartbeat_s, due))  # idle: at once
         if stop.is_set():
             return
         pusher.wake.clear()  # before building: a change during the build wakes the next round
         try:
-            flush(socketio, pusher)
+            flush(socketio, pusher, FIGURES_EVERY_S)
         except Exception:
             log.exception("push failed; continuing")
         if changed:  # hold the next delta for the gap, so a stream of changes is coalesced

@@ -185,6 +185,11 @@ TIMED_KEYS = frozenset({"kpi:today", *(f"chart:{c}" for c in charts.BUILDERS)})
 TIMED_EVERY_S = 600
 
 
+def figured(key: str) -> bool:
+    """Tell whether a key's entity counts the whole day (the figures, the charts): the costly ones to build."""
+    return key.partition(":")[0] in _FIGURED
+
+
 def all_keys(state: Projection) -> list[str]:
     """Return the keys of everything on the live screens."""
     d = state.district

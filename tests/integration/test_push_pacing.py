@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import threading
+
+import pytest
 from typing import Any
 
 from domain.intake import Report, report_incident
@@ -69,3 +71,24 @@ def test_walls_connecting_together_share_one_snapshot_until_the_state_or_the_sec
     assert after_change is not first and after_change["seq"] == first["seq"] + 1
     now[0] += push.SNAPSHOT_REUSE_S  # the clock in a snapshot corrects screens' countdowns: never older than this
     assert pusher.snapshot("all") is not after_change
+
+
+def test_under_a_stream_of_changes_the_day_figures_are_counted_once_a_second_and_the_incidents_go_at_once(
+        tmp_path, district):
+    store = Store(EventLog(make_engine(f"sqlite:///{tmp_path / 'log.db'}")), district)
+    tick = [100.0]
+    pusher = Pusher(store, lambda: T0 + 5, 8.0, tick=lambda: tick[0])
+    report(store, 1)
+    first = {f"{e['kind']}:{e['id']}" for e in pusher.deltas(push.FIGURES_EVERY_S)["all"]["upsert"]}
+    assert "kpi:today" in first  # idle before: the figures go with the change
+    tick[0] += 0.3
+    report(store, 2)
+    second = pusher.deltas(push.FIGURES_EVERY_S)["all"]
+    assert [e["kind"] for e in second["upsert"]] == ["incident"]  # the new incident now, the figures held
+    assert pusher.figures_due(push.FIGURES_EVERY_S) == pytest.approx(0.7)
+    tick[0] += 0.7
+    third = pusher.deltas(push.FIGURES_EVERY_S)["all"]
+    assert third["from_seq"] == third["seq"] == second["seq"]
+    assert {e["kind"] for e in third["upsert"]} == {"kpi", "chart"}
+    assert next(e for e in third["upsert"] if e["kind"] == "kpi")["district"]["received"] == 2
+    assert pusher.figures_due(push.FIGURES_EVERY_S) is None

@@ -73,3 +73,17 @@ def test_a_screen_whose_seq_cannot_be_caught_up_gets_a_snapshot(onemap, monkeypa
     snapshot = json.loads(zlib.decompress(got[0]["args"][0]))
     assert snapshot["seq"] == onemap.services.store.state.seq
     assert {"R0", "R1", "R2"} <= {e.get("source_id") for e in snapshot["entities"]}
+
+
+def test_walls_connecting_while_changes_flow_share_one_snapshot_and_get_the_deltas_after_it(onemap):
+    first = wall_socket(onemap)
+    [snap] = first.get_received()
+    report(onemap, 1)
+    published(onemap)
+    second = wall_socket(onemap)
+    got = second.get_received()
+    assert [m["name"] for m in got] == ["snapshot", "delta"]
+    assert got[0]["args"][0] is snap["args"][0]  # built and deflated once, within the second
+    held, delta = json.loads(zlib.decompress(got[0]["args"][0]))["seq"], got[1]["args"][0]
+    assert delta["from_seq"] == held and delta["seq"] == onemap.services.store.state.seq
+    assert [e["source_id"] for e in delta["upsert"] if e["kind"] == "incident"] == ["R1"]
