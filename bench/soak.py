@@ -1,0 +1,156 @@
+"""Soak: a server fed for minutes with screens connected; its memory must level off (growth ≤ 10%).
+
+    python bench/soak.py                              # 10 minutes, 100 clients, 100 records/s
+    python bench/soak.py --minutes 2 --clients 20     # a short look
+
+One OneMap server in a subprocess (bench/fanout.py's Server: `app.py --no-simulator` on a fresh SQLite
+file), N Socket.IO wall clients, and a feed of R records/s posted in batches of a tenth of a second: nine
+in ten are gauge readings (the stations' state is bounded), one in ten a new incident (a district's real
+mix; each stays in today's state, so a little growth is the day filling up, counted below). The server's
+RSS is sampled every 10 s; the baseline is its RSS after the first minute (start-up, caches and the
+first snapshot done), and the figure is the last sample's ratio to it, with the incidents' own share
+shown beside. Deliveries, disconnects and p50/p99 record → screen latency are printed per minute.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.fanout import POINTS, Server, _points, cpu_s, records  # noqa: E402
+
+WARM_S = 60.0  # the baseline sample: after start-up and the first minute of traffic
+SAMPLE_S = 10.0
+INCIDENT_SHARE = 10  # one record in this many is a new incident
+
+
+def rss_mb(pid: int) -> float:
+    """Return a process's resident set size in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def readings(n: int, stations: list[str], rng: random.Random, tag: str) -> list[dict]:
+    """n gauge readings near normal levels, spread over the district's stations."""
+    return [{"source": "hydrology", "source_id": f"{tag}-{i}", "station_id": rng.choice(stations),
+             "level": round(rng.uniform(1.0, 2.0), 2), "rainfall": round(rng.uniform(0, 5), 1)} for i in range(n)]
+
+
+async def soak(server: Server, clients: int, rate: float, seconds: float) -> int:
+    """Run the soak; print a line per minute and the verdict; return 0 when the memory growth is within 10%."""
+    import socketio
+    from config import Settings
+    from streams.wiring import build_district
+    district, _ = build_district(Settings())
+    stations = sorted(district.stations)
+    sent: dict[str, float] = {}
+    latencies: list[float] = []
+    seen: list[set[str]] = [set() for _ in range(clients)]
+    disconnects, ready = [0], asyncio.Event()
+    snapshots = [0]
+
+    def on_delta(i: int):
+        def handler(msg: dict) -> None:
+            now = time.time()
+            for e in msg.get("upsert", ()):
+                sid = e.get("source_id")
+                if sid in sent and sid not in seen[i]:
+                    seen[i].add(sid)
+                    latencies.append(now - sent[sid])
+        return handler
+
+    def on_snapshot(_msg: object) -> None:
+        snapshots[0] += 1
+        if snapshots[0] >= clients:
+            ready.set()
+
+    socks = []
+    for i in range(clients):
+        c = socketio.AsyncClient(reconnection=False)
+        c.on("delta", on_delta(i))
+        c.on("snapshot", on_snapshot)
+        c.on("disconnect", lambda *a: disconnects.__setitem__(0, disconnects[0] + 1))
+        socks.append(c)
+    await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers={"Cookie": server.cookie},
+                                     transports=["websocket"], wait_timeout=60) for c in socks])
+    await asyncio.wait_for(ready.wait(), 120)
+    if not POINTS:
+        POINTS.extend(_points())
+    stop = threading.Event()
+    posted = [0]
+
+    def feed() -> None:
+        rng, t0, k, owed = random.Random(17), time.monotonic(), 0, 0.0
+        per_tick = max(1, round(rate / 10))
+        while not stop.is_set() and time.monotonic() - t0 < seconds:
+            owed += per_tick / INCIDENT_SHARE  # incidents due by now, readings for the rest
+            incidents = records(f"K{k}", int(owed), rng)
+            owed -= len(incidents)
+            for r in incidents:
+                sent[r["order_no"]] = time.time()
+            batch = readings(per_tick - len(incidents), stations, rng, f"R{k}") + incidents
+            server.post(batch)
+            posted[0] += len(batch)
+            k += 1
+            delay = t0 + k / 10 - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    t0, cpu0, samples = time.monotonic(), cpu_s(server.proc.pid), []
+    feeder.start()
+    next_sample, next_line, base = t0 + SAMPLE_S, t0 + 60, None
+    while feeder.is_alive():
+        await asyncio.sleep(0.5)
+        now = time.monotonic()
+        if now >= next_sample:
+            next_sample += SAMPLE_S
+            samples.append((now - t0, rss_mb(server.proc.pid)))
+            if base is None and now - t0 >= WARM_S:
+                base = samples[-1][1]
+        if now >= next_line:
+            next_line += 60
+            lat = sorted(latencies)
+            q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+            print(f"  {int((now - t0) // 60):>2} min: RSS {samples[-1][1]:.0f} MB, {posted[0]} records, "
+                  f"{len(sent)} incidents, delivered {sum(len(s) for s in seen)}/{len(sent) * clients}, "
+                  f"disconnects {disconnects[0]}, p50 {q(0.5):.0f} ms, p99 {q(0.99):.0f} ms", flush=True)
+            latencies.clear()
+    await asyncio.sleep(2.0)  # the last deliveries
+    cpu = cpu_s(server.proc.pid) - cpu0
+    end, dropped = rss_mb(server.proc.pid), disconnects[0]  # before our own disconnects below
+    await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
+    base = base if base is not None else samples[0][1]
+    delivered, expected = sum(len(s) for s in seen), len(sent) * clients
+    growth = end / base - 1
+    print(f"soak: {clients} clients, {rate:.0f} records/s for {seconds / 60:.0f} min ({len(sent)} incidents): "
+          f"RSS {base:.0f} MB after {WARM_S:.0f} s -> {end:.0f} MB at the end, growth {growth:+.1%} "
+          f"(ratio {end / base:.3f} to the baseline; target <= 1.10); delivered {delivered}/{expected}, "
+          f"disconnects {dropped}, server CPU {100 * cpu / (time.monotonic() - t0):.0f}%")
+    return 0 if growth <= 0.10 and delivered == expected and not dropped else 1
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--minutes", type=float, default=10.0)
+    p.add_argument("--clients", type=int, default=100)
+    p.add_argument("--rate", type=float, default=100.0, help="records per second (default %(default)s)")
+    args = p.parse_args()
+    server = Server("onemap")
+    try:
+        return asyncio.run(soak(server, args.clients, args.rate, args.minutes * 60))
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
