@@ -15,11 +15,13 @@ import threading
 import time
 import uuid
 import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 from urllib.parse import urlencode
 
+import redis
 import requests
 import socketio
 from sqlalchemy import create_engine, text
@@ -35,14 +37,6 @@ SYSTEM_TOKEN, COMMANDER_TOKEN = "scaled-system-token", "scaled-commander-token"
 def schema_url(schema: str) -> str:
     """Return PG_URL with the schema first on the search path: every process's tables live there."""
     return f"{PG_URL}{'&' if '?' in PG_URL else '?'}options=-csearch_path%3D{schema}"
-
-
-def create_schema(schema: str) -> None:
-    """Create the schema the processes will use (the test's pg_schema fixture drops it)."""
-    engine = create_engine(PG_URL)
-    with engine.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
-    engine.dispose()
 
 
 def free_port() -> int:
@@ -80,14 +74,38 @@ class Deployment:
     def env(self) -> dict[str, str]:
         """Return the environment of a process of this deployment."""
         return {**os.environ, "DATABASE_URL": self.db_url, "REDIS_URL": REDIS_URL, "ONEMAP_REDIS_PREFIX": self.prefix,
-                "ONEMAP_REDIS_CLAIM_IDLE_MS": str(self.claim_idle_ms), "ONEMAP_SECRET_KEY": self.secret_key,
-                "ONEMAP_DATA_DIR": str(self.data_dir), "ONEMAP_SIMULATOR": "off", "ONEMAP_LANG": "en",
-                "ONEMAP_API_TOKENS": f"{SYSTEM_TOKEN}=system,{COMMANDER_TOKEN}=commander",
-                "PYTHONUNBUFFERED": "1"}
+                # Small batches: web processes consume too, and the consumers must get their share.
+                "ONEMAP_REDIS_CLAIM_IDLE_MS": str(self.claim_idle_ms), "ONEMAP_REDIS_BATCH": "50",
+                "ONEMAP_SECRET_KEY": self.secret_key, "ONEMAP_DATA_DIR": str(self.data_dir),
+                "ONEMAP_SIMULATOR": "off", "ONEMAP_LANG": "en", "PYTHONUNBUFFERED": "1",
+                "ONEMAP_API_TOKENS": f"{SYSTEM_TOKEN}=system,{COMMANDER_TOKEN}=commander"}
 
     def engine(self) -> Engine:
         """Return an engine on the deployment's schema (the caller disposes it)."""
         return create_engine(self.db_url)
+
+
+@contextmanager
+def deployment(data_dir: Path) -> Iterator[Deployment]:
+    """A deployment with a schema and a Redis prefix of its own, both dropped after; a missing server fails."""
+    from tests.integration.conftest_streams import require_redis
+
+    require_redis()
+    dep = Deployment(f"t_{uuid.uuid4().hex[:12]}", f"test-{uuid.uuid4().hex[:12]}", data_dir)
+    engine = create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{dep.schema}"'))
+    try:
+        yield dep
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{dep.schema}" CASCADE'))
+        engine.dispose()
+        client = redis.Redis.from_url(REDIS_URL)
+        keys = list(client.scan_iter(match=f"{dep.prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+        client.close()
 
 
 class Proc:
@@ -104,6 +122,14 @@ class Proc:
     def output(self) -> str:
         """Return the tail of what the process printed, for a failure's message."""
         return self.log_path.read_text(errors="replace")[-3000:]
+
+    def pause(self) -> None:
+        """SIGSTOP: frozen where it is, holding what it holds."""
+        self.popen.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT after pause."""
+        self.popen.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         """SIGKILL: nothing gets to clean up."""
@@ -203,6 +229,8 @@ class Screen:
         self.entities: dict[str, dict] = {}
         self.seq, self.ready, self.resync_pending = -1, False, False
         self.snapshots, self.deltas = 0, 0  # how many of each were applied
+        self.began = -1  # the seq of the first snapshot
+        self.heard: list[tuple[int, int]] = []  # (from_seq, seq) of every delta that carried a change of seq
         self.client: socketio.Client | None = None
 
     def connect(self, web: Web) -> None:
@@ -228,11 +256,14 @@ class Screen:
         msg = json.loads(zlib.decompress(wire))
         with self.lock:
             self.entities = {f"{e['kind']}:{e['id']}": e for e in msg["entities"]}
+            self.began = msg["seq"] if self.began < 0 else self.began
             self.seq, self.ready, self.resync_pending = msg["seq"], True, False
             self.snapshots += 1
 
     def _delta(self, msg: dict) -> None:
         with self.lock:
+            if msg["seq"] != msg["from_seq"]:
+                self.heard.append((msg["from_seq"], msg["seq"]))
             if not self.ready or self.resync_pending:
                 return
             if msg["from_seq"] > self.seq:  # we missed changes: one resync per gap

@@ -7,7 +7,6 @@ from collections import Counter
 from typing import Iterator
 
 import pytest
-import redis
 from sqlalchemy import create_engine, text
 
 from domain import events as ev
@@ -18,9 +17,8 @@ from domain.model import Actor, Role
 from domain.sla import SlaPolicy
 from store.log import APPEND_LOCK_KEY, EventLog, make_engine
 from store.store import Store
-from tests.conftest import PG_URL, REDIS_URL, T0
-from tests.integration.scaled import (SYSTEM_TOKEN, Deployment, Web, create_schema, free_port, record, start_web,
-                                      wait_for)
+from tests.conftest import PG_URL, T0
+from tests.integration.scaled import SYSTEM_TOKEN, Deployment, Web, deployment, free_port, record, start_web, wait_for
 
 COMMANDER = Actor("c", Role.COMMANDER)
 PER_PROCESS = 10  # conflicting commands sent to each web process at once
@@ -73,27 +71,16 @@ def test_a_process_deciding_on_an_incident_another_is_deciding_on_waits_and_deci
 @pytest.fixture(scope="module")
 def webs(tmp_path_factory) -> Iterator[tuple[Deployment, Web, Web]]:
     """Two web processes on one schema and Redis prefix, as behind nginx."""
-    deployment = Deployment(f"t_{uuid.uuid4().hex[:12]}", f"test-{uuid.uuid4().hex[:12]}",
-                            tmp_path_factory.mktemp("two"))
-    create_schema(deployment.schema)
-    started: list[Web] = []
-    try:
-        # One after the other: the first creates the tables, as a deployment's first start does.
-        for name in ("web-a", "web-b"):
-            started.append(start_web(name, free_port(), deployment.env(), deployment.data_dir))
-        yield deployment, started[0], started[1]
-    finally:
-        for web in started:
-            web.stop()
-        engine = create_engine(PG_URL)
-        with engine.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{deployment.schema}" CASCADE'))
-        engine.dispose()
-        client = redis.Redis.from_url(REDIS_URL)
-        keys = list(client.scan_iter(match=f"{deployment.prefix}:*", count=1000))
-        if keys:
-            client.delete(*keys)
-        client.close()
+    with deployment(tmp_path_factory.mktemp("two")) as dep:
+        started: list[Web] = []
+        try:
+            # One after the other: the first creates the tables, as a deployment's first start does.
+            for name in ("web-a", "web-b"):
+                started.append(start_web(name, free_port(), dep.env(), dep.data_dir))
+            yield dep, started[0], started[1]
+        finally:
+            for web in started:
+                web.stop()
 
 
 def _new_incident(web: Web, tag: str) -> str:
