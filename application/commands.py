@@ -124,20 +124,22 @@ class Commands:
         """Check role and scope, then the repeat, then decide: all under the store's lock.
 
         on = (permission, incident ids...): the access check comes first, so a refusal never depends on
-        state; the repeat check sits inside the lock, so of simultaneous repeats one acts and the rest
-        are duplicates (outside it, a repeat could see the first one's order and answer already_ordered).
+        state; the repeat check sits inside the locks, so of simultaneous repeats one acts and the rest
+        are duplicates (outside them, a repeat could see the first one's order and answer already_ordered).
         """
         cid = _event_id(command_id)
         try:
             with self.store.lock:
                 if on:
                     authorize(actor, on[0], actor.township)  # the role; scope per incident below
+                    self.store.catch_up()  # an incident another process took in an instant ago is in scope too
                 for incident_id in on[1:]:
                     authorize_incident(actor, on[0], self.store.state.incidents.get(incident_id))
-                if self.store.log.has(cid):
-                    outcome = Outcome("duplicate")  # a double click or a retry: it was done once, and stays once
-                else:
-                    outcome = Outcome("done", events=self.store.execute(lambda s: decide(s, cid, self.clock())).events)
+                # The repeat check and the decision run under the log's write lock (Store.execute): of
+                # simultaneous repeats, in this process or another, one acts and the rest are duplicates.
+                done = self.store.execute(lambda s: decide(s, cid, self.clock()), once=cid)
+                # A double click or a retry: it was done once, and stays once.
+                outcome = Outcome("duplicate") if done.repeat else Outcome("done", events=done.events)
         except Rejected as exc:
             outcome = Outcome("rejected", exc.code, exc.params)
         result = outcome.status if outcome.ok else f"rejected:{outcome.code}"

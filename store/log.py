@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import functools
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
 from sqlalchemy import create_engine, event, func, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from domain import events as ev
 
@@ -79,17 +80,36 @@ class EventLog:
 
     def append(self, batch: Sequence[ev.Event]) -> list[tuple[int, ev.Event]]:
         """Store the events not stored before; return (seq, event) for those, in seq order."""
-        by_id = {e.event_id: e for e in batch}
-        if not by_id:
+        if not batch:
             return []
         with self.engine.begin() as conn:
             if self.engine.dialect.name == "sqlite":
-                return _append_sqlite(conn, list(by_id.values()))
+                return _append_sqlite(conn, list({e.event_id: e for e in batch}.values()))
             # One writer at a time, so seqs commit in order and a reader following the log never skips one.
-            rows = [_row(e) for e in by_id.values()]
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
-            stmt = self._insert(events).on_conflict_do_nothing().returning(events.c.seq, events.c.event_id)
-            stored = conn.execute(stmt, rows).all() if len(rows) > 1 else conn.execute(stmt, rows[0]).all()
+            return self._append_pg(conn, batch)
+
+    @contextmanager
+    def writing(self) -> Iterator[Writer]:
+        """Hold the log's write lock across processes: read the tail, decide, append, then commit at the end.
+
+        PostgreSQL: the advisory lock every append takes; SQLite: BEGIN IMMEDIATE (the database's write
+        lock). Taken before the tail is read, so no other process appends between the read and ours.
+        """
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")  # pysqlite begins lazily: this one takes the lock now
+            else:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": APPEND_LOCK_KEY})
+            yield Writer(self, conn)
+            conn.commit()  # an exception skips this: leaving the block rolls back
+
+    def _append_pg(self, conn: Connection, batch: Sequence[ev.Event]) -> list[tuple[int, ev.Event]]:
+        """Insert under the advisory lock the caller holds; return (seq, event) of the rows added, in seq order."""
+        by_id = {e.event_id: e for e in batch}
+        rows = [_row(e) for e in by_id.values()]
+        stmt = self._insert(events).on_conflict_do_nothing().returning(events.c.seq, events.c.event_id)
+        stored = conn.execute(stmt, rows).all() if len(rows) > 1 else conn.execute(stmt, rows[0]).all()
         return sorted(((seq, by_id[eid]) for seq, eid in stored), key=lambda p: p[0])
 
     def read(self, after: int = 0) -> Iterator[tuple[int, ev.Event]]:
@@ -176,6 +196,31 @@ class EventLog:
         """Return the actions the audit trail holds, for a filter's choices."""
         with self.engine.connect() as conn:
             return sorted(r[0] for r in conn.execute(select(audit.c.action).distinct()))
+
+
+class Writer:
+    """The log as its one writer sees it, inside EventLog.writing: reads and appends on the locked connection."""
+
+    def __init__(self, log: EventLog, conn: Connection) -> None:
+        self.log, self.conn = log, conn
+
+    def read(self, after: int) -> list[tuple[int, ev.Event]]:
+        """Return (seq, event) after a seq, in order: the tail other processes committed before the lock."""
+        rows = self.conn.execute(select(events.c.seq, events.c.payload).where(events.c.seq > after)
+                                 .order_by(events.c.seq)).all()
+        return [(seq, ev.from_dict(json.loads(payload))) for seq, payload in rows]
+
+    def has(self, event_id: str) -> bool:
+        """Tell whether an event id is in the log (a command done before, by any process)."""
+        return self.conn.execute(select(events.c.seq).where(events.c.event_id == event_id)).first() is not None
+
+    def append(self, batch: Sequence[ev.Event]) -> list[tuple[int, ev.Event]]:
+        """Store the events not stored before; committed when the writing block ends."""
+        if not batch:
+            return []
+        if self.log.engine.dialect.name == "sqlite":
+            return _append_sqlite(self.conn, list({e.event_id: e for e in batch}.values()))
+        return self.log._append_pg(self.conn, batch)
 
 
 AUTOMATIC_ACTORS = ("autopilot", "sla")  # the demo's other rooms and the SLA ticker: hidden on request

@@ -20,6 +20,7 @@ class Appended:
     events: list[ev.Event] = field(default_factory=list)
     changed: set[str] = field(default_factory=set)
     seq: int = 0
+    repeat: bool = False  # execute(once=...): the log already held that event, so nothing was decided
 
 
 class Store:
@@ -51,12 +52,26 @@ class Store:
             read = list(self.log.read(after=self.state.seq))
             return self._tell(Appended([e for _, e in read], self._fold(read), self.state.seq))
 
-    def execute(self, decide: Callable[[Projection], list[ev.Event]]) -> Appended:
-        """Decide against the current state and append the outcome, with no other writer between."""
+    def execute(self, decide: Callable[[Projection], list[ev.Event]], once: str = "") -> Appended:
+        """Decide against the current state and append the outcome, with no other writer between, in any process.
+
+        The log's write lock (EventLog.writing) is taken before the last of the tail is read, and held
+        until the outcome commits: two processes deciding on one incident decide one after the other,
+        the second against the first's outcome. Lock order: this store's lock, then the log's.
+        once: a command's event id; if any process stored it already, nothing is decided (repeat=True).
+        """
         with self.lock:
-            caught_up = self._tell(Appended(changed=self._fold(self.log.read(after=self.state.seq)), seq=self.state.seq))
-            result = self.append(decide(self.state))
-            return Appended(result.events, caught_up.changed | result.changed, result.seq)
+            # Most of the tail is folded before the write lock, so other processes wait only for the rest.
+            changed = set(self.catch_up().changed)
+            with self.log.writing() as writer:
+                tail = self._fold(writer.read(self.state.seq))  # what committed while we waited for the lock
+                changed |= self._tell(Appended(changed=tail, seq=self.state.seq)).changed
+                if once and writer.has(once):
+                    return Appended(changed=changed, seq=self.state.seq, repeat=True)
+                stored = writer.append(decide(self.state))
+            # Folded once committed: a failed commit leaves the projection equal to the log.
+            result = self._tell(Appended([e for _, e in stored], self._fold(stored), self.state.seq))
+            return Appended(result.events, changed | result.changed, result.seq)
 
     def _fold(self, stored: Iterable[tuple[int, ev.Event]]) -> set[str]:
         changed: set[str] = set()
