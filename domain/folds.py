@@ -7,7 +7,7 @@ from typing import Callable
 from domain import events as ev
 from domain import series
 from domain.fastinit import quick_new
-from domain.model import STEP_STAGE, Broadcast, Incident, Order, Stage
+from domain.model import OPEN_STAGES, STEP_STAGE, Broadcast, Incident, Order, Stage
 from domain.state import SWEEP_S, State
 
 Changed = set[str]
@@ -177,7 +177,7 @@ def track(s: State, incident_id: str) -> None:
     touched = s.touched
     touched.pop(incident_id, None)  # to the end: the dict stays ordered by the time of the last change
     touched[incident_id] = s.last_event_at
-    if inc.is_open:
+    if inc.stage in OPEN_STAGES:
         s.open_ids[incident_id] = None
     else:
         s.open_ids.pop(incident_id, None)
@@ -186,12 +186,19 @@ def track(s: State, incident_id: str) -> None:
 def _tracked(fold: Callable[[State, ev.Event], Changed]) -> Callable[[State, ev.Event], Changed]:
     """Return an incident fold that keeps the indexes, and that ignores a later event of an archived incident."""
     def run(s: State, e: ev.IncidentEvent) -> Changed:
-        if e.incident_id not in s.incidents:
+        iid = e.incident_id
+        if iid not in s.incidents:
             # Archived (closed for longer than the retention, see sweep) or never reported: no decision
             # adds an event to a closed incident, so this is a stray one; its stream keeps it all the same.
             return set()
         changed = fold(s, e)
-        track(s, e.incident_id)
+        touched = s.touched  # track(s, iid), inlined: this runs for most events of the log
+        touched.pop(iid, None)
+        touched[iid] = s.last_event_at
+        if s.incidents[iid].stage in OPEN_STAGES:
+            s.open_ids[iid] = None
+        else:
+            s.open_ids.pop(iid, None)
         return changed
     return run
 
@@ -209,12 +216,12 @@ def _merged(s: State, e: ev.IncidentMerged) -> Changed:
 
 
 def sweep(s: State) -> None:
-    """Archive out of memory the incidents closed more than the retention ago (in the log's time), at each hour
+    """Archive out of memory the incidents closed more than the retention ago (in the log's time), at each UTC day
     the log's time enters: a function of the events alone, so a replay, a snapshot start and the live fold agree.
     An archived incident is read from its own stream (Store.incident)."""
-    hour = s.last_event_at // SWEEP_S * SWEEP_S
-    s.sweep_at = hour + SWEEP_S
-    cutoff = hour - s.retention_s
+    period = s.last_event_at // SWEEP_S * SWEEP_S
+    s.sweep_at = period + SWEEP_S
+    cutoff = period - s.retention_s
     if cutoff <= s.kept_since:
         return
     s.kept_since = cutoff

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import pickle
 import zlib
-from dataclasses import fields
+from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -41,8 +41,22 @@ def _code_digest() -> bytes:
 def format_of(district: District, dispatch_s: Mapping[int, float], retention_s: float) -> str:
     """Return the format a snapshot of this fold carries: FORMAT and a fingerprint of what the fold depends on."""
     h = hashlib.sha256(_code_digest())
-    h.update(repr((district, sorted(dispatch_s.items()), retention_s)).encode())
+    h.update(_canonical((district, dict(dispatch_s), retention_s)).encode())
     return f"v{FORMAT}:{h.hexdigest()[:64]}"
+
+
+def _canonical(value: Any) -> str:
+    """Return a text of a value that is the same in every process: sets and mappings sorted (a frozenset's repr
+    follows the process's string hashing, so a plain repr would differ between two starts)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return f"{type(value).__name__}({','.join(_canonical(getattr(value, f.name)) for f in fields(value))})"
+    if isinstance(value, Mapping):
+        return "{" + ",".join(sorted(f"{_canonical(k)}:{_canonical(v)}" for k, v in value.items())) + "}"
+    if isinstance(value, (set, frozenset)):
+        return "<" + ",".join(sorted(_canonical(v) for v in value)) + ">"
+    if isinstance(value, (list, tuple)):
+        return "(" + ",".join(_canonical(v) for v in value) + ")"
+    return repr(value)
 
 
 class Snapshots:
@@ -59,8 +73,10 @@ class Snapshots:
         fmt = format_of(state.district, state.dispatch_s, state.retention_s)
         with self.engine.begin() as conn:
             conn.execute(snapshots.insert(), [{"seq": state.seq, "taken_at": taken_at, "format": fmt, "blob": blob}])
-            kept = select(snapshots.c.id).order_by(snapshots.c.id.desc()).limit(self.keep).scalar_subquery()
-            conn.execute(delete(snapshots).where(snapshots.c.id < kept.correlate(None)))
+            oldest_kept = conn.execute(select(snapshots.c.id).order_by(snapshots.c.id.desc())
+                                       .offset(self.keep - 1).limit(1)).scalar()
+            if oldest_kept is not None:
+                conn.execute(delete(snapshots).where(snapshots.c.id < oldest_kept))
         return len(blob)
 
     def load(self, district: District, dispatch_s: Mapping[int, float] | None, retention_s: float,
