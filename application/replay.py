@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from domain import events as ev
 from domain.model import District
-from domain.projection import Projection
+from domain.projection import Projection, fold_stream
 from domain.replay import checkpoint, fold_until
 from domain.state import RETENTION_S
 from domain.timeline import incident_timeline
@@ -112,7 +112,9 @@ class Replayer:
         """Return an incident's own timeline as of t (domain/timeline.py), or None when it did not exist by then."""
         state = self.at(t)
         incident = state.incidents.get(incident_id)
+        pairs = [(seq, e) for seq, e in self.log.stream(incident_id) if seq <= state.seq]  # the moment's prefix
+        if incident is None and pairs:  # archived by then: folded from its own stream
+            incident = fold_stream(self.district, pairs, self.dispatch_s or None).incidents.get(incident_id)
         if incident is None:
             return None
-        events = [e for seq, e in self.log.stream(incident_id) if seq <= state.seq]  # the moment's prefix, no more
-        return incident_timeline(incident, events, self.district, t, utc_offset_h)
+        return incident_timeline(incident, [e for _, e in pairs], self.district, t, utc_offset_h)

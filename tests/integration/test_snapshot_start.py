@@ -94,6 +94,10 @@ def test_an_archived_incident_is_read_from_its_stream_and_an_old_day_from_the_lo
         kept.apply(e, seq)
     gone = next(i for i in kept.incidents.values() if i.id not in store.state.incidents and i.township == "T01")
     assert store.incident(gone.id) == gone
+    reported = next(e for _, e in store.log.stream(gone.id))
+    assert store.append([reported]).events == [] and gone.id not in store.state.incidents  # a redelivery
+    timeline = onemap.services.replayer.timeline(gone.id, clock.now, settings.utc_offset_h)
+    assert timeline is not None and timeline["incident"] == gone.id
     body = client.get(f"/api/v1/incidents/{gone.id}", headers={"Authorization": "Bearer cmd-token"}).get_json()
     assert body["archived"] and body["stage"] == gone.stage.value and len(body["timeline"]) >= 2
     assert client.get(f"/api/v1/incidents/{gone.id}", headers={"Authorization": "Bearer t01-token"}).status_code == 200
@@ -130,3 +134,20 @@ def test_a_snapshots_format_is_the_same_in_every_process_whatever_its_string_has
     formats = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(formats) == 1
+
+
+def test_a_replayer_seeded_with_a_snapshot_rebuilds_moments_before_and_after_it_as_a_full_fold(engine, district,
+                                                                                             events):
+    from application.replay import Replayer
+    from domain.replay import moment
+
+    store = Store(EventLog(engine), district)
+    fill(store, events[:3000])
+    store.take_snapshot(T0)
+    fill(store, events[3000:])
+    replayer = Replayer(store.log, district, every=400)
+    replayer.extend()
+    assert replayer._points[1].seq == 3000  # seeded: following the log folded only the tail
+    for t in (events[700].at, events[1500].at, events[2900].at, events[3500].at, events[-1].at + 1):
+        assert as_dict(replayer.at(t)) == as_dict(moment(district, store.log.read(), t))
+    assert [p.seq for p in replayer._points if 0 < p.seq < 3000]  # the gap before the snapshot got checkpoints
