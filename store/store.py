@@ -46,7 +46,8 @@ class Store:
         for seq, event in log.read(after=start.seq):
             start.apply(event, seq)
         self._listeners: list[Listener] = []
-        self._snapshot_seq, self._snapshot_at = self.started_from, None  # type: tuple[int, float | None]
+        self._snapshot_seq: int = self.started_from
+        self._snapshot_at: float | None = None
 
     def take_snapshot(self, now: float) -> tuple[int, int]:
         """Save the projection as it stands (python manage.py snapshot, and snapshot_due); return (seq, bytes)."""

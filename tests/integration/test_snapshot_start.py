@@ -151,3 +151,16 @@ def test_a_replayer_seeded_with_a_snapshot_rebuilds_moments_before_and_after_it_
     for t in (events[700].at, events[1500].at, events[2900].at, events[3500].at, events[-1].at + 1):
         assert as_dict(replayer.at(t)) == as_dict(moment(district, store.log.read(), t))
     assert [p.seq for p in replayer._points if 0 < p.seq < 3000]  # the gap before the snapshot got checkpoints
+
+
+def test_manage_snapshot_saves_the_state_the_next_start_begins_from(tmp_path, monkeypatch, capsys, district, events):
+    import manage
+
+    monkeypatch.setenv("ONEMAP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    settings = Settings(data_dir=tmp_path, simulator=False)
+    fill(Store(EventLog(make_engine(settings.db_url)), district), events[:2000])
+    assert manage.main(["snapshot"]) == 0
+    assert "snapshot at seq 2000" in capsys.readouterr().out
+    started = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s)
+    assert started.started_from == 2000
