@@ -21,6 +21,7 @@ from store.snapshots import Snapshots
 
 CHECKPOINT_EVERY = 2000  # events between checkpoints: a moment folds at most this many after a copy
 MAX_CHECKPOINTS = 64  # past this, every other one is dropped and the spacing doubles: each holds the dicts of a state
+GAP_CHECKPOINTS = 32  # at most this many fill the log before a seeded snapshot (a year of log: one every ~250,000)
 
 
 @dataclass(frozen=True)
@@ -54,24 +55,25 @@ class Replayer:
             gap = self._points[i + 1].seq - point.seq if i + 1 < len(self._points) else 0
         state = checkpoint(point.state)
         if gap > 2 * self.every:  # before the seeded snapshot: fill the gap with checkpoints on the way
-            self._fill(state, t)
+            self._fill(state, t, max(self.every, gap // GAP_CHECKPOINTS))
             return state
         fold_until(state, self.log.read(after=point.seq), t)
         return state
 
-    def _fill(self, state: Projection, t: float) -> None:
-        """Fold into state up to t, keeping a checkpoint every `every` events (a gap is filled once)."""
+    def _fill(self, state: Projection, t: float, spacing: int) -> None:
+        """Fold into state up to t, keeping a checkpoint every `spacing` events (a gap is filled once, in at most
+        GAP_CHECKPOINTS of them)."""
         count = 0
         for seq, event in self.log.read(after=state.seq):
             if event.at > t:
                 return
             state.apply(event, seq)
             count += 1
-            if count % self.every == 0:
+            if count % spacing == 0:
                 with self._lock:
                     seqs = [p.seq for p in self._points]
                     k = bisect.bisect_left(seqs, seq)
-                    if k < len(seqs) and seqs[k] - seq > self.every:
+                    if k < len(seqs) and seqs[k] - seq > spacing and len(seqs) < 2 * MAX_CHECKPOINTS:
                         self._points.insert(k, Point(seq, state.last_event_at, checkpoint(state)))
 
     def extend(self, t: float | None = None) -> None:
