@@ -1,4 +1,4 @@
-"""Operations on the command line: users and tokens, and the day's report files. `python manage.py --help`."""
+"""Operations on the command line: users and tokens, report files, a projection snapshot. `python manage.py --help`."""
 from __future__ import annotations
 
 import argparse
@@ -35,10 +35,14 @@ def main(argv: list[str] | None = None) -> int:
                          "files already there are kept")
     rep.add_argument("--day", type=date.fromisoformat, help="YYYY-MM-DD (default: yesterday)")
     rep.add_argument("--lang", choices=("zh", "en"), default="zh", help="the files' language")
+    sub.add_parser("snapshot", help="save the projection (the state folded from the log) so the next start folds "
+                   "only the events after it; the web process also takes one every 20,000 events or 10 minutes")
     args = p.parse_args(argv)
     settings = from_env([])
     if args.cmd == "report":
         return _report(settings, args.day, args.lang)
+    if args.cmd == "snapshot":
+        return _snapshot(settings)
     accounts = Accounts(make_engine(settings.db_url), time.time)
     try:
         return _run(accounts, args, settings.utc_offset_h)
@@ -61,6 +65,23 @@ def _report(settings: Settings, day: date | None, lang: str) -> int:
     reports = Reports(replayer, time.time, settings.utc_offset_h, settings.data_dir)
     for path in reports.write(day, lang) if day else reports.make_due(lang):
         print(path)
+    return 0
+
+
+def _snapshot(settings: Settings) -> int:
+    """Start a store as the web process does (from the newest snapshot and the log after it) and save a new one."""
+    from store.log import EventLog
+    from store.store import Store
+    from streams.wiring import build_district
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    district, _locator = build_district(settings)
+    t0 = time.perf_counter()
+    store = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s)
+    started = time.perf_counter() - t0
+    seq, size = store.take_snapshot(time.time())
+    print(f"snapshot at seq {seq}: {size:,} bytes, {len(store.state.incidents):,} incidents in memory "
+          f"({len(store.state.open_ids):,} open); started from seq {store.started_from} in {started:.1f} s")
     return 0
 
 

@@ -7,8 +7,8 @@ from typing import Callable
 from domain import events as ev
 from domain import series
 from domain.fastinit import quick_new
-from domain.model import STEP_STAGE, Broadcast, Incident, Order, Stage
-from domain.state import State
+from domain.model import OPEN_STAGES, STEP_STAGE, Broadcast, Incident, Order, Stage
+from domain.state import SWEEP_S, State
 
 Changed = set[str]
 _new_incident = quick_new(Incident)  # one for every record ingested: over twice as fast as Incident()
@@ -140,7 +140,9 @@ def cancelled(s: State, e: ev.IncidentCancelled) -> Changed:
 
 def merged(s: State, e: ev.IncidentMerged) -> Changed:
     changed = _end(s, e, Stage.MERGED, merged_into=e.into, note=e.reason)
-    into = s.incidents[e.into]
+    into = s.incidents.get(e.into)
+    if into is None:  # folding the duplicate's own stream (an archived read): the other one is not here
+        return changed
     s.incidents[into.id] = replace(into, merged=into.merged + (e.incident_id,))
     return changed | _keys(into.id)
 
@@ -167,10 +169,81 @@ def broadcast_signed(s: State, e: ev.BroadcastSigned) -> Changed:
     return {f"broadcast:{b.id}"}
 
 
+def track(s: State, incident_id: str) -> None:
+    """Keep the indexes of an incident that just changed: open or not, and when (the log's time) it last changed."""
+    inc = s.incidents.get(incident_id)
+    if inc is None:
+        return
+    touched = s.touched
+    touched.pop(incident_id, None)  # to the end: the dict stays ordered by the time of the last change
+    touched[incident_id] = s.last_event_at
+    if inc.stage in OPEN_STAGES:
+        s.open_ids[incident_id] = None
+    else:
+        s.open_ids.pop(incident_id, None)
+
+
+def _tracked(fold: Callable[[State, ev.Event], Changed]) -> Callable[[State, ev.Event], Changed]:
+    """Return an incident fold that keeps the indexes, and that ignores a later event of an archived incident."""
+    def run(s: State, e: ev.IncidentEvent) -> Changed:
+        iid = e.incident_id
+        if iid not in s.incidents:
+            # Archived (closed for longer than the retention, see sweep) or never reported: no decision
+            # adds an event to a closed incident, so this is a stray one; its stream keeps it all the same.
+            return set()
+        changed = fold(s, e)
+        touched = s.touched  # track(s, iid), inlined: this runs for most events of the log
+        touched.pop(iid, None)
+        touched[iid] = s.last_event_at
+        if s.incidents[iid].stage in OPEN_STAGES:
+            s.open_ids[iid] = None
+        else:
+            s.open_ids.pop(iid, None)
+        return changed
+    return run
+
+
+def _reported(s: State, e: ev.IncidentReported) -> Changed:
+    changed = reported(s, e)
+    track(s, e.incident_id)
+    return changed
+
+
+def _merged(s: State, e: ev.IncidentMerged) -> Changed:
+    changed = merged(s, e)
+    track(s, e.into)
+    return changed
+
+
+def sweep(s: State) -> None:
+    """Archive out of memory the incidents closed more than the retention ago (in the log's time), at each UTC day
+    the log's time enters: a function of the events alone, so a replay, a snapshot start and the live fold agree.
+    An archived incident is read from its own stream (Store.incident)."""
+    period = s.last_event_at // SWEEP_S * SWEEP_S
+    s.sweep_at = period + SWEEP_S
+    cutoff = period - s.retention_s
+    if cutoff <= s.kept_since:
+        return
+    s.kept_since = cutoff
+    old = []
+    for iid, t in s.touched.items():  # oldest change first: stop at the first one inside the retention
+        if t >= cutoff:
+            break
+        old.append(iid)
+    incidents, open_ids = s.incidents, s.open_ids
+    for iid in old:
+        if iid not in open_ids:  # an incident open for longer than the retention stays, of course
+            del s.touched[iid]
+            incidents.pop(iid, None)
+
+
 HANDLERS: dict[type, Callable] = {
-    ev.IncidentReported: reported, ev.OrderIssued: issued, ev.SlaBreached: breached,
+    ev.IncidentReported: _reported, ev.OrderIssued: issued, ev.SlaBreached: breached,
     **{cls: step for cls in ev.STEP_EVENTS.values()},
     ev.OrderTransferred: transferred, ev.FeedbackRecorded: feedback, ev.IncidentReopened: reopened,
     ev.IncidentClosed: closed, ev.IncidentCancelled: cancelled, ev.IncidentMerged: merged,
-    ev.IncidentEscalated: escalated, ev.DispatchBreached: dispatch_breached, ev.BroadcastIssued: broadcast_issued, ev.BroadcastSigned: broadcast_signed,
+    ev.IncidentEscalated: escalated, ev.DispatchBreached: dispatch_breached,
 }
+HANDLERS = {cls: fn if cls is ev.IncidentReported else _tracked(_merged if fn is merged else fn)
+            for cls, fn in HANDLERS.items()}
+HANDLERS |= {ev.BroadcastIssued: broadcast_issued, ev.BroadcastSigned: broadcast_signed}

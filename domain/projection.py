@@ -19,13 +19,26 @@ class Projection(State):
             self.seq = seq
         self.last_event_at = max(self.last_event_at, event.at)
         handler = _HANDLERS.get(type(event))
-        return handler(self, event) if handler else set()
+        changed = handler(self, event) if handler else set()
+        if self.last_event_at >= self.sweep_at:
+            folds.sweep(self)  # closed incidents past the retention leave memory (their streams stay in the log)
+        return changed
 
 
 def replay(district: District, events: Iterable[tuple[int, ev.Event]],
            dispatch_s: Mapping[int, float] | None = None) -> Projection:
     """Rebuild the projection from (seq, event) pairs in log order, with the policy's dispatch targets."""
     state = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
+    for seq, event in events:
+        state.apply(event, seq)
+    return state
+
+
+def fold_stream(district: District, events: Iterable[tuple[int, ev.Event]],
+                dispatch_s: Mapping[int, float] | None = None) -> Projection:
+    """Fold one incident's own stream (an archived incident's, read back from the log) with nothing archived."""
+    state = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
+    state.retention_s = float("inf")
     for seq, event in events:
         state.apply(event, seq)
     return state

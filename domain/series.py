@@ -124,7 +124,7 @@ def categories(state: State, start: float, end: float, now: float, top: int = TO
     """Return the day's figures per category (kpi's definitions, counted by category), the busiest first."""
     # kpi's own counting, each category a one-bucket tally: the same definition as the district's figures.
     per: dict[str, kpi._ByTownship] = {}
-    for inc in kpi._relevant(state.incidents.values(), start):
+    for inc in kpi._relevant(state.changed_since(start), start):
         bucket = per.get(inc.category)
         if bucket is None:
             bucket = per[inc.category] = kpi._ByTownship({None: kpi.Figures()})

@@ -6,6 +6,10 @@ from typing import Mapping
 
 from domain.model import Broadcast, District, HallState, Incident, StationState
 
+RETENTION_S = 8 * 86400.0  # a closed incident stays in memory this long: the weekly report's window and a day more
+# The archive sweep runs when the log's time enters a new UTC day (event time, so every fold agrees): once a day,
+# as walking the oldest changes costs a little; a closed incident stays 8 to 9 days.
+SWEEP_S = 86400.0
 NORMAL = 0  # a station's flood stage before any line is crossed (domain.flood names the others)
 Ring = tuple[tuple[float, float], ...]  # (lon, lat) pairs, closed
 Circle = tuple[float, float, float]  # lon, lat, radius in metres
@@ -62,10 +66,43 @@ class State:
     hourly: dict[tuple[float, str], int] = field(default_factory=dict)
     gauge_samples: dict[str, tuple[Sample, ...]] = field(default_factory=dict)
     hall_samples: dict[str, tuple[Sample, ...]] = field(default_factory=dict)
+    # Indexes the incident folds keep (domain/folds.py), so the per-second and per-delta work is set by the open
+    # incidents and the recent days, not by the log's age. Flat dicts of immutable values: checkpoints copy them whole.
+    open_ids: dict[str, None] = field(default_factory=dict)  # the open incidents' ids, in the order they came
+    # id -> the log's time (last_event_at) when the incident last changed; ordered by that change, so the values
+    # never decrease along the dict and the incidents changed since a moment are its tail.
+    touched: dict[str, float] = field(default_factory=dict)
+    retention_s: float = RETENTION_S
+    sweep_at: float = float("-inf")  # the log's time at which the next archive sweep runs
+    kept_since: float = float("-inf")  # every incident that changed since then is still here (older closed ones left)
 
     def open_incidents(self) -> list[Incident]:
         """Return the incidents that still need work."""
-        return [i for i in self.incidents.values() if i.is_open]
+        self._reindex()
+        get = self.incidents.get
+        return [inc for i in self.open_ids if (inc := get(i)) is not None and inc.is_open]
+
+    def changed_since(self, t: float) -> list[Incident]:
+        """Return the open incidents and every incident that changed at or after t (in the log's time): a superset of
+        those with a receipt, a dispatch round or an order at or after t."""
+        self._reindex()
+        get, touched, out = self.incidents.get, self.touched, []
+        for iid in reversed(touched):
+            if touched[iid] < t:
+                break
+            out.append(get(iid))
+        out += (get(i) for i in self.open_ids if touched.get(i, t) < t)
+        return [inc for inc in out if inc is not None]
+
+    def _reindex(self) -> None:
+        """Index incidents put in by hand (tests, tools) rather than folded in: the folds keep the indexes otherwise."""
+        if len(self.touched) == len(self.incidents):
+            return
+        for iid, inc in self.incidents.items():
+            if iid not in self.touched:
+                self.touched[iid] = self.last_event_at
+                if inc.is_open:
+                    self.open_ids[iid] = None
 
     def dispatch_due(self, priority: int, since: float) -> float:
         """Return when an incident of a priority waiting since then must have its order."""

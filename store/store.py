@@ -6,9 +6,15 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Mapping, Sequence
 
 from domain import events as ev
-from domain.model import District
-from domain.projection import Projection, replay
+from domain.model import District, Incident
+from domain.projection import Projection, fold_stream
+from domain.replay import checkpoint
+from domain.state import RETENTION_S
 from store.log import EventLog
+from store.snapshots import Snapshots
+
+SNAPSHOT_EVENTS = 20_000  # a snapshot after this many events, or
+SNAPSHOT_S = 600.0  # this long after the last one when anything was appended since
 
 Listener = Callable[[set[str], int], None]
 
@@ -26,11 +32,51 @@ class Appended:
 class Store:
     """The log plus its in-memory projection, kept equal under one lock."""
 
-    def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None) -> None:
+    def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None,
+                 snapshots: bool = True, retention_s: float = RETENTION_S) -> None:
         self.log = log
         self.lock = threading.RLock()
-        self.state: Projection = replay(district, log.read(), dispatch_s)
+        self.snapshots = Snapshots(log.engine) if snapshots else None
+        # The newest compatible snapshot and the log after it; else (none, or unreadable) the whole log.
+        start = self.snapshots.load(district, dispatch_s, retention_s, log.last_seq()) if self.snapshots else None
+        self.started_from = start.seq if start else 0
+        if start is None:
+            start = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
+            start.retention_s = retention_s
+        self.state: Projection = start
+        for seq, event in log.read(after=start.seq):
+            start.apply(event, seq)
         self._listeners: list[Listener] = []
+        self._snapshot_seq: int = self.started_from
+        self._snapshot_at: float | None = None
+
+    def take_snapshot(self, now: float) -> tuple[int, int]:
+        """Save the projection as it stands (python manage.py snapshot, and snapshot_due); return (seq, bytes)."""
+        if self.snapshots is None:
+            return 0, 0
+        with self.lock:  # a copy of the dicts under the lock; the pickling outside it, with appends going on
+            state = checkpoint(self.state)
+        size = self.snapshots.save(state, now)
+        self._snapshot_seq, self._snapshot_at = state.seq, now
+        return state.seq, size
+
+    def snapshot_due(self, now: float) -> None:
+        """Take a snapshot when SNAPSHOT_EVENTS were folded, or SNAPSHOT_S passed with any, since the last one."""
+        if self._snapshot_at is None:
+            self._snapshot_at = now  # the clock of the first one starts with the process
+        behind = self.state.seq - self._snapshot_seq
+        if behind >= SNAPSHOT_EVENTS or (behind > 0 and now - self._snapshot_at >= SNAPSHOT_S):
+            self.take_snapshot(now)
+
+    def incident(self, incident_id: str) -> Incident | None:
+        """Return an incident as it stands: from memory, or an archived one folded from its own stream."""
+        with self.lock:
+            inc = self.state.incidents.get(incident_id)
+            district, dispatch_s = self.state.district, self.state.dispatch_s
+        if inc is not None:
+            return inc
+        stream = self.log.stream(incident_id)
+        return fold_stream(district, stream, dispatch_s).incidents.get(incident_id) if stream else None
 
     def subscribe(self, listener: Listener) -> None:
         """Call listener(changed_keys, seq) after each append that changed something."""

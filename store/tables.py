@@ -1,7 +1,7 @@
-"""The tables: an append-only event log, the dead-letter of rejected input, the audit trail."""
+"""The tables: an append-only event log, the dead-letter of rejected input, the audit trail, projection snapshots."""
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Column, Float, Index, Integer, MetaData, String, Table, Text, text
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, Text, text
 
 metadata = MetaData()
 
@@ -71,4 +71,14 @@ tokens = Table(
     Column("township", String(30)),
     Column("created_at", Float, nullable=False),
     Column("revoked_at", Float),
+)
+
+# The projection as it stood after a seq (store/snapshots.py): start-up folds only the log after the newest one.
+snapshots = Table(
+    "snapshots", metadata,
+    Column("id", SeqType, primary_key=True, autoincrement=True),
+    Column("seq", SeqType, nullable=False),
+    Column("taken_at", Float, nullable=False),
+    Column("format", String(80), nullable=False),  # FORMAT and the fold's fingerprint: another one is never read
+    Column("blob", LargeBinary, nullable=False),  # zlib'd pickle of the state's fields but the district
 )

@@ -47,6 +47,7 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
 
     def after_action() -> None:
         services.replayer.extend()  # checkpoints follow the log, so a replay never folds from the start
+        services.store.snapshot_due(clock())  # every 20,000 events or 10 minutes: the next start folds only the tail
         services.reports.make_due(s.lang)  # yesterday's files, once
 
     socketio.start_background_task(every, REPORT_TICK_S, stop, after_action, "reports")

@@ -78,7 +78,7 @@ def _authenticate() -> Any:
         if rule.incident:
             with s.store.lock:
                 ident = str((request.view_args or {}).get(rule.incident, ""))
-                authorize_incident(actor, rule.action, s.store.state.incidents.get(incident_id_of(ident)))
+                authorize_incident(actor, rule.action, s.store.incident(incident_id_of(ident)))  # archived too
     except Rejected as exc:
         if request.method != "GET":  # a refused command is audited like one that ran
             args = request.view_args or {}

@@ -41,11 +41,11 @@ def list_incidents() -> Any:
     s, status, township = _services(), request.args.get("status", "open"), request.args.get("township")
     if township and not can_see(g.actor, township):
         return _error(403, "out_of_scope", township=g.actor.township or "-")
-    with s.store.lock:
+    with s.store.lock:  # all: the incidents in memory (open, and closed within the retention); older ones by id
         state, now = s.store.state, s.clock()
-        found = [views.incident_entity(state, i, now) for i in state.incidents.values()
-                 if (status == "all" or i.is_open) and (not township or i.township == township)
-                 and can_see(g.actor, i.township)]
+        found = [views.incident_entity(state, i, now)
+                 for i in (state.incidents.values() if status == "all" else state.open_incidents())
+                 if (not township or i.township == township) and can_see(g.actor, i.township)]
         seq = state.seq
     return jsonify({"server_time": now, "seq": seq, "incidents": found})
 
@@ -57,6 +57,9 @@ def get_incident(incident_id: str) -> Any:
     with s.store.lock:
         inc = s.store.state.incidents.get(incident_id)
         body = views.incident_entity(s.store.state, inc, s.clock()) if inc else None
+    if body is None:  # archived (closed past the retention): folded from its own stream
+        inc = s.store.incident(incident_id)
+        body = {**views.incident_entity(s.store.state, inc, s.clock()), "archived": True} if inc else None
     if body is None:  # a township was refused before this: it never learns which ids exist
         return _error(404, "not_found")
     body["timeline"] = [{"seq": seq, **to_dict(e)} for seq, e in s.store.log.stream(incident_id)]
@@ -75,7 +78,11 @@ def kpi() -> Any:
         return _error(400, "bad_request", reason="day must be YYYY-MM-DD")
     start, end = views.day_window(at, s.settings.utc_offset_h)
     with s.store.lock:
-        return jsonify(day_figures(s.store.state, start, end, s.clock()))
+        if start >= s.store.state.kept_since or s.replayer is None:  # all that can count for the day is in memory
+            return jsonify(day_figures(s.store.state, start, end, s.clock()))
+    # A day older than the retention: as the daily report reads it, from the log as of the day's end.
+    as_of = min(s.clock(), end)
+    return jsonify(day_figures(s.replayer.at(as_of), start, end, as_of))
 
 
 @route("/dead-letters", "read_dead_letters")
