@@ -37,6 +37,7 @@ class Settings:
     autopilot: bool = True  # the simulator also works some orders, as other rooms would
     host: str = "127.0.0.1"
     async_mode: str = "threading"  # Socket.IO's concurrency; follows the server: gevent under `python serve.py`
+    proxies: int = 0  # reverse proxies in front of serve.py (nginx: 1): the client's address is their X-Forwarded-For
     port: int = 8050
     api_tokens: Mapping[str, str] = field(default_factory=dict)  # token -> "role[:township]"
     utc_offset_h: float = 8.0  # the district's day starts at local midnight (China Standard Time)
@@ -83,7 +84,8 @@ ENVIRONMENT_HELP = """other settings (environment only; docs: README.md):
   ONEMAP_BOUNDARIES    the district's township file (default: the demo district)
   ONEMAP_TILE_URL      an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles
   ONEMAP_AUTOPILOT     off: the simulator works no orders itself (default: on)
-  ONEMAP_API_TOKENS    static API tokens token=role[:township],... (default: none)"""
+  ONEMAP_API_TOKENS    static API tokens token=role[:township],... (default: none)
+  ONEMAP_PROXIES       serve.py behind this many reverse proxies (nginx: 1): trust their X-Forwarded-For (default: 0)"""
 
 
 def parser(env: Mapping[str, str], prog: str = "python app.py") -> argparse.ArgumentParser:
@@ -150,4 +152,5 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
         api_tokens=_tokens(env.get("ONEMAP_API_TOKENS", "")),
         secret_key=env.get("ONEMAP_SECRET_KEY", ""),
         secure_cookies=env.get("ONEMAP_SECURE_COOKIES", "off").lower() in ("on", "1", "true", "yes"),
+        proxies=int(env.get("ONEMAP_PROXIES", "0")),
     )

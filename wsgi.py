@@ -17,9 +17,14 @@ if TYPE_CHECKING:
 
 
 def async_mode() -> str:
-    """Return the Socket.IO mode this process needs: gevent once its worker patched the standard library."""
+    """Return the Socket.IO mode this process needs: gevent (or eventlet) once its worker patched the stdlib."""
     monkey = sys.modules.get("gevent.monkey")
-    return "gevent" if monkey is not None and monkey.is_module_patched("socket") else "threading"
+    if monkey is not None and monkey.is_module_patched("socket"):
+        return "gevent"
+    patcher = sys.modules.get("eventlet.patcher")  # deprecated; measured only (bench/fanout.py --server eventlet)
+    if patcher is not None and patcher.is_monkey_patched("socket"):
+        return "eventlet"
+    return "threading"
 
 
 def build(settings: Settings | None = None) -> OneMap:
@@ -30,6 +35,11 @@ def build(settings: Settings | None = None) -> OneMap:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = (settings or from_env([])).with_(async_mode=async_mode())
     onemap = create_app(settings)
+    if settings.proxies:  # behind nginx: sign-in limits and the audit trail see the client, not the proxy
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n, server = settings.proxies, onemap.server
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     onemap.start()
     logging.getLogger("onemap").info("OneMap on http://%s:%s/wall (store %s, %s)", settings.host, settings.port,
                                      settings.db_url, settings.async_mode)

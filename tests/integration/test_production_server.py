@@ -1,4 +1,4 @@
-"""The production command (`python serve.py`: gunicorn, one gevent worker) serves pages, the API and push over websocket.
+"""The production command (`python serve.py`: gunicorn, one gevent worker) serves pages, API and push over websocket.
 
 Run on SQLite with the in-process bus, and on PostgreSQL with Redis (bus and Socket.IO message queue): psycopg and
 redis-py must yield to gevent, or the worker's one hub would stall and no delta would arrive.
@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 import zlib
 from pathlib import Path
@@ -136,11 +137,23 @@ def base_env(tmp: Path) -> dict[str, str]:
             "ONEMAP_AUTOPILOT": "off", "ONEMAP_API_TOKENS": f"{API_TOKEN}=system", "PYTHONUNBUFFERED": "1"}
 
 
+def refused_order_from(url: str, client_address: str) -> int:
+    """Ask for an order with the system's token (not its role's), as nginx forwards it; return the HTTP status."""
+    req = urllib.request.Request(f"{url}/api/v1/incidents/none/order", b"{}", method="POST", headers={
+        "Content-Type": "application/json", "Authorization": f"Bearer {API_TOKEN}", "X-Forwarded-For": client_address})
+    try:
+        urllib.request.urlopen(req, timeout=30).read()
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    return 200
+
+
 def serves_a_wall(env: dict[str, str], tmp: Path, source_id: str) -> dict[str, Any]:
     """Start the production server, check it end to end as a wall sees it, stop it; return its health answer."""
     kiosk = kiosk_token(env)
     with production_server(env, tmp) as (url, health):
         transport, snap, statuses = asyncio.run(wall_sees(url, wall_cookie(url, kiosk), source_id))
+        health["refused"] = refused_order_from(url, "203.0.113.7")
     assert transport == "websocket"
     assert snap["seq"] == 0 and isinstance(snap["entities"], list)
     assert statuses == ["accepted"]
@@ -152,11 +165,18 @@ def test_the_production_command_serves_health_a_websocket_snapshot_and_a_posted_
     assert health["status"] == "ok" and health["store"] == "sqlite" and health["bus"] == "memory"
 
 
-def test_the_production_command_in_scaled_mode_works_with_postgresql_and_redis_under_gevent(tmp_path, pg_schema, prefix):
+def test_the_production_command_in_scaled_mode_serves_from_postgresql_through_redis_behind_a_proxy(
+        tmp_path, pg_schema, prefix):
     from store.log import make_engine
 
-    make_engine(PG_URL, schema=pg_schema).dispose()  # creates the schema; the app finds it by its search_path
+    from store.log import EventLog
+
+    engine = make_engine(PG_URL, schema=pg_schema)  # creates the schema; the app finds it by its search_path
     env = {**base_env(tmp_path), "DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{pg_schema}",
-           "REDIS_URL": REDIS_URL, "ONEMAP_REDIS_PREFIX": prefix}
+           "REDIS_URL": REDIS_URL, "ONEMAP_REDIS_PREFIX": prefix, "ONEMAP_PROXIES": "1"}
     health = serves_a_wall(env, tmp_path, "PROD-2")
     assert health["store"] == "postgresql" and health["bus"] != "memory"
+    # Behind one proxy (ONEMAP_PROXIES=1) the audit trail names the client nginx forwarded, not nginx.
+    assert health["refused"] == 403
+    assert [r["remote"] for r in EventLog(engine).audit_trail() if r["action"] == "issue_order"] == ["203.0.113.7"]
+    engine.dispose()
