@@ -124,7 +124,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
                          SESSION_COOKIE_SECURE=settings.secure_cookies,
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
     web_auth = WebAuth(accounts, settings.session_hours * 3600, clock)
-    socketio = SocketIO(server, async_mode="threading", message_queue=settings.redis_url or None)
+    # One Redis, several installations: each fans out on its own channel, named by its prefix.
+    socketio = SocketIO(server, async_mode=settings.async_mode, message_queue=settings.redis_url or None,
+                        channel=f"{settings.redis_prefix}:socketio")
     pusher = push.Pusher(store, clock, settings.utc_offset_h)
     bus: Bus = redis_bus.from_settings(settings) if settings.redis_url else MemoryBus()
 

@@ -36,6 +36,8 @@ class Settings:
     simulator_seed: int = 7
     autopilot: bool = True  # the simulator also works some orders, as other rooms would
     host: str = "127.0.0.1"
+    async_mode: str = "threading"  # Socket.IO's concurrency; follows the server: gevent under `python serve.py`
+    proxies: int = 0  # reverse proxies in front of serve.py (nginx: 1): the client's address is their X-Forwarded-For
     port: int = 8050
     api_tokens: Mapping[str, str] = field(default_factory=dict)  # token -> "role[:township]"
     utc_offset_h: float = 8.0  # the district's day starts at local midnight (China Standard Time)
@@ -82,12 +84,13 @@ ENVIRONMENT_HELP = """other settings (environment only; docs: README.md):
   ONEMAP_BOUNDARIES    the district's township file (default: the demo district)
   ONEMAP_TILE_URL      an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles
   ONEMAP_AUTOPILOT     off: the simulator works no orders itself (default: on)
-  ONEMAP_API_TOKENS    static API tokens token=role[:township],... (default: none)"""
+  ONEMAP_API_TOKENS    static API tokens token=role[:township],... (default: none)
+  ONEMAP_PROXIES       serve.py behind this many reverse proxies (nginx: 1): trust their X-Forwarded-For (default: 0)"""
 
 
-def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
-    """Return the command line of `python app.py`: each flag with its default and environment name."""
-    p = argparse.ArgumentParser(prog="python app.py", description="OneMap 一图指挥: the district's one-map command center.",
+def parser(env: Mapping[str, str], prog: str = "python app.py") -> argparse.ArgumentParser:
+    """Return the command line of `python app.py` (and serve.py): each flag with its default and environment name."""
+    p = argparse.ArgumentParser(prog=prog, description="OneMap 一图指挥: the district's one-map command center.",
                                 epilog=ENVIRONMENT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default=env.get("ONEMAP_HOST", "127.0.0.1"),
                    help="address to serve on (env ONEMAP_HOST; default %(default)s)")
@@ -106,7 +109,25 @@ def parser(env: Mapping[str, str]) -> argparse.ArgumentParser:
 def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
     """Read settings from the environment, then the command line."""
     env = os.environ if env is None else env
-    args = parser(env).parse_args(argv)
+    return settings_from(parser(env).parse_args(argv), env)
+
+
+SERVE_WORKERS = ("gevent", "gthread")  # gunicorn worker classes serve.py runs; gevent is the measured choice
+
+
+def serve_from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> tuple[Settings, str]:
+    """Read the settings and the gunicorn worker class of `python serve.py` (app.py's flags and --worker)."""
+    env = os.environ if env is None else env
+    p = parser(env, prog="python serve.py")
+    p.add_argument("--worker", choices=SERVE_WORKERS, default=env.get("ONEMAP_WORKER", "gevent"),
+                   help="gunicorn worker class (env ONEMAP_WORKER; default %(default)s; gthread: one OS thread "
+                        "per socket, for comparison)")
+    args = p.parse_args(argv)
+    return settings_from(args, env), args.worker
+
+
+def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+    """Build settings from parsed flags (parser's) and the environment."""
     data_dir = Path(env.get("ONEMAP_DATA_DIR", str(ROOT / "data")))
     return Settings(
         data_dir=data_dir,
@@ -131,4 +152,5 @@ def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = 
         api_tokens=_tokens(env.get("ONEMAP_API_TOKENS", "")),
         secret_key=env.get("ONEMAP_SECRET_KEY", ""),
         secure_cookies=env.get("ONEMAP_SECURE_COOKIES", "off").lower() in ("on", "1", "true", "yes"),
+        proxies=int(env.get("ONEMAP_PROXIES", "0")),
     )

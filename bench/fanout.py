@@ -3,12 +3,15 @@
     python bench/fanout.py                       # 50/200/500 clients at 10 and 100 records/s
     python bench/fanout.py --runs 50x10 --seconds 10
     python bench/fanout.py --storm 10000 --clients 500   # walls reconnecting at once, N open incidents
+    python bench/fanout.py --runs 200x100 --seconds 20 --server dev,gevent,gthread   # the servers compared
 
-Every run starts its server in a subprocess (OneMap: `app.py --no-simulator` on a fresh SQLite file; the
-baseline: Flask-SocketIO on the same threading server, buffering records and emitting every 200 ms), then
+Every run starts its server in a subprocess (OneMap: `app.py --no-simulator` on a fresh SQLite file, or with
+--server gevent|gthread the production command `serve.py --worker ...`; the baseline: Flask-SocketIO on
+Werkzeug's threading server, buffering records and emitting every 200 ms), then
 connects N Socket.IO clients (one asyncio process, websocket transport), posts records at the rate for the
-duration, and prints deliveries, disconnects, p50/p99 latency (post → client), server CPU and the ratio of
-OneMap's p99 to the baseline's. Needs aiohttp (requirements-dev.txt).
+duration, and prints deliveries, disconnects, p50/p99 latency (post → client), server CPU (its processes,
+gunicorn's master and worker together), its threads at the end of the feed and the ratio of OneMap's p99 to
+the baseline's. Needs aiohttp (requirements-dev.txt).
 """
 from __future__ import annotations
 
@@ -41,10 +44,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+SERVERS = ("dev", "gevent", "gthread", "eventlet")  # python app.py, serve.py --worker ..., gunicorn -k eventlet
+
+
+def server_cmd(server: str, port: int) -> list[str]:
+    """Return the command of OneMap on this server (eventlet, deprecated: gunicorn's own, if it is installed)."""
+    if server == "eventlet":
+        return [sys.executable, "-m", "gunicorn", "-k", "eventlet", "-w", "1", "--worker-connections", "10000",
+                "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "wsgi:application()"]
+    script, flags = ("app.py", []) if server == "dev" else ("serve.py", ["--worker", server])
+    return [sys.executable, str(ROOT / script), *flags, "--no-simulator", "--port", str(port)]
+
+
+def tree(pid: int) -> list[int]:
+    """Return a process and its descendants (gunicorn: the master and its worker)."""
+    kids = [int(c) for t in Path(f"/proc/{pid}/task").iterdir()
+            for c in (t / "children").read_text().split()] if Path(f"/proc/{pid}").exists() else []
+    return [pid] + [d for k in kids for d in tree(k)]
+
+
 def cpu_s(pid: int) -> float:
-    """Return a process's user + system CPU seconds."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """Return the user + system CPU seconds of a process and its descendants."""
+    total = 0
+    for p in tree(pid):
+        fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def threads(pid: int) -> int:
+    """Return the OS threads of a process and its descendants."""
+    return sum(len(list(Path(f"/proc/{p}/task").iterdir())) for p in tree(pid))
 
 
 def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -63,7 +93,7 @@ def wait_up(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
 class Server:
     """A server under test in a subprocess: OneMap or the bare broadcaster."""
 
-    def __init__(self, kind: str) -> None:
+    def __init__(self, kind: str, server: str = "dev") -> None:
         self.kind, self.port = kind, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp = tempfile.TemporaryDirectory(prefix="onemap-fanout-")
@@ -72,7 +102,7 @@ class Server:
         self.cookie = ""
         if kind == "onemap":
             kiosk = self._kiosk_token(env)
-            cmd = [sys.executable, str(ROOT / "app.py"), "--no-simulator", "--port", str(self.port)]
+            cmd = server_cmd(server, self.port)
         else:
             kiosk = ""
             cmd = [sys.executable, __file__, "--bare-server", str(self.port)]
@@ -194,17 +224,18 @@ async def clients_run(server: Server, n: int, rate: float, seconds: float) -> di
     feeder.start()
     while feeder.is_alive():
         await asyncio.sleep(0.1)
+    peak_threads = threads(server.proc.pid)
     await asyncio.sleep(2.0)  # the last deliveries
     cpu, dropped = cpu_s(server.proc.pid) - cpu0, disconnects[0]  # before our own disconnects below
     await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
     latencies.sort()
     q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
     return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": dropped,
-            "p50_ms": q(0.50), "p99_ms": q(0.99), "cpu_pct": 100 * cpu / (seconds + 2.0)}
+            "p50_ms": q(0.50), "p99_ms": q(0.99), "cpu_pct": 100 * cpu / (seconds + 2.0), "threads": peak_threads}
 
 
-def measure(kind: str, n: int, rate: float, seconds: float) -> dict:
-    server = Server(kind)
+def measure(kind: str, n: int, rate: float, seconds: float, server_kind: str = "dev") -> dict:
+    server = Server(kind, server_kind)
     try:
         return asyncio.run(clients_run(server, n, rate, seconds))
     finally:
@@ -242,13 +273,13 @@ async def storm_run(server: Server, n: int) -> dict:
             "last_s": elapsed[-1] if elapsed else float("nan"), "cpu_s": cpu}
 
 
-def storm(open_incidents: int, n: int) -> None:
-    server = Server("onemap")
+def storm(open_incidents: int, n: int, server_kind: str) -> None:
+    server = Server("onemap", server_kind)
     try:
         rng = random.Random(5)
         for k in range(0, open_incidents, 1000):
             server.post(records(f"S{k}", min(1000, open_incidents - k), rng))
-        print(f"storm: {open_incidents} open incidents, {n} clients connecting at once")
+        print(f"storm ({server_kind}): {open_incidents} open incidents, {n} clients connecting at once")
         r = asyncio.run(storm_run(server, n))
         print(f"  snapshots {r['snapshots']}/{n}, connect errors {r['connect_errors']}, "
               f"p50 {r['p50_s']:.2f} s, last {r['last_s']:.2f} s, server CPU {r['cpu_s']:.1f} s")
@@ -298,24 +329,32 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=15.0, help="feed duration of each run (default %(default)s)")
     p.add_argument("--storm", type=int, default=0, help="open incidents for the reconnect storm (0: no storm)")
     p.add_argument("--clients", type=int, default=500, help="clients of the storm (default %(default)s)")
+    p.add_argument("--server", default="dev", help="OneMap's servers to measure, comma separated: dev (python app.py), "
+                   "gevent, gthread (python serve.py --worker ...), eventlet (gunicorn -k eventlet, if installed) "
+                   "(default %(default)s)")
     p.add_argument("--bare-server", type=int, default=0, help=argparse.SUPPRESS)
     a = p.parse_args()
+    servers = a.server.split(",")
+    if unknown := [s for s in servers if s not in SERVERS]:
+        p.error(f"--server: unknown {unknown}; choose from {sorted(SERVERS)}")
     if a.bare_server:
         bare_server(a.bare_server)
         return
     if a.storm:
-        storm(a.storm, a.clients)
+        for server in servers:
+            storm(a.storm, a.clients, server)
         return
-    print(f"{'clients':>7} {'rec/s':>5} | {'server':<8} {'delivered':>15} {'disc':>4} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'CPU %':>6} | p99 ratio to baseline")
+    print(f"{'clients':>7} {'rec/s':>5} | {'server':<16} {'delivered':>15} {'disc':>4} {'p50 ms':>7} {'p99 ms':>7} "
+          f"{'CPU %':>6} {'threads':>7} | p99 ratio to baseline")
     for run in a.runs.split(","):
         n, rate = (float(x) for x in run.split("x"))
         base = measure("bare", int(n), rate, a.seconds)
-        ours = measure("onemap", int(n), rate, a.seconds)
-        for name, r in (("baseline", base), ("onemap", ours)):
-            ratio = f"{ours['p99_ms'] / base['p99_ms']:.2f}" if name == "onemap" and base["p99_ms"] else ""
-            print(f"{int(n):>7} {rate:>5g} | {name:<8} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "
-                  f"{r['p50_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['cpu_pct']:>6.1f} | {ratio}", flush=True)
+        rows = [("baseline", base)] + [(f"onemap {s}", measure("onemap", int(n), rate, a.seconds, s)) for s in servers]
+        for name, r in rows:
+            ratio = f"{r['p99_ms'] / base['p99_ms']:.2f}" if name != "baseline" and base["p99_ms"] else ""
+            print(f"{int(n):>7} {rate:>5g} | {name:<16} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "
+                  f"{r['p50_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['cpu_pct']:>6.1f} {r['threads']:>7} | {ratio}",
+                  flush=True)
 
 
 if __name__ == "__main__":
