@@ -57,11 +57,16 @@ class Unavailable(Exception):
 def _process(bus: Bus, ingestor: Ingestor, entries: list[Entry], tally: Counter | None) -> int:
     """Ingest a batch, dead-letter its rejected, then ack it all; return its size."""
     try:
-        results = ingestor.ingest([e.record for e in entries])
+        try:
+            results = ingestor.ingest([e.record for e in entries])
+        except Exception as exc:
+            if unavailable(exc):
+                raise
+            results = _one_by_one(bus, ingestor, entries, exc)
     except Exception as exc:
-        if unavailable(exc):
+        if unavailable(exc):  # nothing of it is acked: the whole batch is kept and tried again
             raise Unavailable(entries, None, exc) from exc
-        results = _one_by_one(bus, ingestor, entries, exc)
+        raise
     settle(bus, entries, results, tally)
     return len(entries)
 
@@ -92,7 +97,7 @@ def _one_by_one(bus: Bus, ingestor: Ingestor, entries: list[Entry], failure: Exc
             results += ingestor.ingest([e.record])
         except Exception as exc:
             if unavailable(exc):
-                raise Unavailable(entries, None, exc) from exc
+                raise
             results.append(_poison(bus, ingestor, e, exc))
     return results
 
