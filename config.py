@@ -25,6 +25,8 @@ class Settings:
     redis_batch: int = 500  # XREADGROUP COUNT
     redis_claim_idle_ms: int = 60_000  # a pending entry idle this long is reclaimed (XAUTOCLAIM)
     redis_maxlen: int = 1_000_000  # each stream trimmed to about this many entries (MAXLEN ~)
+    redis_max_deliveries: int = 5  # an entry delivered this often without an ack is poison: dead-lettered
+    redis_forget_idle_ms: int = 3_600_000  # a consumer idle this long with nothing pending leaves the group
     open311_codes: str = ""  # a JSON file {service_code: category}; empty: the built-in table
     sla_policy: SlaPolicy = field(default_factory=SlaPolicy)
     boundaries: str = ""  # empty: the demo district
@@ -44,7 +46,7 @@ class Settings:
     team_speed_kmh: float = 25.0
     push_interval_s: float = 0.2  # under load, deltas are coalesced over at most this window...
     push_min_gap_s: float = 0.03  # ...and at least this one after a delta; an idle system sends at once
-    heartbeat_s: float = 2.0
+    heartbeat_s: float = 0.75  # assets/live.js marks a screen stale after 2 s of silence (shown within 3 s)
     secret_key: str = ""
     session_hours: float = 12.0  # a duty shift; then sign in again
     secure_cookies: bool = False  # served over TLS (directly or behind a proxy): cookies Secure, HSTS sent
@@ -138,6 +140,8 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
         redis_batch=int(env.get("ONEMAP_REDIS_BATCH", "500")),
         redis_claim_idle_ms=int(env.get("ONEMAP_REDIS_CLAIM_IDLE_MS", "60000")),
         redis_maxlen=int(env.get("ONEMAP_REDIS_MAXLEN", "1000000")),
+        redis_max_deliveries=int(env.get("ONEMAP_REDIS_MAX_DELIVERIES", "5")),
+        redis_forget_idle_ms=int(env.get("ONEMAP_REDIS_FORGET_IDLE_MS", "3600000")),
         open311_codes=env.get("ONEMAP_OPEN311_CODES", ""),
         sla_policy=_policy(env.get("ONEMAP_SLA_POLICY", "")),
         boundaries=env.get("ONEMAP_BOUNDARIES", ""),

@@ -9,7 +9,9 @@
   "use strict";
   var LIVE_STORE = "om-live";      // layouts/ids.py LIVE
   var PUSH_MIN_INTERVAL_MS = 250;  // at most 4 summaries a second into Dash
-  var STALE_AFTER_MS = 5000;       // heartbeats come every 2 s: 5 s of silence means stale
+  // Heartbeats come every 0.75 s (config.py heartbeat_s): 2 s of silence means stale, and the badge, redrawn every
+  // second (sla.js), says so within 3 s of the last message.
+  var STALE_AFTER_MS = 2000;
 
   function entityKey(e) { return e.kind + ":" + e.id; }
 

@@ -11,6 +11,7 @@ from dash import Dash, Output, no_update
 from dash.exceptions import PreventUpdate
 from flask import Flask, request
 
+from application.faults import unavailable
 from domain.access import authorize_incident
 from domain.errors import Rejected
 from domain.model import Actor, Role
@@ -77,7 +78,11 @@ class Guarded:
             return _refusal(outputs, exc.code, self.services.settings.lang)
         except PreventUpdate:
             raise
-        except Exception:  # a hostile payload never costs the page a 500: it is answered and logged
+        except Exception as exc:  # a hostile payload never costs the page a 500: it is answered and logged
+            down = unavailable(exc)  # the store or Redis out of reach: said so, in the page's feedback
+            if down:
+                log.warning("callback: %s unavailable: %s", down, type(exc).__name__)
+                return _refusal(outputs, f"{down}_unavailable", self.services.settings.lang)
             log.exception("callback failed")
             return _refusal(outputs, "bad_request", self.services.settings.lang, reason="-")
 

@@ -23,6 +23,7 @@ class Bus(Protocol):
     """Publish records; read them in batches; ack each after its effect is committed."""
 
     name: str
+    redelivers: bool  # an unacked entry comes back by itself (counted, cut off as poison); else the consumer decides
 
     def publish(self, records: Sequence[Any]) -> list[str]: ...
 
@@ -39,6 +40,7 @@ class MemoryBus:
     """An in-process bus with at-least-once semantics: unacked entries can be taken back."""
 
     name = "memory"
+    redelivers = False  # only requeue_pending (a restart) brings entries back: a poison record is dead-lettered at once
 
     def __init__(self, maxlen: int = 100_000) -> None:
         self._queue: deque[Entry] = deque(maxlen=maxlen)  # oldest dropped past maxlen, like MAXLEN ~

@@ -1,4 +1,9 @@
-"""Redis Streams bus: a stream per source, one consumer group, batch reads, ack after commit, reclaim of the stale."""
+"""Redis Streams bus: a stream per source, one consumer group, batch reads, ack after commit, reclaim of the stale.
+
+Faults: an entry delivered max_deliveries times without an ack is answered as poison (dead-lettered, acked);
+consumers idle past forget_idle_ms with nothing pending are removed from the group; a Redis restart that lost
+the streams (NOGROUP) recreates the groups.
+"""
 from __future__ import annotations
 
 import logging
@@ -17,6 +22,20 @@ FIELD = b"record"
 UNKNOWN = "unknown"  # records naming no known source: their own stream, where the consumer rejects them
 BLOCK_MARGIN_MS = 1000  # BLOCK stays this far under the socket timeout, so a quiet stream never times the socket out
 ZERO = b"0-0"
+# Remove, in one step, the consumers of a group with nothing pending that have been idle past a threshold
+# (never the caller): atomic, so a consumer that took entries meanwhile is never removed with them pending.
+FORGET_CONSUMERS = """
+local gone = {}
+for _, c in ipairs(redis.call('XINFO', 'CONSUMERS', KEYS[1], ARGV[1])) do
+  local f = {}
+  for i = 1, #c, 2 do f[c[i]] = c[i + 1] end
+  if f['pending'] == 0 and f['idle'] >= tonumber(ARGV[2]) and f['name'] ~= ARGV[3] then
+    redis.call('XGROUP', 'DELCONSUMER', KEYS[1], ARGV[1], f['name'])
+    table.insert(gone, f['name'])
+  end
+end
+return gone
+"""
 
 
 @dataclass(frozen=True)
@@ -30,12 +49,15 @@ class RedisConfig:
     claim_idle_ms: int = 60_000
     claim_every_s: float = 30.0
     socket_timeout_s: float = 10.0
+    max_deliveries: int = 5  # an entry delivered this often without an ack is poison: dead-lettered, acked
+    forget_idle_ms: int = 3_600_000  # a consumer idle this long with nothing pending is removed from the group
 
 
 class RedisBus:
     """At-least-once: an entry stays pending until acked, and a dead consumer's entries are claimed by another."""
 
     name = "redis"
+    redelivers = True  # an entry left unacked comes back (claimed), counted: the poison cutoff needs no help
 
     def __init__(self, config: RedisConfig, sources: Iterable[str] = tuple(SOURCES),
                  clock: Callable[[], float] = time.monotonic) -> None:
@@ -48,6 +70,7 @@ class RedisBus:
         self._history: dict[str, bytes] = {s: b"0" for s in self.streams}  # own pending, reread first
         self._cursors: dict[str, bytes] = {}
         self._next_claim = 0.0  # reclaim at start, then every claim_every_s
+        self._forget = self._sub.register_script(FORGET_CONSUMERS)
 
     def _client(self) -> redis.Redis:
         timeout = self.config.socket_timeout_s
@@ -78,9 +101,16 @@ class RedisBus:
         try:
             return self._read(consumer, count, block_ms)
         except redis.ResponseError as exc:
-            if "NOGROUP" in str(exc):  # a stream was deleted under us: recreate the groups next time
-                self._ready = False
-            raise
+            if "NOGROUP" not in str(exc):
+                raise
+        # A stream or its group is gone: Redis restarted without its data, or a stream was deleted. What
+        # was pending went with it; recreate the groups and read again.
+        log.warning("consumer group %s missing (Redis restarted without its data?): recreating it", self.config.group)
+        self._lost()
+        return self._read(consumer, count, block_ms)
+
+    def _lost(self) -> None:
+        self._ready, self._history, self._cursors = False, {}, {}
 
     def _read(self, consumer: str, count: int, block_ms: int) -> list[Entry]:
         self._ensure_groups()
@@ -118,7 +148,7 @@ class RedisBus:
                 self._history[stream] = msgs[-1][0]
             else:
                 del self._history[stream]
-        return self._entries(reply)
+        return self._cut_poison(consumer, self._entries(reply))
 
     def _claim(self, consumer: str, count: int) -> list[Entry]:
         """XAUTOCLAIM entries idle past the threshold, looping on each stream's cursor across calls."""
@@ -139,9 +169,44 @@ class RedisBus:
                 self._cursors[stream] = nxt
         if not self._cursors:
             self._next_claim = self._clock() + self.config.claim_every_s
+            self.forget_consumers(consumer)
         if out:
             log.info("claimed %d stale entries", len(out))
+        return self._cut_poison(consumer, out)
+
+    def _cut_poison(self, consumer: str, entries: list[Entry]) -> list[Entry]:
+        """Turn entries delivered more than max_deliveries times into rejections: processed no more, dead-lettered."""
+        if not entries:
+            return entries
+        pipe = self._sub.pipeline(transaction=False)
+        for e in entries:
+            pipe.xpending_range(e.stream, self.config.group, min=e.id, max=e.id, count=1, consumername=consumer)
+        out = []
+        for e, rows in zip(entries, pipe.execute()):
+            times = int(rows[0]["times_delivered"]) if rows else 1
+            if times <= self.config.max_deliveries:
+                out.append(e)
+                continue
+            # This delivery is not processed: the ones before it all ended without an ack.
+            reason = f"poison: delivered {times - 1} times without an ack"
+            log.error("entry %s of %s %s: dead-lettered", e.id, e.stream, reason)
+            raw = e.record.raw if isinstance(e.record, codec.Undecodable) else codec.dumps(e.record).decode()
+            out.append(Entry(e.id, codec.Undecodable(reason, e.stream.rsplit(":", 1)[-1], raw), e.stream))
         return out
+
+    def forget_consumers(self, consumer: str) -> list[str]:
+        """Remove the group's consumers idle past forget_idle_ms with nothing pending (not this one); return them."""
+        gone: set[str] = set()
+        for stream in self.streams:
+            try:
+                names = self._forget(keys=[stream], args=[self.config.group, self.config.forget_idle_ms, consumer])
+            except redis.ResponseError as exc:  # the stream or group is gone (a restart): the next round sees it
+                log.warning("consumer cleanup skipped %s: %s", stream, exc)
+                continue
+            gone.update(_text(n) for n in names)
+        if gone:
+            log.info("removed %d idle consumers with nothing pending: %s", len(gone), ", ".join(sorted(gone)))
+        return sorted(gone)
 
     def _entries(self, reply: Any) -> list[Entry]:
         out, gone = [], []
@@ -170,7 +235,11 @@ class RedisBus:
         pipe = self._sub.pipeline(transaction=False)
         for stream, ids in by_stream.items():
             pipe.xack(stream, self.config.group, *ids)
-        pipe.execute()
+        for reply in pipe.execute(raise_on_error=False):
+            if isinstance(reply, redis.ResponseError) and "NOGROUP" in str(reply):
+                self._lost()  # Redis restarted without its data: nothing is pending any more, so nothing to ack
+            elif isinstance(reply, Exception):
+                raise reply
 
     def dead(self, rejected: Sequence[tuple[Entry, str]]) -> None:
         """Add rejected entries to the dead-letter stream with their reasons and raw fields."""
@@ -184,12 +253,16 @@ class RedisBus:
         pipe.execute()
 
     def backlog(self) -> int:
-        """Return how many entries wait: unread (lag) plus read and not yet acked (pending)."""
+        """Return how many entries wait: unread (lag) plus read and not yet acked (pending); -1: Redis unreachable."""
         pipe = self._pub.pipeline(transaction=False)
         for stream in self.streams:
             pipe.xinfo_groups(stream)
         total = 0
-        for groups in pipe.execute(raise_on_error=False):
+        try:
+            replies = pipe.execute(raise_on_error=False)
+        except (redis.ConnectionError, redis.TimeoutError):
+            return -1  # /metrics keeps answering through a Redis outage
+        for groups in replies:
             for g in groups if isinstance(groups, list) else []:
                 if _text(g.get("name", b"")) == self.config.group:
                     total += int(g.get("lag") or 0) + int(g.get("pending") or 0)
@@ -227,4 +300,6 @@ def _text(value: Any) -> str:
 def from_settings(settings: Any) -> RedisBus:
     """Build the bus from Settings (config.py)."""
     return RedisBus(RedisConfig(settings.redis_url, settings.redis_prefix, settings.redis_group,
-                                settings.redis_maxlen, settings.redis_claim_idle_ms))
+                                settings.redis_maxlen, settings.redis_claim_idle_ms,
+                                max_deliveries=settings.redis_max_deliveries,
+                                forget_idle_ms=settings.redis_forget_idle_ms))

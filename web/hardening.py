@@ -10,6 +10,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 import i18n
+from application.faults import unavailable
 
 log = logging.getLogger(__name__)
 KIB = 1024
@@ -48,7 +49,10 @@ def content_security_policy(script_hashes: list[str], tile_url: str = "") -> str
 def error(status: int, code: str, **params: Any) -> tuple[Response, int]:
     """Return the stable error shape {"error": {"code", "message"}} in the caller's language."""
     lang = request.args.get("lang") or request.accept_languages.best_match(list(i18n.LANGS)) or "zh"
-    return jsonify({"error": {"code": code, "message": i18n.error(code, lang, **params)}}), status
+    response = jsonify({"error": {"code": code, "message": i18n.error(code, lang, **params)}})
+    if status == 503:
+        response.headers["Retry-After"] = "5"
+    return response, status
 
 
 def install(server: Flask, csp: Any, tls: bool = False) -> None:
@@ -94,6 +98,15 @@ def install(server: Flask, csp: Any, tls: bool = False) -> None:
         # chokes on (it validates nothing) is the caller's fault, so 400, not 500.
         if isinstance(exc, DependencyException):  # Dash's answer to an unknown component-suite file
             return Response("not found", status=404, mimetype="text/plain")
+        down = unavailable(exc)
+        if down:  # the store or Redis out of reach: a clear 503 the caller may retry, not a traceback
+            log.warning("%s unavailable on %s %s: %s: %s", down, request.method, request.path, type(exc).__name__,
+                        str(exc).splitlines()[0][:200] if str(exc) else "")
+            if request.path.startswith(JSON_PATHS):
+                return error(503, f"{down}_unavailable")
+            lang = request.args.get("lang") or request.accept_languages.best_match(list(i18n.LANGS)) or "zh"
+            return Response(i18n.error(f"{down}_unavailable", lang), status=503, mimetype="text/plain",
+                            headers={"Retry-After": "5"})
         log.exception("unhandled error on %s %s", request.method, request.path)
         if request.path == "/_dash-update-component":
             return error(400, "bad_request", reason=type(exc).__name__)
