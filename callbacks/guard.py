@@ -11,7 +11,7 @@ from dash import Dash, Output, no_update
 from dash.exceptions import PreventUpdate
 from flask import Flask, request
 
-from application.faults import unavailable
+from store.faults import unavailable
 from domain.access import authorize_incident
 from domain.errors import Rejected
 from domain.model import Actor, Role

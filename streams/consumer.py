@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from typing import Any, Callable, Sequence
 
-from application.faults import unavailable
+from store.faults import unavailable
 from streams import codec
 from streams.bus import Bus, Entry
 from streams.ingest import Ingestor, Result, collector_paused

@@ -10,7 +10,7 @@ from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 import i18n
-from application.faults import unavailable
+from store.faults import unavailable
 
 log = logging.getLogger(__name__)
 KIB = 1024
