@@ -166,47 +166,70 @@ def records(tag: str, n: int, rng: random.Random) -> list[dict]:
                          "人民路12号附近：噪声扰民", "人民路12号", rng) for i in range(n)]
 
 
-async def clients_run(server: Server, n: int, rate: float, seconds: float) -> dict:
-    """Connect n clients, post rate records/s for seconds, and collect each client's first sight of each record."""
-    import socketio
-    sent: dict[str, float] = {}
-    latencies: list[float] = []
-    seen: list[set[str]] = [set() for _ in range(n)]
-    disconnects = [0]
-    snapshots = [0]
-    ready = asyncio.Event()
+class Walls:
+    """n Socket.IO wall clients (websocket) that note each record's first sight per client: its latency from the post."""
 
-    def on_delta(i: int):
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.sent: dict[str, float] = {}  # record id -> when it was posted
+        self.latencies: list[float] = []
+        self.seen: list[set[str]] = [set() for _ in range(n)]
+        self.disconnects = self.snapshots = 0
+        self.ready = asyncio.Event()  # every client has its snapshot
+        self.socks: list = []
+
+    def _on_delta(self, i: int):
         def handler(msg: dict) -> None:
             now = time.time()
             for e in msg.get("upsert", ()):
                 sid = e.get("source_id")
-                if sid in sent and sid not in seen[i]:
-                    seen[i].add(sid)
-                    latencies.append(now - sent[sid])
+                if sid in self.sent and sid not in self.seen[i]:
+                    self.seen[i].add(sid)
+                    self.latencies.append(now - self.sent[sid])
         return handler
 
-    def on_snapshot(_msg: object) -> None:
-        snapshots[0] += 1
-        if snapshots[0] >= n:
-            ready.set()
+    def _on_snapshot(self, _msg: object) -> None:
+        self.snapshots += 1
+        if self.snapshots >= self.n:
+            self.ready.set()
 
-    socks = []
-    headers = {"Cookie": server.cookie} if server.cookie else {}
-    for i in range(n):
-        c = socketio.AsyncClient(reconnection=False)
-        c.on("delta", on_delta(i))
-        c.on("snapshot", on_snapshot)
-        c.on("disconnect", lambda *a: disconnects.__setitem__(0, disconnects[0] + 1))
-        socks.append(c)
-    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers),
-                                               transports=["websocket"], wait_timeout=60) for c in socks],
-                                   return_exceptions=True)
-    errors = [r for r in results if isinstance(r, Exception)]
+    def _on_disconnect(self, *_args: object) -> None:
+        self.disconnects += 1
+
+    def delivered(self) -> int:
+        """Return how many (client, record) first sights were seen."""
+        return sum(len(s) for s in self.seen)
+
+    async def connect(self, server: Server) -> list[Exception]:
+        """Connect every client at once and wait for their snapshots (OneMap); return the connection errors."""
+        import socketio
+        headers = {"Cookie": server.cookie} if server.cookie else {}
+        for i in range(self.n):
+            c = socketio.AsyncClient(reconnection=False)
+            c.on("delta", self._on_delta(i))
+            c.on("snapshot", self._on_snapshot)
+            c.on("disconnect", self._on_disconnect)
+            self.socks.append(c)
+        results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers),
+                                                   transports=["websocket"], wait_timeout=60) for c in self.socks],
+                                       return_exceptions=True)
+        errors = [r for r in results if isinstance(r, Exception)]
+        if server.kind == "onemap" and not errors:
+            await asyncio.wait_for(self.ready.wait(), 120)
+        return errors
+
+    async def close(self) -> None:
+        """Disconnect every client."""
+        await asyncio.gather(*[c.disconnect() for c in self.socks], return_exceptions=True)
+
+
+async def clients_run(server: Server, n: int, rate: float, seconds: float) -> dict:
+    """Connect n clients, post rate records/s for seconds, and collect each client's first sight of each record."""
+    walls = Walls(n)
+    errors = await walls.connect(server)
     if errors:
         print(f"  {len(errors)} of {n} clients failed to connect: {errors[0]!r}", flush=True)
-    if server.kind == "onemap" and not errors:
-        await asyncio.wait_for(ready.wait(), 120)
+    sent, latencies = walls.sent, walls.latencies
     rng = random.Random(11)
     recs = records(f"F{n}x{rate}", int(rate * seconds), rng)
     cpu0 = cpu_s(server.proc.pid)
@@ -226,8 +249,8 @@ async def clients_run(server: Server, n: int, rate: float, seconds: float) -> di
         await asyncio.sleep(0.1)
     peak_threads = threads(server.proc.pid)
     await asyncio.sleep(2.0)  # the last deliveries
-    cpu, dropped = cpu_s(server.proc.pid) - cpu0, disconnects[0]  # before our own disconnects below
-    await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
+    cpu, dropped = cpu_s(server.proc.pid) - cpu0, walls.disconnects  # before our own disconnects below
+    await walls.close()
     latencies.sort()
     q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
     return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": dropped,

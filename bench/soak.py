@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.fanout import POINTS, Server, _points, cpu_s, records  # noqa: E402
+from bench.fanout import POINTS, Server, Walls, _points, cpu_s, records  # noqa: E402
 
 WARM_S = 60.0  # the baseline sample: after start-up and the first minute of traffic
 SAMPLE_S = 10.0
@@ -47,42 +47,15 @@ def readings(n: int, stations: list[str], rng: random.Random, tag: str) -> list[
 
 async def soak(server: Server, clients: int, rate: float, seconds: float) -> int:
     """Run the soak; print a line per minute and the verdict; return 0 when the memory growth is within 10%."""
-    import socketio
     from config import Settings
     from streams.wiring import build_district
     district, _ = build_district(Settings())
     stations = sorted(district.stations)
-    sent: dict[str, float] = {}
-    latencies: list[float] = []
-    seen: list[set[str]] = [set() for _ in range(clients)]
-    disconnects, ready = [0], asyncio.Event()
-    snapshots = [0]
-
-    def on_delta(i: int):
-        def handler(msg: dict) -> None:
-            now = time.time()
-            for e in msg.get("upsert", ()):
-                sid = e.get("source_id")
-                if sid in sent and sid not in seen[i]:
-                    seen[i].add(sid)
-                    latencies.append(now - sent[sid])
-        return handler
-
-    def on_snapshot(_msg: object) -> None:
-        snapshots[0] += 1
-        if snapshots[0] >= clients:
-            ready.set()
-
-    socks = []
-    for i in range(clients):
-        c = socketio.AsyncClient(reconnection=False)
-        c.on("delta", on_delta(i))
-        c.on("snapshot", on_snapshot)
-        c.on("disconnect", lambda *a: disconnects.__setitem__(0, disconnects[0] + 1))
-        socks.append(c)
-    await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers={"Cookie": server.cookie},
-                                     transports=["websocket"], wait_timeout=60) for c in socks])
-    await asyncio.wait_for(ready.wait(), 120)
+    walls = Walls(clients)
+    errors = await walls.connect(server)
+    if errors:
+        raise SystemExit(f"{len(errors)} of {clients} clients failed to connect: {errors[0]!r}")
+    sent, latencies = walls.sent, walls.latencies
     if not POINTS:
         POINTS.extend(_points())
     stop = threading.Event()
@@ -122,15 +95,15 @@ async def soak(server: Server, clients: int, rate: float, seconds: float) -> int
             lat = sorted(latencies)
             q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
             print(f"  {int((now - t0) // 60):>2} min: RSS {samples[-1][1]:.0f} MB, {posted[0]} records, "
-                  f"{len(sent)} incidents, delivered {sum(len(s) for s in seen)}/{len(sent) * clients}, "
-                  f"disconnects {disconnects[0]}, p50 {q(0.5):.0f} ms, p99 {q(0.99):.0f} ms", flush=True)
+                  f"{len(sent)} incidents, delivered {walls.delivered()}/{len(sent) * clients}, "
+                  f"disconnects {walls.disconnects}, p50 {q(0.5):.0f} ms, p99 {q(0.99):.0f} ms", flush=True)
             latencies.clear()
     await asyncio.sleep(2.0)  # the last deliveries
     cpu = cpu_s(server.proc.pid) - cpu0
-    end, dropped = rss_mb(server.proc.pid), disconnects[0]  # before our own disconnects below
-    await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
+    end, dropped = rss_mb(server.proc.pid), walls.disconnects  # before our own disconnects below
+    await walls.close()
     base = base if base is not None else samples[0][1]
-    delivered, expected = sum(len(s) for s in seen), len(sent) * clients
+    delivered, expected = walls.delivered(), len(sent) * clients
     growth = end / base - 1
     print(f"soak: {clients} clients, {rate:.0f} records/s for {seconds / 60:.0f} min ({len(sent)} incidents): "
           f"RSS {base:.0f} MB after {WARM_S:.0f} s -> {end:.0f} MB at the end, growth {growth:+.1%} "
