@@ -2,29 +2,23 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import node
+
 pytestmark = pytest.mark.e2e
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
 
 
 def _node(script: str) -> Any:
     """Run a script in node with live and sla loaded; return what it prints as JSON."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is needed to run the browser's merge outside the browser")
-    prelude = (f"const live = require({json.dumps(str(ASSETS / 'live.js'))});"
-               f"const sla = require({json.dumps(str(ASSETS / 'sla.js'))});"
-               "const plain = s => ({seq: s.seq, version: s.version, ready: s.ready,"
+    prelude = (node.require("live", "live.js") + node.require("sla", "sla.js")
+               + "const plain = s => ({seq: s.seq, version: s.version, ready: s.ready,"
                " entities: Object.fromEntries([...s.entities].sort())});")
-    out = subprocess.run([node, "-e", prelude + script], capture_output=True, text=True, timeout=30, check=True)
-    return json.loads(out.stdout)
+    return node.run(prelude, script, "the browser's merge")
 
 
 def _inc(ident: str, stage: str = "new") -> dict[str, Any]:

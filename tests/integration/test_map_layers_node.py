@@ -2,29 +2,24 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from tests import node
+
 from geo.coords import wgs84_to_gcj02
 from geo.distance import haversine_m
 
-LAYERS_JS = Path(__file__).resolve().parents[2] / "assets" / "layers.js"
 SHIFT_TOLERANCE_M = 0.01
 
 
 def _node(script: str) -> Any:
     """Run a script in node with assets/layers.js loaded as L; return what it prints as JSON."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is needed to run the map's browser code outside the browser")
-    prelude = f"const L = require({json.dumps(str(LAYERS_JS))}); const out = x => console.log(JSON.stringify(x));"
-    done = subprocess.run([node, "-e", prelude + script], capture_output=True, text=True, timeout=30, check=True)
-    return json.loads(done.stdout)
+    return node.run(node.require("L", "layers.js") + "const out = x => console.log(JSON.stringify(x));", script,
+                    "the map's browser code")
 
 
 def _sample_points() -> list[tuple[float, float]]:

@@ -4,7 +4,6 @@ Each test starts its own redis-server on a free port and kills it; the shared Re
 """
 from __future__ import annotations
 
-import json
 import logging
 import shutil
 import socket
@@ -16,6 +15,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
+
+from tests import node
 import redis
 from flask import Flask
 
@@ -28,7 +29,6 @@ from streams.redis_bus import RedisBus, RedisConfig
 from tests.conftest import Clock
 from web import hardening, push
 
-ASSETS = Path(__file__).resolve().parents[2] / "assets"
 TOKENS = {"sys-token-1": "system"}
 SYSTEM = {"Authorization": "Bearer sys-token-1"}
 
@@ -165,12 +165,7 @@ def test_a_request_that_needs_redis_while_it_is_down_is_answered_503_with_a_clea
 
 
 def _node(script: str) -> Any:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is needed to run the browser's merge outside the browser")
-    prelude = f"const live = require({json.dumps(str(ASSETS / 'live.js'))});"
-    done = subprocess.run([node, "-e", prelude + script], capture_output=True, text=True, timeout=30, check=True)
-    return json.loads(done.stdout)
+    return node.run(node.require("live", "live.js"), script, "the browser's merge")
 
 
 def test_a_screen_shows_stale_within_3_s_of_its_last_message_and_asks_a_resync_when_messages_resume() -> None:
