@@ -11,7 +11,6 @@ import subprocess
 import threading
 import time
 import uuid
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import pytest
