@@ -6,6 +6,7 @@ redis-py must yield to gevent, or the worker's one hub would stall and no delta 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import http.cookiejar
 import json
@@ -152,7 +153,10 @@ def serves_a_wall(env: dict[str, str], tmp: Path, source_id: str) -> dict[str, A
     """Start the production server, check it end to end as a wall sees it, stop it; return its health answer."""
     kiosk = kiosk_token(env)
     with production_server(env, tmp) as (url, health):
-        transport, snap, statuses = asyncio.run(wall_sees(url, wall_cookie(url, kiosk), source_id))
+        # A thread of its own: the e2e tests' session-wide Playwright keeps an event loop running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as worker:
+            transport, snap, statuses = worker.submit(
+                asyncio.run, wall_sees(url, wall_cookie(url, kiosk), source_id)).result()
         health["refused"] = refused_order_from(url, "203.0.113.7")
     assert transport == "websocket"
     assert snap["seq"] == 0 and isinstance(snap["entities"], list)
