@@ -124,9 +124,9 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
                          SESSION_COOKIE_SECURE=settings.secure_cookies,
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
     web_auth = WebAuth(accounts, settings.session_hours * 3600, clock)
-    # One Redis, several installations: each fans out on its own channel, named by its prefix.
-    socketio = SocketIO(server, async_mode=settings.async_mode, message_queue=settings.redis_url or None,
-                        channel=f"{settings.redis_prefix}:socketio")
+    # No message queue between web processes: each follows the shared log and pushes to its own screens
+    # (push.flush), so a queue would only deliver every delta once per process.
+    socketio = SocketIO(server, async_mode=settings.async_mode)
     pusher = push.Pusher(store, clock, settings.utc_offset_h)
     bus: Bus = redis_bus.from_settings(settings) if settings.redis_url else MemoryBus()
 

@@ -231,7 +231,8 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
 def flush(socketio: SocketIO, pusher: Pusher, figures_every_s: float = 0.0) -> int:
     """Send each scope room its delta; return the seq published."""
     for scope, msg in pusher.deltas(figures_every_s).items():
-        socketio.emit("delta", msg, to=room(scope))
+        # This process's screens only: every web process builds its deltas from the shared log (no message queue).
+        socketio.emit("delta", msg, to=room(scope), ignore_queue=True)
     return pusher.published_seq
 
 

@@ -1,7 +1,7 @@
 """The production command (`python serve.py`: gunicorn, one gevent worker) serves pages, API and push over websocket.
 
-Run on SQLite with the in-process bus, and on PostgreSQL with Redis (bus and Socket.IO message queue): psycopg and
-redis-py must yield to gevent, or the worker's one hub would stall and no delta would arrive.
+Run on SQLite with the in-process bus, and on PostgreSQL with the Redis bus: psycopg and redis-py must yield to
+gevent, or the worker's one hub would stall and no delta would arrive.
 """
 from __future__ import annotations
 
