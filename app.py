@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass, field
 from functools import partial
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, Callable
 
 from dash import Dash
@@ -28,7 +27,7 @@ from application.reports import Reports
 from application.district import build_district, load_fixtures
 from application.services import Services
 from application.warmup import WarmClock, play_recent_past
-from config import ROOT, Settings, from_env
+from config import ROOT, Settings, from_env, secret_key
 from domain.model import Role
 from geo.boundaries import demo_boundaries, load_boundaries
 from geo.locate import Locator
@@ -81,16 +80,6 @@ class OneMap:
                                             lambda: self.kiosks.prune(self.services.accounts.token_live), "kiosks")
 
 
-def _persisted_secret(path: Path, make: Callable[[], str]) -> str:
-    """Read a secret kept in the data dir, creating it once (0600) on the first start."""
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    value = make()
-    path.write_text(value, encoding="utf-8")
-    path.chmod(0o600)
-    return value
-
-
 def _bootstrap(accounts: Accounts, settings: Settings) -> None:
     """On the first start: an admin with a one-time password and a wall kiosk URL, printed once, never stored."""
     if accounts.has_admin():
@@ -108,7 +97,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     boundaries = load_boundaries(settings.boundaries) if settings.boundaries else demo_boundaries()
     district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures())
     engine = make_engine(settings.db_url)
-    store = Store(EventLog(engine), district, settings.sla_policy.dispatch_s)
+    secret = secret_key(settings)
+    store = Store(EventLog(engine), district, settings.sla_policy.dispatch_s, snapshot_key=secret.encode())
     # An empty demo district opens with its recent past (about WARMUP_REPORTS reports), played on this clock.
     warm = WarmClock(clock) if settings.simulator and not store.state.incidents else None
     clock = warm or clock
@@ -118,8 +108,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     commands = Commands(store, settings.sla_policy, clock, settings.team_speed_kmh)
     ingestor = Ingestor(store, locator, clock, Adapters.from_file(settings.open311_codes))
     server = Flask(__name__)
-    server.secret_key = settings.secret_key or _persisted_secret(settings.data_dir / "secret_key",
-                                                                   lambda: secrets.token_hex(32))
+    server.secret_key = secret
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
                          SESSION_COOKIE_SECURE=settings.secure_cookies,
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
@@ -135,7 +124,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
         return (scope, session.get("kiosk")) if scope else None
 
     kiosks = push.bind(socketio, pusher, grant)
-    replayer = Replayer(store.log, district, settings.sla_policy.dispatch_s)
+    replayer = Replayer(store.log, district, settings.sla_policy.dispatch_s, snapshot_key=secret.encode())
     reports = Reports(replayer, clock, settings.utc_offset_h, settings.data_dir)
     services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock,
                         accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name, replayer, reports)

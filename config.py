@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -158,3 +159,17 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
         secure_cookies=env.get("ONEMAP_SECURE_COOKIES", "off").lower() in ("on", "1", "true", "yes"),
         proxies=int(env.get("ONEMAP_PROXIES", "0")),
     )
+
+
+def secret_key(settings: Settings) -> str:
+    """Return the installation's secret: ONEMAP_SECRET_KEY, else one kept in the data dir (0600, made on first use)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_hex(32)
+    path.write_text(value, encoding="utf-8")
+    path.chmod(0o600)
+    return value

@@ -8,7 +8,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from config import Settings, from_env
+from config import Settings, from_env, secret_key
 from domain.model import Role
 from store.accounts import Accounts
 from store.log import make_engine
@@ -61,7 +61,8 @@ def _report(settings: Settings, day: date | None, lang: str) -> int:
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     district, _locator = build_district(settings)
-    replayer = Replayer(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s)
+    replayer = Replayer(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s,
+                        snapshot_key=secret_key(settings).encode())
     reports = Reports(replayer, time.time, settings.utc_offset_h, settings.data_dir)
     for path in reports.write(day, lang) if day else reports.make_due(lang):
         print(path)
@@ -77,7 +78,8 @@ def _snapshot(settings: Settings) -> int:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     district, _locator = build_district(settings)
     t0 = time.perf_counter()
-    store = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s)
+    store = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s,
+                  snapshot_key=secret_key(settings).encode())
     started = time.perf_counter() - t0
     seq, size = store.take_snapshot(time.time())
     print(f"snapshot at seq {seq}: {size:,} bytes, {len(store.state.incidents):,} incidents in memory "

@@ -37,11 +37,11 @@ class Replayer:
     """Rebuild any moment by folding the log from the nearest earlier checkpoint; checkpoints are kept."""
 
     def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None,
-                 every: int = CHECKPOINT_EVERY) -> None:
+                 every: int = CHECKPOINT_EVERY, snapshot_key: bytes = b"") -> None:
         self.log, self.district, self.dispatch_s, self.every = log, district, dict(dispatch_s or {}), every
         self._points: list[Point] = [Point(0, float("-inf"), self._empty())]
         self._lock = threading.Lock()  # one extender at a time; the points themselves are never folded into
-        self._snapshots = Snapshots(log.engine)
+        self._snapshots = Snapshots(log.engine, snapshot_key)  # the store's, signed with the same secret
 
     def _empty(self) -> Projection:
         return Projection(self.district, dict(self.dispatch_s)) if self.dispatch_s else Projection(self.district)

@@ -3,11 +3,15 @@
 A snapshot is read back only by the same fold: its format names FORMAT and a fingerprint of the domain's code,
 the district's fixtures, the dispatch targets and the retention. Any other, or one that does not unpickle, is
 skipped, and the start falls back to the next one or to a full replay: a snapshot saves time, never decides.
+It is a pickle, and unpickling runs code: each is signed (HMAC-SHA256) with the installation's secret, and one
+whose signature does not match (written by anyone who could write to the database without the secret) is
+skipped unread.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
+import hmac
 import logging
 import pickle
 import zlib
@@ -23,8 +27,9 @@ from domain.projection import Projection
 from store.tables import snapshots
 
 log = logging.getLogger(__name__)
-FORMAT = "1"  # bump when the stored layout changes (the fingerprint already follows the domain's code)
+FORMAT = "2"  # bump when the stored layout changes (the fingerprint already follows the domain's code)
 KEEP = 3  # the newest few: one unreadable still leaves another to start from
+MAC_BYTES = 32  # HMAC-SHA256
 TRIED = 3  # at most this many are tried, newest first, before a full replay
 _DOMAIN = Path(__file__).resolve().parents[1] / "domain"
 
@@ -59,17 +64,22 @@ def _canonical(value: Any) -> str:
     return repr(value)
 
 
+def _mac(key: bytes, blob: bytes) -> bytes:
+    return hmac.new(key, blob, hashlib.sha256).digest()
+
+
 class Snapshots:
     """Save a state, read back the newest compatible one, keep only the last few."""
 
-    def __init__(self, engine: Engine, keep: int = KEEP) -> None:
-        self.engine, self.keep = engine, keep
+    def __init__(self, engine: Engine, key: bytes, keep: int = KEEP) -> None:
+        self.engine, self.key, self.keep = engine, key, keep
         snapshots.create(engine, checkfirst=True)
 
     def save(self, state: Projection, taken_at: float) -> int:
         """Store a state (nothing folds into it any more: a checkpoint copy); return the blob's size in bytes."""
         data = {f.name: getattr(state, f.name) for f in fields(state) if f.name != "district"}
-        blob = zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        body = zlib.compress(pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL), 1)
+        blob = _mac(self.key, body) + body  # the signature first: checked before anything is unpickled
         fmt = format_of(state.district, state.dispatch_s, state.retention_s)
         with self.engine.begin() as conn:
             conn.execute(snapshots.insert(), [{"seq": state.seq, "taken_at": taken_at, "format": fmt, "blob": blob}])
@@ -95,8 +105,13 @@ class Snapshots:
             log.warning("snapshots unreadable; full replay", exc_info=True)
             return None
         for row_id, seq, blob in rows:
+            mac, body = blob[:MAC_BYTES], blob[MAC_BYTES:]
+            if not hmac.compare_digest(mac, _mac(self.key, body)):
+                log.warning("snapshot %s (seq %s) not signed with this installation's secret "
+                            "(ONEMAP_SECRET_KEY); skipped unread", row_id, seq)
+                continue
             try:
-                return _restore(empty, pickle.loads(zlib.decompress(blob)), seq)
+                return _restore(empty, pickle.loads(zlib.decompress(body)), seq)
             except Exception:  # noqa: BLE001 - corrupt or from another layout: try the next, then replay
                 log.warning("snapshot %s (seq %s) unreadable; skipped", row_id, seq, exc_info=True)
         return None

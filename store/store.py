@@ -33,10 +33,11 @@ class Store:
     """The log plus its in-memory projection, kept equal under one lock."""
 
     def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None,
-                 snapshots: bool = True, retention_s: float = RETENTION_S) -> None:
+                 snapshots: bool = True, retention_s: float = RETENTION_S, snapshot_key: bytes = b"") -> None:
         self.log = log
         self.lock = threading.RLock()
-        self.snapshots = Snapshots(log.engine) if snapshots else None
+        # snapshot_key signs the snapshots: the installation's secret where it is wired (app, consumers, manage.py).
+        self.snapshots = Snapshots(log.engine, snapshot_key) if snapshots else None
         # The newest compatible snapshot and the log after it; else (none, or unreadable) the whole log.
         start = self.snapshots.load(district, dispatch_s, retention_s, log.last_seq()) if self.snapshots else None
         self.started_from = start.seq if start else 0

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-from config import Settings
+from config import Settings, secret_key
 from application.district import build_district as make_district, load_fixtures
 from domain.model import District
 from store.log import EventLog, make_engine
@@ -34,7 +34,8 @@ def build_ingest(settings: Settings, clock: Callable[[], float]) -> tuple[Store,
     """Return the store and the ingestor, as create_app wires them."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     district, locator = build_district(settings)
-    store = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s)
+    store = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s,
+                  snapshot_key=secret_key(settings).encode())
     return store, Ingestor(store, locator, clock, Adapters.from_file(settings.open311_codes))
 
 

@@ -6,12 +6,15 @@ from dataclasses import fields
 import pytest
 from sqlalchemy import select, update
 
-from config import Settings
+import pickle
+import zlib
+
+from config import Settings, secret_key
 from domain.kpi import day_figures
 from domain.projection import Projection
 from domain.replay import fold_until
 from store.log import EventLog, make_engine
-from store.snapshots import KEEP, Snapshots
+from store.snapshots import KEEP, MAC_BYTES, Snapshots
 from store.store import Store
 from store.tables import snapshots
 from tests.conftest import T0
@@ -64,6 +67,36 @@ def test_an_unreadable_or_foreign_snapshot_falls_back_to_an_older_one_or_a_full_
     assert other_targets.started_from == 0  # a snapshot folded with other dispatch targets is not this fold's
 
 
+UNPICKLED: list[str] = []
+
+
+def _planted() -> dict:
+    """What a pickle planted in the database would run when unpickled (here: only noted)."""
+    UNPICKLED.append("ran")
+    return {}
+
+
+class _Planted:
+    def __reduce__(self):  # type: ignore[no-untyped-def]
+        return (_planted, ())
+
+
+def test_a_snapshot_not_signed_with_the_installations_secret_is_skipped_and_never_unpickled(engine, district,
+                                                                                             events):
+    ours = Store(EventLog(engine), district, snapshot_key=b"the installation's secret")
+    fill(ours, events[:3000])
+    signed, _ = ours.take_snapshot(T0)
+    fill(ours, events[3000:4000])
+    Store(EventLog(engine), district, snapshot_key=b"another secret").take_snapshot(T0 + 1)  # a newer, foreign one
+    assert Store(EventLog(engine), district, snapshot_key=b"the installation's secret").started_from == signed
+    planted = zlib.compress(pickle.dumps(_Planted()))
+    with engine.begin() as conn:  # someone with the database but not the secret: the blobs replaced, formats kept
+        conn.execute(update(snapshots).values(blob=b"\0" * MAC_BYTES + planted))
+    started = Store(EventLog(engine), district, snapshot_key=b"the installation's secret")
+    assert UNPICKLED == [] and started.started_from == 0
+    assert as_dict(started.state) == as_dict(ours.state)
+
+
 def test_only_the_newest_few_snapshots_are_kept_and_one_is_taken_when_due(engine, district, events):
     store = Store(EventLog(engine), district)
     for k in range(KEEP + 2):
@@ -74,9 +107,9 @@ def test_only_the_newest_few_snapshots_are_kept_and_one_is_taken_when_due(engine
     store.snapshot_due(T0 + 10)  # nothing appended since the last one
     fill(store, events[1000:1100])
     store.snapshot_due(T0 + 20)  # within ten minutes, under 20,000 events
-    assert Snapshots(engine).newest()[0] < store.state.seq
+    assert store.snapshots.newest()[0] < store.state.seq
     store.snapshot_due(T0 + 10 + 600)
-    assert Snapshots(engine).newest() == (store.state.seq, T0 + 610)
+    assert store.snapshots.newest() == (store.state.seq, T0 + 610)
 
 
 def test_an_archived_incident_is_read_from_its_stream_and_an_old_day_from_the_log(tmp_path, clock, district, events):
@@ -162,5 +195,6 @@ def test_manage_snapshot_saves_the_state_the_next_start_begins_from(tmp_path, mo
     fill(Store(EventLog(make_engine(settings.db_url)), district), events[:2000])
     assert manage.main(["snapshot"]) == 0
     assert "snapshot at seq 2000" in capsys.readouterr().out
-    started = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s)
+    key = secret_key(settings).encode()  # the secret manage.py signed with, kept in the data dir
+    started = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s, snapshot_key=key)
     assert started.started_from == 2000
