@@ -130,7 +130,7 @@ def main() -> None:
 PER_DAY = 2000  # incidents a day: a district's year is ~730,000 incidents
 OPEN_SHARE = 0.004  # incidents left open for good (never closed): a year leaves a few thousand, as a real one might
 TAIL = 10_000  # events after the newest snapshot (the web process takes one every 20,000 events or 10 minutes)
-YEAR_EVENTS = 365 * PER_DAY * 12  # 12 events an incident's life with its hall ticket and gauge reading
+YEAR_EVENTS = 365 * PER_DAY * 12  # 12 events: an incident's life, a hall ticket issued and served, a reading
 
 
 def days_of_events(district, first_day: float, n: int) -> Iterator[list[ev.Event]]:
@@ -142,8 +142,10 @@ def days_of_events(district, first_day: float, n: int) -> Iterator[list[ev.Event
         for _ in range(PER_DAY):
             at = day + rng.uniform(0, 86400)
             out += incident_events(rng, district, policy, i, at, closed=rng.random() > OPEN_SHARE)
-            out.append(ev.HallTicketRecorded(event_id=f"hall:{i}", at=at, hall_id=rng.choice(halls), action="issued",
-                                             ticket=f"A{i}"))
+            hall = rng.choice(halls)  # a ticket issued and served later: a hall's queue is what waits now
+            out.append(ev.HallTicketRecorded(event_id=f"hall:{i}", at=at, hall_id=hall, action="issued", ticket=f"A{i}"))
+            out.append(ev.HallTicketRecorded(event_id=f"hall:{i}:served", at=at + rng.uniform(60, 1800), hall_id=hall,
+                                             action="served", ticket=f"A{i}"))
             out.append(ev.StationReadingRecorded(event_id=f"hyd:{i}", at=at, station_id=rng.choice(stations),
                                                  level=rng.uniform(1, 3)))
             i += 1
