@@ -32,7 +32,7 @@ from domain.model import Role
 from geo.boundaries import demo_boundaries, load_boundaries
 from geo.locate import Locator
 from store.accounts import Accounts
-from store.log import EventLog, make_engine
+from store.log import EventLog, make_engine, shown
 from store.store import Store
 from streams import redis_bus
 from application.autopilot import Autopilot
@@ -186,7 +186,7 @@ def main() -> None:
     settings = from_env()
     onemap = create_app(settings)
     onemap.start()
-    log.info("OneMap on http://%s:%s/wall (store %s)", settings.host, settings.port, settings.db_url)
+    log.info("OneMap on http://%s:%s/wall (store %s)", settings.host, settings.port, shown(settings.db_url))
     onemap.socketio.run(onemap.server, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True,
                         use_reloader=False, log_output=False)
 

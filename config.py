@@ -82,7 +82,7 @@ def _tokens(raw: str) -> dict[str, str]:
 ENVIRONMENT_HELP = """other settings (environment only; docs: README.md):
   ONEMAP_DATA_DIR      the SQLite file and the session key (default: data/ beside app.py)
   DATABASE_URL         the store, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)
-  REDIS_URL            Redis Streams bus and Socket.IO fan-out (default: the in-process bus)
+  REDIS_URL            Redis Streams bus (default: the in-process bus)
   ONEMAP_SLA_POLICY    a JSON file of stage and dispatch targets (default: 60/120/180/600 s; dispatch 60/180/600 s)
   ONEMAP_BOUNDARIES    the district's township file (default: the demo district)
   ONEMAP_TILE_URL      an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles

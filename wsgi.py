@@ -41,8 +41,10 @@ def build(settings: Settings | None = None) -> OneMap:
         n, server = settings.proxies, onemap.server
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     onemap.start()
+    from store.log import shown
+
     logging.getLogger("onemap").info("OneMap on http://%s:%s/wall (store %s, %s)", settings.host, settings.port,
-                                     settings.db_url, settings.async_mode)
+                                     shown(settings.db_url), settings.async_mode)
     return onemap
 
 

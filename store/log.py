@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Sequence
 
-from sqlalchemy import create_engine, event, func, select, text, union_all
+from sqlalchemy import create_engine, event, func, make_url, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
@@ -43,6 +43,11 @@ class AuditRecord:
     target: str | None = None
     command_id: str | None = None
     remote: str | None = None
+
+
+def shown(url: str) -> str:
+    """Return a database URL fit for a log line: its password masked."""
+    return make_url(url).render_as_string(hide_password=True)
 
 
 def make_engine(url: str, schema: str | None = None) -> Engine:

@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Sequence
 
 from config import from_env
+from store.log import shown
 from streams import consumer
 from streams.redis_bus import RedisBus, RedisConfig
 from streams.consumer import default_name
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     progress = _Progress(tally, args.quiet)
-    print(f"consuming {args.prefix}:src:* as {args.group}/{args.name} into {settings.db_url}", flush=True)
+    print(f"consuming {args.prefix}:src:* as {args.group}/{args.name} into {shown(settings.db_url)}", flush=True)
     consumer.run(bus, ingestor, stop, args.name, args.batch, args.block_ms, tally, progress)
     bus.close()
     total = sum(tally.values())
