@@ -1,15 +1,17 @@
 """Soak: a server fed for minutes with screens connected; its memory must level off (growth ≤ 10%).
 
-    python bench/soak.py                              # 10 minutes, 100 clients, 100 records/s
+    python bench/soak.py                              # 10 minutes, 100 clients, 100 records/s, dev server
+    python bench/soak.py --server gevent              # the production server (serve.py: gunicorn, gevent)
     python bench/soak.py --minutes 2 --clients 20     # a short look
 
-One OneMap server in a subprocess (bench/fanout.py's Server: `app.py --no-simulator` on a fresh SQLite
-file), N Socket.IO wall clients, and a feed of R records/s posted in batches of a tenth of a second: nine
-in ten are gauge readings (the stations' state is bounded), one in ten a new incident (a district's real
-mix; each stays in today's state, so a little growth is the day filling up, counted below). The server's
-RSS is sampled every 10 s; the baseline is its RSS after the first minute (start-up, caches and the
-first snapshot done), and the figure is the last sample's ratio to it, with the incidents' own share
-shown beside. Deliveries, disconnects and p50/p99 record → screen latency are printed per minute.
+One OneMap server in a subprocess (bench/fanout.py's Server: `app.py --no-simulator`, or with --server
+gevent|gthread `serve.py --worker ...`, on a fresh SQLite file), N Socket.IO wall clients, and a feed of R
+records/s posted in batches of a tenth of a second: nine in ten are gauge readings (the stations' state is
+bounded), one in ten a new incident (a district's real mix; each stays in today's state, so a little growth is
+the day filling up, counted below). The server's RSS (the process that serves: gunicorn's worker, not its
+master) is sampled every 10 s; the baseline is its RSS after the first minute (start-up, caches and the first
+snapshot done), and the figure is the last sample's ratio to it, with the incidents' own share shown beside.
+Deliveries, disconnects and p50/p99 record → screen latency are printed per minute.
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.fanout import POINTS, Server, Walls, _points, cpu_s, records  # noqa: E402
+from bench.fanout import POINTS, SERVERS, Server, Walls, _points, cpu_s, records, tree  # noqa: E402
 
 WARM_S = 60.0  # the baseline sample: after start-up and the first minute of traffic
 SAMPLE_S = 10.0
@@ -39,13 +41,28 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def serving(pid: int, server: str) -> list[int]:
+    """Return the processes that serve: the dev server itself, or gunicorn's workers (the master's descendants).
+
+    Gunicorn's master only supervises (preload_app is off: it never loads the app), so its RSS is a flat
+    ~tens of MB; summed in, it would dilute the ratio, and its pages shared with the forked worker would be
+    counted twice. Found afresh at each sample, so a worker gunicorn replaced shows as a new pid (reported).
+    """
+    return [pid] if server == "dev" else tree(pid)[1:]
+
+
+def served_rss_mb(pids: list[int]) -> float:
+    """Return the summed RSS in MB of these processes (NaN when there are none: the worker is gone)."""
+    return sum(rss_mb(p) for p in pids) if pids else float("nan")
+
+
 def readings(n: int, stations: list[str], rng: random.Random, tag: str) -> list[dict]:
     """n gauge readings near normal levels, spread over the district's stations."""
     return [{"source": "hydrology", "source_id": f"{tag}-{i}", "station_id": rng.choice(stations),
              "level": round(rng.uniform(1.0, 2.0), 2), "rainfall": round(rng.uniform(0, 5), 1)} for i in range(n)]
 
 
-async def soak(server: Server, clients: int, rate: float, seconds: float) -> int:
+async def soak(server: Server, kind: str, clients: int, rate: float, seconds: float) -> int:
     """Run the soak; print a line per minute and the verdict; return 0 when the memory growth is within 10%."""
     from config import Settings
     from streams.wiring import build_district
@@ -80,6 +97,10 @@ async def soak(server: Server, clients: int, rate: float, seconds: float) -> int
 
     feeder = threading.Thread(target=feed, daemon=True)
     t0, cpu0, samples = time.monotonic(), cpu_s(server.proc.pid), []
+    workers = serving(server.proc.pid, kind)
+    if not workers:
+        raise SystemExit(f"no serving process under pid {server.proc.pid} ({kind})")
+    print(f"soak ({kind}): measuring pid {', '.join(map(str, workers))}", flush=True)
     feeder.start()
     next_sample, next_line, base = t0 + SAMPLE_S, t0 + 60, None
     while feeder.is_alive():
@@ -87,7 +108,11 @@ async def soak(server: Server, clients: int, rate: float, seconds: float) -> int
         now = time.monotonic()
         if now >= next_sample:
             next_sample += SAMPLE_S
-            samples.append((now - t0, rss_mb(server.proc.pid)))
+            pids = serving(server.proc.pid, kind)
+            if pids != workers:  # a replaced worker starts small: its growth would be hidden
+                print(f"  worker changed: pid {workers} -> {pids}", flush=True)
+                workers = pids
+            samples.append((now - t0, served_rss_mb(pids)))
             if base is None and now - t0 >= WARM_S:
                 base = samples[-1][1]
         if now >= next_line:
@@ -100,12 +125,12 @@ async def soak(server: Server, clients: int, rate: float, seconds: float) -> int
             latencies.clear()
     await asyncio.sleep(2.0)  # the last deliveries
     cpu = cpu_s(server.proc.pid) - cpu0
-    end, dropped = rss_mb(server.proc.pid), walls.disconnects  # before our own disconnects below
+    end, dropped = served_rss_mb(serving(server.proc.pid, kind)), walls.disconnects  # before our own disconnects below
     await walls.close()
     base = base if base is not None else samples[0][1]
     delivered, expected = walls.delivered(), len(sent) * clients
     growth = end / base - 1
-    print(f"soak: {clients} clients, {rate:.0f} records/s for {seconds / 60:.0f} min ({len(sent)} incidents): "
+    print(f"soak ({kind}): {clients} clients, {rate:.0f} records/s for {seconds / 60:.0f} min ({len(sent)} incidents): "
           f"RSS {base:.0f} MB after {WARM_S:.0f} s -> {end:.0f} MB at the end, growth {growth:+.1%} "
           f"(ratio {end / base:.3f} to the baseline; target <= 1.10); delivered {delivered}/{expected}, "
           f"disconnects {dropped}, server CPU {100 * cpu / (time.monotonic() - t0):.0f}%")
@@ -117,10 +142,13 @@ def main() -> int:
     p.add_argument("--minutes", type=float, default=10.0)
     p.add_argument("--clients", type=int, default=100)
     p.add_argument("--rate", type=float, default=100.0, help="records per second (default %(default)s)")
+    p.add_argument("--server", default="dev", choices=SERVERS,
+                   help="dev (python app.py), gevent|gthread (python serve.py --worker ...) or eventlet "
+                   "(gunicorn -k eventlet, if installed) (default %(default)s)")
     args = p.parse_args()
-    server = Server("onemap")
+    server = Server("onemap", args.server)
     try:
-        return asyncio.run(soak(server, args.clients, args.rate, args.minutes * 60))
+        return asyncio.run(soak(server, args.server, args.clients, args.rate, args.minutes * 60))
     finally:
         server.stop()
 
