@@ -42,7 +42,7 @@ def _issue_first_order(open_page: Callable[..., Any], app_url: str, artifacts: P
     page.locator(".om-queue-row").first.click()
     page.wait_for_selector(".om-detail[data-incident] .om-btn-primary", timeout=WAIT_MS)
     incident_id = page.get_attribute(".om-detail", "data-incident")
-    # By selector, never by element handle: a detail panel redrawn meanwhile must not leave the test holding its old node.
+    # By selector, never by element handle: the detail panel may be redrawn between the wait and the click.
     page.click(f".om-detail[data-incident='{incident_id}'] .om-btn-primary")
     message = page.wait_for_selector(".om-msg-ok[data-township]", timeout=WAIT_MS)
     township = message.get_attribute("data-township")
