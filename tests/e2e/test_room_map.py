@@ -1,6 +1,8 @@
 """A township room's own map in real Chromium: fitted to its boundary, its incidents by SLA state, its teams and halls."""
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Callable
 
@@ -8,11 +10,14 @@ import pytest
 
 from application.district import load_fixtures
 from geo.boundaries import demo_boundaries
+from tests.e2e.conftest import _seed_users, api, running_app
 
 pytestmark = pytest.mark.e2e
 
 WAIT_MS = 30_000
 TOWN = "T03"
+TOKENS = {"sys-room": "system", "cmd-room": "commander"}
+T03_SPOT = {"lon": 121.1504, "lat": 31.1089}  # inside T03 of the demo district (a representative point)
 STATUSES = ("waiting", "waiting_warning", "waiting_late", "ok", "warning", "breached", "handling", "resolved")
 
 # Every incident drawn on the room's map, with its id and the classes of its marker.
@@ -52,18 +57,39 @@ INJECT = """([town, other]) => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def room_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Run the demo with a slow simulator, three incidents reported in the room's township and one ordered to its room.
+
+    Not the session's shared app: its simulator has been adding incidents since the session began, and past
+    assets/mapfeed.js CLUSTER_AT in one township (reached after about five minutes, sooner on a slow machine) the room
+    map clusters them, so an incident is no longer a dot of its own.
+    """
+    tmp = tmp_path_factory.mktemp("onemap-room")
+    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_AUTOPILOT": "off", "PYTHONUNBUFFERED": "1",
+           "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
+    _seed_users(env)
+    with running_app(env, 60) as url:
+        for n, category in enumerate(("road_obstruction", "fallen_tree", "pollution")):
+            rec = {"source": "12345", "source_id": f"ROOM-{n}", "category": category, "summary": f"{category} {n}",
+                   "address": f"新华路{n + 1}号", "lon": T03_SPOT["lon"] + n * 0.001, "lat": T03_SPOT["lat"]}
+            incident = api(url, "/records", "sys-room", rec)["results"][0]["incident_id"]
+        api(url, f"/incidents/{incident}/order", "cmd-room", {"township": TOWN, "command_id": f"{incident}.order.0"})
+        yield url
+
+
 def _contains(outer: list[float], inner: list[float], slack: float = 1e-9) -> bool:
     return (outer[0] <= inner[0] + slack and outer[1] <= inner[1] + slack
             and outer[2] >= inner[2] - slack and outer[3] >= inner[3] - slack)
 
 
 def test_a_township_room_maps_its_own_township_its_incidents_by_sla_state_and_its_teams(
-        open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
+        open_page: Callable[..., Any], room_app: str, artifacts: Path) -> None:
     fixtures = load_fixtures()
     teams = [t for t in fixtures["teams"] if t["township"] == TOWN]
     halls = [h for h in fixtures["halls"] if h["township"] == TOWN]
     stations = [s for s in fixtures["stations"] if s["township"] == TOWN]
-    page, errors = open_page(f"{app_url}/township/{TOWN}", township=TOWN)
+    page, errors = open_page(f"{room_app}/township/{TOWN}", township=TOWN)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     page.wait_for_function("() => document.querySelectorAll('#room-map path.om-inc').length > 0", timeout=WAIT_MS)
     page.wait_for_function(f"() => document.querySelectorAll('#room-map .om-team-icon').length === {len(teams)}",
@@ -85,6 +111,7 @@ def test_a_township_room_maps_its_own_township_its_incidents_by_sla_state_and_it
 
     # Its incidents, each a dot coloured by its SLA state; never one of another township.
     drawn = page.evaluate(DRAWN)
+    assert page.locator("#room-map .om-cluster").count() == 0  # one dot each, no clusters
     for inc in drawn:
         entity = page.evaluate(f"window.onemap.live.get('incident', '{inc['id']}')")
         assert entity["township"] == TOWN or (entity["order"] or {}).get("township") == TOWN, entity
