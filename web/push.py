@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 Message = dict[str, Any]
 RESUME_DELTAS = 1200  # per scope: a screen back within minutes catches up from these instead of a snapshot
 FIGURES_EVERY_S = 1.0  # the day's figures and charts count the whole day: a stream of changes recounts them this often
-GAP_PER_SEND = 3.0  # under load a send is followed by a gap 3 times its length: sending takes at most a quarter
 SNAPSHOT_REUSE_S = 1.0  # walls connecting together share one snapshot; its clock and SLA states are at most this old
 # requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
 ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
@@ -238,20 +237,16 @@ def flush(socketio: SocketIO, pusher: Pusher, figures_every_s: float = 0.0) -> i
 
 
 class Pacing:
-    """When the next delta may go: at once after a quiet spell; under load after a gap set by what a send costs."""
+    """When the next delta may go: at once after a quiet spell, coalesced over a window that widens under load."""
 
     def __init__(self, min_gap_s: float, max_gap_s: float) -> None:
         self.min_gap_s, self.max_gap_s = min_gap_s, max_gap_s
         self.gap_s = min_gap_s
 
-    def after(self, busy: bool, cost_s: float) -> float:
-        """Return the gap before the next delta; busy: a change was already waiting when the last gap ended.
-
-        cost_s is how long the last send took (building and emitting to every socket): under load the gap is
-        that times GAP_PER_SEND, so sending takes a bounded share of the time whatever the number of screens,
-        and few screens get their changes sooner than many; never under min_gap_s nor over max_gap_s.
-        """
-        self.gap_s = min(self.max_gap_s, max(self.min_gap_s, cost_s * GAP_PER_SEND)) if busy else self.min_gap_s
+    def after(self, busy: bool) -> float:
+        """Return the gap before the next delta; busy: a change was already waiting when the last gap ended."""
+        # Widen by half while changes keep arriving faster than we send; back to the minimum once quiet.
+        self.gap_s = min(self.max_gap_s, self.gap_s * 1.5) if busy else self.min_gap_s
         return self.gap_s
 
 
@@ -264,13 +259,12 @@ def run(socketio: SocketIO, pusher: Pusher, pacing: Pacing, heartbeat_s: float, 
         if stop.is_set():
             return
         pusher.wake.clear()  # before building: a change during the build wakes the next round
-        started = time.perf_counter()  # the send's own length paces the next one (Pacing.after)
         try:
             flush(socketio, pusher, FIGURES_EVERY_S)
         except Exception:
             log.exception("push failed; continuing")
         if changed:  # hold the next delta for the gap, so a stream of changes is coalesced
-            if stop.wait(pacing.after(busy, time.perf_counter() - started)):
+            if stop.wait(pacing.after(busy)):
                 return
             busy = pusher.wake.is_set()
         else:

@@ -51,13 +51,12 @@ def test_an_idle_system_sends_a_change_at_once_not_at_the_next_heartbeat(tmp_pat
     assert not loop.is_alive()
 
 
-def test_under_load_the_gap_follows_what_a_send_costs_within_its_bounds_and_is_the_minimum_once_quiet():
+def test_the_gap_widens_while_changes_keep_coming_and_is_back_to_the_minimum_once_quiet():
     pacing = Pacing(0.03, 0.2)
-    assert pacing.after(busy=False, cost_s=0.05) == 0.03  # quiet: the next change goes at once after the minimum
-    assert pacing.after(busy=True, cost_s=0.001) == 0.03  # few screens: a cheap send, changes keep going out soon
-    assert pacing.after(busy=True, cost_s=0.04) == pytest.approx(0.04 * push.GAP_PER_SEND)  # many: coalesced longer
-    assert pacing.after(busy=True, cost_s=1.0) == 0.2  # never over the window the screens are promised
-    assert pacing.after(busy=False, cost_s=1.0) == 0.03
+    assert pacing.after(busy=False) == 0.03
+    widening = [pacing.after(busy=True) for _ in range(8)]
+    assert widening == sorted(widening) and widening[0] > 0.03 and widening[-1] == 0.2
+    assert pacing.after(busy=False) == 0.03
 
 
 def test_walls_connecting_together_share_one_snapshot_until_the_state_or_the_second_changes(tmp_path, district):
