@@ -173,6 +173,8 @@ class Walls:
         self.n = n
         self.sent: dict[str, float] = {}  # record id -> when it was posted
         self.latencies: list[float] = []
+        self.to_build: list[float] = []  # post -> the delta's server_time (ingest and the wait for a flush)
+        self.to_client: list[float] = []  # the delta's server_time -> this client (the emit and the client's turn)
         self.seen: list[set[str]] = [set() for _ in range(n)]
         self.disconnects = self.snapshots = 0
         self.ready = asyncio.Event()  # every client has its snapshot
@@ -186,6 +188,8 @@ class Walls:
                 if sid in self.sent and sid not in self.seen[i]:
                     self.seen[i].add(sid)
                     self.latencies.append(now - self.sent[sid])
+                    self.to_build.append(msg["server_time"] - self.sent[sid])
+                    self.to_client.append(now - msg["server_time"])
         return handler
 
     def _on_snapshot(self, _msg: object) -> None:
@@ -232,7 +236,7 @@ async def clients_run(server: Server, n: int, rate: float, seconds: float) -> di
     sent, latencies = walls.sent, walls.latencies
     rng = random.Random(11)
     recs = records(f"F{n}x{rate}", int(rate * seconds), rng)
-    cpu0 = cpu_s(server.proc.pid)
+    cpu0, client0 = cpu_s(server.proc.pid), time.process_time()
 
     def feed() -> None:
         t0 = time.monotonic()
@@ -250,11 +254,18 @@ async def clients_run(server: Server, n: int, rate: float, seconds: float) -> di
     peak_threads = threads(server.proc.pid)
     await asyncio.sleep(2.0)  # the last deliveries
     cpu, dropped = cpu_s(server.proc.pid) - cpu0, walls.disconnects  # before our own disconnects below
+    client_cpu = time.process_time() - client0
     await walls.close()
-    latencies.sort()
-    q = lambda p: latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+
+    def q(xs: list[float], p: float) -> float:
+        xs.sort()
+        return xs[min(len(xs) - 1, int(p * len(xs)))] * 1000 if xs else float("nan")
+
     return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": dropped,
-            "p50_ms": q(0.50), "p99_ms": q(0.99), "cpu_pct": 100 * cpu / (seconds + 2.0), "threads": peak_threads}
+            "p50_ms": q(latencies, 0.50), "p99_ms": q(latencies, 0.99), "cpu_pct": 100 * cpu / (seconds + 2.0),
+            "threads": peak_threads, "client_cpu_pct": 100 * client_cpu / (seconds + 2.0),
+            "split": (q(walls.to_build, 0.5), q(walls.to_build, 0.99), q(walls.to_client, 0.5),
+                      q(walls.to_client, 0.99))}
 
 
 def measure(kind: str, n: int, rate: float, seconds: float, server_kind: str = "dev") -> dict:
@@ -378,6 +389,9 @@ def main() -> None:
             print(f"{int(n):>7} {rate:>5g} | {name:<16} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "
                   f"{r['p50_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['cpu_pct']:>6.1f} {r['threads']:>7} | {ratio}",
                   flush=True)
+            if os.environ.get("FANOUT_SPLIT"):  # where the latency goes, and the clients' own CPU
+                print("          post->built p50 %.0f p99 %.0f | built->client p50 %.0f p99 %.0f ms | client CPU %.0f%%"
+                      % (*r["split"], r["client_cpu_pct"]), flush=True)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ class Recorder:
         self.sent: list[tuple[str, dict[str, Any], str]] = []
         self.arrived = threading.Event()
 
-    def emit(self, event: str, msg: dict[str, Any], to: str) -> None:
+    def emit(self, event: str, msg: dict[str, Any], to: str, **_options: Any) -> None:
         self.sent.append((event, msg, to))
         if msg["upsert"]:
             self.arrived.set()
