@@ -65,6 +65,7 @@ def _canonical(value: Any) -> str:
 
 
 def _mac(key: bytes, blob: bytes) -> bytes:
+    """Return a blob's signature under the installation's secret."""
     return hmac.new(key, blob, hashlib.sha256).digest()
 
 
