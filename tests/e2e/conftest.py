@@ -47,6 +47,19 @@ def api(url: str, path: str, token: str, body: Any = None) -> Any:
         return json.load(resp)
 
 
+T03_SPOT = {"lon": 121.1504, "lat": 31.1089}  # inside T03 of the demo district (a representative point)
+
+
+def report_in_t03(url: str, token: str, tag: str) -> list[str]:
+    """Report three incidents a few hundred metres apart in T03 through the API; return their ids."""
+    ids = []
+    for n, category in enumerate(("road_obstruction", "fallen_tree", "pollution")):
+        rec = {"source": "12345", "source_id": f"{tag}-{n}", "category": category, "summary": f"{category} {n}",
+               "address": f"新华路{n + 1}号", "lon": T03_SPOT["lon"] + n * 0.001, "lat": T03_SPOT["lat"]}
+        ids.append(api(url, "/records", token, rec)["results"][0]["incident_id"])
+    return ids
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

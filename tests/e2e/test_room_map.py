@@ -10,14 +10,13 @@ import pytest
 
 from application.district import load_fixtures
 from geo.boundaries import demo_boundaries
-from tests.e2e.conftest import _seed_users, api, running_app
+from tests.e2e.conftest import _seed_users, api, report_in_t03, running_app
 
 pytestmark = pytest.mark.e2e
 
 WAIT_MS = 30_000
 TOWN = "T03"
 TOKENS = {"sys-room": "system", "cmd-room": "commander"}
-T03_SPOT = {"lon": 121.1504, "lat": 31.1089}  # inside T03 of the demo district (a representative point)
 STATUSES = ("waiting", "waiting_warning", "waiting_late", "ok", "warning", "breached", "handling", "resolved")
 
 # Every incident drawn on the room's map, with its id and the classes of its marker.
@@ -70,10 +69,7 @@ def room_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
            "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
     _seed_users(env)
     with running_app(env, 60) as url:
-        for n, category in enumerate(("road_obstruction", "fallen_tree", "pollution")):
-            rec = {"source": "12345", "source_id": f"ROOM-{n}", "category": category, "summary": f"{category} {n}",
-                   "address": f"新华路{n + 1}号", "lon": T03_SPOT["lon"] + n * 0.001, "lat": T03_SPOT["lat"]}
-            incident = api(url, "/records", "sys-room", rec)["results"][0]["incident_id"]
+        incident = report_in_t03(url, "sys-room", "ROOM")[-1]
         api(url, f"/incidents/{incident}/order", "cmd-room", {"township": TOWN, "command_id": f"{incident}.order.0"})
         yield url
 

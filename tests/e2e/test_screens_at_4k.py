@@ -9,14 +9,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.conftest import _seed_users, api, running_app
+from tests.e2e.conftest import _seed_users, api, report_in_t03, running_app
 
 pytestmark = pytest.mark.e2e
 
 WAIT_MS = 30_000
 SIZES = ((1920, 1080), (3840, 2160))
 TOKENS = {"sys-4k": "system", "cmd-4k": "commander"}
-T03_SPOT = {"lon": 121.1504, "lat": 31.1089}  # inside T03 of the demo district (a representative point)
 PAGES = {  # page -> (path, its main grid, a row that must be there, the elements whose text size is compared)
     "command": ("/command", ".om-console-main", "#cmd-queue .om-queue-row",
                 (".om-title", "#cmd-queue .om-queue-title", ".om-panel-head h2", "#bcast-open")),
@@ -45,10 +44,7 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
            "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
     _seed_users(env)
     with running_app(env, 60) as url:
-        for n, category in enumerate(("road_obstruction", "fallen_tree", "pollution")):
-            rec = {"source": "12345", "source_id": f"4K-{n}", "category": category, "summary": f"{category} {n}",
-                   "address": f"新华路{n + 1}号", "lon": T03_SPOT["lon"] + n * 0.001, "lat": T03_SPOT["lat"]}
-            incident = api(url, "/records", "sys-4k", rec)["results"][0]["incident_id"]
+        for incident in report_in_t03(url, "sys-4k", "4K"):
             api(url, f"/incidents/{incident}/order", "cmd-4k", {"township": "T03", "command_id": f"{incident}.order.0"})
         yield url
 
