@@ -45,7 +45,8 @@ class Settings:
     api_tokens: Mapping[str, str] = field(default_factory=dict)  # token -> "role[:township]"
     utc_offset_h: float = 8.0  # the district's day starts at local midnight (China Standard Time)
     team_speed_kmh: float = 25.0
-    push_interval_s: float = 0.2  # under load, deltas are coalesced over at most this window...
+    push_interval_s: float = 0.2  # a saturated process coalesces deltas over at most this window...
+    push_busy_gap_s: float = 0.1  # ...one with CPU to spare sends a stream of changes this often...
     push_min_gap_s: float = 0.03  # ...and at least this one after a delta; an idle system sends at once
     heartbeat_s: float = 0.75  # assets/live.js marks a screen stale after 2 s of silence (shown within 3 s)
     secret_key: str = ""

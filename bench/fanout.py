@@ -8,10 +8,11 @@
 Every run starts its server in a subprocess (OneMap: `app.py --no-simulator` on a fresh SQLite file, or with
 --server gevent|gthread the production command `serve.py --worker ...`; the baseline: Flask-SocketIO on
 Werkzeug's threading server, buffering records and emitting every 200 ms), then
-connects N Socket.IO clients (one asyncio process, websocket transport), posts records at the rate for the
-duration, and prints deliveries, disconnects, p50/p99 latency (post → client), server CPU (its processes,
-gunicorn's master and worker together), its threads at the end of the feed and the ratio of OneMap's p99 to
-the baseline's. Needs aiohttp (requirements-dev.txt).
+connects N Socket.IO clients (websocket transport, spread over --procs asyncio processes that parse JSON in
+native code, as a browser does), posts records at the rate for the duration, and prints deliveries,
+disconnects, p50/p99 latency (post → client), server CPU (its processes, gunicorn's master and worker
+together), its threads at the end of the feed and the ratio of OneMap's p99 to the baseline's. Needs aiohttp
+(requirements-dev.txt).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import argparse
 import asyncio
 import http.cookiejar
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -28,13 +30,18 @@ import tempfile
 import threading
 import time
 import urllib.request
+from multiprocessing.connection import Connection
 from pathlib import Path
+from types import SimpleNamespace
+
+import orjson
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 API_TOKEN = "bench-api-token-0123456789"
 BATCH_S = 0.2  # the baseline's batch, OneMap's former fixed push interval
+CLIENT_PROCS = 4  # client processes: one could not decode 500 clients' deltas in time (measured: see clients_run)
 CATEGORIES = ("noise", "garbage", "illegal_parking", "streetlight")
 
 
@@ -58,8 +65,12 @@ def server_cmd(server: str, port: int) -> list[str]:
 
 def tree(pid: int) -> list[int]:
     """Return a process and its descendants (gunicorn: the master and its worker)."""
-    kids = [int(c) for t in Path(f"/proc/{pid}/task").iterdir()
-            for c in (t / "children").read_text().split()] if Path(f"/proc/{pid}").exists() else []
+    kids = []
+    for task in Path(f"/proc/{pid}/task").iterdir() if Path(f"/proc/{pid}").exists() else ():
+        try:
+            kids += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:  # a thread that ended meanwhile (the threading server's, per socket)
+            pass
     return [pid] + [d for k in kids for d in tree(k)]
 
 
@@ -169,12 +180,11 @@ def records(tag: str, n: int, rng: random.Random) -> list[dict]:
 class Walls:
     """n Socket.IO wall clients (websocket) that note each record's first sight per client: its latency from the post."""
 
-    def __init__(self, n: int) -> None:
-        self.n = n
+    def __init__(self, n: int, prefix: str = "") -> None:
+        self.n, self.prefix = n, prefix  # prefix: note every record id with it (a share in its own process)
         self.sent: dict[str, float] = {}  # record id -> when it was posted
+        self.sights: list[tuple[str, float, float]] = []  # (record id, seen at, the delta's server_time)
         self.latencies: list[float] = []
-        self.to_build: list[float] = []  # post -> the delta's server_time (ingest and the wait for a flush)
-        self.to_client: list[float] = []  # the delta's server_time -> this client (the emit and the client's turn)
         self.seen: list[set[str]] = [set() for _ in range(n)]
         self.disconnects = self.snapshots = 0
         self.ready = asyncio.Event()  # every client has its snapshot
@@ -185,11 +195,14 @@ class Walls:
             now = time.time()
             for e in msg.get("upsert", ()):
                 sid = e.get("source_id")
-                if sid in self.sent and sid not in self.seen[i]:
+                if sid is None or sid in self.seen[i]:
+                    continue
+                if self.prefix and sid.startswith(self.prefix):
+                    self.seen[i].add(sid)
+                    self.sights.append((sid, now, msg["server_time"]))
+                elif sid in self.sent:
                     self.seen[i].add(sid)
                     self.latencies.append(now - self.sent[sid])
-                    self.to_build.append(msg["server_time"] - self.sent[sid])
-                    self.to_client.append(now - msg["server_time"])
         return handler
 
     def _on_snapshot(self, _msg: object) -> None:
@@ -227,35 +240,77 @@ class Walls:
         await asyncio.gather(*[c.disconnect() for c in self.socks], return_exceptions=True)
 
 
-async def clients_run(server: Server, n: int, rate: float, seconds: float) -> dict:
-    """Connect n clients, post rate records/s for seconds, and collect each client's first sight of each record."""
-    walls = Walls(n)
-    errors = await walls.connect(server)
-    if errors:
-        print(f"  {len(errors)} of {n} clients failed to connect: {errors[0]!r}", flush=True)
-    sent, latencies = walls.sent, walls.latencies
-    rng = random.Random(11)
-    recs = records(f"F{n}x{rate}", int(rate * seconds), rng)
-    cpu0, client0 = cpu_s(server.proc.pid), time.process_time()
-
-    def feed() -> None:
-        t0 = time.monotonic()
-        for k, r in enumerate(recs):
-            delay = t0 + k / rate - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-            sent[r["order_no"]] = time.time()
-            server.post([r])
-
-    feeder = threading.Thread(target=feed)
-    feeder.start()
-    while feeder.is_alive():
-        await asyncio.sleep(0.1)
-    peak_threads = threads(server.proc.pid)
-    await asyncio.sleep(2.0)  # the last deliveries
-    cpu, dropped = cpu_s(server.proc.pid) - cpu0, walls.disconnects  # before our own disconnects below
-    client_cpu = time.process_time() - client0
+async def _share(url: str, cookie: str, kind: str, n: int, prefix: str, conn: Connection) -> None:
+    """Run a share of the clients: connect, report ready, note first sights until told to stop, send them back."""
+    walls = Walls(n, prefix)
+    errors = await walls.connect(SimpleNamespace(url=url, cookie=cookie, kind=kind))
+    conn.send([repr(e) for e in errors])
+    cpu0 = time.process_time()
+    await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # the parent's stop
+    conn.send((walls.sights, walls.disconnects, time.process_time() - cpu0))
     await walls.close()
+
+
+class NativeJSON:
+    """The clients' JSON, native code as a browser's JSON.parse is (python-socketio's calls Python for every integer)."""
+
+    loads = staticmethod(orjson.loads)
+
+    @staticmethod
+    def dumps(obj: object, **_options: object) -> str:
+        return orjson.dumps(obj).decode()
+
+
+def share_main(url: str, cookie: str, kind: str, n: int, prefix: str, conn: Connection) -> None:
+    """A client process's entry point."""
+    import socketio
+    socketio.packet.Packet.json = NativeJSON  # this process's clients only; the same for both servers
+    asyncio.run(_share(url, cookie, kind, n, prefix, conn))
+
+
+def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int) -> dict:
+    """Connect n clients in procs processes, post rate records/s for seconds, and collect each first sight.
+
+    The clients run in their own processes, several of them: one asyncio process decoding every delta of 500
+    clients is itself the bottleneck (its CPU near one core) and would measure the bench, not the server.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    prefix = f"F{n}x{rate}-"
+    pipes, workers = [], []
+    for k in range(procs):
+        mine, theirs = ctx.Pipe()
+        share = n // procs + (k < n % procs)
+        workers.append(ctx.Process(target=share_main, args=(server.url, server.cookie, server.kind, share, prefix,
+                                                            theirs), daemon=True))
+        workers[-1].start()
+        pipes.append(mine)
+    errors = [e for pipe in pipes for e in pipe.recv()]
+    if errors:
+        print(f"  {len(errors)} of {n} clients failed to connect: {errors[0]}", flush=True)
+    sent: dict[str, float] = {}
+    recs = records(prefix[:-1], int(rate * seconds), random.Random(11))
+    cpu0, t0 = cpu_s(server.proc.pid), time.monotonic()
+    for k, r in enumerate(recs):
+        delay = t0 + k / rate - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        sent[r["order_no"]] = time.time()
+        server.post([r])
+    peak_threads = threads(server.proc.pid)
+    time.sleep(2.0)  # the last deliveries
+    cpu = cpu_s(server.proc.pid) - cpu0
+    for pipe in pipes:
+        pipe.send("stop")
+    sights, dropped, client_cpu = [], 0, 0.0
+    for pipe in pipes:
+        got, disconnects, used = pipe.recv()
+        sights += got
+        dropped, client_cpu = dropped + disconnects, client_cpu + used
+    for w in workers:
+        w.join(30)
+    latencies = [at - sent[sid] for sid, at, _ in sights]
+    to_build = [built - sent[sid] for sid, _, built in sights]  # post -> delta built (ingest, the wait for a flush)
+    to_client = [at - built for _, at, built in sights]  # built -> client (the emit and the client's turn)
 
     def q(xs: list[float], p: float) -> float:
         xs.sort()
@@ -264,14 +319,13 @@ async def clients_run(server: Server, n: int, rate: float, seconds: float) -> di
     return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": dropped,
             "p50_ms": q(latencies, 0.50), "p99_ms": q(latencies, 0.99), "cpu_pct": 100 * cpu / (seconds + 2.0),
             "threads": peak_threads, "client_cpu_pct": 100 * client_cpu / (seconds + 2.0),
-            "split": (q(walls.to_build, 0.5), q(walls.to_build, 0.99), q(walls.to_client, 0.5),
-                      q(walls.to_client, 0.99))}
+            "split": (q(to_build, 0.5), q(to_build, 0.99), q(to_client, 0.5), q(to_client, 0.99))}
 
 
-def measure(kind: str, n: int, rate: float, seconds: float, server_kind: str = "dev") -> dict:
+def measure(kind: str, n: int, rate: float, seconds: float, server_kind: str = "dev", procs: int = 1) -> dict:
     server = Server(kind, server_kind)
     try:
-        return asyncio.run(clients_run(server, n, rate, seconds))
+        return clients_run(server, n, rate, seconds, procs)
     finally:
         server.stop()
 
@@ -363,6 +417,8 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=15.0, help="feed duration of each run (default %(default)s)")
     p.add_argument("--storm", type=int, default=0, help="open incidents for the reconnect storm (0: no storm)")
     p.add_argument("--clients", type=int, default=500, help="clients of the storm (default %(default)s)")
+    p.add_argument("--procs", type=int, default=CLIENT_PROCS,
+                   help="processes the clients are spread over, the baseline's too (default %(default)s)")
     p.add_argument("--server", default="dev", help="OneMap's servers to measure, comma separated: dev (python app.py), "
                    "gevent, gthread (python serve.py --worker ...), eventlet (gunicorn -k eventlet, if installed) "
                    "(default %(default)s)")
@@ -382,8 +438,9 @@ def main() -> None:
           f"{'CPU %':>6} {'threads':>7} | p99 ratio to baseline")
     for run in a.runs.split(","):
         n, rate = (float(x) for x in run.split("x"))
-        base = measure("bare", int(n), rate, a.seconds)
-        rows = [("baseline", base)] + [(f"onemap {s}", measure("onemap", int(n), rate, a.seconds, s)) for s in servers]
+        base = measure("bare", int(n), rate, a.seconds, procs=a.procs)
+        rows = [("baseline", base)] + [(f"onemap {s}", measure("onemap", int(n), rate, a.seconds, s, a.procs))
+                                       for s in servers]
         for name, r in rows:
             ratio = f"{r['p99_ms'] / base['p99_ms']:.2f}" if name != "baseline" and base["p99_ms"] else ""
             print(f"{int(n):>7} {rate:>5g} | {name:<16} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 Message = dict[str, Any]
 RESUME_DELTAS = 1200  # per scope: a screen back within minutes catches up from these instead of a snapshot
 FIGURES_EVERY_S = 1.0  # the day's figures and charts count the whole day: a stream of changes recounts them this often
+SATURATED = 0.8  # cores: a process's Python runs on one at a time (the GIL); above this, deltas are coalesced more
+LOAD_WINDOW_S = 1.0  # the process's CPU use is averaged over about this long
 SNAPSHOT_REUSE_S = 1.0  # walls connecting together share one snapshot; its clock and SLA states are at most this old
 # requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
 ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
@@ -237,16 +239,33 @@ def flush(socketio: SocketIO, pusher: Pusher, figures_every_s: float = 0.0) -> i
 
 
 class Pacing:
-    """When the next delta may go: at once after a quiet spell, coalesced over a window that widens under load."""
+    """When the next delta may go: at once after a quiet spell; under a stream of changes every busy_gap_s while the
+    process has CPU to spare, coalesced over a window widening to max_gap_s once it has not."""
 
-    def __init__(self, min_gap_s: float, max_gap_s: float) -> None:
+    def __init__(self, min_gap_s: float, max_gap_s: float, busy_gap_s: float | None = None,
+                 cpu: Callable[[], float] = time.process_time, tick: Callable[[], float] = time.monotonic) -> None:
         self.min_gap_s, self.max_gap_s = min_gap_s, max_gap_s
+        self.busy_gap_s = max_gap_s if busy_gap_s is None else min(busy_gap_s, max_gap_s)
         self.gap_s = min_gap_s
+        self.cpu, self.tick = cpu, tick
+        self._at, self._cpu, self.load = tick(), cpu(), 0.0
+
+    def _measure(self) -> float:
+        """Update and return the process's CPU use, in cores, averaged over about LOAD_WINDOW_S."""
+        at, cpu = self.tick(), self.cpu()
+        elapsed = at - self._at
+        if elapsed > 0:
+            weight = min(1.0, elapsed / LOAD_WINDOW_S)
+            self.load += weight * ((cpu - self._cpu) / elapsed - self.load)
+        self._at, self._cpu = at, cpu
+        return self.load
 
     def after(self, busy: bool) -> float:
         """Return the gap before the next delta; busy: a change was already waiting when the last gap ended."""
-        # Widen by half while changes keep arriving faster than we send; back to the minimum once quiet.
-        self.gap_s = min(self.max_gap_s, self.gap_s * 1.5) if busy else self.min_gap_s
+        # A process with CPU to spare sends every busy_gap_s; a saturated one coalesces more, each delta costing
+        # the same encode and writes to every socket whatever it carries. Quiet again: back to the minimum.
+        cap = self.max_gap_s if self._measure() >= SATURATED else self.busy_gap_s
+        self.gap_s = min(cap, self.gap_s * 1.5) if busy else self.min_gap_s
         return self.gap_s
 
 

@@ -51,5 +51,5 @@ def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator
         services.reports.make_due(s.lang)  # yesterday's files, once
 
     socketio.start_background_task(every, REPORT_TICK_S, stop, after_action, "reports")
-    pacing = push.Pacing(s.push_min_gap_s, s.push_interval_s)
+    pacing = push.Pacing(s.push_min_gap_s, s.push_interval_s, s.push_busy_gap_s)
     socketio.start_background_task(push.run, socketio, services.pusher, pacing, s.heartbeat_s, stop)

@@ -51,12 +51,45 @@ def test_an_idle_system_sends_a_change_at_once_not_at_the_next_heartbeat(tmp_pat
     assert not loop.is_alive()
 
 
+class Process:
+    """A process's steady clock and its CPU time, driven by the test: cores in use for the next steps."""
+
+    def __init__(self) -> None:
+        self.at = self.cpu = 0.0
+
+    def run(self, seconds: float, cores: float) -> None:
+        self.at, self.cpu = self.at + seconds, self.cpu + seconds * cores
+
+
 def test_the_gap_widens_while_changes_keep_coming_and_is_back_to_the_minimum_once_quiet():
-    pacing = Pacing(0.03, 0.2)
+    proc = Process()
+    pacing = Pacing(0.03, 0.2, 0.1, cpu=lambda: proc.cpu, tick=lambda: proc.at)
+    proc.run(1.0, 0.95)
     assert pacing.after(busy=False) == 0.03
-    widening = [pacing.after(busy=True) for _ in range(8)]
+    widening = []
+    for _ in range(8):
+        proc.run(widening[-1] if widening else 0.03, 0.95)
+        widening.append(pacing.after(busy=True))
     assert widening == sorted(widening) and widening[0] > 0.03 and widening[-1] == 0.2
     assert pacing.after(busy=False) == 0.03
+
+
+def test_a_stream_of_changes_goes_out_every_busy_gap_while_the_process_has_cpu_to_spare_and_coalesces_more_once_not():
+    proc = Process()
+    pacing = Pacing(0.03, 0.2, 0.1, cpu=lambda: proc.cpu, tick=lambda: proc.at)
+
+    def rounds(cores: float, n: int) -> list[float]:
+        gaps = [pacing.gap_s]
+        for _ in range(n):
+            proc.run(gaps[-1], cores)
+            gaps.append(pacing.after(busy=True))
+        return gaps[1:]
+
+    spare = rounds(0.4, 30)
+    assert max(spare) == spare[-1] == 0.1  # a stream of changes: a delta every 0.1 s, not every 0.2
+    saturated = rounds(1.0, 30)
+    assert saturated[-1] == 0.2  # the process is busy all the time: fewer, larger deltas
+    assert rounds(0.3, 30)[-1] == 0.1  # spare CPU again: back to the busy gap, without waiting for a quiet spell
 
 
 def test_walls_connecting_together_share_one_snapshot_until_the_state_or_the_second_changes(tmp_path, district):
