@@ -73,7 +73,7 @@
   // ---- browser side: one socket per page, scoped to "all" or a township id ----
   var current = {state: emptyState(), socket: null, connected: false, resyncPending: false,
                  lastPush: 0, pushTimer: null, pushed: null, replay: false,
-                 chain: Promise.resolve(), inflating: 0, waiting: []};
+                 chain: Promise.resolve(), inflating: 0};
 
   function summary() {
     var s = current.state;
@@ -100,36 +100,43 @@
     current.pushTimer = setTimeout(pushNow, wait);
   }
 
-  /** Return a promise of the snapshot: the server sends it as deflated JSON bytes (web/push.py snapshot_wire). */
+  /** Return a promise of a message: a snapshot, or a large delta, comes as deflated JSON bytes (web/push.py). */
   function inflate(msg) {
-    if (!(msg instanceof ArrayBuffer || ArrayBuffer.isView(msg))) { return Promise.resolve(msg); }
+    if (!isBytes(msg)) { return Promise.resolve(msg); }
     var stream = new Blob([msg]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(stream).text().then(JSON.parse);
   }
 
-  function onSnapshot(msg) {
-    // Inflating is asynchronous: deltas that arrive meanwhile wait their turn, in order, behind the snapshot.
+  function isBytes(msg) { return msg instanceof ArrayBuffer || ArrayBuffer.isView(msg); }
+
+  /** Handle a message in its turn: inflating is asynchronous, so while one inflates the later ones queue behind. */
+  function inTurn(msg, apply, what) {
     var socket = current.socket;
     current.inflating += 1;
-    current.chain = current.chain.then(function () { return inflate(msg); }).then(function (snap) {
-      if (socket !== current.socket) { return; }  // a newer socket (another scope) took over
-      current.state = applySnapshot(current.state, snap, Date.now());
-      current.resyncPending = false;
-      schedulePush();
-    }).catch(function (err) { console.error("onemap: snapshot not readable", err); });
-    current.chain.then(function () {
-      if (socket === current.socket && --current.inflating === 0) { flushWaiting(); }
+    current.chain = current.chain.then(function () { return inflate(msg); }).then(function (data) {
+      if (socket === current.socket) { apply(data); }  // else a newer socket (another scope) took over
+    }).catch(function (err) {
+      console.error("onemap: " + what + " not readable", err);
+    }).then(function () {
+      if (socket === current.socket) { current.inflating -= 1; }
     });
   }
 
-  function flushWaiting() {
-    var waiting = current.waiting;
-    current.waiting = [];
-    waiting.forEach(onDelta);
+  function onSnapshot(msg) {
+    inTurn(msg, function (snap) {
+      current.state = applySnapshot(current.state, snap, Date.now());
+      current.resyncPending = false;
+      schedulePush();
+    }, "snapshot");
   }
 
   function onDelta(msg) {
-    if (current.inflating > 0) { current.waiting.push(msg); return; }
+    // In order: a delta waits for the snapshot or the large delta inflating before it.
+    if (isBytes(msg) || current.inflating > 0) { inTurn(msg, applyNow, "delta"); return; }
+    applyNow(msg);
+  }
+
+  function applyNow(msg) {
     if (current.resyncPending) { current.state.lastMessageAt = Date.now(); return; }
     var r = applyDelta(current.state, msg, Date.now());
     current.state = r.state;
@@ -169,7 +176,6 @@
     current.state = Object.assign(emptyState(), {scope: scope});
     current.pushed = null;
     current.inflating = 0;
-    current.waiting = [];
     var socket = window.io({query: {scope: scope}});
     current.socket = socket;
     socket.io.on("reconnect_attempt", function () {

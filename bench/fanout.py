@@ -39,6 +39,8 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from web.push import decoded  # noqa: E402
+
 API_TOKEN = "bench-api-token-0123456789"
 BATCH_S = 0.2  # the baseline's batch, OneMap's former fixed push interval
 CLIENT_PROCS = 4  # client processes: one could not decode 500 clients' deltas in time (measured: see clients_run)
@@ -191,8 +193,9 @@ class Walls:
         self.socks: list = []
 
     def _on_delta(self, i: int):
-        def handler(msg: dict) -> None:
+        def handler(data: dict | bytes) -> None:
             now = time.time()
+            msg = decoded(data)
             for e in msg.get("upsert", ()):
                 sid = e.get("source_id")
                 if sid is None or sid in self.seen[i]:

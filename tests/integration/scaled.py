@@ -28,6 +28,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
 from tests.conftest import PG_URL, REDIS_URL
+from web import push
 
 ROOT = Path(__file__).resolve().parents[2]
 START_S = 90.0  # a web process imports Dash and geopandas and folds the log before it answers
@@ -260,7 +261,8 @@ class Screen:
             self.seq, self.ready, self.resync_pending = msg["seq"], True, False
             self.snapshots += 1
 
-    def _delta(self, msg: dict) -> None:
+    def _delta(self, data: dict | bytes) -> None:
+        msg = push.decoded(data)
         with self.lock:
             if msg["seq"] != msg["from_seq"]:
                 self.heard.append((msg["from_seq"], msg["seq"]))

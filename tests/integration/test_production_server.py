@@ -25,6 +25,7 @@ import pytest
 
 from conftest import PG_URL, REDIS_URL
 from conftest_streams import prefix  # noqa: F401
+from web import push
 
 ROOT = Path(__file__).resolve().parents[2]
 API_TOKEN = "prod-test-api-token-0123456789"
@@ -116,8 +117,8 @@ async def wall_sees(url: str, cookie: str, source_id: str) -> tuple[str, dict[st
             snapshot.set_result(json.loads(zlib.decompress(raw)))
 
     @client.on("delta")
-    def _delta(msg: dict[str, Any]) -> None:
-        if any(e.get("source_id") == source_id for e in msg["upsert"]):
+    def _delta(data: dict[str, Any] | bytes) -> None:
+        if any(e.get("source_id") == source_id for e in push.decoded(data)["upsert"]):
             delivered.set()
 
     await client.connect(f"{url}?scope=all", headers={"Cookie": cookie}, transports=["websocket"], wait_timeout=30)

@@ -21,7 +21,8 @@ class Recorder:
         self.sent: list[tuple[str, dict[str, Any], str]] = []
         self.arrived = threading.Event()
 
-    def emit(self, event: str, msg: dict[str, Any], to: str, **_options: Any) -> None:
+    def emit(self, event: str, data: dict[str, Any] | bytes, to: str, **_options: Any) -> None:
+        msg = push.decoded(data)
         self.sent.append((event, msg, to))
         if msg["upsert"]:
             self.arrived.set()
