@@ -76,7 +76,7 @@ def open_changes(hall: Hall, now: float, utc_offset_h: float) -> list[float]:
 
 
 def local_midnight(now: float, utc_offset_h: float) -> float:
-    """Return the district's midnight that began the local day holding now, as Unix seconds (the start of web.views.day_window)."""
+    """Return the district's midnight that began the local day holding now (web.views.day_window's start)."""
     offset = utc_offset_h * 3600
     return (now + offset) // DAY_S * DAY_S - offset
 
