@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import NamedTuple
 
 from domain import events as ev
 from domain.model import Hall, HallState, OfficeHours
@@ -11,6 +12,21 @@ DAY_S = 86400
 QUARTER_S = 900  # served tickets are counted per quarter hour: every real time zone's midnight falls on one
 SERVED_KEPT = DAY_S // QUARTER_S + 1  # a day of quarters and the one in progress: enough for "today" anywhere
 CHANGES_AHEAD_DAYS = 8  # the open/closed changes sent to the screens cover a long weekend and a holiday
+# The fold counts the queue chart's samples (domain/projection.py) and has no setting to read the district's offset
+# from (it is config.Settings.utc_offset_h; the District holds none): it counts in China Standard Time, that
+# setting's default (China keeps one zone and no summer time). tests/unit/test_halls_queue.py holds the two equal.
+FOLD_UTC_OFFSET_H = 8.0
+
+
+class Waiting(NamedTuple):
+    """A hall's waiting figures for its day (等候人数, 最长等候): see `waiting`."""
+
+    count: int
+    oldest_since: float | None  # when the oldest waiting ticket was issued; None: nobody waits
+
+    def longest_s(self, now: float) -> float:
+        """Return the longest wait at now, in seconds (0 when nobody waits)."""
+        return max(0.0, now - self.oldest_since) if self.oldest_since is not None else 0.0
 
 
 def parse_hours(spec: dict[str, str] | None) -> OfficeHours:
@@ -43,9 +59,8 @@ def open_changes(hall: Hall, now: float, utc_offset_h: float) -> list[float]:
     """Return the moments after now at which the hall opens or closes, over the next CHANGES_AHEAD_DAYS days."""
     if not hall.hours:
         return []
-    offset = utc_offset_h * 3600
-    day0 = (now + offset) // DAY_S * DAY_S - offset  # the district's midnight today, as Unix seconds
-    weekday0 = datetime.fromtimestamp(day0 + offset, timezone.utc).isoweekday()
+    day0 = local_midnight(now, utc_offset_h)
+    weekday0 = datetime.fromtimestamp(day0 + utc_offset_h * 3600, timezone.utc).isoweekday()
     spans: list[list[float]] = []
     for n in range(CHANGES_AHEAD_DAYS + 1):
         weekday = (weekday0 - 1 + n) % 7 + 1
@@ -60,6 +75,24 @@ def open_changes(hall: Hall, now: float, utc_offset_h: float) -> list[float]:
     return [b for s, e in spans for b in (s, e) if b > now]
 
 
+def local_midnight(now: float, utc_offset_h: float) -> float:
+    """Return the district's midnight that began the local day holding now (web.views.day_window's start)."""
+    offset = utc_offset_h * 3600
+    return (now + offset) // DAY_S * DAY_S - offset
+
+
+def waiting(q: HallState | None, day_start: float) -> Waiting:
+    """Return who waits in a hall: the tickets issued since day_start (the district's local midnight) and not yet
+    called or served. A ticket left from an earlier day (its call lost, or the hall closed on it) is not waiting."""
+    issued = [at for _, at in q.waiting if at >= day_start] if q else []
+    return Waiting(len(issued), min(issued) if issued else None)
+
+
+def waiting_at(q: HallState, at: float) -> int:
+    """Return a hall's waiting count at an event's time, in the fold's district day (the queue chart's sample)."""
+    return waiting(q, local_midnight(at, FOLD_UTC_OFFSET_H)).count
+
+
 def served_since(q: HallState, start: float) -> int:
     """Return the tickets a hall served from start on (start: a local midnight within the last day)."""
     first = int(start // QUARTER_S)
@@ -69,11 +102,14 @@ def served_since(q: HallState, start: float) -> int:
 def apply_ticket(state: State, e: ev.HallTicketRecorded) -> set[str]:
     """Fold a queue event: a ticket issued, called or served, a window opened or closed."""
     h = state.halls.get(e.hall_id) or HallState()
-    waiting, windows, served, recent = h.waiting, h.open_windows, h.served_today, h.served_recent
+    # Bounded: a ticket whose call was lost leaves a day after its issue (event time, so every replay agrees);
+    # it stopped counting as waiting at the district's midnight already (`waiting`).
+    queue = tuple(w for w in h.waiting if w[1] >= e.at - DAY_S)
+    windows, served, recent = h.open_windows, h.served_today, h.served_recent
     if e.action == "issued":
-        waiting = waiting + ((e.ticket, e.at),)
+        queue = queue + ((e.ticket, e.at),)
     elif e.action in ("called", "served"):
-        waiting = tuple(w for w in waiting if w[0] != e.ticket)
+        queue = tuple(w for w in queue if w[0] != e.ticket)
         if e.action == "served":
             served += 1
             recent = _count(recent, int(e.at // QUARTER_S))
@@ -81,7 +117,7 @@ def apply_ticket(state: State, e: ev.HallTicketRecorded) -> set[str]:
         windows += 1
     elif e.action == "window_closed":
         windows = max(0, windows - 1)
-    state.halls[e.hall_id] = HallState(waiting, windows, served, e.at, recent)
+    state.halls[e.hall_id] = HallState(queue, windows, served, e.at, recent)
     return {f"hall:{e.hall_id}"}
 
 

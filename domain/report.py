@@ -5,6 +5,7 @@ from collections import Counter
 from typing import Any, Iterable
 
 from domain import events as ev
+from domain.halls import DAY_S, waiting as hall_waiting
 from domain.kpi import VOID_STAGES, day_figures
 from domain.model import Incident, Order
 from domain.sla import dispatch_verdict, stage_lateness
@@ -34,11 +35,18 @@ def report(state: State, start: float, end: float, now: float, stage_changes: It
                          _station_township(state, e.station_id) == township],
         "security": [_incident_row(i) for i in received
                      if i.source in SECURITY_SOURCES or i.category in SECURITY_CATEGORIES],
-        "halls": halls(state, now, township),
+        "halls": halls(state, last_day(start, end, now), now, township),
         "by_source": dict(Counter(i.source for i in received).most_common()),
         "by_category": dict(Counter(i.category for i in received).most_common()),
         "received_series": series(received, start, end, bucket_s),
     }
+
+
+def last_day(start: float, end: float, now: float) -> float:
+    """Return the start of the window's local day that holds its moment; read as of its end, its last day.
+    A window runs from a local midnight over whole days (a day or a week)."""
+    days = min((now - start) // DAY_S, (end - start) // DAY_S - 1)
+    return start + max(0.0, days) * DAY_S
 
 
 def _townships(inc: Incident) -> set[str | None]:
@@ -100,16 +108,17 @@ def _stage_row(e: ev.FloodStageChanged) -> Row:
     return {"at": e.at, "station": e.station_id, "stage": e.stage, "level": e.level, "incident": e.incident_id}
 
 
-def halls(state: State, now: float, township: str | None = None) -> list[Row]:
-    """Each service hall's queue as it stood: waiting, longest wait, open windows, served."""
+def halls(state: State, day_start: float, now: float, township: str | None = None) -> list[Row]:
+    """Each service hall's queue as it stood at now, in the local day from day_start (the wall's `hall.waiting`):
+    waiting, longest wait, open windows, served."""
     rows = []
     for h in state.district.halls.values():
         if township is not None and h.township != township:
             continue
         q = state.halls.get(h.id)
-        waiting = q.waiting if q else ()
-        rows.append({"hall": h.id, "township": h.township, "waiting": len(waiting),
-                     "longest_wait_s": round(now - waiting[0][1], 1) if waiting else 0.0,
+        waiting = hall_waiting(q, day_start)
+        rows.append({"hall": h.id, "township": h.township, "waiting": waiting.count,
+                     "longest_wait_s": round(waiting.longest_s(now), 1),
                      "open_windows": q.open_windows if q else 0, "windows": h.windows,
                      "served": q.served_today if q else 0})
     return rows

@@ -105,8 +105,9 @@ def gauge_line(samples: Iterable[Sample], now: float) -> dict[str, list[Any]]:
 
 
 def slots(samples: Iterable[Sample], start: float, now: float) -> list[float | None]:
-    """Return the value at the end of each 10-minute slot of [start, now] (the last one: now), held between
-    samples; None before the first sample known."""
+    """Return a hall's queue at the end of each 10-minute slot of the day [start, now] (the last one: now), held
+    between samples; None before the first sample known. The day starts empty: a sample from before start counts 0
+    (a ticket from an earlier day is not waiting, domain.halls.waiting)."""
     count = max(0, int((now - start) // SAMPLE_S) + 1)
     out: list[float | None] = [None] * count
     ordered = list(samples)
@@ -114,7 +115,7 @@ def slots(samples: Iterable[Sample], start: float, now: float) -> list[float | N
     for n in range(count):
         end = start + (n + 1) * SAMPLE_S
         while i < len(ordered) and ordered[i][0] < end and ordered[i][0] <= now:
-            value = ordered[i][1]
+            value = ordered[i][1] if ordered[i][0] >= start else 0
             i += 1
         out[n] = value
     return out

@@ -130,13 +130,14 @@ def _hall(state: Projection, ident: str, now: float, utc_offset_h: float) -> Ent
     if h is None:
         return None
     q = state.halls.get(ident)
-    waiting = q.waiting if q else ()
+    day_start = day_window(now, utc_offset_h)[0]
+    waiting = halls.waiting(q, day_start)  # today's tickets only: one left from yesterday is not waiting
     local = datetime.fromtimestamp(now, timezone(timedelta(hours=utc_offset_h)))
     # open: at now; open_changes: when it flips next, so a screen turns a hall closed at 17:00 with no event
     return {"kind": "hall", "id": h.id, "township": h.township, "name_zh": h.name_zh, "name_en": h.name_en,
             "lon": h.lon, "lat": h.lat, "windows": h.windows, "open_windows": q.open_windows if q else 0,
-            "waiting": len(waiting), "oldest_waiting_since": waiting[0][1] if waiting else None,
-            "served": halls.served_since(q, day_window(now, utc_offset_h)[0]) if q else 0,
+            "waiting": waiting.count, "oldest_waiting_since": waiting.oldest_since,
+            "served": halls.served_since(q, day_start) if q else 0,
             "open": halls.hall_open(h, local), "open_changes": halls.open_changes(h, now, utc_offset_h)}
 
 
