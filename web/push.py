@@ -108,7 +108,7 @@ class Pusher:
                 with self._dirty_lock:
                     keys, self._dirty = self._dirty, set()
                     if now // views.TIMED_EVERY_S != self._slot:
-                        self._slot, keys = now // views.TIMED_EVERY_S, keys | views.TIMED_KEYS
+                        self._slot, keys = now // views.TIMED_EVERY_S, keys | views.timed_keys(state)
                     if figures_every_s and self.tick() - self._figures_at < figures_every_s:
                         self._dirty = {k for k in keys if views.figured(k)}
                         keys -= self._dirty

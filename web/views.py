@@ -181,9 +181,15 @@ _BUILDERS: dict[str, Callable[[Projection, str, float, float], Entity | None]] =
 }
 
 
-# What changes with the clock alone (the day's window, the charts' hours and slots): re-sent every 10 minutes.
+# What changes with the clock alone (the day's window, the charts' hours and slots): re-sent every 10 minutes, so
+# also at the district's midnight (a slot's end for any whole-hour offset).
 TIMED_KEYS = frozenset({"kpi:today", *(f"chart:{c}" for c in charts.BUILDERS)})
 TIMED_EVERY_S = 600
+
+
+def timed_keys(state: Projection) -> frozenset[str]:
+    """Return the keys re-sent each TIMED_EVERY_S: TIMED_KEYS and the halls (their waiting and served are today's)."""
+    return TIMED_KEYS | {f"hall:{h}" for h in state.district.halls}
 
 
 def figured(key: str) -> bool:
