@@ -221,7 +221,7 @@ class HallState:
 
     waiting: tuple[tuple[str, float], ...] = ()  # (ticket, issued_at), oldest first
     open_windows: int = 0
-    served_today: int = 0  # every ticket served since the log began (kept for the report; not reset at midnight)
+    served_today: int = 0  # every ticket served since the log began (not a figure: "served" is the day's, served_recent)
     at: float = 0.0
     # (quarter-hour index since the epoch, tickets served in it), the last day's only: domain.halls.served_since
     served_recent: tuple[tuple[int, int], ...] = ()

@@ -5,7 +5,7 @@ from collections import Counter
 from typing import Any, Iterable
 
 from domain import events as ev
-from domain.halls import DAY_S, waiting as hall_waiting
+from domain.halls import DAY_S, served_since, waiting as hall_waiting
 from domain.kpi import VOID_STAGES, day_figures
 from domain.model import Incident, Order
 from domain.sla import dispatch_verdict, stage_lateness
@@ -120,7 +120,7 @@ def halls(state: State, day_start: float, now: float, township: str | None = Non
         rows.append({"hall": h.id, "township": h.township, "waiting": waiting.count,
                      "longest_wait_s": round(waiting.longest_s(now), 1),
                      "open_windows": q.open_windows if q else 0, "windows": h.windows,
-                     "served": q.served_today if q else 0})
+                     "served": served_since(q, day_start) if q else 0})
     return rows
 
 

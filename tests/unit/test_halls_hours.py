@@ -6,9 +6,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from domain import events as ev
-from domain.halls import hall_open, open_changes, parse_hours, served_since
+from domain.halls import DAY_S, hall_open, open_changes, parse_hours, served_since
 from domain.model import Hall
 from domain.projection import Projection
+from domain.report import report
+from web import views
 
 CST = timezone(timedelta(hours=8))
 WEEKDAYS = parse_hours({"1-5": "09:00-17:00"})
@@ -61,3 +63,15 @@ def test_served_today_counts_from_the_district_midnight_not_since_the_log_began(
         state.apply(ev.HallTicketRecorded(f"s{n}", at, hall, "served", f"A{n}"), n * 2 + 2)
     assert served_since(state.halls[hall], midnight) == 2
     assert state.halls[hall].served_today == 4
+
+
+def test_a_days_report_counts_the_tickets_served_that_day_as_the_wall_does(district):
+    state = Projection(district)
+    hall = next(iter(district.halls))
+    midnight = _at(18, 0).timestamp()
+    for n, at in enumerate((midnight - 3600, midnight - 60, midnight + 60, midnight + 7200)):
+        state.apply(ev.HallTicketRecorded(f"i{n}", at, hall, "issued", f"A{n}"), n * 2 + 1)
+        state.apply(ev.HallTicketRecorded(f"s{n}", at, hall, "served", f"A{n}"), n * 2 + 2)
+    now = midnight + 8 * 3600
+    row = next(r for r in report(state, midnight, midnight + DAY_S, now)["halls"] if r["hall"] == hall)
+    assert row["served"] == views.entity(state, f"hall:{hall}", now, 8)["served"] == 2
