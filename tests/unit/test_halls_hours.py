@@ -54,24 +54,25 @@ def test_bad_hours_in_a_fixture_are_refused_with_their_text():
         parse_hours({"1-5": "17:00-09:00"})
 
 
-def test_served_today_counts_from_the_district_midnight_not_since_the_log_began(district):
+def _served_around_midnight(district) -> tuple[Projection, str, float]:
+    """Return a state whose first hall served two tickets before the 18th's midnight and two after it."""
     state = Projection(district)
     hall = next(iter(district.halls))
     midnight = _at(18, 0).timestamp()
     for n, at in enumerate((midnight - 3600, midnight - 60, midnight + 60, midnight + 7200)):
         state.apply(ev.HallTicketRecorded(f"i{n}", at, hall, "issued", f"A{n}"), n * 2 + 1)
         state.apply(ev.HallTicketRecorded(f"s{n}", at, hall, "served", f"A{n}"), n * 2 + 2)
+    return state, hall, midnight
+
+
+def test_served_today_counts_from_the_district_midnight_not_since_the_log_began(district):
+    state, hall, midnight = _served_around_midnight(district)
     assert served_since(state.halls[hall], midnight) == 2
     assert state.halls[hall].served_today == 4
 
 
 def test_a_days_report_counts_the_tickets_served_that_day_as_the_wall_does(district):
-    state = Projection(district)
-    hall = next(iter(district.halls))
-    midnight = _at(18, 0).timestamp()
-    for n, at in enumerate((midnight - 3600, midnight - 60, midnight + 60, midnight + 7200)):
-        state.apply(ev.HallTicketRecorded(f"i{n}", at, hall, "issued", f"A{n}"), n * 2 + 1)
-        state.apply(ev.HallTicketRecorded(f"s{n}", at, hall, "served", f"A{n}"), n * 2 + 2)
+    state, hall, midnight = _served_around_midnight(district)
     now = midnight + 8 * 3600
     row = next(r for r in report(state, midnight, midnight + DAY_S, now)["halls"] if r["hall"] == hall)
     assert row["served"] == views.entity(state, f"hall:{hall}", now, 8)["served"] == 2
