@@ -535,6 +535,7 @@ STRINGS.update({
     "analytics.waiting": ("排队人数", "Waiting"),
     "analytics.hour": ("时", "h"),
     "analytics.none": ("暂无数据", "No data yet"),
+    "analytics.halls_none": ("今日暂无排队记录", "No queue recorded yet today"),
     "analytics.view_wall": ("总览", "Overview"),
     "analytics.view_analytics": ("分析", "Analytics"),
     "analytics.view_situation": ("态势", "Situation"),

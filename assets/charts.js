@@ -12,6 +12,7 @@
   var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", Arial, sans-serif';
   var TEXT = "#bcd2f5", GRID = "rgba(56, 120, 200, 0.18)", LINE = "#1c3b6e";
   var OK = "#22c55e", BAD = "#ef4444", GOLD = "#fbbf24", WARN = "#f59e0b", ACCENT = "#38bdf8";
+  var CATEGORY_BARS_END = 0.76, CATEGORY_RATES_START = 0.8;  // the categories' columns, as parts of the plot's width
   var SOURCE_COLORS = {"110": "#60a5fa", "12345": "#38bdf8", grid: "#34d399", open311: "#a78bfa", other: "#64748b"};
   var shown = {};  // chart -> {entity, key, node}: what its graph shows now
 
@@ -57,9 +58,10 @@
     return {l: widest + px * 0.6, r: px * 0.6, t: px * 1.7, b: px * 1.3, pad: 0};
   }
 
-  function empty(px) {
+  /** Return a chart with no axes and one note in its middle (a catalog key): nothing to draw is said, not left blank. */
+  function empty(px, key) {
     return {data: [], layout: base(px, {xaxis: {visible: false}, yaxis: {visible: false}, annotations: [
-      {text: t("analytics.none"), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5,
+      {text: t(key || "analytics.none"), showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5,
        font: {size: px * 0.9, color: "#7f95bd"}}]})};
   }
 
@@ -104,24 +106,34 @@
                           yaxis: axis(px, {rangemode: "tozero", range: [0, Math.max.apply(null, top.concat([1])) * 1.25]})})};
   }
 
-  /** (3) The day's busiest categories: received, and the on-time rate of their orders. */
+  /** (3) The day's busiest categories: received as bars, the count past each bar's end, and the on-time rate as
+   * its own right-aligned column (a text per row on a second x axis), so no text ever sits on a bar or another. */
   function categories(e, px) {
     if (!e.rows.length) { return empty(px); }
     var names = e.rows.map(function (r) { return t("category." + r.code); });
     var codes = e.rows.map(function (r) { return r.code; });
+    var most = Math.max.apply(null, e.rows.map(function (r) { return r.received; }).concat([1]));
+    var head = {showarrow: false, xref: "paper", yref: "paper", y: 1, yanchor: "bottom", yshift: px * 0.2,
+                font: {size: px * 0.62, color: "#7f95bd"}};
     return {data: [
       {type: "bar", orientation: "h", name: t("analytics.received"), y: names, x: e.rows.map(function (r) { return r.received; }),
-       customdata: codes, marker: {color: ACCENT}, meta: {figure: "received"},
-       text: e.rows.map(function (r) { return String(r.received); }), textposition: "inside", insidetextanchor: "end"},
-      {type: "scatter", mode: "markers+text", name: t("analytics.on_time_rate"), y: names, xaxis: "x2",
-       x: e.rows.map(function (r) { return pct100(r.on_time_rate); }), customdata: e.rows.map(function (r) { return r.on_time_rate; }),
-       text: e.rows.map(function (r) { return ui().pct(r.on_time_rate); }), textposition: "middle right",
-       textfont: {color: GOLD, size: px * 0.6}, marker: {color: GOLD, size: px * 0.6, symbol: "diamond"},
+       customdata: codes, marker: {color: ACCENT}, meta: {figure: "received"}, cliponaxis: false,
+       text: e.rows.map(function (r) { return String(r.received); }), textposition: "outside",
+       textfont: {size: px * 0.66, color: TEXT}},
+      {type: "scatter", mode: "text", name: t("analytics.on_time_rate"), y: names, xaxis: "x2",
+       x: e.rows.map(function () { return 1; }), customdata: e.rows.map(function (r) { return r.on_time_rate; }),
+       text: e.rows.map(function (r) { return ui().pct(r.on_time_rate); }), textposition: "middle left",
+       textfont: {size: px * 0.72, color: e.rows.map(function (r) { return r.on_time_rate === null ? "#7f95bd" : GOLD; })},
        meta: {figure: "on_time_rate", codes: codes}, cliponaxis: false}
-    ], layout: base(px, {
+    ], layout: base(px, {showlegend: false, bargap: 0.3,
       yaxis: axis(px, {type: "category", autorange: "reversed", tickfont: {size: px * 0.64}}),
-      xaxis: axis(px, {rangemode: "tozero"}), margin: labelMargin(names, px * 0.64, px),
-      xaxis2: axis(px, {overlaying: "x", side: "top", range: [0, 125], showgrid: false, showticklabels: false})})};
+      // The longest bar ends at 85% of its column: the widest count fits past the longest bar, short of the rates.
+      xaxis: axis(px, {domain: [0, CATEGORY_BARS_END], range: [0, most / 0.85]}),
+      xaxis2: axis(px, {domain: [CATEGORY_RATES_START, 1], range: [0, 1], anchor: "y", showgrid: false,
+                        zeroline: false, showline: false, showticklabels: false}),
+      margin: labelMargin(names, px * 0.64, px),
+      annotations: [Object.assign({text: t("analytics.received"), x: 0, xanchor: "left"}, head),
+                    Object.assign({text: t("analytics.on_time_rate"), x: 1, xanchor: "right"}, head)]})};
   }
 
   /** (4) The township ranking (kpi's order): on-time, completion and satisfaction rates. */
@@ -171,7 +183,9 @@
   /** (6) The halls' queues through the day: a row per hall, a cell per 10 minutes (the queue at its end). */
   function halls(e, px) {
     var count = e.halls.length ? e.halls[0].waiting.length : 0;
-    if (!count) { return empty(px); }
+    // Before the day's first queue (at night, early morning) every cell is blank or 0: say so, not an empty grid.
+    var queued = e.halls.some(function (h) { return h.waiting.some(function (w) { return w > 0; }); });
+    if (!count || !queued) { return empty(px, "analytics.halls_none"); }
     var x = [];
     for (var i = 0; i < count; i += 1) { x.push(hhmm(e.start + i * e.step)); }
     var names = e.halls.map(function (h) { return h.township ? ui().township(h.township) : t("analytics.district_hall"); });

@@ -1,5 +1,6 @@
 """The analytics view of a hand-computed day, read from the browser: each Plotly chart's data equals the worked
-series, and a new record moves its charts in place with no server callback."""
+series, and a new record moves its charts in place with no server callback. The categories' texts never overlap
+(boxes measured at 1080p and 4K, zh and en), and the halls' chart says so before the day's first queue."""
 from __future__ import annotations
 
 import random
@@ -9,6 +10,7 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+import i18n
 from app import create_app
 from config import Settings
 from domain.model import Role
@@ -21,6 +23,27 @@ from tests.integration.scenario_day import DISTRICT_TZ, api_caller, nine_am
 pytestmark = pytest.mark.e2e
 WAIT_MS = 30_000
 CHARTS = ("hourly", "stages", "categories", "ranking", "gauges", "halls")
+SIZES = [(1920, 1080), (3840, 2160)]
+# The categories chart's texts as boxes (client pixels): bars, their counts, the rates, the axes' tick labels.
+BOXES = """() => {
+    const gd = document.querySelector('#an-categories .js-plotly-plot');
+    const box = el => { const r = el.getBoundingClientRect();
+        return {text: el.textContent, l: r.left, t: r.top, r: r.right, b: r.bottom}; };
+    const all = sel => Array.from(gd.querySelectorAll(sel)).map(box).filter(b => b.r - b.l > 0 && b.b - b.t > 0);
+    return {div: box(gd), bars: all('.barlayer .point path'), counts: all('.barlayer .bartext'),
+            rates: all('.scatterlayer .textpoint text'), ticks: all('.xtick text, .ytick text'),
+            heads: all('.annotation-text')};
+}"""
+# A worst case for the categories chart: the longest names, three-digit counts, 100%, 0% and no rate at all.
+WORST = {"rows": [{"code": c, "received": n, "on_time_rate": r} for c, n, r in [
+    ("property_dispute", 328, 1.0), ("road_occupation", 327, 0.0), ("elderly_help", 120, None),
+    ("manhole_cover", 99, 0.917), ("illegal_construction", 64, 1.0), ("wage_dispute", 20, 0.5),
+    ("public_safety", 9, 1.0), ("streetlight", 3, 0.333), ("neighbour_dispute", 1, 1.0), ("road_obstruction", 1, 1.0)]]}
+DRAW_WORST = """async (entity) => {
+    const gd = document.querySelector('#an-categories .js-plotly-plot');
+    const fig = window.onemap.charts.build.categories(entity, parseFloat(getComputedStyle(document.documentElement).fontSize));
+    await Plotly.react(gd, fig.data, fig.layout, {displayModeBar: false});
+}"""
 READ = """() => Object.fromEntries(%s.map(name => {
     const gd = document.querySelector('#an-' + name + ' .js-plotly-plot');
     return [name, gd && gd.data ? gd.data.map(t => ({meta: t.meta || null, x: t.x || null, y: t.y || null,
@@ -119,4 +142,83 @@ def test_a_new_record_moves_its_charts_in_place_without_a_server_callback(
         .find(t => t.meta.figure === 'received').x.reduce((a, b) => a + b, 0)""")
     assert received == 12
     assert calls == []  # the charts are drawn in the browser: no server callback for a delta
+    assert not errors, errors
+
+
+def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Return whether two boxes share more than a pixel's sliver (a glyph's bearing may touch a neighbour)."""
+    return min(a["r"], b["r"]) - max(a["l"], b["l"]) > 1 and min(a["b"], b["b"]) - max(a["t"], b["t"]) > 1
+
+
+def _assert_categories_readable(boxes: dict[str, Any], rows: int) -> None:
+    """Assert a rate text per row, on no bar, count or tick label, and every text whole inside the chart."""
+    rates, counts, ticks = boxes["rates"], boxes["counts"], boxes["ticks"]
+    for rate in rates:
+        hit = [o for o in boxes["bars"] + counts + ticks + boxes["heads"] if _overlap(rate, o)]
+        assert not hit, (rate, hit)
+    for n, text in enumerate(counts + ticks):
+        hit = [o for o in rates + (counts + ticks)[n + 1:] if _overlap(text, o)]
+        assert not hit, (text, hit)
+    div = boxes["div"]
+    for text in rates + counts + ticks + boxes["heads"]:
+        assert div["l"] <= text["l"] and text["r"] <= div["r"] and div["t"] <= text["t"] and text["b"] <= div["b"], \
+            (text, div)
+    assert len(rates) == rows and len(counts) == rows, boxes
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_categories_on_time_rates_stand_in_their_own_column_clear_of_every_bar_and_count(
+        analytics: tuple[Any, str, float], open_page: Callable[..., Any], artifacts: Path,
+        size: tuple[int, int], lang: str) -> None:
+    _onemap, url, _start = analytics
+    page, errors = open_page(f"{url}&lang={lang}", width=size[0], height=size[1])
+    page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    _drawn(page)
+    boxes, rows = page.evaluate(BOXES), page.evaluate("() => window.onemap.live.get('chart', 'categories').rows")
+    _assert_categories_readable(boxes, len(rows))  # the day's rows (and a later test's record, if it ran first)
+    pct = ["—" if c["on_time_rate"] is None else f"{c['on_time_rate'] * 100:.1f}%" for c in rows]
+    assert [r["text"] for r in boxes["rates"]] == pct  # the entity's rates, in its order
+    assert [c["text"] for c in boxes["counts"]] == [str(c["received"]) for c in rows]
+    page.evaluate(DRAW_WORST, WORST)
+    _assert_categories_readable(page.evaluate(BOXES), len(WORST["rows"]))
+    page.locator("#an-categories").screenshot(path=str(artifacts / f"wall-analytics-categories-{size[0]}-{lang}.png"))
+    assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def before_the_queues(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]]:
+    """Serve a district at 06:00 with no ticket yet today; yield (app, kiosk URL of /wall/analytics)."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("wall-analytics-dawn"), simulator=False, api_tokens=day.TOKENS)
+    clock = Clock()
+    clock.now = nine_am(clock.now) - 3 * 3600
+    onemap = create_app(settings, clock=clock)
+    kiosk = onemap.services.accounts.create_token("wall-analytics-dawn", "kiosk", Role.WALL)
+    yield onemap, f"{day.serve(onemap)}/wall/analytics?kiosk={kiosk}"
+
+
+HALLS_SHOWN = """() => { const gd = document.querySelector('#an-halls .js-plotly-plot');
+    return {traces: gd.data.map(t => ({type: t.type, z: t.z || null, halls: (t.meta || {}).halls || null})),
+            notes: Array.from(gd.querySelectorAll('.annotation-text')).map(a => a.textContent)}; }"""
+
+
+def test_before_the_first_queue_the_halls_chart_says_none_is_recorded_then_draws_the_queue(
+        before_the_queues: tuple[Any, str], open_page: Callable[..., Any], artifacts: Path) -> None:
+    onemap, url = before_the_queues
+    for lang in ("zh", "en"):
+        page, errors = open_page(f"{url}&lang={lang}")
+        page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+        page.wait_for_function("() => (window.onemap.charts.drawn().halls || {}).count > 0", timeout=WAIT_MS)
+        shown = page.evaluate(HALLS_SHOWN)
+        assert shown == {"traces": [], "notes": [i18n.catalog(lang)["analytics.halls_none"]]}, (lang, shown)
+        page.locator("#an-halls").screenshot(path=str(artifacts / f"wall-analytics-halls-none-{lang}.png"))
+        assert not errors, errors
+    api_caller(onemap)("sys", "records", {"source": "hall", "source_id": "dawn-1", "hall_id": charts.HALL,
+                                          "action": "issued", "ticket": "A001"})
+    page.wait_for_function("() => document.querySelector('#an-halls .js-plotly-plot').data.length > 0",
+                           timeout=WAIT_MS)
+    shown = page.evaluate(HALLS_SHOWN)
+    assert shown["notes"] == [] and [t["type"] for t in shown["traces"]] == ["heatmap"], shown
+    row = shown["traces"][0]["z"][shown["traces"][0]["halls"].index(charts.HALL)]
+    assert row == [None] * 36 + [1]  # 06:00 is the day's 37th 10-minute slot: the queue of one from then on
     assert not errors, errors
