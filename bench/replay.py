@@ -9,7 +9,9 @@ newest snapshot (taken 10,000 events before the end) plus the log after it; and 
 from __future__ import annotations
 
 import argparse
+import atexit
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -94,8 +96,15 @@ def timed(fn) -> tuple[float, object]:
     return time.perf_counter() - t0, out
 
 
+def scratch_dir(prefix: str) -> Path:
+    """Return a new temporary directory, removed when the benchmark exits (a year's log takes gigabytes)."""
+    path = tempfile.mkdtemp(prefix=prefix)
+    atexit.register(shutil.rmtree, path, True)
+    return Path(path)
+
+
 def main() -> None:
-    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="bench-replay-")), simulator=False)
+    settings = Settings(data_dir=scratch_dir("bench-replay-"), simulator=False)
     district, _ = build_district(settings)
     log = EventLog(make_engine(settings.db_url))
     store = Store(log, district)
@@ -159,7 +168,7 @@ def days_of_events(district, first_day: float, n: int) -> Iterator[list[ev.Event
 
 def _child(mode: str, db_url: str) -> None:
     """Start one store as the web process would and print its start time and memory (run in its own process)."""
-    district, _ = build_district(Settings(data_dir=Path(tempfile.mkdtemp()), simulator=False))
+    district, _ = build_district(Settings(data_dir=scratch_dir("bench-child-"), simulator=False))
     log = EventLog(make_engine(db_url))
     log.last_seq()
     base = _rss("VmRSS")  # the district's fixtures and the libraries are there whatever the log
@@ -210,7 +219,7 @@ def _run_child(mode: str, db_url: str) -> tuple[float, float, int, int, int, flo
 
 def start_up(sizes: list[int]) -> None:
     """Time the store's start on logs of each size: keep-all replay, archiving replay, snapshot + tail."""
-    settings = Settings(data_dir=Path(tempfile.mkdtemp(prefix="bench-start-")), simulator=False)
+    settings = Settings(data_dir=scratch_dir("bench-start-"), simulator=False)
     district, _ = build_district(settings)
     first_day = Reports(None, time.time, UTC_OFFSET_H, settings.data_dir).day_start(DAY)  # type: ignore[arg-type]
     print(f"{'events':>10} {'start':<34} {'seconds':>8} {'peak MB':>8} {'in memory':>10} {'open':>6} "
