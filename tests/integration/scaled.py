@@ -221,6 +221,22 @@ def stable(entity: dict) -> dict:
     return out
 
 
+def in_arrival_order(client: socketio.Client) -> None:
+    """Handle a client's messages one after the other as they arrive, as a browser does.
+
+    python-engineio's threaded client runs each message's handler in a thread of its own, so two deltas (or a
+    deflated delta's placeholder and its bytes) could be handled out of order: a gap seen where there is none.
+    """
+    trigger = client.eio._trigger_event
+
+    def ordered(event: str, *args: Any, **kwargs: Any) -> Any:
+        if event == "message":
+            kwargs["run_async"] = False
+        return trigger(event, *args, **kwargs)
+
+    client.eio._trigger_event = ordered
+
+
 class Screen:
     """A wall on Socket.IO: merges snapshot and deltas as assets/live.js does, and keeps what it applied."""
 
@@ -237,9 +253,12 @@ class Screen:
     def connect(self, web: Web) -> None:
         """Connect to a web process (as nginx would send it), holding our seq as `since` once we have one."""
         client = socketio.Client(reconnection=False)
+        in_arrival_order(client)
         client.on("snapshot", self._snapshot)
         client.on("delta", self._delta)
         query = {"scope": "all", **({"since": str(self.seq)} if self.ready else {})}
+        with self.lock:
+            self.resync_pending = False  # as live.js on a lost connection: what we missed comes on connecting
         self.client = client  # before connecting: a delta may ask for a resync at once
         client.connect(f"{web.url}?{urlencode(query)}", headers={"Cookie": self.cookie}, transports=["polling"],
                        wait_timeout=30)
