@@ -18,8 +18,7 @@ BROADCAST_SHOWN_S = 86400  # a broadcast stays on the boards for a day
 
 def day_window(now: float, utc_offset_h: float) -> tuple[float, float]:
     """Return [start, end) of the district's local day containing now."""
-    offset = utc_offset_h * 3600
-    start = (now + offset) // DAY_S * DAY_S - offset
+    start = halls.local_midnight(now, utc_offset_h)
     return start, start + DAY_S
 
 

@@ -5,7 +5,6 @@ command can replace `python app.py` here alone. Every wait has a deadline and po
 """
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -14,7 +13,6 @@ import sys
 import threading
 import time
 import uuid
-import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -273,7 +271,7 @@ class Screen:
             return {e["id"]: stable(e) for e in self.entities.values() if e["kind"] == "incident"}
 
     def _snapshot(self, wire: bytes) -> None:
-        msg = json.loads(zlib.decompress(wire))
+        msg = push.decoded(wire)
         with self.lock:
             self.entities = {f"{e['kind']}:{e['id']}": e for e in msg["entities"]}
             self.began = msg["seq"] if self.began < 0 else self.began
