@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -25,6 +26,19 @@ MAX_DEPTH = 32  # a record nests far less; deeper ones are refused before anythi
 _SCALARS = (str, int, float, bool, type(None))
 
 
+class _Cut:
+    """What stands in a parsed body for a container cut off by parse_text: too deep by definition."""
+
+    def __repr__(self) -> str:
+        return f"<nested deeper than {MAX_DEPTH}>"
+
+
+CUT = _Cut()
+_CUT_KEY = "\u0000onemap:cut"
+_CUT_TEXT = '{"%s":1}' % _CUT_KEY.replace("\u0000", "\\u0000")
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
 def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     """Tell whether a decoded value nests containers deeper than limit (walked without recursion)."""
     if type(value) is dict and all(type(v) in _SCALARS for v in value.values()):
@@ -32,6 +46,8 @@ def too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()
+        if item is CUT:
+            return True
         if isinstance(item, (dict, list)):
             if depth > limit:
                 return True
@@ -58,6 +74,54 @@ def dumps(record: Any) -> bytes:
         return json.dumps(record, ensure_ascii=False, default=repr).encode()
     except (TypeError, ValueError, RecursionError):  # e.g. non-string keys that are not scalars
         return json.dumps({"unencodable": repr(record)[:MAX_RAW_CHARS]}, ensure_ascii=False).encode()
+
+
+def parse_text(raw: str) -> Any:
+    """Parse a JSON body with the same answer however deep the caller's stack is (ValueError when it is not JSON).
+
+    json.loads recurses once per level, so whether a deep body parses would depend on the caller's stack. When it
+    runs out, the body is split, by an iterative scan, into pieces at most MAX_DEPTH + 2 levels deep (a record
+    inside {"records": [...]} plus its own MAX_DEPTH); every piece is parsed, so what is not JSON is refused as
+    before, and each cut container stands as CUT in the value: the record holding one is too deep, as it is when
+    the body parses whole, and the rest of a batch is kept.
+    """
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        top, *deeper = _pieces(raw, MAX_DEPTH + 2)
+        for piece in deeper:  # parsed only to refuse what is not JSON, each at most MAX_DEPTH + 3 deep
+            json.loads(piece)
+        return json.loads(top, object_hook=_uncut)
+
+
+def _pieces(raw: str, keep: int) -> list[str]:
+    """Split raw at every container opening keep, 2 keep, ... levels down; each leaves the cut marker in its parent."""
+    done: list[str] = []
+    stack: list[list[str]] = [[]]  # the pieces being written, outermost first
+    depth, last = 0, 0
+    for match in _TOKEN.finditer(raw):
+        token, start = match.group(), match.start()
+        if token in "[{":
+            depth += 1
+            if depth > keep and depth % keep == 1 % keep:
+                stack[-1].append(raw[last:start] + _CUT_TEXT)
+                stack.append([])
+                last = start
+        elif token in "]}":
+            depth -= 1
+            if depth >= keep and depth % keep == 0 and len(stack) > 1:
+                stack[-1].append(raw[last:match.end()])
+                done.append("".join(stack.pop()))
+                last = match.end()
+    stack[-1].append(raw[last:])
+    while len(stack) > 1:  # unclosed: not JSON, and parsing the piece says so
+        done.append("".join(stack.pop()))
+        stack[-1].append("")
+    return ["".join(stack[0]), *done]
+
+
+def _uncut(obj: dict[str, Any]) -> Any:
+    return CUT if len(obj) == 1 and _CUT_KEY in obj else obj
 
 
 def loads(data: bytes | str) -> Any:

@@ -1,7 +1,6 @@
 """The API's blueprint and what every handler shares: who asks, what each route may do and where, bodies, answers."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, Callable
@@ -14,7 +13,7 @@ from application.services import Services
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.events import to_dict
-from streams.codec import MAX_DEPTH, too_deep
+from streams.codec import MAX_DEPTH, parse_text, too_deep
 from web.security import static_token_actor
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -93,9 +92,7 @@ def json_body() -> tuple[Any, str]:
     """Return the parsed JSON body and "" , or (None, why not): invalid, nested too deep; lone surrogates mended."""
     raw = request.get_data(as_text=True)
     try:
-        value = json.loads(raw)
-    except RecursionError:
-        return None, f"invalid JSON: nested deeper than {MAX_DEPTH}"
+        value = parse_text(raw)  # the same answer from any stack depth: a deep record is cut, not the batch
     except ValueError as exc:  # includes integers of more than 4300 digits
         return None, f"invalid JSON: {str(exc)[:200]}"
     return value, ""
