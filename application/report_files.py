@@ -11,6 +11,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from application import report_pdf
+from application.cells import is_formula_like, neutralise
 from application.report_tables import Table, subtitle, tables, title
 
 MEDIA_TYPES = {
@@ -40,19 +41,28 @@ def workbook(report: dict[str, Any], district: Any, lang: str) -> bytes:
         ws = wb.create_sheet(table.key)
         _widths(ws, table)
         ws.freeze_panes = "A4"
-        ws.append([table.title])
-        ws.append([title(report, district, lang) + " · " + subtitle(report, district, lang)])
+        ws.append([_text(ws, table.title)])
+        ws.append([_text(ws, title(report, district, lang) + " · " + subtitle(report, district, lang))])
         ws.append([_styled(ws, h, font=HEAD_FONT, fill=HEAD_FILL) for h in table.headers])
         for r, row in enumerate(table.rows):
-            ws.append([_styled(ws, v, number_format="0.0%") if isinstance(v, float) and table.is_rate(r, c) else v
-                       for c, v in enumerate(row)])
+            ws.append([_styled(ws, v, number_format="0.0%") if isinstance(v, float) and table.is_rate(r, c)
+                       else _text(ws, v) for c, v in enumerate(row)])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def _styled(ws: Any, value: Any, **style: Any) -> WriteOnlyCell:
+def _text(ws: Any, value: Any) -> Any:
+    """Return a cell's value as it goes in: text a spreadsheet would run becomes a text cell, the rest stays plain."""
+    return _styled(ws, value) if is_formula_like(value) else value
+
+
+def _styled(ws: Any, value: Any, **style: Any) -> Any:
+    """Return a cell of the value with a style; text that looks like a formula is held as text."""
     cell = WriteOnlyCell(ws, value=value)
+    if is_formula_like(value):
+        cell.data_type = "s"  # openpyxl reads a leading = as a formula
+        cell.quotePrefix = True  # Excel's own "text, not a formula" mark, kept when someone edits the cell
     for name, v in style.items():
         setattr(cell, name, v)
     return cell
@@ -68,10 +78,10 @@ def csv_bytes(report: dict[str, Any], district: Any, lang: str) -> bytes:
     """Return every table in one CSV, each after a line with its key and title; UTF-8 with BOM for Excel."""
     buf = io.StringIO()
     out = csv.writer(buf)
-    out.writerow([title(report, district, lang), subtitle(report, district, lang)])
+    out.writerow([neutralise(title(report, district, lang)), neutralise(subtitle(report, district, lang))])
     for table in tables(report, district, lang):
         out.writerow([])
-        out.writerow([f"# {table.key}", table.title])
-        out.writerow(table.headers)
-        out.writerows([["" if v is None else v for v in row] for row in table.rows])
+        out.writerow([f"# {table.key}", neutralise(table.title)])
+        out.writerow([neutralise(h) for h in table.headers])
+        out.writerows([["" if v is None else neutralise(v) for v in row] for row in table.rows])
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
