@@ -40,7 +40,7 @@ from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
 from streams.simulator import Simulator, warmup_span
 from streams.sources import Adapters
-from web import hardening, push, runtime, security
+from web import hardening, push, runtime, security, timeparams
 from web.api import api
 from web.admin import admin_pages
 from web.pages import pages
@@ -131,6 +131,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request
     hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
+    timeparams.install(server, lambda: settings.utc_offset_h, settings.lang)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
     csp.append(hardening.content_security_policy(list(dash_app.csp_hashes()), settings.tile_url))

@@ -13,7 +13,7 @@ from i18n import t
 from layouts import ids
 from layouts.maps import EMPTY
 from layouts.timeline import features, step_list
-from web import views
+from web import timeparams, views
 
 REPLAY_ROLES = frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.WALL})  # the district-wide views
 
@@ -23,7 +23,10 @@ def snapshot(services: Any, at: Any) -> Any:
     authorize(page_actor(), "replay")  # domain/access decides the role; the guard checked the page
     if not isinstance(at, (int, float)) or isinstance(at, bool):
         return no_update
-    moment = min(float(at), services.clock())
+    try:
+        moment = min(timeparams.seconds(float(at)), services.clock())
+    except timeparams.BadTime:  # the bar sends moments it drew; anything else is not one
+        return no_update
     state = services.replayer.at(moment)
     return {**views.snapshot(state, moment, services.settings.utc_offset_h, "all"), "replay": True}
 

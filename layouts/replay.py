@@ -11,7 +11,7 @@ from dash import dcc, html
 from i18n import t
 from layouts import ids, wall
 from layouts.maps import EMPTY, _shift, tile_crs
-from web.api.reports import parse_moment
+from web import timeparams
 
 SPEEDS = (1, 10, 30, 60)
 TIMELINE_PANE = "omTimeline"  # above every live layer (assets/replay.css)
@@ -22,8 +22,8 @@ def moment_of(services: Any, search: str | None) -> float:
     raw = parse_qs((search or "").lstrip("?")).get("at", [""])[0]
     now = services.clock()
     try:
-        return min(parse_moment(raw, services.settings.utc_offset_h), now) if raw else now
-    except ValueError:
+        return min(timeparams.moment(raw, services.settings.utc_offset_h), now) if raw else now
+    except timeparams.BadTime:  # the page's own request refused it (web/timeparams.install): a changed link shows now
         return now
 
 

@@ -15,6 +15,7 @@ from domain.errors import Rejected
 from domain.events import to_dict
 from streams.codec import MAX_DEPTH, parse_text, too_deep
 from web.security import static_token_actor
+from web.timeparams import BadTime
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
@@ -50,6 +51,12 @@ def _lang() -> str:
 
 def _error(status: int, code: str, **params: Any) -> tuple[Response, int]:
     return jsonify({"error": {"code": code, "message": i18n.error(code, _lang(), **params)}}), status
+
+
+@api.errorhandler(BadTime)
+def _bad_time(exc: BadTime) -> tuple[Response, int]:
+    """Refuse a time or date parameter that is not a moment the product can hold, in the caller's language."""
+    return _error(400, exc.code, **exc.params)
 
 
 def incident_id_of(ident: str) -> str:

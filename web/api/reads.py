@@ -1,7 +1,7 @@
 """The API's reads and record intake: records, incidents, KPIs, dead letters."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone
 from typing import Any
 
 from flask import g, jsonify, request
@@ -10,7 +10,7 @@ from domain.access import can_see
 from domain.events import to_dict
 from domain.kpi import day_figures
 from streams.codec import MAX_RAW_CHARS, Undecodable, too_deep
-from web import views
+from web import timeparams, views
 from web.api.base import _error, _services, json_body, mend, needs_mending, route
 
 MAX_BATCH = 5000
@@ -72,10 +72,7 @@ def kpi() -> Any:
     s = _services()
     offset = timezone(timedelta(hours=s.settings.utc_offset_h))
     day = request.args.get("day")
-    try:
-        at = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=offset).timestamp() + 1 if day else s.clock()
-    except ValueError:
-        return _error(400, "bad_request", reason="day must be YYYY-MM-DD")
+    at = datetime.combine(timeparams.day(day), time(), offset).timestamp() + 1 if day else s.clock()
     start, end = views.day_window(at, s.settings.utc_offset_h)
     with s.store.lock:
         if start >= s.store.state.kept_since or s.replayer is None:  # all that can count for the day is in memory

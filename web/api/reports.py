@@ -1,7 +1,7 @@
 """After action through the API: the daily and weekly report (JSON, PDF, XLSX, CSV) and the entities at a moment."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, g, jsonify, request
@@ -10,7 +10,7 @@ from application.report_files import MEDIA_TYPES, render
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.model import Role
-from web import views
+from web import timeparams, views
 from web.api.base import _error, _lang, _services, route
 
 FORMATS = ("json", *MEDIA_TYPES)
@@ -32,12 +32,9 @@ def _scope(action: str) -> tuple[str | None, Any]:
     return target, None
 
 
-def _day(name: str, default: date) -> date | None:
+def _day(name: str, default: date) -> date:
     raw = request.args.get(name)
-    try:
-        return datetime.strptime(raw, "%Y-%m-%d").date() if raw else default
-    except ValueError:
-        return None
+    return timeparams.day(raw, name) if raw else default
 
 
 def _answer(report: dict[str, Any], stem: str) -> Any:
@@ -59,8 +56,6 @@ def daily_report() -> Any:
         return refused
     reports = _services().reports
     day = _day("day", reports.today())
-    if day is None:
-        return _error(400, "bad_request", reason="day must be YYYY-MM-DD")
     return _answer(reports.daily(day, township), f"daily-{day.isoformat()}" + (f"-{township}" if township else ""))
 
 
@@ -72,26 +67,9 @@ def weekly_report() -> Any:
         return refused
     reports = _services().reports
     today = reports.today()
-    first = _day("start", today - timedelta(days=today.weekday()))
-    if request.args.get("week"):
-        try:
-            first = datetime.strptime(request.args["week"] + "-1", "%G-W%V-%u").date()
-        except ValueError:
-            first = None
-    if first is None:
-        return _error(400, "bad_request", reason="start must be YYYY-MM-DD, week YYYY-Www")
+    week = request.args.get("week")
+    first = timeparams.week(week) if week else _day("start", today - timedelta(days=today.weekday()))
     return _answer(reports.weekly(first, township), f"weekly-{first.isoformat()}" + (f"-{township}" if township else ""))
-
-
-def parse_moment(raw: str, utc_offset_h: float) -> float:
-    """Read a moment as Unix seconds or ISO 8601 (without an offset: the district's local time); ValueError if neither."""
-    try:
-        return float(raw)
-    except ValueError:
-        moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone(timedelta(hours=utc_offset_h)))
-    return moment.timestamp()
 
 
 def _incident_timeline(incident_id: str, at: float) -> Any:
@@ -117,10 +95,7 @@ def replay() -> Any:
     if refused:
         return refused
     s = _services()
-    try:
-        at = parse_moment(request.args["at"], s.settings.utc_offset_h) if request.args.get("at") else s.clock()
-    except ValueError:
-        return _error(400, "bad_request", reason="at must be Unix seconds or ISO 8601")
+    at = timeparams.moment(request.args["at"], s.settings.utc_offset_h) if request.args.get("at") else s.clock()
     at = min(at, s.clock())  # the future is not replayed: it is the live state
     if request.args.get("incident"):
         return _incident_timeline(request.args["incident"][:100], at)
