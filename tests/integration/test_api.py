@@ -122,3 +122,9 @@ def test_only_systems_commanders_and_admins_post_records(client, token):
     r = post(client, record("P1"), token)
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
     assert client.get("/api/v1/incidents", headers=auth("cmd-token")).get_json()["incidents"] == []
+
+
+def test_a_token_in_the_url_opens_nothing_and_the_same_token_in_the_header_does(client):
+    assert client.get("/api/v1/incidents?token=cmd-token").status_code == 401
+    assert client.get("/api/v1/kpi", query_string={"token": "cmd-token"}).status_code == 401
+    assert client.get("/api/v1/incidents", headers=auth("cmd-token")).status_code == 200

@@ -72,7 +72,8 @@ def _authenticate() -> Any:
     if rule is None:
         return _error(404, "not_found")
     header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else request.args.get("token", "")
+    # Only the header: a token in the URL ends up in proxy logs, browser history and Referer headers.
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     s = _services()
     found = s.accounts.token_actor(token, "api")
     actor = found.actor if found else static_token_actor(token, s.settings.api_tokens)
