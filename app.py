@@ -127,7 +127,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
     warmup = None
     if warm is not None and simulator is not None:
-        span = warmup_span(warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS)
+        span = warmup_span(warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS,
+                           district.utc_offset_h)
         warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
     return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup)
 
