@@ -6,7 +6,7 @@ import json
 import os
 import re
 import secrets
-from dataclasses import MISSING, dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
@@ -162,8 +162,7 @@ FLAG_SETTINGS = {"host": "host", "port": "port", "rate": "simulator_rate_per_min
 
 def default(setting: str) -> Any:
     """Return a setting's default, as the Settings dataclass declares it (the one place defaults are written)."""
-    f = next(f for f in fields(Settings) if f.name == setting)
-    return f.default_factory() if f.default is MISSING else f.default  # type: ignore[misc]
+    return getattr(Settings(), setting)
 
 
 def _environment_help() -> str:
