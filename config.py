@@ -87,8 +87,9 @@ _OFFSET = re.compile(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?")
 def parse_offset(raw: str) -> float:
     """Parse a fixed UTC offset ("+08:00", "-05:30", "UTC+1") into hours; a zone with summer time is refused."""
     match = _OFFSET.fullmatch(raw.strip().upper())
-    hours = (int(match[2]) + int(match[3] or 0) / 60) * (-1 if match[1] == "-" else 1) if match else None
-    if hours is None or not -12 <= hours <= 14:
+    minutes = int(match[3] or 0) if match else 60
+    hours = (int(match[2]) + minutes / 60) * (-1 if match[1] == "-" else 1) if match else 99.0
+    if minutes >= 60 or not -12 <= hours <= 14:
         raise SystemExit(f"ONEMAP_TIMEZONE={raw}: give the district's fixed UTC offset, e.g. +08:00 or -05:30 "
                          "(the district's day, its halls' hours and every screen's clock keep one offset)")
     return hours

@@ -43,7 +43,7 @@ def test_the_districts_time_zone_is_a_fixed_utc_offset(raw, hours):
     assert from_env([], {"ONEMAP_TIMEZONE": raw}).utc_offset_h == hours
 
 
-@pytest.mark.parametrize("raw", ["Europe/Paris", "8", "+15:00", ""])
+@pytest.mark.parametrize("raw", ["Europe/Paris", "8", "+15:00", "+08:75", ""])
 def test_a_time_zone_that_is_no_fixed_offset_is_refused_with_its_text(raw):
     with pytest.raises(SystemExit, match="ONEMAP_TIMEZONE"):
         from_env([], {"ONEMAP_TIMEZONE": raw})
