@@ -21,25 +21,17 @@ from flask_socketio import SocketIO
 
 import callbacks
 import layouts
+from application.autopilot import Autopilot
+from application.bootstrap import bootstrap
 from application.commands import Commands
-from application.replay import Replayer
-from application.reports import Reports
-from application.district import build_district, load_fixtures
 from application.services import Services
 from application.warmup import WarmClock, play_recent_past
-from config import ROOT, Settings, from_env, secret_key
+from config import ROOT, Settings, from_env
 from domain.model import Role
-from geo.boundaries import demo_boundaries, load_boundaries
-from geo.locate import Locator
 from store.accounts import Accounts
-from store.log import EventLog, make_engine, shown
-from store.store import Store
-from streams import redis_bus
-from application.autopilot import Autopilot
-from streams.bus import Bus, MemoryBus
-from streams.ingest import Ingestor
+from store.log import shown
+from streams.bus import Bus
 from streams.simulator import Simulator, warmup_span
-from streams.sources import Adapters
 from web import hardening, push, runtime, security, timeparams
 from web.api import api
 from web.admin import admin_pages
@@ -80,7 +72,7 @@ class OneMap:
                                             lambda: self.kiosks.prune(self.services.accounts.token_live), "kiosks")
 
 
-def _bootstrap(accounts: Accounts, settings: Settings) -> None:
+def _first_start(accounts: Accounts, settings: Settings) -> None:
     """On the first start: an admin with a one-time password and a wall kiosk URL, printed once, never stored."""
     if accounts.has_admin():
         return
@@ -92,21 +84,17 @@ def _bootstrap(accounts: Accounts, settings: Settings) -> None:
 
 
 def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> OneMap:
-    """Build the whole product from settings; nothing connects before this is called."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    boundaries = load_boundaries(settings.boundaries) if settings.boundaries else demo_boundaries()
-    district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures())
-    engine = make_engine(settings.db_url)
-    secret = secret_key(settings)
-    store = Store(EventLog(engine), district, settings.sla_policy.dispatch_s, snapshot_key=secret.encode())
+    """Build the whole product from settings (application.bootstrap, then the web's adapters); nothing connects
+    before this is called."""
+    core = bootstrap(settings)
+    district, store, secret = core.district, core.store, core.secret
     # An empty demo district opens with its recent past (about WARMUP_REPORTS reports), played on this clock.
     warm = WarmClock(clock) if settings.simulator and not store.state.incidents else None
     clock = warm or clock
-    accounts = Accounts(engine, clock)
-    _bootstrap(accounts, settings)
-    locator = Locator(boundaries)
+    accounts = Accounts(core.log.engine, clock)
+    _first_start(accounts, settings)
     commands = Commands(store, settings.sla_policy, clock, settings.team_speed_kmh)
-    ingestor = Ingestor(store, locator, clock, Adapters.from_file(settings.open311_codes))
+    ingestor = core.ingestor(clock)
     server = Flask(__name__)
     server.secret_key = secret
     server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -116,31 +104,32 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     # No message queue between web processes: each follows the shared log and pushes to its own screens
     # (push.flush), so a queue would only deliver every delta once per process.
     socketio = SocketIO(server, async_mode=settings.async_mode)
-    pusher = push.Pusher(store, clock, settings.utc_offset_h)
-    bus: Bus = redis_bus.from_settings(settings) if settings.redis_url else MemoryBus()
+    pusher = push.Pusher(store, clock, district.utc_offset_h)
+    bus = core.bus
 
     def grant(requested: str) -> tuple[str, int | None] | None:
         scope = security.scope_for(web_auth.current(), requested, set(district.townships))
         return (scope, session.get("kiosk")) if scope else None
 
     kiosks = push.bind(socketio, pusher, grant)
-    replayer = Replayer(store.log, district, settings.sla_policy.dispatch_s, snapshot_key=secret.encode())
-    reports = Reports(replayer, clock, settings.utc_offset_h, settings.data_dir)
-    services = Services(settings, district, boundaries.geojson(), store, commands, ingestor, pusher, clock,
+    replayer = core.replayer()
+    reports = core.reports(replayer, clock)
+    services = Services(settings, district, core.boundaries.geojson(), store, commands, ingestor, pusher, clock,
                         accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name, replayer, reports)
     csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request
     hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
-    timeparams.install(server, lambda: settings.utc_offset_h, settings.lang)
+    timeparams.install(server, lambda: district.utc_offset_h, settings.lang)
     _routes(server, services, bus)
     dash_app = _dash(server, services)
     csp.append(hardening.content_security_policy(list(dash_app.csp_hashes()), settings.tile_url))
-    simulator = Simulator(district, locator.assign, settings.simulator_rate_per_min,
+    simulator = Simulator(district, core.locator.assign, settings.simulator_rate_per_min,
                           settings.simulator_seed) if settings.simulator else None
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
     warmup = None
     if warm is not None and simulator is not None:
-        span = warmup_span(warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS)
+        span = warmup_span(warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS,
+                           district.utc_offset_h)
         warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
     return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup)
 

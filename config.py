@@ -4,10 +4,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from domain.sla import SlaPolicy
 
@@ -43,7 +44,7 @@ class Settings:
     proxies: int = 0  # reverse proxies in front of serve.py (nginx: 1): the client's address is their X-Forwarded-For
     port: int = 8050
     api_tokens: Mapping[str, str] = field(default_factory=dict)  # token -> "role[:township]"
-    utc_offset_h: float = 8.0  # the district's day starts at local midnight (China Standard Time)
+    utc_offset_h: float = 8.0  # the district's time zone (ONEMAP_TIMEZONE): the demo district's, China Standard Time
     team_speed_kmh: float = 25.0
     push_interval_s: float = 0.2  # a saturated process coalesces deltas over at most this window...
     push_busy_gap_s: float = 0.1  # ...one with CPU to spare sends a stream of changes this often...
@@ -80,32 +81,118 @@ def _tokens(raw: str) -> dict[str, str]:
     return {t.strip(): r.strip() for t, r in pairs}
 
 
-ENVIRONMENT_HELP = """other settings (environment only; docs: README.md):
-  ONEMAP_DATA_DIR      the SQLite file and the session key (default: data/ beside app.py)
-  DATABASE_URL         the store, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)
-  REDIS_URL            Redis Streams bus (default: the in-process bus)
-  ONEMAP_SLA_POLICY    a JSON file of stage and dispatch targets (default: 60/120/180/600 s; dispatch 60/180/600 s)
-  ONEMAP_BOUNDARIES    the district's township file (default: the demo district)
-  ONEMAP_TILE_URL      an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles
-  ONEMAP_AUTOPILOT     off: the simulator works no orders itself (default: on)
-  ONEMAP_API_TOKENS    static API tokens token=role[:township],... (default: none)
-  ONEMAP_PROXIES       serve.py behind this many reverse proxies (nginx: 1): trust their X-Forwarded-For (default: 0)"""
+_OFFSET = re.compile(r"(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?")
+
+
+def parse_offset(raw: str) -> float:
+    """Parse a fixed UTC offset ("+08:00", "-05:30", "UTC+1") into hours; a zone with summer time is refused."""
+    match = _OFFSET.fullmatch(raw.strip().upper())
+    minutes = int(match[3] or 0) if match else 60
+    hours = (int(match[2]) + minutes / 60) * (-1 if match[1] == "-" else 1) if match else 99.0
+    if minutes >= 60 or not -12 <= hours <= 14:
+        raise SystemExit(f"ONEMAP_TIMEZONE={raw}: give the district's fixed UTC offset, e.g. +08:00 or -05:30 "
+                         "(the district's day, its halls' hours and every screen's clock keep one offset)")
+    return hours
+
+
+def offset_text(hours: float) -> str:
+    """Return an offset in hours as "+08:00"."""
+    minutes = round(abs(hours) * 60)
+    return f"{'-' if hours < 0 else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _on_unless_off(raw: str) -> bool:
+    return raw != "off"
+
+
+def _on(raw: str) -> bool:
+    return raw.lower() in ("on", "1", "true", "yes")
+
+
+def _onoff(value: bool) -> str:
+    return "on" if value else "off"
+
+
+def _targets(policy: SlaPolicy) -> str:
+    stages = "/".join(f"{s:g}" for s in policy.targets_s.values())
+    return f"{stages} s; dispatch {'/'.join(f'{s:g}' for _, s in sorted(policy.dispatch_s.items()))} s"
+
+
+@dataclass(frozen=True)
+class Env:
+    """An environment variable: the setting it gives, how its text reads, and its --help line (none: README only)."""
+
+    name: str
+    setting: str
+    parse: Callable[[str], Any] = str
+    help: str = ""  # "{default}" is the setting's default, shown by `show`
+    show: Callable[[Any], str] = str
+
+
+ENVIRONMENT: tuple[Env, ...] = (
+    Env("ONEMAP_DATA_DIR", "data_dir", Path, "the SQLite file and the session key (default: data/ beside app.py)"),
+    Env("DATABASE_URL", "database_url",
+        help="the store, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)"),
+    Env("REDIS_URL", "redis_url", help="Redis Streams bus (default: the in-process bus)"),
+    Env("ONEMAP_REDIS_PREFIX", "redis_prefix"),
+    Env("ONEMAP_REDIS_GROUP", "redis_group"),
+    Env("ONEMAP_REDIS_BATCH", "redis_batch", int),
+    Env("ONEMAP_REDIS_CLAIM_IDLE_MS", "redis_claim_idle_ms", int),
+    Env("ONEMAP_REDIS_MAXLEN", "redis_maxlen", int),
+    Env("ONEMAP_REDIS_MAX_DELIVERIES", "redis_max_deliveries", int),
+    Env("ONEMAP_REDIS_FORGET_IDLE_MS", "redis_forget_idle_ms", int),
+    Env("ONEMAP_OPEN311_CODES", "open311_codes"),
+    Env("ONEMAP_SLA_POLICY", "sla_policy", _policy, "a JSON file of stage and dispatch targets (default: {default})",
+        _targets),
+    Env("ONEMAP_BOUNDARIES", "boundaries", help="the district's township file (default: the demo district)"),
+    Env("ONEMAP_TIMEZONE", "utc_offset_h", parse_offset,
+        "the district's UTC offset: its midnight, its halls' hours, every clock (default: {default})", offset_text),
+    Env("ONEMAP_TILE_URL", "tile_url",
+        help="an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles"),
+    Env("ONEMAP_TILE_CRS", "tile_crs"),
+    Env("ONEMAP_AUTOPILOT", "autopilot", _on_unless_off,
+        "off: the simulator works no orders itself (default: {default})", _onoff),
+    Env("ONEMAP_API_TOKENS", "api_tokens", _tokens, "static API tokens token=role[:township],... (default: none)"),
+    Env("ONEMAP_SECRET_KEY", "secret_key"),
+    Env("ONEMAP_SECURE_COOKIES", "secure_cookies", _on),
+    Env("ONEMAP_PROXIES", "proxies", int,
+        "serve.py behind this many reverse proxies (nginx: 1): trust their X-Forwarded-For (default: {default})"),
+)
+FLAG_SETTINGS = {"host": "host", "port": "port", "rate": "simulator_rate_per_min", "lang": "lang"}  # flag -> setting
+
+
+def default(setting: str) -> Any:
+    """Return a setting's default, as the Settings dataclass declares it (the one place defaults are written)."""
+    return getattr(Settings(), setting)
+
+
+def _environment_help() -> str:
+    lines = ["other settings (environment only; docs: README.md):"]
+    lines += [f"  {e.name:<20} {e.help.format(default=e.show(default(e.setting)))}" for e in ENVIRONMENT if e.help]
+    return "\n".join(lines)
+
+
+def _given(env: Mapping[str, str], name: str, setting: str, parse: Callable[[str], Any] = str) -> Any:
+    """Return the environment's value of a setting, else its default."""
+    return parse(env[name]) if name in env else default(setting)
 
 
 def parser(env: Mapping[str, str], prog: str = "python app.py") -> argparse.ArgumentParser:
     """Return the command line of `python app.py` (and serve.py): each flag with its default and environment name."""
     p = argparse.ArgumentParser(prog=prog, description="OneMap 一图指挥: the district's one-map command center.",
-                                epilog=ENVIRONMENT_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--host", default=env.get("ONEMAP_HOST", "127.0.0.1"),
+                                epilog=_environment_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--host", default=_given(env, "ONEMAP_HOST", "host"),
                    help="address to serve on (env ONEMAP_HOST; default %(default)s)")
-    p.add_argument("--port", type=int, default=int(env.get("ONEMAP_PORT", "8050")),
+    p.add_argument("--port", type=int, default=_given(env, "ONEMAP_PORT", "port", int),
                    help="port to serve on (env ONEMAP_PORT; default %(default)s)")
-    p.add_argument("--no-simulator", action="store_true", default=env.get("ONEMAP_SIMULATOR", "on") == "off",
-                   help="an empty district, driven through the API alone (env ONEMAP_SIMULATOR=off; default: simulator on)")
-    p.add_argument("--rate", type=float, default=float(env.get("ONEMAP_SIM_RATE", "1.5")),
+    p.add_argument("--no-simulator", action="store_true",
+                   default=not _given(env, "ONEMAP_SIMULATOR", "simulator", _on_unless_off),
+                   help="an empty district, driven through the API alone (env ONEMAP_SIMULATOR=off; default: "
+                        f"simulator {_onoff(default('simulator'))})")
+    p.add_argument("--rate", type=float, default=_given(env, "ONEMAP_SIM_RATE", "simulator_rate_per_min", float),
                    help="simulated incident reports per minute, at the daily average (env ONEMAP_SIM_RATE; "
                         "default %(default)s)")
-    p.add_argument("--lang", choices=("zh", "en"), default=env.get("ONEMAP_LANG", "zh"),
+    p.add_argument("--lang", choices=("zh", "en"), default=_given(env, "ONEMAP_LANG", "lang"),
                    help="UI language; ?lang= on a page overrides it (env ONEMAP_LANG; default %(default)s)")
     return p
 
@@ -116,14 +203,14 @@ def from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = 
     return settings_from(parser(env).parse_args(argv), env)
 
 
-SERVE_WORKERS = ("gevent", "gthread")  # gunicorn worker classes serve.py runs; gevent is the measured choice
+SERVE_WORKERS = ("gevent", "gthread")  # gunicorn worker classes serve.py runs; gevent (the first) is the measured one
 
 
 def serve_from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> tuple[Settings, str]:
     """Read the settings and the gunicorn worker class of `python serve.py` (app.py's flags and --worker)."""
     env = os.environ if env is None else env
     p = parser(env, prog="python serve.py")
-    p.add_argument("--worker", choices=SERVE_WORKERS, default=env.get("ONEMAP_WORKER", "gevent"),
+    p.add_argument("--worker", choices=SERVE_WORKERS, default=env.get("ONEMAP_WORKER", SERVE_WORKERS[0]),
                    help="gunicorn worker class (env ONEMAP_WORKER; default %(default)s; gthread: one OS thread "
                         "per socket, for comparison)")
     args = p.parse_args(argv)
@@ -131,35 +218,10 @@ def serve_from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | N
 
 
 def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
-    """Build settings from parsed flags (parser's) and the environment."""
-    data_dir = Path(env.get("ONEMAP_DATA_DIR", str(ROOT / "data")))
-    return Settings(
-        data_dir=data_dir,
-        database_url=env.get("DATABASE_URL", ""),
-        redis_url=env.get("REDIS_URL", ""),
-        redis_prefix=env.get("ONEMAP_REDIS_PREFIX", "onemap"),
-        redis_group=env.get("ONEMAP_REDIS_GROUP", "onemap"),
-        redis_batch=int(env.get("ONEMAP_REDIS_BATCH", "500")),
-        redis_claim_idle_ms=int(env.get("ONEMAP_REDIS_CLAIM_IDLE_MS", "60000")),
-        redis_maxlen=int(env.get("ONEMAP_REDIS_MAXLEN", "1000000")),
-        redis_max_deliveries=int(env.get("ONEMAP_REDIS_MAX_DELIVERIES", "5")),
-        redis_forget_idle_ms=int(env.get("ONEMAP_REDIS_FORGET_IDLE_MS", "3600000")),
-        open311_codes=env.get("ONEMAP_OPEN311_CODES", ""),
-        sla_policy=_policy(env.get("ONEMAP_SLA_POLICY", "")),
-        boundaries=env.get("ONEMAP_BOUNDARIES", ""),
-        tile_url=env.get("ONEMAP_TILE_URL", ""),
-        tile_crs=env.get("ONEMAP_TILE_CRS", "wgs84"),
-        lang=args.lang,
-        simulator=not args.no_simulator,
-        simulator_rate_per_min=args.rate,
-        autopilot=env.get("ONEMAP_AUTOPILOT", "on") != "off",
-        host=args.host,
-        port=args.port,
-        api_tokens=_tokens(env.get("ONEMAP_API_TOKENS", "")),
-        secret_key=env.get("ONEMAP_SECRET_KEY", ""),
-        secure_cookies=env.get("ONEMAP_SECURE_COOKIES", "off").lower() in ("on", "1", "true", "yes"),
-        proxies=int(env.get("ONEMAP_PROXIES", "0")),
-    )
+    """Build settings from parsed flags (parser's) and the environment; what neither gives keeps its default."""
+    given = {e.setting: e.parse(env[e.name]) for e in ENVIRONMENT if e.name in env}
+    flags = {setting: getattr(args, flag) for flag, setting in FLAG_SETTINGS.items()}
+    return Settings(**given, **flags, simulator=not args.no_simulator)
 
 
 def secret_key(settings: Settings) -> str:

@@ -8,7 +8,7 @@ import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Sequence
 
-from config import Settings, from_env, secret_key
+from config import Settings, from_env, offset_text
 from domain.model import Role
 from store.accounts import Accounts
 from store.log import make_engine
@@ -16,6 +16,7 @@ from store.log import make_engine
 
 def main(argv: list[str] | None = None) -> int:
     """Create users and tokens, revoke tokens, list both; the password is read from stdin or a prompt."""
+    settings = from_env([])
     p = argparse.ArgumentParser(prog="python manage.py", description="OneMap users and tokens, in the store of "
                                 "DATABASE_URL (default: the SQLite file in ONEMAP_DATA_DIR, data/)")
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
@@ -30,7 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--township", help="the one township of a township token")
     r = sub.add_parser("revoke-token", help="revoke a token by its id (see list); its walls go dark at once")
     r.add_argument("token_id", type=int, help="the token's id, as list shows it")
-    sub.add_parser("list", help="the users and the tokens, with times in the district's time (UTC+8)")
+    sub.add_parser("list", help="the users and the tokens, with times in the district's time "
+                   f"(UTC{offset_text(settings.utc_offset_h)}, ONEMAP_TIMEZONE)")
     rep = sub.add_parser("report", help="write a day's report files (PDF, XLSX, CSV) to <data dir>/reports/; "
                          "files already there are kept")
     rep.add_argument("--day", type=date.fromisoformat, help="YYYY-MM-DD (default: yesterday)")
@@ -38,7 +40,6 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("snapshot", help="save the projection (the state folded from the log) so the next start folds "
                    "only the events after it; the web process also takes one every 20,000 events or 10 minutes")
     args = p.parse_args(argv)
-    settings = from_env([])
     if args.cmd == "report":
         return _report(settings, args.day, args.lang)
     if args.cmd == "snapshot":
@@ -54,16 +55,10 @@ def main(argv: list[str] | None = None) -> int:
 def _report(settings: Settings, day: date | None, lang: str) -> int:
     """Write a day's PDF, workbook and CSV from the log, as the background loop does after midnight."""
     # Imported here: the users and tokens commands need neither the district nor the report libraries.
-    from application.replay import Replayer
-    from application.reports import Reports
-    from store.log import EventLog
-    from streams.wiring import build_district
+    from application.bootstrap import bootstrap
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    district, _locator = build_district(settings)
-    replayer = Replayer(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s,
-                        snapshot_key=secret_key(settings).encode())
-    reports = Reports(replayer, time.time, settings.utc_offset_h, settings.data_dir)
+    core = bootstrap(settings)
+    reports = core.reports(core.replayer(), time.time)
     for path in reports.write(day, lang) if day else reports.make_due(lang):
         print(path)
     return 0
@@ -71,15 +66,11 @@ def _report(settings: Settings, day: date | None, lang: str) -> int:
 
 def _snapshot(settings: Settings) -> int:
     """Start a store as the web process does (from the newest snapshot and the log after it) and save a new one."""
-    from store.log import EventLog
-    from store.store import Store
-    from streams.wiring import build_district
+    from application.bootstrap import bootstrap
 
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    district, _locator = build_district(settings)
+    core = bootstrap(settings)
     t0 = time.perf_counter()
-    store = Store(EventLog(make_engine(settings.db_url)), district, settings.sla_policy.dispatch_s,
-                  snapshot_key=secret_key(settings).encode())
+    store = core.store
     started = time.perf_counter() - t0
     seq, size = store.take_snapshot(time.time())
     print(f"snapshot at seq {seq}: {size:,} bytes, {len(store.state.incidents):,} incidents in memory "

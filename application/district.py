@@ -5,15 +5,16 @@ import json
 from pathlib import Path
 from typing import Any
 
+from config import Settings
 from domain.halls import parse_hours
 from domain.model import District, Hall, Station, Team, Township
 
 DEMO_FIXTURES = Path(__file__).resolve().parents[1] / "geo" / "data" / "demo_district.json"
 
 
-def build_district(townships: list[dict[str, Any]], neighbours: dict[str, set[str]],
-                   fixtures: dict[str, Any]) -> District:
-    """Combine township summaries (geo.boundaries) with a fixtures document (demo_district.json)."""
+def build_district(townships: list[dict[str, Any]], neighbours: dict[str, set[str]], fixtures: dict[str, Any],
+                   utc_offset_h: float = Settings.utc_offset_h) -> District:
+    """Combine township summaries (geo.boundaries) with a fixtures document (demo_district.json) in a time zone."""
     meta = fixtures.get("district", {})
     towns = {t["id"]: Township(t["id"], t["name_zh"], t.get("name_en") or t["name_zh"], t.get("kind") or "street",
                                float(t["centroid_lon"]), float(t["centroid_lat"])) for t in townships}
@@ -27,7 +28,7 @@ def build_district(townships: list[dict[str, Any]], neighbours: dict[str, set[st
     center = tuple(meta.get("center") or (sum(t.lon for t in towns.values()) / len(towns),
                                           sum(t.lat for t in towns.values()) / len(towns)))
     return District(meta.get("name_zh", ""), meta.get("name_en", ""), center, towns, teams, stations, halls,
-                    {k: frozenset(v) for k, v in neighbours.items()})
+                    utc_offset_h, {k: frozenset(v) for k, v in neighbours.items()})
 
 
 def load_fixtures(path: Path = DEMO_FIXTURES) -> dict[str, Any]:

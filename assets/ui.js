@@ -16,7 +16,9 @@
     return window.onemapLang || "zh";
   }
 
-  var utcOffsetH = 8;  // the district's time zone (settings.utc_offset_h): every clock on every screen shows it
+  // The district's time zone, sent by the server with the catalog (District.utc_offset_h, ONEMAP_TIMEZONE): every
+  // clock on every screen shows it. Until the page's catalog arrives, UTC (nothing is drawn before it).
+  var utcOffsetH = 0;
 
   /** Return the district's wall-clock fields of a unix time, whatever the browser's own time zone. */
   function districtTime(at) {

@@ -159,8 +159,8 @@ class Server:
 def _points() -> list[tuple[float, float]]:
     """Points near the demo district's township centres."""
     from config import Settings
-    from streams.wiring import build_district
-    district, _ = build_district(Settings())
+    from application.bootstrap import boundaries_of, district_of
+    district = district_of(Settings(), boundaries_of(Settings()))
     rng = random.Random(3)
     return [(t.lon + rng.uniform(-0.005, 0.005), t.lat + rng.uniform(-0.005, 0.005))
             for t in district.townships.values() for _ in range(50)]

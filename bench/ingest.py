@@ -16,7 +16,7 @@ import redis  # noqa: E402
 from config import Settings  # noqa: E402
 from streams import consumer, feeds  # noqa: E402
 from streams.redis_bus import RedisBus, RedisConfig  # noqa: E402
-from streams.wiring import build_district, build_ingest  # noqa: E402
+from application.bootstrap import bootstrap  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 N = 60_000
@@ -54,7 +54,8 @@ def ceiling(recs: list[dict]) -> float:
 
 def end_to_end(recs: list[dict], settings: Settings) -> float:
     """Records/s of our consumer: read, decode, validate, locate, decide, append to SQLite, ack."""
-    store, ingestor = build_ingest(settings, time.time)
+    core = bootstrap(settings)
+    store, ingestor = core.store, core.ingestor(time.time)
     bus = RedisBus(RedisConfig(REDIS_URL, f"bench-{uuid.uuid4().hex[:8]}"))
     bus.publish(recs)
     done, t0 = 0, time.perf_counter()
@@ -68,7 +69,8 @@ def end_to_end(recs: list[dict], settings: Settings) -> float:
 
 def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
     """p50 and p99 ms from XADD to committed, with a publisher at LATENCY_RATE records/s."""
-    store, ingestor = build_ingest(settings, time.time)
+    core = bootstrap(settings)
+    store, ingestor = core.store, core.ingestor(time.time)
     bus = RedisBus(RedisConfig(REDIS_URL, f"bench-{uuid.uuid4().hex[:8]}"))
     sent: dict[str, float] = {}
     stop = threading.Event()
@@ -105,8 +107,8 @@ def main() -> None:
     """Print the three figures and the latency percentiles."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.sqlite3")
-        _, locator = build_district(settings)
-        district, _ = build_district(settings)
+        core = bootstrap(settings)
+        district, locator = core.district, core.locator
         points = [(t.lon, t.lat) for t in district.townships.values()]
         rng = random.Random(1)
         points = [(lon + rng.uniform(-0.01, 0.01), lat + rng.uniform(-0.01, 0.01)) for lon, lat in points * 200]

@@ -32,7 +32,7 @@ from domain.catalog import CATEGORIES, SOURCES  # noqa: E402
 from domain.replay import moment  # noqa: E402
 from domain.sla import SlaPolicy  # noqa: E402
 from domain.state import RETENTION_S  # noqa: E402
-from streams.wiring import build_district  # noqa: E402
+from application.bootstrap import boundaries_of, district_of  # noqa: E402
 from store.log import EventLog, make_engine  # noqa: E402
 from store.store import Store  # noqa: E402
 from web import views  # noqa: E402
@@ -105,7 +105,7 @@ def scratch_dir(prefix: str) -> Path:
 
 def main() -> None:
     settings = Settings(data_dir=scratch_dir("bench-replay-"), simulator=False)
-    district, _ = build_district(settings)
+    district = district_of(settings, boundaries_of(settings))
     log = EventLog(make_engine(settings.db_url))
     store = Store(log, district)
     start = Reports(None, time.time, UTC_OFFSET_H, settings.data_dir).day_start(DAY)  # type: ignore[arg-type]
@@ -168,7 +168,8 @@ def days_of_events(district, first_day: float, n: int) -> Iterator[list[ev.Event
 
 def _child(mode: str, db_url: str) -> None:
     """Start one store as the web process would and print its start time and memory (run in its own process)."""
-    district, _ = build_district(Settings(data_dir=scratch_dir("bench-child-"), simulator=False))
+    settings = Settings(data_dir=scratch_dir("bench-child-"), simulator=False)
+    district = district_of(settings, boundaries_of(settings))
     log = EventLog(make_engine(db_url))
     log.last_seq()
     base = _rss("VmRSS")  # the district's fixtures and the libraries are there whatever the log
@@ -220,7 +221,7 @@ def _run_child(mode: str, db_url: str) -> tuple[float, float, int, int, int, flo
 def start_up(sizes: list[int]) -> None:
     """Time the store's start on logs of each size: keep-all replay, archiving replay, snapshot + tail."""
     settings = Settings(data_dir=scratch_dir("bench-start-"), simulator=False)
-    district, _ = build_district(settings)
+    district = district_of(settings, boundaries_of(settings))
     first_day = Reports(None, time.time, UTC_OFFSET_H, settings.data_dir).day_start(DAY)  # type: ignore[arg-type]
     print(f"{'events':>10} {'start':<34} {'seconds':>8} {'peak MB':>8} {'in memory':>10} {'open':>6} "
           f"{'x time':>7} {'x MB':>6}   (peak MB: above the process\'s own; tick: SLA check, "

@@ -12,10 +12,6 @@ DAY_S = 86400
 QUARTER_S = 900  # served tickets are counted per quarter hour: every real time zone's midnight falls on one
 SERVED_KEPT = DAY_S // QUARTER_S + 1  # a day of quarters and the one in progress: enough for "today" anywhere
 CHANGES_AHEAD_DAYS = 8  # the open/closed changes sent to the screens cover a long weekend and a holiday
-# The fold counts the queue chart's samples (domain/projection.py) and has no setting to read the district's offset
-# from (it is config.Settings.utc_offset_h; the District holds none): it counts in China Standard Time, that
-# setting's default (China keeps one zone and no summer time). tests/unit/test_halls_queue.py holds the two equal.
-FOLD_UTC_OFFSET_H = 8.0
 
 
 class Waiting(NamedTuple):
@@ -88,9 +84,9 @@ def waiting(q: HallState | None, day_start: float) -> Waiting:
     return Waiting(len(issued), min(issued) if issued else None)
 
 
-def waiting_at(q: HallState, at: float) -> int:
-    """Return a hall's waiting count at an event's time, in the fold's district day (the queue chart's sample)."""
-    return waiting(q, local_midnight(at, FOLD_UTC_OFFSET_H)).count
+def waiting_at(q: HallState, at: float, utc_offset_h: float) -> int:
+    """Return a hall's waiting count at an event's time, in the district's day (the queue chart's sample)."""
+    return waiting(q, local_midnight(at, utc_offset_h)).count
 
 
 def served_since(q: HallState, start: float) -> int:

@@ -128,6 +128,7 @@ class District:
     teams: Mapping[str, Team]
     stations: Mapping[str, Station]
     halls: Mapping[str, Hall]
+    utc_offset_h: float  # its time zone: its day starts at its midnight, its halls keep local hours (ONEMAP_TIMEZONE)
     neighbours: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 

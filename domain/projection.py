@@ -75,4 +75,5 @@ register_handler(ev.StationReadingRecorded, _sampled(
     _HANDLERS[ev.StationReadingRecorded], lambda s, e: series.gauge_read(s, e.station_id, e.at, e.level)))
 register_handler(ev.HallTicketRecorded, _sampled(
     _HANDLERS[ev.HallTicketRecorded],
-    lambda s, e: series.hall_moved(s, e.hall_id, e.at, halls.waiting_at(s.halls[e.hall_id], e.at))))
+    lambda s, e: series.hall_moved(s, e.hall_id, e.at,
+                                   halls.waiting_at(s.halls[e.hall_id], e.at, s.district.utc_offset_h))))

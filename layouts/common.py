@@ -22,7 +22,7 @@ def browser_catalog(services: Any, lang: str) -> dict[str, Any]:
     strings = catalog(lang)
     strings.update({f"township.{k}": (v.name_en if lang == "en" else v.name_zh) for k, v in d.townships.items()})
     strings["district.name"] = d.name_en if lang == "en" else d.name_zh
-    return {"lang": lang, "strings": strings, "utc_offset_h": services.settings.utc_offset_h}
+    return {"lang": lang, "strings": strings, "utc_offset_h": d.utc_offset_h}
 
 
 def district_name(services: Any, lang: str) -> str:

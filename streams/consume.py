@@ -9,12 +9,12 @@ import time
 from collections import Counter
 from typing import Sequence
 
+from application.bootstrap import bootstrap
 from config import from_env
 from store.log import shown
 from streams import consumer
-from streams.redis_bus import RedisBus, RedisConfig
 from streams.consumer import default_name
-from streams.wiring import build_ingest
+from streams.redis_bus import RedisBus, RedisConfig
 
 PROGRESS_S = 2.0
 
@@ -31,7 +31,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--batch", type=int, default=s.redis_batch)
     p.add_argument("--block-ms", type=int, default=consumer.BLOCK_MS)
     p.add_argument("--claim-idle-ms", type=int, default=s.redis_claim_idle_ms)
-    p.add_argument("--claim-every-s", type=float, default=30.0)
+    p.add_argument("--claim-every-s", type=float, default=RedisConfig.claim_every_s)
     p.add_argument("--maxlen", type=int, default=s.redis_maxlen)
     p.add_argument("--max-deliveries", type=int, default=s.redis_max_deliveries,
                    help="an entry delivered this often without an ack is dead-lettered (default %(default)s)")
@@ -48,7 +48,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.redis_url:
         raise SystemExit("streams.consume needs REDIS_URL (or --redis-url): the in-process bus has no other process")
     settings = from_env([]).with_(database_url=args.db)
-    store, ingestor = build_ingest(settings, time.time)
+    ingestor = bootstrap(settings).ingestor(time.time)
     bus = RedisBus(RedisConfig(args.redis_url, args.prefix, args.group, args.maxlen, args.claim_idle_ms,
                                args.claim_every_s, max_deliveries=args.max_deliveries,
                                forget_idle_ms=args.forget_idle_ms))

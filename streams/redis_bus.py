@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import redis
 
+from config import Settings
 from domain.catalog import SOURCES
 from streams import codec
 from streams.bus import Entry
@@ -43,14 +44,14 @@ class RedisConfig:
     """Where and how: server URL, key prefix, group, trim length, reclaim threshold and cadence."""
 
     url: str
-    prefix: str = "onemap"
-    group: str = "onemap"
-    maxlen: int = 1_000_000
-    claim_idle_ms: int = 60_000
+    prefix: str = Settings.redis_prefix  # the settings' defaults, written once in config.py
+    group: str = Settings.redis_group
+    maxlen: int = Settings.redis_maxlen
+    claim_idle_ms: int = Settings.redis_claim_idle_ms
     claim_every_s: float = 30.0
     socket_timeout_s: float = 10.0
-    max_deliveries: int = 5  # an entry delivered this often without an ack is poison: dead-lettered, acked
-    forget_idle_ms: int = 3_600_000  # a consumer idle this long with nothing pending is removed from the group
+    max_deliveries: int = Settings.redis_max_deliveries  # delivered this often without an ack: poison, dead-lettered
+    forget_idle_ms: int = Settings.redis_forget_idle_ms  # idle this long with nothing pending: removed from the group
 
 
 class RedisBus:

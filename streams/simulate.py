@@ -8,10 +8,11 @@ import time
 from collections import Counter
 from typing import Sequence
 
+from application.bootstrap import bootstrap
 from config import from_env
 from streams import consumer
+from streams.bus import Bus
 from streams.simulator import Simulator
-from streams.wiring import build_bus, build_district, build_ingest
 
 TICK_S = 0.2
 PROGRESS_S = 2.0
@@ -38,17 +39,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Publish until the duration ends or SIGINT/SIGTERM; print progress."""
     args = parse_args(argv)
     settings = from_env([]).with_(redis_url=args.redis_url, redis_prefix=args.prefix)
-    district, locator = build_district(settings)
-    bus = build_bus(settings)
+    core = bootstrap(settings)
+    bus = core.bus
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     embedded = None
     if not settings.redis_url:  # nobody else reads an in-process bus: consume it here, into the local store
-        _, ingestor = build_ingest(settings, time.time)
-        embedded = threading.Thread(target=consumer.run, args=(bus, ingestor, stop, "simulate"), daemon=True)
+        embedded = threading.Thread(target=consumer.run, args=(bus, core.ingestor(time.time), stop, "simulate"),
+                                    daemon=True)
         embedded.start()
-    sim = Simulator(district, locator.assign, args.rate, args.seed, args.malformed)
+    sim = Simulator(core.district, core.locator.assign, args.rate, args.seed, args.malformed)
     where = f"Redis {args.prefix}:src:*" if settings.redis_url else f"the embedded bus into {settings.db_url}"
     print(f"simulating {args.rate:g} reports/min to {where}", flush=True)
     sent = _feed(sim, bus, stop, args.duration)
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _feed(sim: Simulator, bus, stop: threading.Event, duration: float) -> Counter:
+def _feed(sim: Simulator, bus: Bus, stop: threading.Event, duration: float) -> Counter:
     sent: Counter = Counter()
     start = last_print = time.monotonic()
     sim.tick(time.time())

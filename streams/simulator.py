@@ -11,7 +11,6 @@ from domain.halls import hall_open
 from domain.model import District
 from streams.feeds import OPEN311_CODE, cap_alert, native
 
-CHINA_TZ = timezone(timedelta(hours=8))
 # Hourly weight of incident reports over a local day: quiet nights, busy mornings and evenings.
 HOURLY = [0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.7, 1.1, 1.4, 1.5, 1.4, 1.3,
           1.2, 1.2, 1.3, 1.3, 1.4, 1.5, 1.6, 1.5, 1.3, 1.0, 0.7, 0.5]
@@ -35,6 +34,7 @@ class Simulator:
     def __init__(self, district: District, in_district: Callable[[Sequence[float], Sequence[float]], list[Any]],
                  rate_per_min: float, seed: int, malformed_share: float = 0.005) -> None:
         self.district, self.rate_per_min, self.malformed_share = district, rate_per_min, malformed_share
+        self.zone = timezone(timedelta(hours=district.utc_offset_h))  # the rhythm and the halls keep its local day
         self.rng = random.Random(seed)
         self.points = self._sample_points(in_district, 4000)
         self.last: float | None = None
@@ -62,7 +62,7 @@ class Simulator:
             return []
         span, start = min(now - self.last, 3600.0), self.last
         self.last = now
-        hour = datetime.fromtimestamp(now, CHINA_TZ).hour
+        hour = datetime.fromtimestamp(now, self.zone).hour
         expected = self.rate_per_min / 60 * span * HOURLY[hour] / (sum(HOURLY) / 24)
         out = [self._incident(start + self.rng.random() * span) for _ in range(_poisson(self.rng, expected))]
         out += self._readings(now) + self._tickets(now, span) + self._alert(now)
@@ -82,7 +82,7 @@ class Simulator:
         if source == "security":  # a security camera or post reports public-safety events, not noise
             code = self.rng.choices(("public_safety", "road_obstruction"), (4, 1))[0]
         address = f"{self.rng.choice(ROADS)}{self.rng.randint(1, 399)}号"
-        when = datetime.fromtimestamp(at, CHINA_TZ).isoformat(timespec="seconds")
+        when = datetime.fromtimestamp(at, self.zone).isoformat(timespec="seconds")
         text = f"{address}附近：{CATEGORIES[code].name_zh}"
         record = native(source, self._id(ID_PREFIX[source]), code, round(lon, 6), round(lat, 6), when, text, address,
                         self.rng)
@@ -136,7 +136,7 @@ class Simulator:
         return out
 
     def _tickets(self, now: float, span: float) -> list[dict[str, Any]]:
-        out = self._windows(datetime.fromtimestamp(now, CHINA_TZ))
+        out = self._windows(datetime.fromtimestamp(now, self.zone))
         for hall, queue in self.queues.items():
             if hall not in self.open_halls:
                 continue
@@ -151,12 +151,13 @@ class Simulator:
         return out
 
 
-def warmup_span(now: float, rate_per_min: float, reports: float) -> float:
-    """Return how far back the recent past must go to hold about `reports` at the hour-of-day rhythm."""
+def warmup_span(now: float, rate_per_min: float, reports: float, utc_offset_h: float) -> float:
+    """Return how far back the recent past must go to hold about `reports` at the local hour-of-day rhythm."""
+    zone = timezone(timedelta(hours=utc_offset_h))
     span, t, expected = 0.0, now, 0.0
     per_s = rate_per_min / 60 / (sum(HOURLY) / 24)
     while expected < reports and span < MAX_WARMUP_S:
-        expected += per_s * HOURLY[datetime.fromtimestamp(t - 60, CHINA_TZ).hour] * 60
+        expected += per_s * HOURLY[datetime.fromtimestamp(t - 60, zone).hour] * 60
         span, t = span + 60, t - 60
     return span
 

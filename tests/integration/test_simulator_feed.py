@@ -54,9 +54,10 @@ def test_the_first_tick_starts_the_clock_and_the_next_ones_give_what_came_since(
 def test_the_recent_past_reaches_back_further_at_night_for_the_same_number_of_reports():
     from streams.simulator import warmup_span
 
-    day = warmup_span(T0 - T0 % 86400 + 2 * 3600, 1.5, 90)  # 10:00 in the district (UTC+8)
-    night = warmup_span(T0 - T0 % 86400 + 19 * 3600, 1.5, 90)  # 03:00
+    day = warmup_span(T0 - T0 % 86400 + 2 * 3600, 1.5, 90, 8.0)  # 10:00 in a district at UTC+8
+    night = warmup_span(T0 - T0 % 86400 + 19 * 3600, 1.5, 90, 8.0)  # 03:00
     assert 1800 <= day <= 3600 and night > 3 * day
+    assert warmup_span(T0 - T0 % 86400 + 10 * 3600, 1.5, 90, -7.0) == night  # 03:00 in a district at UTC-7
 
 def test_an_empty_demo_district_opens_with_its_recent_past_received_and_worked_at_their_own_times(tmp_path, clock):
     from app import create_app
@@ -73,3 +74,18 @@ def test_an_empty_demo_district_opens_with_its_recent_past_received_and_worked_a
     assert len(ordered) > len(incidents) // 2  # the other rooms worked most of it, as they went
     assert all(received_at < issued_at < clock.now for received_at, issued_at in ordered)
     assert onemap.services.clock() == clock.now  # the played past is over: the clock is the real one again
+
+
+def test_a_district_an_hour_east_of_greenwich_has_its_halls_opened_at_its_own_nine_not_chinas(district, boundaries):
+    from dataclasses import replace
+    from datetime import datetime, timedelta, timezone
+
+    sim = Simulator(replace(district, utc_offset_h=1.0), Locator(boundaries).assign, rate_per_min=0, seed=1)
+    monday = datetime(2026, 11, 16, tzinfo=timezone(timedelta(hours=1))).timestamp()  # its own midnight
+
+    def opened(records: list[dict]) -> set[str]:
+        return {r["hall_id"] for r in records if r.get("action") == "window_opened"}
+
+    sim.tick(monday + 8 * 3600)
+    assert not opened(sim.tick(monday + 8.5 * 3600))  # 08:30 there, 15:30 in China
+    assert opened(sim.tick(monday + 9.25 * 3600)) == {h.id for h in district.halls.values() if h.hours}

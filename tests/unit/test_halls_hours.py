@@ -1,6 +1,7 @@
 """Office hours: a hall is open within its hours of the district's day, closed outside, and says when it flips next."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -76,3 +77,14 @@ def test_a_days_report_counts_the_tickets_served_that_day_as_the_wall_does(distr
     now = midnight + 8 * 3600
     row = next(r for r in report(state, midnight, midnight + DAY_S, now)["halls"] if r["hall"] == hall)
     assert row["served"] == views.entity(state, f"hall:{hall}", now, 8)["served"] == 2
+
+
+def test_a_district_an_hour_east_of_greenwich_starts_its_day_and_opens_its_halls_at_its_own_local_time(district):
+    central_europe = replace(district, utc_offset_h=1.0)
+    hall = next(h for h in district.halls.values() if h.hours == WEEKDAYS)
+    state = Projection(central_europe)
+    monday = datetime(2026, 11, 16, tzinfo=timezone(timedelta(hours=1)))  # the district's own midnight
+    assert views.day_window(monday.timestamp() + 3600, central_europe.utc_offset_h)[0] == monday.timestamp()
+    at_half_eight = monday.timestamp() + 8.5 * 3600  # 15:30 in China: the halls there are open
+    entity = views.entity(state, f"hall:{hall.id}", at_half_eight, central_europe.utc_offset_h)
+    assert entity["open"] is False and entity["open_changes"][0] == monday.timestamp() + 9 * 3600

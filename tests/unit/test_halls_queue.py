@@ -1,9 +1,9 @@
 """A hall's waiting queue: the tickets of the district's day not yet called; what a lost call leaves behind leaves too."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from config import Settings
 from domain import events as ev
 from domain import halls
 from domain.projection import Projection, replay
@@ -120,6 +120,11 @@ def test_a_replay_of_the_same_events_gives_the_live_queue_of_the_last_days_ticke
     assert live.halls[HALL].waiting == tuple(lost)
 
 
-def test_the_fold_counts_the_chart_in_the_configured_districts_day():
-    # The fold cannot read the setting (domain/halls.py FOLD_UTC_OFFSET_H): the two must be the same offset.
-    assert halls.FOLD_UTC_OFFSET_H == Settings().utc_offset_h
+def test_a_district_an_hour_east_of_greenwich_samples_its_queue_chart_in_its_own_day_not_chinas(district):
+    central_europe = replace(district, utc_offset_h=1.0)
+    late = datetime(2026, 11, 18, 22, 30, tzinfo=timezone.utc).timestamp()  # 23:30 there, 06:30 of the 19th in China
+    state = Projection(central_europe)
+    fold(state, [_ticket("issued", "A001", late), _ticket("issued", "A002", late + 3600)])  # A001's call lost
+    # At 00:30 of the 19th there, A001 is yesterday's: one waits (in China's day, both would: 2).
+    assert state.hall_samples[HALL][-1] == (late + 3600, 1)
+    assert views.entity(state, f"hall:{HALL}", late + 3600, central_europe.utc_offset_h)["waiting"] == 1

@@ -9,7 +9,7 @@ PACKAGES = ("domain", "geo", "store", "streams", "application", "web", "layouts"
 LEAVES = {"config", "i18n"}  # read by every layer, import no project layer of their own
 # Lower layers never import higher ones; composition roots (they wire everything) may import anything.
 RANK = {"domain": 0, "geo": 0, "store": 1, "streams": 2, "application": 3, "web": 4, "layouts": 5, "callbacks": 5}
-ROOTS = {"app", "manage", "serve", "wsgi", "streams.wiring", "streams.consume", "streams.simulate", "geo.demo"}
+ROOTS = {"app", "manage", "serve", "wsgi", "streams.consume", "streams.simulate", "geo.demo"}
 
 
 def _modules() -> dict[str, Path]:
