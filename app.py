@@ -159,6 +159,9 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
 
     @server.get("/metrics")
     def metrics() -> Response:
+        refused = security.metrics_refusal(services.settings.metrics, services.accounts, services.settings.api_tokens)
+        if refused:  # ONEMAP_METRICS: open (the default), token or off
+            return Response(status=refused, headers={"WWW-Authenticate": "Bearer"} if refused == 401 else {})
         state, now = services.store.state, services.clock()
         lines = [
             "# TYPE onemap_event_seq counter", f"onemap_event_seq {state.seq}",

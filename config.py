@@ -55,6 +55,7 @@ class Settings:
     secure_cookies: bool = False  # served over TLS (directly or behind a proxy): cookies Secure, HSTS sent
     merge_within_m: float = 300.0  # the same event from 110, 12345 and the grid: this near...
     merge_within_s: float = 1800.0  # ...and this close in time
+    metrics: str = "open"  # /metrics: open to whoever reaches the port, "token" (an API token of a system or admin), "off"
 
     @property
     def db_url(self) -> str:
@@ -99,6 +100,15 @@ def offset_text(hours: float) -> str:
     """Return an offset in hours as "+08:00"."""
     minutes = round(abs(hours) * 60)
     return f"{'-' if hours < 0 else '+'}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _metrics(raw: str) -> str:
+    if raw not in METRICS_MODES:
+        raise SystemExit(f"ONEMAP_METRICS={raw}: one of {', '.join(METRICS_MODES)}")
+    return raw
+
+
+METRICS_MODES = ("open", "token", "off")
 
 
 def _on_unless_off(raw: str) -> bool:
@@ -157,6 +167,8 @@ ENVIRONMENT: tuple[Env, ...] = (
     Env("ONEMAP_SECURE_COOKIES", "secure_cookies", _on),
     Env("ONEMAP_PROXIES", "proxies", int,
         "serve.py behind this many reverse proxies (nginx: 1): trust their X-Forwarded-For (default: {default})"),
+    Env("ONEMAP_METRICS", "metrics", _metrics,
+        "/metrics: open, token (Authorization: Bearer, a system or admin API token) or off (default: {default})"),
 )
 FLAG_SETTINGS = {"host": "host", "port": "port", "rate": "simulator_rate_per_min", "lang": "lang"}  # flag -> setting
 

@@ -52,6 +52,24 @@ def static_token_actor(token: str, tokens: Mapping[str, str]) -> Actor | None:
         return None
 
 
+METRICS_ROLES = frozenset({Role.SYSTEM, Role.ADMIN})  # a scraper's token: a system's, or an admin's
+
+
+def metrics_refusal(mode: str, accounts: Accounts, tokens: Mapping[str, str]) -> int | None:
+    """Return the status refusing this /metrics request under ONEMAP_METRICS (open, token, off), or None."""
+    if mode == "off":
+        return 404
+    if mode == "open":
+        return None
+    header = request.headers.get("Authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    found = accounts.token_actor(token, "api")
+    actor = found.actor if found else static_token_actor(token, tokens)
+    if actor is None:
+        return 401
+    return None if actor.role in METRICS_ROLES else 403
+
+
 def scope_for(actor: Actor | None, requested: str, known: set[str]) -> str | None:
     """Return the push scope granted ("all" or a known township the actor may see), or None."""
     if actor is None or (requested != "all" and requested not in known):

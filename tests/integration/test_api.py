@@ -5,6 +5,7 @@ import pytest
 
 from app import create_app
 from config import Settings
+from domain.model import Role
 from domain.sla import SlaPolicy
 
 TOKENS = {"sys-token": "system", "cmd-token": "commander", "t01-token": "township:T01", "wall-token": "wall"}
@@ -128,3 +129,23 @@ def test_a_token_in_the_url_opens_nothing_and_the_same_token_in_the_header_does(
     assert client.get("/api/v1/incidents?token=cmd-token").status_code == 401
     assert client.get("/api/v1/kpi", query_string={"token": "cmd-token"}).status_code == 401
     assert client.get("/api/v1/incidents", headers=auth("cmd-token")).status_code == 200
+
+
+@pytest.mark.parametrize("mode,token,status", [
+    ("open", None, 200), ("off", None, 404), ("off", "sys-token", 404), ("token", None, 401),
+    ("token", "nope", 401), ("token", "cmd-token", 403), ("token", "wall-token", 403), ("token", "sys-token", 200),
+    ("token", "made-admin", 200),
+])
+def test_metrics_are_open_behind_a_system_or_admin_token_or_off_as_onemap_metrics_says(tmp_path, clock, mode, token, status):
+    onemap = create_app(Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS, metrics=mode), clock=clock)
+    if token == "made-admin":
+        token = onemap.services.accounts.create_token("prometheus", "api", Role.ADMIN)
+    r = onemap.server.test_client().get("/metrics", headers=auth(token) if token else {})
+    assert r.status_code == status
+    assert ("onemap_event_seq" in r.get_data(as_text=True)) == (status == 200)
+    assert client_refused_query_token(onemap) == (mode != "open")
+
+
+def client_refused_query_token(onemap) -> bool:
+    """Tell whether /metrics refuses a token given in the URL (it is read from the header only)."""
+    return onemap.server.test_client().get("/metrics?token=sys-token").status_code != 200
