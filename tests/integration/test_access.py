@@ -3,23 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from config import Settings
 from domain.model import Role
-
-PASSWORD = "correct-horse-battery"
-ORIGIN = {"Origin": "http://localhost"}
-
-
-@pytest.fixture
-def onemap(tmp_path, clock, capsys):
-    app = create_app(Settings(data_dir=tmp_path, simulator=False), clock=clock)
-    app.first_start_output = capsys.readouterr().out
-    accounts = app.services.accounts
-    accounts.create_user("cmd", PASSWORD, Role.COMMANDER)
-    accounts.create_user("t01", PASSWORD, Role.TOWNSHIP, "T01")
-    accounts.create_user("boss", PASSWORD, Role.ADMIN)
-    return app
+from tests.integration.world import ORIGIN, PASSWORD
 
 
 def csrf_of(client) -> str:

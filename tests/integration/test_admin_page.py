@@ -4,20 +4,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta, timezone
 
-import pytest
-
-from app import create_app
-from config import Settings
 from domain.model import Role
 from store.log import AuditRecord
-from tests.integration.test_access import ORIGIN, PASSWORD, login
-
-
-@pytest.fixture
-def onemap(tmp_path, clock):
-    app = create_app(Settings(data_dir=tmp_path, simulator=False), clock=clock)
-    app.services.accounts.create_user("boss", PASSWORD, Role.ADMIN)
-    return app
+from tests.integration.test_access import ORIGIN, login
 
 
 def admin_client(onemap):
