@@ -43,7 +43,9 @@ def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
 
 
 def _townships(lg: str) -> list[tuple[str, str]]:
-    return [("", "—")] + [(t, f"{t} {i18n.t('township.' + t, lg)}") for t in services().district.townships]
+    """Return the township menu's options, named from the district (the one source of township names)."""
+    towns = services().district.townships.values()
+    return [("", "—")] + [(t.id, f"{t.id} {t.name_en if lg == 'en' else t.name_zh}") for t in towns]
 
 
 def _users(lg: str) -> str:

@@ -78,3 +78,12 @@ def test_a_page_parameter_the_admin_did_not_write_is_escaped(onemap):
     client, _ = admin_client(onemap)
     html = client.get("/admin?refused=/x<script>alert(1)</script>").data.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_the_township_menus_name_each_township_as_the_district_does_in_the_page_language(onemap):
+    client, _ = admin_client(onemap)
+    t01 = onemap.services.district.townships["T01"]
+    zh, en = client.get("/admin").data.decode(), client.get("/admin?lang=en").data.decode()
+    assert f"<option value='T01'>T01 {t01.name_zh}</option>" in zh
+    assert f"<option value='T01'>T01 {t01.name_en}</option>" in en
+    assert "township.T01" not in zh + en
