@@ -13,6 +13,13 @@ from tests.support import PG_URL, REDIS_URL, T0, Clock
 __all__ = ["PG_URL", "REDIS_URL", "T0", "Clock"]  # older imports of these from conftest keep working
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Make a UI string missing from the catalog an error in every test, not the key shown silently."""
+    import i18n
+
+    i18n.set_strict(True)
+
+
 @pytest.fixture(scope="session")
 def boundaries():
     from geo.boundaries import demo_boundaries
