@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 import redis
@@ -19,16 +19,26 @@ USERS = (("cmd", "commander", None), ("t01", "township", "T01"), ("boss", "admin
 
 
 @pytest.fixture
-def onemap(tmp_path, clock: Clock, capsys) -> Any:
+def make_app(tmp_path, clock: Clock) -> Callable[..., Any]:
+    """Return make(**settings): the app on a data dir of the test's own, no simulator unless asked, the test's clock."""
+    from app import create_app
+    from config import Settings
+
+    def make(**settings: Any) -> Any:
+        return create_app(Settings(**{"data_dir": tmp_path, "simulator": False, **settings}), clock=clock)
+
+    return make
+
+
+@pytest.fixture
+def onemap(make_app, capsys) -> Any:
     """The app with no simulator on a data dir of the test's own, its clock moved by hand; users cmd, t01, boss.
 
     The first start's output (the one-time admin password, the wall's kiosk URL) is kept as first_start_output.
     """
-    from app import create_app
-    from config import Settings
     from domain.model import Role
 
-    app = create_app(Settings(data_dir=tmp_path, simulator=False), clock=clock)
+    app = make_app()
     app.first_start_output = capsys.readouterr().out
     for name, role, township in USERS:
         app.services.accounts.create_user(name, PASSWORD, Role(role), township)

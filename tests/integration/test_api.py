@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from config import Settings
 from domain.sla import SlaPolicy
 
 TOKENS = {"sys-token": "system", "cmd-token": "commander", "t01-token": "township:T01", "wall-token": "wall"}
 
 
 @pytest.fixture
-def client(tmp_path, clock):
-    settings = Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS,
-                        sla_policy=SlaPolicy.from_dict({"default": {"sign": 5, "respond": 10, "route": 15, "on_site": 60}}))
-    onemap = create_app(settings, clock=clock)
+def client(make_app):
+    onemap = make_app(api_tokens=TOKENS,
+                      sla_policy=SlaPolicy.from_dict({"default": {"sign": 5, "respond": 10, "route": 15, "on_site": 60}}))
     client = onemap.server.test_client()
     client.onemap = onemap
     return client

@@ -15,8 +15,6 @@ import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from app import create_app
-from config import Settings
 from domain.model import Role
 from geo.locate import Locator
 from layouts import ids
@@ -86,9 +84,8 @@ def database() -> Iterator[Database]:
 
 
 @pytest.fixture
-def onemap(database, tmp_path) -> Iterator[Any]:
-    app = create_app(Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS, database_url=database.url),
-                     clock=Clock())
+def onemap(database, make_app) -> Iterator[Any]:
+    app = make_app(api_tokens=TOKENS, database_url=database.url)
     yield app
     app.services.store.log.engine.dispose()
 
