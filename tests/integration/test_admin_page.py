@@ -110,5 +110,5 @@ def test_a_user_name_and_an_audit_text_holding_a_script_tag_come_out_escaped(one
     client, _ = admin_client(onemap)
     html = client.get("/admin").data.decode()
     assert "<script>" not in html and "<img" not in html
-    assert "&lt;script&gt;alert(&#39;u&#39;)&lt;/script&gt;" in html and "&lt;script&gt;alert(&#39;t&#39;)" in html
+    assert html.count("&lt;script&gt;alert(") == 2 and "&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
