@@ -4,14 +4,20 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Blueprint, redirect, render_template, request, session
+from flask import Blueprint, current_app, redirect, render_template, request, session
 
 import i18n
-from web.security import audit, home, services
+from application.services import Services
+from web.security import audit, home
 
-__all__ = ["audit", "services"]  # the admin page's imports of these from here keep working
+__all__ = ["audit"]  # the admin page's import of it from here keeps working
 # The pages' templates (web/templates) escape every value they are given: no HTML is built by hand.
 pages = Blueprint("pages", __name__, template_folder="templates")
+
+
+def services() -> Services:
+    """Return the services of the running app."""
+    return current_app.extensions["onemap"]
 
 
 def lang() -> str:

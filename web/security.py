@@ -11,7 +11,6 @@ from urllib.parse import quote, urlparse
 
 from flask import Flask, abort, current_app, redirect, request, session
 
-from application.services import Services
 from domain.access import can_see
 from domain.model import Actor, Role
 from store.accounts import Accounts
@@ -152,14 +151,9 @@ def install(server: Flask, auth: WebAuth, accounts: Accounts) -> None:
         return None
 
 
-def services() -> Services:
-    """Return the services of the running app."""
-    return current_app.extensions["onemap"]
-
-
 def audit(who: str, role: str, action: str, result: str, target: str | None = None) -> None:
     """Write a sign-in, an admin action or a refused forgery to the audit trail."""
-    s = services()
+    s = current_app.extensions["onemap"]  # the app's Services (application.services imports this module)
     s.store.log.audit(AuditRecord(s.clock(), who, role, action, result, target=target,
                                   remote=(request.remote_addr or "")[:100]))
 
