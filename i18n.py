@@ -1,11 +1,25 @@
 """The one catalog of UI strings, Chinese first, English second; category names live in the domain catalog."""
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from domain.catalog import CATEGORIES, SOURCES, TEAM_KINDS
 
 LANGS = ("zh", "en")
+log = logging.getLogger(__name__)
+_strict = False  # tests turn it on (tests/conftest.py): a key missing from the catalog is then an error
+_missed: set[str] = set()
+
+
+class MissingKey(KeyError):
+    """A key the catalog does not hold, asked for while strict."""
+
+
+def set_strict(on: bool) -> None:
+    """Make a missing key raise MissingKey (tests), or show the key and log it once (production, the default)."""
+    global _strict
+    _strict = on
 
 STRINGS: dict[str, tuple[str, str]] = {
     # errors: one per Rejected code of the domain, and the edges' own
@@ -259,6 +273,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.duty_leader": ("值班领导", "Duty leader"),
     "role.township": ("镇街值守员", "Township operator"),
     "role.wall": ("大屏", "Wall screen"),
+    "role.system": ("接入系统", "Source system"),
     "sound.on": ("声音：开", "Sound: on"),
     "sound.off": ("声音：关", "Sound: off"),
     "sound.locked": ("声音被浏览器拦截：点击启用", "Sound blocked: click to enable"),
@@ -548,15 +563,25 @@ STRINGS.update({
 
 
 def t(key: str, lang: str = "zh", **params: Any) -> str:
-    """Return a catalog string in a language, with its parameters filled in; the key itself if unknown."""
+    """Return a catalog string in a language, with its parameters filled in; an unknown key: see set_strict."""
     pair = STRINGS.get(key)
     if pair is None:
-        return key
+        return _missing(key)
     text = pair[1] if lang == "en" else pair[0]
     try:
         return text.format(**params)
     except (KeyError, IndexError):
         return text
+
+
+def _missing(key: str) -> str:
+    """Raise when strict; else log the key once (a screen shows the key rather than fail) and return it."""
+    if _strict:
+        raise MissingKey(key)
+    if key not in _missed:
+        _missed.add(key)
+        log.warning("i18n: no string for %r; the key is shown instead", key)
+    return key
 
 
 def error(code: str, lang: str = "zh", **params: Any) -> str:

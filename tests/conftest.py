@@ -1,7 +1,6 @@
 """Shared fixtures: the demo district, a clock tests move by hand, stores on SQLite and PostgreSQL."""
 from __future__ import annotations
 
-import os
 import uuid
 from typing import Iterator
 
@@ -9,24 +8,16 @@ import pytest
 
 from application.district import build_district, load_fixtures
 from domain.model import District
+from tests.support import PG_URL, REDIS_URL, T0, Clock
 
-PG_URL = os.environ.get("ONEMAP_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("ONEMAP_TEST_REDIS", "redis://127.0.0.1:6379/0")
-T0 = 1_795_000_000.0  # a fixed instant: 2026-11-18 in China; tests never read the real clock
+__all__ = ["PG_URL", "REDIS_URL", "T0", "Clock"]  # older imports of these from conftest keep working
 
 
-class Clock:
-    """A clock tests move by hand."""
+def pytest_configure(config: pytest.Config) -> None:
+    """Make a UI string missing from the catalog an error in every test, not the key shown silently."""
+    import i18n
 
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> float:
-        self.now += seconds
-        return self.now
+    i18n.set_strict(True)
 
 
 @pytest.fixture(scope="session")

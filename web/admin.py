@@ -4,8 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import datetime, timedelta, timezone
-from html import escape
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, request
@@ -13,7 +12,7 @@ from flask import Blueprint, Response, redirect, request
 import i18n
 from domain.model import Role
 from store.log import AuditFilter
-from web.pages import audit, csrf_field, csrf_ok, lang, page, services
+from web.pages import audit, csrf_ok, csrf_refused, csrf_token, lang, render, services
 from web.security import request_actor
 
 admin_pages = Blueprint("admin", __name__)
@@ -30,72 +29,31 @@ def _local(at: float | None) -> str:
     return datetime.fromtimestamp(at, _zone()).strftime("%Y-%m-%d %H:%M:%S") if at else "—"
 
 
-def _options(values: list[tuple[str, str]], selected: str = "") -> str:
-    return "".join(f"<option value='{escape(v)}'{' selected' if v == selected else ''}>{escape(label)}</option>"
-                   for v, label in values)
-
-
-def _table(head: list[str], rows: list[list[str]], empty: str) -> str:
-    """Return a table with a header row; cells are already escaped."""
-    th = "".join(f"<th>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{th}</tr></thead><tbody>{body or f'<tr><td colspan={len(head)}>{escape(empty)}</td></tr>'}</tbody></table>"
-
-
 def _townships(lg: str) -> list[tuple[str, str]]:
-    return [("", "—")] + [(t, f"{t} {i18n.t('township.' + t, lg)}") for t in services().district.townships]
+    """Return the township menu's options, named from the district (the one source of township names)."""
+    towns = services().district.townships.values()
+    return [("", "—")] + [(t.id, f"{t.id} {t.name_en if lg == 'en' else t.name_zh}") for t in towns]
 
 
-def _users(lg: str) -> str:
+def _users(lg: str) -> list[list[str]]:
     tr = lambda k: i18n.t(k, lg)  # noqa: E731
-    rows = [[escape(u["username"]), escape(tr("role." + u["role"])), escape(u["township"] or "—"),
+    return [[u["username"], tr("role." + u["role"]), u["township"] or "—",
              tr("admin.active") if u["active"] else tr("admin.disabled"), _local(u["created_at"])]
             for u in services().accounts.list_users()]
-    table = _table([tr("admin.col_user"), tr("admin.col_role"), tr("admin.col_township"), tr("admin.col_state"),
-                    tr("admin.col_created")], rows, tr("admin.none"))
-    roles = _options([(r.value, tr("role." + r.value)) for r in USER_ROLES], Role.TOWNSHIP.value)
-    form = (f"<form method='post' class='om-inline'>{csrf_field()}<input type='hidden' name='action' value='user'>"
-            f"<label>{tr('login.username')}<input name='username' required></label>"
-            f"<label>{tr('login.password')}<input name='password' type='password' required minlength='8'></label>"
-            f"<label>{tr('admin.col_role')}<select name='role'>{roles}</select></label>"
-            f"<label>{tr('admin.col_township')}<select name='township'>{_options(_townships(lg))}</select></label>"
-            f"<button type='submit'>{tr('admin.add_user')}</button></form>")
-    return f"<section><h2>{tr('admin.users')}</h2>{table}{form}</section>"
 
 
-def _token_buttons(t: dict[str, Any], lg: str) -> str:
-    if t["revoked_at"]:
-        return ""
-    def button(action: str, label: str) -> str:
-        return (f"<form method='post'>{csrf_field()}<input type='hidden' name='action' value='{action}'>"
-                f"<input type='hidden' name='token_id' value='{t['id']}'><button type='submit' data-action='{action}'>"
-                f"{escape(label)}</button></form>")
-    reissue = button("reissue", i18n.t("admin.reissue", lg)) if t["kind"] == "kiosk" else ""
-    return f"<div class='om-actions'>{reissue}{button('revoke', i18n.t('admin.revoke', lg))}</div>"
-
-
-def _state(t: dict[str, Any], lg: str) -> str:
-    state = "revoked" if t["revoked_at"] else "live"
-    return f"<span data-state='{state}'>{escape(i18n.t('admin.' + state, lg))}</span>"
-
-
-def _tokens(lg: str) -> str:
+def _tokens(lg: str) -> list[dict[str, Any]]:
     tr = lambda k: i18n.t(k, lg)  # noqa: E731
-    rows = [[str(t["id"]), escape(t["name"]), escape(tr("admin.kind_" + t["kind"])), escape(tr("role." + t["role"])),
-             escape(t["township"] or "—"), _local(t["created_at"]),
-             _state(t, lg), _token_buttons(t, lg)]
-            for t in services().accounts.list_tokens()]
-    table = _table(["#", tr("admin.col_name"), tr("admin.col_kind"), tr("admin.col_role"), tr("admin.col_township"),
-                    tr("admin.col_created"), tr("admin.col_state"), tr("admin.col_action")], rows, tr("admin.none"))
-    kinds = _options([("kiosk", tr("admin.kind_kiosk")), ("api", tr("admin.kind_api"))], "kiosk")
-    roles = _options([(r.value, tr("role." + r.value)) for r in TOKEN_ROLES], Role.WALL.value)
-    form = (f"<form method='post' class='om-inline'>{csrf_field()}<input type='hidden' name='action' value='token'>"
-            f"<label>{tr('admin.col_name')}<input name='name' required placeholder='{tr('admin.name_hint')}'></label>"
-            f"<label>{tr('admin.col_kind')}<select name='kind'>{kinds}</select></label>"
-            f"<label>{tr('admin.col_role')}<select name='role'>{roles}</select></label>"
-            f"<label>{tr('admin.col_township')}<select name='township'>{_options(_townships(lg))}</select></label>"
-            f"<button type='submit'>{tr('admin.add_token')}</button></form>")
-    return f"<section><h2>{tr('admin.tokens')}</h2><p class='om-hint'>{tr('admin.tokens_hint')}</p>{table}{form}</section>"
+    rows = []
+    for t in services().accounts.list_tokens():
+        live = not t["revoked_at"]
+        # A live token can be revoked; a live kiosk token re-issued too (a lost wall URL).
+        actions = [(a, tr("admin." + a)) for a in ("reissue", "revoke") if live and (a == "revoke" or t["kind"] == "kiosk")]
+        rows.append({"id": t["id"], "name": t["name"], "kind": tr("admin.kind_" + t["kind"]), "role": tr("role." + t["role"]),
+                     "township": t["township"] or "—", "created": _local(t["created_at"]),
+                     "state": "live" if live else "revoked", "state_label": tr("admin.live" if live else "admin.revoked"),
+                     "actions": actions})
+    return rows
 
 
 def audit_filter(hide_automatic: bool = True) -> AuditFilter:
@@ -115,85 +73,91 @@ def audit_filter(hide_automatic: bool = True) -> AuditFilter:
                        until=at("until"), hide_automatic=a.get("auto", "hide" if hide_automatic else "show") == "hide")
 
 
-def _audit(lg: str) -> str:
+def _audit(lg: str) -> dict[str, Any]:
     tr, f, log = (lambda k: i18n.t(k, lg)), audit_filter(), services().store.log  # noqa: E731
     page_no = max(1, int(request.args.get("page", "1")) if request.args.get("page", "1").isdigit() else 1)
     rows, total = log.audit_query(f, (page_no - 1) * PAGE_ROWS, PAGE_ROWS)
     cols = ("actor", "role", "township", "action", "target", "result", "remote")
-    table = _table([tr("admin.col_time"), tr("admin.col_user"), tr("admin.col_role"), tr("admin.col_township"),
-                    tr("admin.col_action_done"), tr("admin.col_target"), tr("admin.col_result"), tr("admin.col_remote")],
-                   [[_local(r["at"])] + [escape(str(r[c] or "—")) for c in cols] for r in rows], tr("admin.none"))
-    actions = _options([("", tr("admin.all_actions"))] + [(x, x) for x in log.audit_actions()], f.action)
     query = {k: v for k, v in request.args.items() if k != "page"}
     pages = max(1, -(-total // PAGE_ROWS))
-    nav = " ".join(f"<a href='?{escape(urlencode({**query, 'page': n}))}'>{escape(label)}</a>"
-                   for n, label in ((page_no - 1, tr("admin.prev")), (page_no + 1, tr("admin.next"))) if 1 <= n <= pages)
-    form = (f"<form method='get' class='om-inline'><label>{tr('admin.col_user')}<input name='actor' value='{escape(f.actor)}'></label>"
-            f"<label>{tr('admin.col_action_done')}<select name='action'>{actions}</select></label>"
-            f"<label>{tr('admin.since')}<input type='datetime-local' name='since' value='{escape(request.args.get('since', ''))}'></label>"
-            f"<label>{tr('admin.until')}<input type='datetime-local' name='until' value='{escape(request.args.get('until', ''))}'></label>"
-            f"<label><input type='checkbox' name='auto' value='show'{' checked' if not f.hide_automatic else ''}>"
-            f"{tr('admin.show_automatic')}</label><button type='submit'>{tr('admin.filter')}</button></form>")
-    csv_link = f"/admin/audit.csv?{escape(urlencode({**query, 'auto': 'show' if not f.hide_automatic else 'hide'}))}"
-    summary = i18n.t("admin.audit_count", lg, total=total, page=page_no, pages=pages)
-    return (f"<section id='audit'><h2>{tr('admin.audit')}</h2>{form}<p class='om-hint'>{summary} {nav} · "
-            f"<a href='{csv_link}'>{tr('admin.audit_csv')}</a></p>{table}</section>")
+    nav = [(f"?{urlencode({**query, 'page': n})}", label)
+           for n, label in ((page_no - 1, tr("admin.prev")), (page_no + 1, tr("admin.next"))) if 1 <= n <= pages]
+    return {"rows": [[_local(r["at"])] + [str(r[c] or "—") for c in cols] for r in rows],
+            "actions": [("", tr("admin.all_actions"))] + [(x, x) for x in log.audit_actions()], "action": f.action,
+            "actor": f.actor, "since": request.args.get("since", ""), "until": request.args.get("until", ""),
+            "show_automatic": not f.hide_automatic, "nav": nav,
+            "csv": f"/admin/audit.csv?{urlencode({**query, 'auto': 'show' if not f.hide_automatic else 'hide'})}",
+            "summary": i18n.t("admin.audit_count", lg, total=total, page=page_no, pages=pages)}
+
+
+class Note(NamedTuple):
+    """A line over the page: what came of an action, and the token to copy when one was made."""
+
+    text: str
+    code: str = ""
 
 
 @admin_pages.route("/admin", methods=["GET", "POST"])
 def admin() -> Any:
     """Manage users and tokens and read the audit trail (admins only, checked here as well as by the guard)."""
-    actor, lg, note = request_actor(), lang(), ""
+    actor, lg, notes = request_actor(), lang(), []
     if actor is None or actor.role is not Role.ADMIN:
         return redirect("/login")
-    if request.method == "POST":
-        note = _act(actor.name, lg) if csrf_ok() else i18n.t("login.csrf", lg)
     refused = request.args.get("refused", "")
-    notes = [escape(i18n.t("admin.refused", lg, page=refused[:60]))] if refused.startswith("/") else []
-    notes += [note] if note else []  # already escaped by _act
-    head = "".join(f"<p class='om-note'>{n}</p>" for n in notes)
-    nav = f"<p class='om-hint'><a href='/logout'>{i18n.t('login.logout', lg)}</a></p>"
-    return page(i18n.t("admin.title", lg), head + _users(lg) + _tokens(lg) + _audit(lg) + nav)
+    if refused.startswith("/"):
+        notes.append(Note(i18n.t("admin.refused", lg, page=refused[:60])))
+    status = 200
+    if request.method == "POST" and not csrf_ok():
+        csrf_refused(actor.name, actor.role.value)
+        notes, status = notes + [Note(i18n.t("login.csrf", lg))], 403
+    elif request.method == "POST":
+        notes.append(_act(actor.name, lg))
+    roles = lambda rs: [(r.value, i18n.t("role." + r.value, lg)) for r in rs]  # noqa: E731
+    kinds = [(k, i18n.t("admin.kind_" + k, lg)) for k in ("kiosk", "api")]
+    return render("admin.html", i18n.t("admin.title", lg), notes=notes, csrf=csrf_token(), users=_users(lg),
+                  tokens=_tokens(lg), townships=_townships(lg), user_roles=roles(USER_ROLES),
+                  default_user_role=Role.TOWNSHIP.value, token_roles=roles(TOKEN_ROLES), token_kinds=kinds,
+                  default_token_role=Role.WALL.value, audit=_audit(lg)), status
 
 
-def _act(who: str, lg: str) -> str:
-    """Do the posted action; answer its result (escaped), auditing it either way."""
+def _act(who: str, lg: str) -> Note:
+    """Do the posted action; answer its result, auditing it either way."""
     f, action, s = request.form, request.form.get("action", ""), services()
     try:
         if action == "user":
             if f.get("township") and f["township"] not in s.district.townships:
                 raise ValueError(f"unknown township {f['township'][:30]!r}")
             s.accounts.create_user(f["username"], f["password"], Role(f["role"]), f.get("township") or None)
-            result = escape(i18n.t("admin.done", lg))
+            result = Note(i18n.t("admin.done", lg))
         elif action == "token":
             result = _shown_once(s.accounts.create_token(f["name"], f["kind"], Role(f["role"]), f.get("township") or None),
                                  f["kind"], lg)
         elif action in ("revoke", "reissue"):
             result = _revoke(int(f["token_id"]), action == "reissue", lg)
         else:
-            return escape(i18n.t("error.bad_request", lg, reason=action[:20]))
+            return Note(i18n.t("error.bad_request", lg, reason=action[:20]))
     except Exception as exc:  # a bad form (missing field, taken name, bad role) is answered, never a 500
         audit(who, "admin", f"admin_{action}"[:60], f"rejected:{type(exc).__name__}")
-        return escape(i18n.t("error.bad_request", lg, reason=str(exc)[:200]))
+        return Note(i18n.t("error.bad_request", lg, reason=str(exc)[:200]))
     audit(who, "admin", f"admin_{action}"[:60], "done")
     return result
 
 
-def _revoke(token_id: int, reissue: bool, lg: str) -> str:
+def _revoke(token_id: int, reissue: bool, lg: str) -> Note:
     """Revoke a token (its walls go dark); a re-issue makes a new kiosk token of the same name, role and township."""
     s = services()
     old = next((t for t in s.accounts.list_tokens() if t["id"] == token_id), None)
     s.accounts.revoke_token(token_id)
     s.kiosk_revoked(token_id)
     if not (reissue and old and old["kind"] == "kiosk"):
-        return escape(i18n.t("admin.done", lg))
+        return Note(i18n.t("admin.done", lg))
     return _shown_once(s.accounts.create_token(old["name"], "kiosk", Role(old["role"]), old["township"]), "kiosk", lg)
 
 
-def _shown_once(token: str, kind: str, lg: str) -> str:
+def _shown_once(token: str, kind: str, lg: str) -> Note:
+    """Return the note that shows a new token (a kiosk token as the wall's URL), this once."""
     url = f"{request.host_url.rstrip('/')}/wall?kiosk={token}" if kind == "kiosk" else ""
-    shown = f"<code>{escape(url or token)}</code>"
-    return f"{escape(i18n.t('admin.token_once', lg))} {shown}"
+    return Note(i18n.t("admin.token_once", lg), url or token)
 
 
 def _cell(value: Any) -> Any:

@@ -9,11 +9,12 @@ from collections import defaultdict, deque
 from typing import Any, Callable, Mapping
 from urllib.parse import quote, urlparse
 
-from flask import Flask, abort, redirect, request, session
+from flask import Flask, abort, current_app, redirect, request, session
 
 from domain.access import can_see
 from domain.model import Actor, Role
 from store.accounts import Accounts
+from store.log import AuditRecord
 from web.hardening import error
 
 OPEN_PREFIXES = ("/login", "/logout", "/healthz", "/metrics", "/assets/", "/_dash-component-suites/",
@@ -159,12 +160,20 @@ def install(server: Flask, auth: WebAuth, accounts: Accounts) -> None:
                 return redirect(f"/login?next={path}")
             return error(401, "unauthorized")
         if request.method in UNSAFE and not same_origin():
+            audit(actor.name, actor.role.value, "csrf_refused", "refused", target=path[:200])
             return error(403, "csrf")
         if request.method == "GET" and not path.startswith("/_") and not page_allowed(actor, path):
             # An admin is told why (separation of duties); others simply land on their own page.
             return redirect(home(actor) + (f"?refused={quote(path)}" if actor.role is Role.ADMIN else ""))
         request.environ["onemap.actor"] = actor
         return None
+
+
+def audit(who: str, role: str, action: str, result: str, target: str | None = None) -> None:
+    """Write a sign-in, an admin action or a refused forgery to the audit trail."""
+    s = current_app.extensions["onemap"]  # the app's Services (application.services imports this module)
+    s.store.log.audit(AuditRecord(s.clock(), who, role, action, result, target=target,
+                                  remote=(request.remote_addr or "")[:100]))
 
 
 def request_actor() -> Actor | None:

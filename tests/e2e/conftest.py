@@ -15,6 +15,8 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
+from tests.support import wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("ONEMAP_CHROMIUM", "/usr/bin/chromium")
@@ -32,10 +34,6 @@ COMMANDER = "e2e-commander"
 def operator(township: str) -> str:
     """Return the e2e user who operates a township's room."""
     return f"e2e-op-{township}"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "e2e: end-to-end tests in a real browser (slow; need Chromium)")
 
 
 def api(url: str, path: str, token: str, body: Any = None) -> Any:
@@ -66,19 +64,22 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _healthy(url: str, proc: subprocess.Popen, log: Path) -> bool:
+    """Return whether the app answers ok on /healthz; raise with its log if it has exited."""
+    if proc.poll() is not None:
+        raise RuntimeError(f"app exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+    try:
+        with urllib.request.urlopen(f"{url}/healthz", timeout=2) as resp:
+            return json.load(resp).get("status") == "ok"
+    except OSError:
+        return False
+
+
 def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as resp:
-                if json.load(resp).get("status") == "ok":
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    raise RuntimeError(f"app not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}")
+    try:
+        wait_until(lambda: _healthy(url, proc, log), STARTUP_TIMEOUT_S, "/healthz", tick_s=0.3)
+    except AssertionError:
+        raise RuntimeError(f"app not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 def _seed_users(env: dict[str, str]) -> None:
@@ -148,6 +149,15 @@ def running_app(env: dict[str, str], rate: int) -> Iterator[str]:
 def app_url(app_env: dict[str, str]) -> Iterator[str]:
     """Run the app with a fast simulator in app_env; yield its URL."""
     with running_app(app_env, 600) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def cap_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Run the app with its simulator and two CAP alerts posted (see legible_app); yield its URL."""
+    from .legible_app import running_cap_app  # it runs the app through this module's helpers
+
+    with running_cap_app(tmp_path_factory.mktemp("onemap-legible")) as url:
         yield url
 
 

@@ -1,13 +1,13 @@
 """A running app whose map carries two CAP alerts (a lobed polygon and a circle), shared by the legibility tests."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
 import urllib.request
+from pathlib import Path
 from typing import Any, Iterator
-
-import pytest
 
 from streams import feeds
 
@@ -37,10 +37,9 @@ def cap_records(now: float) -> list[dict[str, Any]]:
     return [polygon, circle]
 
 
-@pytest.fixture(scope="session")
-def cap_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Run the app with its simulator and an API token; post the two CAP alerts; yield its URL."""
-    tmp = tmp_path_factory.mktemp("onemap-legible")
+@contextlib.contextmanager
+def running_cap_app(tmp: Path) -> Iterator[str]:
+    """Run the app in tmp with its simulator and an API token; post the two CAP alerts; yield its URL."""
     env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "PYTHONUNBUFFERED": "1",
            "ONEMAP_API_TOKENS": f"{TOKEN}=system"}
     _seed_users(env)

@@ -11,6 +11,11 @@ pytestmark = pytest.mark.e2e
 
 WAIT_MS = 30_000
 COUNTDOWN = re.compile(r"^\+?(\d+:)?\d\d:\d\d$")
+MAPS_DRAWN = "() => { const ms = window.onemap.map.maps(); return ms.length > 0 && ms.every(m => m._loaded); }"
+# After a resize: the wall's maps have taken their container's new size and refitted the district above `zoom`.
+MAPS_REFITTED = """zoom => { const ms = window.onemap.map.maps();
+  return ms.length > 0 && ms.every(m => { const c = m.getContainer(), s = m.getSize();
+    return s.x === c.clientWidth && s.y === c.clientHeight && m.getZoom() > zoom; }); }"""
 
 
 def _wait_live(page: Any) -> None:
@@ -22,11 +27,12 @@ def test_wall_shows_live_incidents_at_1080p_and_4k(open_page: Callable[..., Any]
     _wait_live(page)
     page.wait_for_function("() => document.querySelectorAll('path.om-inc').length > 0", timeout=WAIT_MS)
     page.wait_for_function("() => document.querySelectorAll('.om-kpi').length === 8", timeout=WAIT_MS)
-    page.wait_for_timeout(1500)
+    page.wait_for_function(MAPS_DRAWN, timeout=WAIT_MS)
     page.screenshot(path=str(artifacts / "wall-1920x1080.png"))
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the wall must not scroll"
+    zoom = page.evaluate("Math.min(...window.onemap.map.maps().map(m => m.getZoom()))")
     page.set_viewport_size({"width": 3840, "height": 2160})
-    page.wait_for_timeout(2500)  # the wall refits its map to the new size
+    page.wait_for_function(MAPS_REFITTED, arg=zoom, timeout=WAIT_MS)  # twice the size: the wall refits a zoom closer
     page.screenshot(path=str(artifacts / "wall-3840x2160.png"))
     # 4K is not tiny: the root font grows with the screen height.
     assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 30

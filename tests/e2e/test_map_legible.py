@@ -12,7 +12,7 @@ from application.district import load_fixtures
 from domain.catalog import short_name_en
 from geo.boundaries import demo_boundaries
 
-from .legible_app import CIRCLE, CIRCLE_ALERT, POLYGON_ALERT, cap_app  # noqa: F401 (a fixture)
+from .legible_app import CIRCLE, CIRCLE_ALERT, POLYGON_ALERT
 
 pytestmark = pytest.mark.e2e
 
@@ -61,7 +61,7 @@ def _labels(page: Any, towns: int) -> dict[str, Any]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_township_label_is_shown_and_none_sits_on_another_label_or_a_marker(
-        open_page: Callable[..., Any], cap_app: str, size: tuple[int, int], lang: str) -> None:  # noqa: F811
+        open_page: Callable[..., Any], cap_app: str, size: tuple[int, int], lang: str) -> None:
     fixtures, towns = load_fixtures(), demo_boundaries().townships
     page, errors = open_page(f"{cap_app}/wall?lang={lang}", width=size[0], height=size[1])
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
@@ -79,7 +79,7 @@ def test_every_township_label_is_shown_and_none_sits_on_another_label_or_a_marke
 
 
 def test_a_cap_polygon_is_drawn_as_its_polygon_and_a_circle_as_a_circle(
-        open_page: Callable[..., Any], cap_app: str) -> None:  # noqa: F811
+        open_page: Callable[..., Any], cap_app: str) -> None:
     page, errors = open_page(f"{cap_app}/wall?lang=en")
     page.wait_for_function("() => document.querySelectorAll('.om-alert-label').length >= 2", timeout=WAIT_MS)
     shapes = json.loads(page.evaluate(ALERT_SHAPES))

@@ -8,8 +8,6 @@ from typing import Any, Callable
 
 import pytest
 
-from .legible_app import cap_app  # noqa: F401 (a fixture)
-
 pytestmark = pytest.mark.e2e
 
 WAIT_MS = 60_000  # a 4K wall's first full render on a shared two-core machine
@@ -46,7 +44,7 @@ CLIPPED = """(selectors) => {
 
 @pytest.mark.parametrize("size", [(1920, 1080), (3840, 2160)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_english_wall_shows_only_english_and_cuts_no_name(
-        open_page: Callable[..., Any], cap_app: str, size: tuple[int, int]) -> None:  # noqa: F811
+        open_page: Callable[..., Any], cap_app: str, size: tuple[int, int]) -> None:
     page, errors = open_page(f"{cap_app}/wall?lang=en", width=size[0], height=size[1])
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     # Wait for every panel to be filled: ranking, halls, the most urgent orders, and both CAP warnings on the map.

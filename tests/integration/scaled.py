@@ -16,7 +16,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 from urllib.parse import urlencode
 
 import redis
@@ -25,7 +25,7 @@ import socketio
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 
-from tests.conftest import PG_URL, REDIS_URL
+from tests.support import PG_URL, REDIS_URL, wait_until
 from web import push
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,15 +45,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(until: Callable[[], Any], timeout_s: float, what: str, tick_s: float = 0.05) -> Any:
-    """Poll until the condition holds (returns its value), or fail naming what was awaited."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        value = until()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out after {timeout_s:.0f} s waiting for {what}"
-        time.sleep(tick_s)
+wait_for = wait_until  # the name the scaled tests import
 
 
 @dataclass
@@ -87,7 +79,7 @@ class Deployment:
 @contextmanager
 def deployment(data_dir: Path) -> Iterator[Deployment]:
     """A deployment with a schema and a Redis prefix of its own, both dropped after; a missing server fails."""
-    from tests.integration.conftest_streams import require_redis
+    from tests.integration.buses import require_redis
 
     require_redis()
     dep = Deployment(f"t_{uuid.uuid4().hex[:12]}", f"test-{uuid.uuid4().hex[:12]}", data_dir)
@@ -178,7 +170,7 @@ def start_web(name: str, port: int, env: dict[str, str], log_dir: Path) -> Web:
     """Start `python app.py --no-simulator --port P` and return once it answers /healthz."""
     web = Web(name, port, env, log_dir)
     try:
-        wait_for(web.healthy, START_S, f"{name} to answer /healthz", tick_s=0.2)
+        wait_until(web.healthy, START_S, f"{name} to answer /healthz", tick_s=0.2)
     except BaseException:
         web.kill()
         raise

@@ -3,23 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from config import Settings
 from domain.model import Role
-
-PASSWORD = "correct-horse-battery"
-ORIGIN = {"Origin": "http://localhost"}
-
-
-@pytest.fixture
-def onemap(tmp_path, clock, capsys):
-    app = create_app(Settings(data_dir=tmp_path, simulator=False), clock=clock)
-    app.first_start_output = capsys.readouterr().out
-    accounts = app.services.accounts
-    accounts.create_user("cmd", PASSWORD, Role.COMMANDER)
-    accounts.create_user("t01", PASSWORD, Role.TOWNSHIP, "T01")
-    accounts.create_user("boss", PASSWORD, Role.ADMIN)
-    return app
+from tests.integration.world import ORIGIN, PASSWORD
 
 
 def csrf_of(client) -> str:
@@ -52,9 +37,20 @@ def test_a_wrong_password_is_refused_and_too_many_failures_are_rate_limited(onem
     assert login(onemap, "t01")[1].status_code == 302  # another user is not locked out
 
 
-def test_a_login_form_without_its_csrf_token_is_refused(onemap):
-    r = onemap.server.test_client().post("/login", data={"username": "cmd", "password": PASSWORD})
-    assert r.status_code == 401
+def _refusals(onemap) -> list[tuple[str, str, str]]:
+    return [(r["actor"], r["action"], r["target"]) for r in onemap.services.store.log.audit_trail()
+            if r["action"] == "csrf_refused"]
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_a_login_form_without_its_csrf_token_is_refused_403_with_a_note_and_audited(onemap, token):
+    client = onemap.server.test_client()
+    client.get("/login")
+    form = {"username": "cmd", "password": PASSWORD, **({"csrf": token} if token else {})}
+    r = client.post("/login", data=form)
+    assert r.status_code == 403 and "表单已过期，请重试" in r.data.decode()
+    assert _refusals(onemap) == [("cmd", "csrf_refused", "/login")]
+    assert client.get("/command").status_code == 302  # not signed in
 
 
 @pytest.mark.parametrize("user,path,lands", [("cmd", "/command", None), ("cmd", "/admin", "/command"),
@@ -72,6 +68,7 @@ def test_a_callback_post_from_another_site_is_refused_as_csrf(onemap):
     assert client.post("/_dash-update-component", json={}).status_code == 403
     assert client.post("/_dash-update-component", json={}, headers={"Origin": "http://evil.example"}).status_code == 403
     assert client.post("/_dash-update-component", json={}, headers=ORIGIN).status_code != 403
+    assert _refusals(onemap) == [("cmd", "csrf_refused", "/_dash-update-component")] * 2
 
 
 def test_a_session_expires_after_the_shift_and_a_disabled_user_is_out_at_once(onemap, clock):

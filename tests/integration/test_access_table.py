@@ -103,6 +103,17 @@ def callback_payload(world: World, key: str, role: str, town: str) -> dict[str, 
             "state": [_dep(s, fill, values) for s in cb["state"]], "changedPropIds": [f"{first_id}.{first['property']}"]}
 
 
+def _csrf(client: Any) -> str:
+    """Return the session's CSRF token, made by opening the sign-in page when the session has none."""
+    with client.session_transaction() as s:
+        token = s.get("csrf")
+    if token is None:
+        client.get("/login")
+        with client.session_transaction() as s:
+            token = s.get("csrf", "")
+    return token
+
+
 def ask(world: World, client: Any, role: str, entry: str, method: str, rule: str, town: str) -> Any:
     """Send one entry point's request as a role, about a township's ids."""
     if entry.startswith("callback "):
@@ -111,8 +122,8 @@ def ask(world: World, client: Any, role: str, entry: str, method: str, rule: str
     url = _url(world, rule, role, town)
     if method == "GET":
         return client.get(url, headers=world.headers(role))
-    if rule in ("/login", "/logout", "/admin"):
-        return client.open(url, method=method, data={"action": "none"}, headers=world.headers(role))
+    if rule in ("/login", "/logout", "/admin"):  # forms: with the session's CSRF token, as the page posts them
+        return client.open(url, method=method, data={"action": "none", "csrf": _csrf(client)}, headers=world.headers(role))
     return client.open(url, method=method, json=_body(world, town, world.twin[town]), headers=world.headers(role))
 
 

@@ -6,18 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from app import create_app
-from config import Settings
 from domain.model import Role
 from store.log import AuditRecord
 from tests.integration.test_access import ORIGIN, PASSWORD, login
-
-
-@pytest.fixture
-def onemap(tmp_path, clock):
-    app = create_app(Settings(data_dir=tmp_path, simulator=False), clock=clock)
-    app.services.accounts.create_user("boss", PASSWORD, Role.ADMIN)
-    return app
 
 
 def admin_client(onemap):
@@ -89,3 +80,35 @@ def test_a_page_parameter_the_admin_did_not_write_is_escaped(onemap):
     client, _ = admin_client(onemap)
     html = client.get("/admin?refused=/x<script>alert(1)</script>").data.decode()
     assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+
+
+def test_the_township_menus_name_each_township_as_the_district_does_in_the_page_language(onemap):
+    client, _ = admin_client(onemap)
+    t01 = onemap.services.district.townships["T01"]
+    zh, en = client.get("/admin").data.decode(), client.get("/admin?lang=en").data.decode()
+    assert f"<option value='T01'>T01 {t01.name_zh}</option>" in zh
+    assert f"<option value='T01'>T01 {t01.name_en}</option>" in en
+    assert "township.T01" not in zh + en
+
+
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_an_admin_form_with_a_missing_or_forged_csrf_token_is_refused_403_with_a_note_and_audited(onemap, token):
+    client, _ = admin_client(onemap)
+    form = {"action": "user", "username": "sneaky", "password": PASSWORD, "role": "admin",
+            **({"csrf": token} if token else {})}
+    r = client.post("/admin", data=form, headers=ORIGIN)
+    assert r.status_code == 403 and "<p class='om-note'>表单已过期，请重试</p>" in r.data.decode()
+    assert onemap.services.accounts.verify("sneaky", PASSWORD) is None
+    last = onemap.services.store.log.audit_trail()[0]
+    assert (last["actor"], last["action"], last["result"], last["target"]) == ("boss", "csrf_refused", "refused", "/admin")
+
+
+def test_a_user_name_and_an_audit_text_holding_a_script_tag_come_out_escaped(onemap, clock):
+    onemap.services.accounts.create_user("<script>alert('u')</script>", PASSWORD, Role.TOWNSHIP, "T01")
+    onemap.services.store.log.audit(AuditRecord(clock.now, "<img src=x onerror=alert(1)>", "commander", "cancel",
+                                                "done", target="<script>alert('t')</script>"))
+    client, _ = admin_client(onemap)
+    html = client.get("/admin").data.decode()
+    assert "<script>" not in html and "<img" not in html
+    assert html.count("&lt;script&gt;alert(") == 2 and "&lt;/script&gt;" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from app import create_app
-from config import Settings
 from domain.model import Role
 from domain.sla import SlaPolicy
 
@@ -12,10 +10,9 @@ TOKENS = {"sys-token": "system", "cmd-token": "commander", "t01-token": "townshi
 
 
 @pytest.fixture
-def client(tmp_path, clock):
-    settings = Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS,
-                        sla_policy=SlaPolicy.from_dict({"default": {"sign": 5, "respond": 10, "route": 15, "on_site": 60}}))
-    onemap = create_app(settings, clock=clock)
+def client(make_app):
+    onemap = make_app(api_tokens=TOKENS,
+                      sla_policy=SlaPolicy.from_dict({"default": {"sign": 5, "respond": 10, "route": 15, "on_site": 60}}))
     client = onemap.server.test_client()
     client.onemap = onemap
     return client
@@ -136,8 +133,8 @@ def test_a_token_in_the_url_opens_nothing_and_the_same_token_in_the_header_does(
     ("token", "nope", 401), ("token", "cmd-token", 403), ("token", "wall-token", 403), ("token", "sys-token", 200),
     ("token", "made-admin", 200),
 ])
-def test_metrics_are_open_behind_a_system_or_admin_token_or_off_as_onemap_metrics_says(tmp_path, clock, mode, token, status):
-    onemap = create_app(Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS, metrics=mode), clock=clock)
+def test_metrics_are_open_behind_a_system_or_admin_token_or_off_as_onemap_metrics_says(make_app, mode, token, status):
+    onemap = make_app(api_tokens=TOKENS, metrics=mode)
     if token == "made-admin":
         token = onemap.services.accounts.create_token("prometheus", "api", Role.ADMIN)
     r = onemap.server.test_client().get("/metrics", headers=auth(token) if token else {})

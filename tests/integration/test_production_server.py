@@ -23,8 +23,7 @@ from typing import Any, Iterator
 
 import pytest
 
-from conftest import PG_URL, REDIS_URL
-from conftest_streams import prefix  # noqa: F401
+from tests.support import PG_URL, REDIS_URL, wait_until
 from web import push
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,16 +52,19 @@ def kiosk_token(env: dict[str, str]) -> str:
 
 def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> dict[str, Any]:
     """Poll /healthz until the server answers (it is starting, not flaky); fail with its log if it exits."""
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
+    def answer() -> dict[str, Any] | None:
         if proc.poll() is not None:
             pytest.fail(f"serve.py exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2) as resp:
                 return json.load(resp)
         except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"serve.py not up after {STARTUP_S}s:\n{log.read_text(errors='replace')[-3000:]}")
+            return None
+
+    try:
+        return wait_until(answer, STARTUP_S, "/healthz", tick_s=0.3)
+    except AssertionError:
+        pytest.fail(f"serve.py not up after {STARTUP_S}s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
 @contextlib.contextmanager

@@ -6,17 +6,10 @@ import zlib
 
 import pytest
 
-from app import create_app
-from config import Settings
 from domain.intake import Report, report_incident
 from domain.model import Role
 from tests.conftest import T0
 from web import push
-
-
-@pytest.fixture
-def onemap(tmp_path, clock):
-    return create_app(Settings(data_dir=tmp_path, simulator=False), clock=clock)
 
 
 def wall_socket(onemap, since: str | None = None):

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -15,11 +12,9 @@ from domain.sla import SlaPolicy
 from web.push import Pusher
 from store.log import EventLog, make_engine
 from store.store import Store
-from tests.conftest import T0
+from tests.support import T0, node_require, run_node
 
-LIVE_JS = Path(__file__).resolve().parents[2] / "assets" / "live.js"
 MERGE = """
-const live = require(process.argv[1]);
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));
 let state = live.applySnapshot(live.emptyState(), input.snapshot, 0);
 let resyncs = 0;
@@ -31,12 +26,8 @@ COMMANDER = Actor("c", Role.COMMANDER)
 
 def browser_merge(snapshot: dict, deltas: list[dict]) -> dict:
     """Run the browser's own merge (assets/live.js) in node."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is required to run the browser's merge")
-    out = subprocess.run([node, "-e", MERGE, str(LIVE_JS)], input=json.dumps({"snapshot": snapshot, "deltas": deltas}),
-                         capture_output=True, text=True, check=True, timeout=60)
-    return json.loads(out.stdout)
+    return run_node(node_require("live", "live.js"), MERGE, "the browser's merge",
+                    stdin=json.dumps({"snapshot": snapshot, "deltas": deltas}))
 
 
 def by_key(entities: list[dict]) -> dict[str, dict]:

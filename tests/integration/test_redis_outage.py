@@ -9,23 +9,21 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 import uuid
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import pytest
 
-from tests import node
 import redis
 from flask import Flask
 
 from app import create_app
 from config import Settings
-from conftest_streams import incident, ingestor, store  # noqa: F401
 from domain.model import Role
 from streams import consumer
 from streams.redis_bus import RedisBus, RedisConfig
-from tests.conftest import Clock
+from tests.integration.buses import incident
+from tests.support import Clock, node_require, run_node, wait_until
 from web import hardening, push
 
 TOKENS = {"sys-token-1": "system"}
@@ -50,7 +48,7 @@ class PrivateRedis:
                                       "--appendonly", "no", "--daemonize", "no"],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         client = redis.Redis.from_url(self.url)
-        wait(lambda: _pings(client), 10, "the private Redis to start")
+        wait_until(lambda: _pings(client), 10, "the private Redis to start")
         client.close()
 
     def kill(self) -> None:
@@ -65,14 +63,6 @@ def _pings(client: redis.Redis) -> bool:
         return bool(client.ping())
     except redis.ConnectionError:
         return False
-
-
-def wait(until: Callable[[], bool], timeout_s: float, what: str) -> None:
-    """Poll until a condition holds; fail after timeout_s."""
-    deadline = time.monotonic() + timeout_s
-    while not until():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 @pytest.fixture
@@ -98,14 +88,14 @@ def test_the_consumer_loop_survives_a_redis_restart_that_lost_the_streams_and_ta
     loop.start()
     try:
         bus.publish([incident(0, district)])
-        wait(lambda: "JJ-0" in _source_ids(store), 20, "the first record")
+        wait_until(lambda: "JJ-0" in _source_ids(store), 20, "the first record")
         private_redis.kill()
-        wait(lambda: "bus unavailable" in caplog.text, 20, "the consumer to see the outage")
+        wait_until(lambda: "bus unavailable" in caplog.text, 20, "the consumer to see the outage")
         assert loop.is_alive()
         private_redis.start()  # empty: the streams and their group are gone
         bus.publish([incident(1, district)])
-        wait(lambda: "JJ-1" in _source_ids(store), 20, "a record after the restart")
-        wait(lambda: "resumed after" in caplog.text, 5, "the consumer to log its recovery")
+        wait_until(lambda: "JJ-1" in _source_ids(store), 20, "a record after the restart")
+        wait_until(lambda: "resumed after" in caplog.text, 5, "the consumer to log its recovery")
         assert caplog.text.count("bus unavailable") == 1  # logged once, not at every retry
     finally:
         stop.set()
@@ -140,7 +130,7 @@ def test_while_redis_is_down_pages_reads_and_records_are_served_from_the_store_a
 
         private_redis.start()  # empty: the app's consumer recreates the group
         onemap.bus.publish([{**record, "source_id": "OUT-2"}])
-        wait(lambda: "OUT-2" in _source_ids(onemap.services.store), 20, "a record through the bus after the restart")
+        wait_until(lambda: "OUT-2" in _source_ids(onemap.services.store), 20, "a record through the bus after the restart")
     finally:
         onemap.stop.set()
 
@@ -164,7 +154,7 @@ def test_a_request_that_needs_redis_while_it_is_down_is_answered_503_with_a_clea
 
 
 def _node(script: str) -> Any:
-    return node.run(node.require("live", "live.js"), script, "the browser's merge")
+    return run_node(node_require("live", "live.js"), script, "the browser's merge")
 
 
 def test_a_screen_shows_stale_within_3_s_of_its_last_message_and_asks_a_resync_when_messages_resume() -> None:

@@ -8,18 +8,13 @@ from __future__ import annotations
 import json
 import logging
 import threading
-import time
 import uuid
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Iterator, Sequence
 
 import pytest
 import redis
 from sqlalchemy import create_engine, text
 
-from app import create_app
-from config import Settings
-from conftest import PG_URL, REDIS_URL, Clock
-from conftest_streams import incident, prefix, redis_bus  # noqa: F401
 from domain.model import Role
 from geo.locate import Locator
 from layouts import ids
@@ -27,6 +22,8 @@ from store.log import EventLog, make_engine
 from store.store import Store
 from streams import consumer
 from streams.ingest import Ingestor, Result
+from tests.integration.buses import incident, redis_bus
+from tests.support import PG_URL, REDIS_URL, Clock, wait_until
 
 TOKENS = {"sys-token-1": "system", "cmd-token-1": "commander"}
 SYSTEM = {"Authorization": "Bearer sys-token-1"}
@@ -87,9 +84,8 @@ def database() -> Iterator[Database]:
 
 
 @pytest.fixture
-def onemap(database, tmp_path) -> Iterator[Any]:
-    app = create_app(Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS, database_url=database.url),
-                     clock=Clock())
+def onemap(database, make_app) -> Iterator[Any]:
+    app = make_app(api_tokens=TOKENS, database_url=database.url)
     yield app
     app.services.store.log.engine.dispose()
 
@@ -102,13 +98,6 @@ def _incident_and_team(onemap: Any) -> tuple[str, str]:
     incident = r.get_json()["results"][0]["incident_id"]
     team = next(x for x in onemap.services.district.teams.values() if x.township == "T04")
     return incident, team.id
-
-
-def wait(until: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not until():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 def test_a_command_while_the_database_cannot_be_reached_is_answered_503_and_succeeds_after(database, onemap):
@@ -140,7 +129,7 @@ def test_a_command_whose_connection_dies_mid_append_is_answered_503_and_nothing_
         worker = threading.Thread(target=lambda: answer.append(
             client.post(f"/api/v1/incidents/{incident}/order", json=order, headers=COMMANDER)))
         worker.start()
-        wait(database.waiting_on_a_lock, 20, "the command's append to wait inside its transaction")
+        wait_until(database.waiting_on_a_lock, 20, "the command's append to wait inside its transaction")
         database.cut()  # the connection dies with the append half done
         worker.join(20)
         holder.rollback()
@@ -187,7 +176,7 @@ def test_an_order_clicked_on_the_console_when_its_append_is_cut_off_says_the_dat
         worker = threading.Thread(target=lambda: answer.append(client.post(
             "/_dash-update-component", json=click, headers={"Origin": "http://localhost"})))
         worker.start()
-        wait(database.waiting_on_a_lock, 20, "the order's append to wait inside its transaction")
+        wait_until(database.waiting_on_a_lock, 20, "the order's append to wait inside its transaction")
         database.cut()
         worker.join(20)
         holder.rollback()
@@ -221,12 +210,12 @@ def test_the_consumer_holds_its_batch_through_the_outage_and_commits_it_after_wi
     try:
         database.cut()
         bus.publish([incident(i, district) for i in range(3)])
-        wait(lambda: "store unavailable" in caplog.text, 20, "the consumer to see the outage")
+        wait_until(lambda: "store unavailable" in caplog.text, 20, "the consumer to see the outage")
         tried = ingestor.calls
-        wait(lambda: ingestor.calls >= tried + 2, 20, "two more tries of the batch in hand")
+        wait_until(lambda: ingestor.calls >= tried + 2, 20, "two more tries of the batch in hand")
         database.restore()
-        wait(lambda: len(store.state.incidents) == 3, 20, "the batch to be committed")
-        wait(lambda: "resumed after" in caplog.text, 5, "the consumer to log its recovery")
+        wait_until(lambda: len(store.state.incidents) == 3, 20, "the batch to be committed")
+        wait_until(lambda: "resumed after" in caplog.text, 5, "the consumer to log its recovery")
     finally:
         stop.set()
         loop.join(10)

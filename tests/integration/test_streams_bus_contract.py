@@ -6,11 +6,11 @@ from collections import Counter
 import redis
 from sqlalchemy import func, select
 
-from conftest import REDIS_URL
-from conftest_streams import bus, incident, ingestor, prefix, recover, redis_bus, store  # noqa: F401
 from store.tables import events
 from streams import consumer
 from streams.codec import Undecodable
+from tests.integration.buses import incident, recover, redis_bus
+from tests.support import REDIS_URL
 
 
 def test_published_records_are_read_in_batches_and_gone_once_acked(bus):

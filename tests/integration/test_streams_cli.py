@@ -5,13 +5,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import redis
 
-from conftest import REDIS_URL
-from conftest_streams import prefix  # noqa: F401
+from tests.support import REDIS_URL, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,10 +19,10 @@ def test_simulate_feeds_every_source_stream_and_stops_cleanly_on_ctrl_c(prefix, 
                              "--rate", "12000"], cwd=ROOT, env={**os.environ, "ONEMAP_DATA_DIR": str(tmp_path)},
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     client = redis.Redis.from_url(REDIS_URL)
-    deadline = time.monotonic() + 30
-    while client.xlen(f"{prefix}:src:hydrology") == 0 or client.xlen(f"{prefix}:src:12345") == 0:
-        assert proc.poll() is None and time.monotonic() < deadline, "the simulator published nothing"
-        time.sleep(0.1)
+    published = wait_until(lambda: proc.poll() is not None or (client.xlen(f"{prefix}:src:hydrology") > 0
+                                                               and client.xlen(f"{prefix}:src:12345") > 0),
+                           30, "the simulator to publish")
+    assert published and proc.poll() is None, "the simulator exited before publishing"
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=15)
     assert proc.returncode == 0, out

@@ -6,11 +6,11 @@ from typing import Any, Sequence
 import redis
 from sqlalchemy import text
 
-from conftest import REDIS_URL
-from conftest_streams import incident, ingestor, prefix, redis_bus, store  # noqa: F401
 from streams import consumer
 from streams.bus import MemoryBus
 from streams.ingest import Ingestor, Result
+from tests.integration.buses import incident, redis_bus
+from tests.support import REDIS_URL
 
 GROUP = "onemap"
 MARKER = "JJ-POISON"

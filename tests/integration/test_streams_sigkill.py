@@ -5,14 +5,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import redis
 from sqlalchemy import create_engine, text
 
-from conftest import REDIS_URL
-from conftest_streams import incident, prefix, redis_bus  # noqa: F401
+from tests.integration.buses import incident, redis_bus
+from tests.support import REDIS_URL, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 20_000
@@ -38,16 +37,9 @@ def _count(db: str) -> int:
         return 0
 
 
-def _wait(until, timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not until():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.02)
-
-
 def _kill_mid_batch(proc: subprocess.Popen, db: str, above: int) -> None:
     """SIGKILL once the process has stored more than `above` records; nothing gets to clean up."""
-    _wait(lambda: _count(db) > above or proc.poll() is not None, 60, f"more than {above} records")
+    wait_until(lambda: _count(db) > above or proc.poll() is not None, 60, f"more than {above} records")
     assert proc.poll() is None, proc.stdout.read()
     proc.send_signal(signal.SIGKILL)
     proc.wait(10)
@@ -71,7 +63,7 @@ def test_a_consumer_killed_mid_batch_and_restarted_loses_nothing_and_duplicates_
     _kill_mid_batch(again, db, 8_000)
 
     last = _consumer(prefix, db, "c2")  # a new name: it claims c1's stale entries with XAUTOCLAIM
-    _wait(lambda: _count(db) >= N and client.xpending(stream, GROUP)["pending"] == 0, 90, "all records")
+    wait_until(lambda: _count(db) >= N and client.xpending(stream, GROUP)["pending"] == 0, 90, "all records")
     last.send_signal(signal.SIGINT)  # Ctrl-C: finishes the batch in hand and exits cleanly
     out, _ = last.communicate(timeout=15)
     assert last.returncode == 0, out

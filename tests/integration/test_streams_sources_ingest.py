@@ -1,20 +1,15 @@
 """Sources through the one ingest path: flood incidents with hysteresis, alerts that expire, every source taken."""
 from __future__ import annotations
 
-import sys
 from collections import Counter
-from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import T0
-from conftest_streams import ingestor, store  # noqa: F401
 from streams import feeds
 from streams.simulator import Simulator
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit"))
-from test_sources_hostile import GOOD, hostile  # noqa: E402  the same hostile values as the adapter tests
+from tests.support import T0
+from tests.unit.test_sources_hostile import GOOD, hostile  # the same hostile values as the adapter tests
 
 
 def test_readings_hovering_on_a_line_within_one_batch_open_one_flood_incident(ingestor, store, district):

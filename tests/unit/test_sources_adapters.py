@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import T0
+from tests.support import T0
 from domain.alerts import CapAlert
 from domain.intake import Report
 from streams import feeds, sources

@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import T0
+from tests.support import T0
 from streams import feeds, sources
 from streams.sources.base import Invalid
 

@@ -7,17 +7,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests import node
-
 from geo.coords import wgs84_to_gcj02
 from geo.distance import haversine_m
+from tests.support import node_require, run_node
 
 SHIFT_TOLERANCE_M = 0.01
 
 
 def _node(script: str) -> Any:
     """Run a script in node with assets/layers.js loaded as L; return what it prints as JSON."""
-    return node.run(node.require("L", "layers.js") + "const out = x => console.log(JSON.stringify(x));", script,
+    return run_node(node_require("L", "layers.js") + "const out = x => console.log(JSON.stringify(x));", script,
                     "the map's browser code")
 
 

@@ -6,18 +6,15 @@ from typing import Any
 
 import pytest
 
-from tests import node
-
-pytestmark = pytest.mark.e2e
-
+from tests.support import node_require, run_node
 
 
 def _node(script: str) -> Any:
     """Run a script in node with live and sla loaded; return what it prints as JSON."""
-    prelude = (node.require("live", "live.js") + node.require("sla", "sla.js")
+    prelude = (node_require("live", "live.js") + node_require("sla", "sla.js")
                + "const plain = s => ({seq: s.seq, version: s.version, ready: s.ready,"
                " entities: Object.fromEntries([...s.entities].sort())});")
-    return node.run(prelude, script, "the browser's merge")
+    return run_node(prelude, script, "the browser's merge")
 
 
 def _inc(ident: str, stage: str = "new") -> dict[str, Any]:

@@ -2,35 +2,22 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 from typing import Any
-
-import pytest
 
 from domain.dispatch import advance_order, breaches, issue_order
 from domain.sla import SlaPolicy, status
-from tests.conftest import T0
+from tests.support import T0, node_require, run_node
 from tests.unit.helpers import COMMANDER, fold, room, with_incident
 from web.views import incident_entity
 
-pytestmark = pytest.mark.e2e
-
-SLA_JS = Path(__file__).resolve().parents[2] / "assets" / "sla.js"
 ISSUED = T0 + 10  # default targets: sign 60 s, respond 120 s; a routine incident's dispatch target is 600 s
 
 
 def _js_status(entities: list[dict[str, Any]], nows: list[float]) -> list[Any]:
     """Return [status, late steps] from assets/sla.js for each entity at its now."""
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is needed to run the browser's SLA rules outside the browser")
-    script = (f"const sla = require({json.dumps(str(SLA_JS))});"
-              f"const es = {json.dumps(entities)}, ns = {json.dumps(nows)};"
+    script = (f"const es = {json.dumps(entities)}, ns = {json.dumps(nows)};"
               "console.log(JSON.stringify(es.map((e, i) => [sla.status(e, ns[i]), sla.lateSteps(e, ns[i])])));")
-    out = subprocess.run([node, "-e", script], capture_output=True, text=True, timeout=30, check=True)
-    return json.loads(out.stdout)
+    return run_node(node_require("sla", "sla.js"), script, "the browser's SLA rules")
 
 
 def _ordered(district: Any, done: dict[str, float]) -> tuple[Any, str]:
