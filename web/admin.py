@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, redirect, request
 
 import i18n
+from application.cells import neutralise
 from domain.model import Role
 from store.log import AuditFilter
 from web.pages import audit, csrf_ok, csrf_refused, csrf_token, lang, render, services
@@ -160,11 +161,6 @@ def _shown_once(token: str, kind: str, lg: str) -> Note:
     return Note(i18n.t("admin.token_once", lg), url or token)
 
 
-def _cell(value: Any) -> Any:
-    """Defuse a cell a spreadsheet would run as a formula (a sign-in attempt's name is the caller's text)."""
-    return f"'{value}" if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 @admin_pages.get("/admin/audit.csv")
 def audit_csv() -> Response:
     """Export the audit trail as CSV, with the page's filter (admins only); times in the district's time."""
@@ -177,7 +173,7 @@ def audit_csv() -> Response:
     w.writeheader()
     rows, _total = services().store.log.audit_query(audit_filter(hide_automatic=False), 0, 100_000)
     for row in rows:
-        w.writerow({**{k: _cell(v) for k, v in row.items()},
+        w.writerow({**{k: neutralise(v) for k, v in row.items()},  # a sign-in's name is the caller's text
                     "at": datetime.fromtimestamp(row["at"], _zone()).isoformat(timespec="seconds")})
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=onemap-audit.csv"})
