@@ -123,7 +123,7 @@
     }));
   }
 
-  /** Draw one room's orders, broadcasts and teams (assets/keyed.js); return the other outputs by name (ids.TOWN_OUTPUTS). */
+  /** Draw one room's orders, broadcasts and teams (assets/keyed.js); return the rest by name (ids.TOWN_OUTPUTS). */
   function render(townshipId) {
     var now = live().now(), rows = orders(townshipId);
     window.onemap.keyed.render(ORDERS, rows.map(function (i) { return row(i, now); }),

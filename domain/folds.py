@@ -1,4 +1,4 @@
-"""How each incident and broadcast event changes the projection: one apply per event type (the table: projection.FOLDS)."""
+"""How each incident and broadcast event changes the projection: one apply per event type (see projection.FOLDS)."""
 from __future__ import annotations
 
 from dataclasses import replace

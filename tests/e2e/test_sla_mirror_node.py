@@ -74,8 +74,8 @@ def test_the_browsers_status_from_the_servers_clock_times_equals_the_servers_for
         expected.append(status(inc, judged))
     got = [s for s, _late in _js_status(entities, nows)]
     assert got == expected, [(c[0], g, e) for c, g, e in zip(CASES, got, expected) if g != e]
-    assert expected == ["waiting", "waiting_warning", "waiting_late", "waiting_late", "ok", "warning", "warning", "breached",
-                        "breached", "breached", "handling", "breached", "resolved"]
+    assert expected == ["waiting", "waiting_warning", "waiting_late", "waiting_late", "ok", "warning", "warning",
+                        "breached", "breached", "breached", "handling", "breached", "resolved"]
 
 
 def test_the_browser_names_the_late_stages_while_the_current_step_is_within_time(district: Any) -> None:

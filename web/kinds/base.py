@@ -1,4 +1,4 @@
-"""An entity kind's declaration: its key, the events that change it, its builder, its scope rule, its clock, its shape."""
+"""An entity kind's declaration: its key, the events that change it, its builder, scope rule, clock and shape."""
 from __future__ import annotations
 
 from dataclasses import dataclass
