@@ -26,7 +26,7 @@
     });
     var done = counts.pending + counts.overdue === 0;
     var clock = done ? h("Span", {className: "om-all-signed"}, ui().t("bcast.all_signed"))
-      : h("Span", {className: "om-cd om-cd-small", "data-deadline": String(b.deadline), "data-issued": String(b.issued_at)});
+      : h("Span", {className: "om-cd om-cd-small", "data-deadline": String(b.deadline), "data-warn": String(b.warn_at)});
     var tally = ["on_time", "late", "pending", "overdue"].map(function (s) {
       return h("Span", {className: "om-tally om-tally-" + s, key: s}, ui().t("bcast." + s) + " " + counts[s]);
     });

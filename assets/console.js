@@ -112,7 +112,7 @@
     window.onemap.keyed.render(hostId, rows.map(build), ui().h("Div", {className: "om-empty"}, ui().t(emptyKey)));
   }
 
-  /** Draw the queue, call-backs and alerts; return the other outputs: counts, map layer, board, detail signature. */
+  /** Draw the queue, call-backs and alerts; return the other outputs by name (layouts/ids.py CONSOLE_OUTPUTS). */
   function render(selected) {
     current = selected || null;
     var now = live().now(), rows = waiting(), m = window.onemap.map, cbs = awaitingCallback(), breached = overdue(now);
@@ -122,7 +122,8 @@
     var fc = m.incidentFeatures(now, null, selected);
     var layer = ui().unlessSame("console.map", m.signature(fc), function () { return fc; });
     var sig = ui().unlessSame("console.sig", detailSignature(selected), function () { return detailSignature(selected); });
-    return [String(rows.length), layer, String(cbs.length), String(breached.length), window.onemap.board.render(now), sig];
+    return {queue_count: String(rows.length), incidents: layer, callbacks_count: String(cbs.length),
+            alerts_count: String(breached.length), board: window.onemap.board.render(now), sig: sig};
   }
 
   function select(id) {

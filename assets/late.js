@@ -32,8 +32,8 @@
   function countdown(inc, extraClass) {
     var c = sla().runningClock(inc);
     if (c === null) { return null; }
-    return ui().h("Span", {className: "om-cd" + (extraClass ? " " + extraClass : ""), "data-deadline": String(c[0]),
-                           "data-issued": String(c[1])});
+    return ui().h("Span", {className: "om-cd" + (extraClass ? " " + extraClass : ""), "data-deadline": String(c.due),
+                           "data-warn": String(c.warn_at)});
   }
 
   /** Return what makes a row stale: its status and late stages (the ticker handles the seconds). */

@@ -1,6 +1,6 @@
 /* window.onemap.mapfeed: the data of every map layer, from window.onemap.live; render() feeds one layered map.
  *
- * render() returns the outputs of callbacks/maps.py layer_outputs(), in that order. Each layer has its own
+ * render() returns the outputs of callbacks/maps.py layer_outputs(), by name. Each layer has its own
  * signature, so a tick or delta that changes only incidents sends only the incidents layer's data.
  */
 (function () {
@@ -99,11 +99,12 @@
     var m = window.onemap.map, inc = m.incidentFeatures(now, keep, opts.selected), hideout = opts.hideout || {};
     var cluster = inc.features.length > CLUSTER_AT;
     var radius = Math.round(CLUSTER_RADIUS_PX * m.scale());
-    return [same(key, "inc", inc, m.signature(inc)), same(key, "cluster", cluster),
-            same(key, "clusterOpts", {radius: radius, maxZoom: 18}),
-            same(key, "stations", stations(town)), same(key, "halls", halls(town)), same(key, "teams", teams(town)),
-            same(key, "alerts", alerts(now))]
-      .concat(shading(key, measureOf(opts.baseLayer, hideout.measure), hideout));
+    var shade = shading(key, measureOf(opts.baseLayer, hideout.measure), hideout);
+    return {incidents: same(key, "inc", inc, m.signature(inc)), cluster: same(key, "cluster", cluster),
+            cluster_options: same(key, "clusterOpts", {radius: radius, maxZoom: 18}),
+            stations: same(key, "stations", stations(town)), halls: same(key, "halls", halls(town)),
+            teams: same(key, "teams", teams(town)), alerts: same(key, "alerts", alerts(now)),
+            shading: shade[0], legend: shade[1]};
   }
 
   window.onemap.mapfeed = {CLUSTER_AT: CLUSTER_AT, stations: stations, halls: halls, teams: teams, alerts: alerts,

@@ -1,78 +1,45 @@
-/* window.onemap.sla: SLA states (a mirror of domain/sla.py) and the browser's one-second ticker.
+/* window.onemap.sla: an incident's SLA state from the times the server sends, and the browser's one-second ticker.
  *
- * The server sends deadlines and its own time, never countdowns: every second this file writes the
- * remaining time into elements carrying data-deadline, the elapsed time into data-since, the clock
- * into data-clock and the live/stale state into data-live-badge. Those elements are rendered empty
- * by Dash so React never fights the ticker.
+ * The rules live in domain/sla.py only. The server sends each running clock's times (incident.clock: since,
+ * warn_at, due, late_at) and its own time, never countdowns: this file only compares those times to the
+ * server-corrected clock. Every second it writes the remaining time into elements carrying data-deadline (turning
+ * "due soon" from data-warn), the elapsed time into data-since, the clock into data-clock and the live/stale state
+ * into data-live-badge. Those elements are rendered empty by Dash so React never fights the ticker.
  */
 (function () {
   "use strict";
-  var TIMED_STEPS = ["sign", "respond", "route", "on_site"];
-  var WARNING_SHARE = 0.25;  // domain/sla.py WARNING_SHARE
-  var WARNING_MIN_S = 15;    // domain/sla.py WARNING_MIN_S
 
-  var ENDED_STAGES = ["closed", "cancelled", "merged", "transferred"];  // domain/model.py Incident.is_open
+  /** Return the timed step an incident's order is working on (the server's running clock), or null. */
+  function currentStep(inc) { return inc && inc.order && inc.clock ? inc.clock.name : null; }
 
-  /** Return the timed step an incident's order is working on, or null (none left, or resolved). */
-  function currentStep(inc) {
-    var order = inc && inc.order;
-    if (!order || inc.stage === "resolved") { return null; }
-    var done = order.done || {};
-    for (var i = 0; i < TIMED_STEPS.length; i++) { if (!(TIMED_STEPS[i] in done)) { return TIMED_STEPS[i]; } }
-    return null;
-  }
-
-  /** Return ok, warning (the last quarter of the window, at least 15 s) or breached for one clock. */
-  function clock(started, deadline, now) {
-    if (now > deadline) { return "breached"; }
-    var margin = Math.max(WARNING_MIN_S, (deadline - started) * WARNING_SHARE);
-    return deadline - now <= margin ? "warning" : "ok";
-  }
-
-  /** Return the timed steps that are late: the server's order.breached plus any undone step past due now. */
+  /** Return the stages that are late: the server's order.breached plus any undone stage whose deadline passed now. */
   function lateSteps(inc, now) {
     var o = inc && inc.order;
     if (!o) { return []; }
-    var done = o.done || {}, late = (o.breached || []).slice();
-    TIMED_STEPS.forEach(function (s) {
-      var due = (o.deadlines || {})[s];
-      if (late.indexOf(s) < 0 && !(s in done) && due !== undefined && now > due) { late.push(s); }
+    var done = o.done || {}, breached = o.breached || [], deadlines = o.deadlines || {};
+    return Object.keys(deadlines).filter(function (s) {  // in the order the server lists them: the chain's
+      return breached.indexOf(s) >= 0 || (!(s in done) && now > deadlines[s]);
     });
-    return TIMED_STEPS.filter(function (s) { return late.indexOf(s) >= 0; });
   }
 
-  /** Return the SLA state as domain/sla.py status: waiting[_warning|_late], ok, warning, breached, handling,
-   *  resolved or closed. Any late stage keeps an order breached until it is resolved. */
+  /** Return the SLA state at now: the server's status, moved on by the running clock's times alone.
+   *  A late order stays "breached" (the server said so); a clock past warn_at warns, one past late_at is late. */
   function status(inc, now) {
-    if (ENDED_STAGES.indexOf(inc.stage) >= 0) { return "closed"; }
-    if (inc.stage === "resolved") { return "resolved"; }
-    if (!inc.order) {
-      var d = inc.dispatch;
-      if (!d || d.due === undefined || d.due === null) { return "waiting"; }
-      var c = clock(d.since, d.due, now);
-      return c === "ok" ? "waiting" : "waiting_" + (c === "breached" ? "late" : c);
-    }
-    if (lateSteps(inc, now).length) { return "breached"; }
-    var step = currentStep(inc);
-    return step === null ? "handling" : clock(inc.order.issued_at, inc.order.deadlines[step], now);
+    var c = inc.clock;
+    if (!c || inc.status === "breached") { return inc.status; }
+    var late = now > c.late_at, warn = now >= c.warn_at;
+    if (!inc.order) { return late ? "waiting_late" : (warn ? "waiting_warning" : "waiting"); }
+    return late ? "breached" : (warn ? "warning" : "ok");
   }
 
   /** Tell whether a status is one of an incident still waiting for its order. */
   function isWaiting(st) { return st.indexOf("waiting") === 0; }
 
-  /** Return the deadline that matters now (unix s): the dispatch target while waiting, else the current step's. */
-  function currentDeadline(inc) {
-    if (!inc.order) { return inc.dispatch && inc.dispatch.due !== undefined ? inc.dispatch.due : null; }
-    var step = currentStep(inc);
-    return step === null ? null : inc.order.deadlines[step];
-  }
+  /** Return the deadline that matters now (unix s): the running clock's, or null. */
+  function currentDeadline(inc) { return inc.clock ? inc.clock.due : null; }
 
-  /** Return [deadline, start] of the clock running now (dispatch or current step), or null. */
-  function runningClock(inc) {
-    var due = currentDeadline(inc);
-    if (due === null) { return null; }
-    return [due, inc.order ? inc.order.issued_at : inc.dispatch.since];
-  }
+  /** Return the running clock {since, warn_at, due, ...} (dispatch or current step), or null. */
+  function runningClock(inc) { return inc.clock || null; }
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
@@ -85,7 +52,7 @@
   /** Return a countdown's text: mm:ss remaining, or +mm:ss overdue. */
   function countdown(remaining) { return remaining < 0 ? "+" + clockText(remaining) : clockText(remaining); }
 
-  var api = {TIMED_STEPS: TIMED_STEPS, currentStep: currentStep, currentDeadline: currentDeadline, runningClock: runningClock,
+  var api = {currentStep: currentStep, currentDeadline: currentDeadline, runningClock: runningClock,
              status: status, isWaiting: isWaiting, lateSteps: lateSteps, countdown: countdown, clockText: clockText};
   if (typeof module !== "undefined" && module.exports) { module.exports = api; }
   if (typeof window === "undefined") { return; }
@@ -98,11 +65,10 @@
   function tickCountdown(el, now) {
     var deadline = parseFloat(el.getAttribute("data-deadline"));
     if (isNaN(deadline)) { setText(el, ""); return; }
-    var remaining = deadline - now, issued = parseFloat(el.getAttribute("data-issued"));
-    var margin = isNaN(issued) ? WARNING_MIN_S : Math.max(WARNING_MIN_S, (deadline - issued) * WARNING_SHARE);
+    var remaining = deadline - now, warn = parseFloat(el.getAttribute("data-warn"));  // no data-warn: never due soon
     setText(el, countdown(remaining));
     el.classList.toggle("om-overdue", remaining < 0);
-    el.classList.toggle("om-due-soon", remaining >= 0 && remaining <= margin);
+    el.classList.toggle("om-due-soon", remaining >= 0 && now >= warn);
   }
 
   function tickBadge(el) {
@@ -160,7 +126,7 @@
         for (var j = 0; j < added.length; j++) { if (hasTicking(added[j])) { tickSoon(); return; } }
         if (records[i].type === "attributes") { tickSoon(); return; }
       }
-    }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-deadline", "data-since"]});
+    }).observe(document.body, {childList: true, subtree: true, attributes: true, attributeFilter: ["data-deadline", "data-warn", "data-since"]});
     // Align to the second so every screen flips together.
     setTimeout(function () { tick(); setInterval(tick, 1000); }, 1000 - (Date.now() % 1000));
     document.addEventListener("visibilitychange", function () { if (!document.hidden) { tick(); } });

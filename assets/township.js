@@ -72,7 +72,7 @@
   function broadcastCard(b, townshipId) {
     var h = ui().h, at = (b.signed || {})[townshipId], title = ui().t("broadcast." + b.type) + " · " + ui().t("level." + b.type + "." + b.level);
     var right = at === undefined ? [
-      h("Span", {className: "om-cd", "data-deadline": String(b.deadline), "data-issued": String(b.issued_at)}),
+      h("Span", {className: "om-cd", "data-deadline": String(b.deadline), "data-warn": String(b.warn_at)}),
       h("Button", {type: "button", "data-relay": SIGN, "data-broadcast": b.id, className: "om-btn om-btn-step"},
         ui().t("step.sign"))
     ] : [h("Span", {className: at > b.deadline ? "om-signed om-signed-late" : "om-signed"},
@@ -123,7 +123,7 @@
     }));
   }
 
-  /** Draw one township room's orders, broadcasts and teams (keyed: assets/keyed.js); return [count, figures, banner]. */
+  /** Draw one room's orders, broadcasts and teams (assets/keyed.js); return the rest by name (ids.TOWN_OUTPUTS). */
   function render(townshipId) {
     var now = live().now(), rows = orders(townshipId);
     window.onemap.keyed.render(ORDERS, rows.map(function (i) { return row(i, now); }),
@@ -132,7 +132,7 @@
     teams(townshipId);
     var k = live().get("kpi", "today");
     var fig = ui().unlessSame("town.kpi", JSON.stringify(k ? k.townships : null), function () { return figures(townshipId); });
-    return [String(rows.length), fig, banner(rows)];
+    return {count: String(rows.length), kpi: fig, banner: banner(rows)};
   }
 
   window.onemap.township = {render: render, orders: orders};

@@ -55,12 +55,13 @@
     return [body, String(rows.length)];
   }
 
-  /** Render everything on the wall: the one entry point of its clientside callback.
+  /** Render everything on the wall, by output name (layouts/ids.py WALL_OUTPUTS and the map's layers).
    *  baseLayer: the layer control's chosen township shading; hideout: the boundaries' current hideout. */
   function render(baseLayer, hideout) {
     var now = live().now(), u = urgent(now), f = window.onemap.wallFigures;
-    return [f.tiles(), u[0], u[1], f.ranking(), f.strip(), window.onemap.halls.render("wall.halls", now, HALL_ROWS)[0], f.stages()]
-      .concat(window.onemap.mapfeed.render("wall", now, {baseLayer: baseLayer, hideout: hideout}));
+    var panels = {kpis: f.tiles(), urgent: u[0], urgent_count: u[1], ranking: f.ranking(), status: f.strip(),
+                  hall_queues: window.onemap.halls.render("wall.halls", now, HALL_ROWS)[0], stages: f.stages()};
+    return Object.assign(panels, window.onemap.mapfeed.render("wall", now, {baseLayer: baseLayer, hideout: hideout}));
   }
 
   window.onemap.wall = {render: render, urgent: urgent, urgentOrders: urgentOrders};

@@ -2,10 +2,12 @@
 
 The console's and rooms' lists are not Dash outputs: assets/keyed.js draws them into their elements, keyed by
 entity id, and a row's button relays its click to a dcc.Store as {its data-* fields, n} (see row_action).
+Each renderer returns {output name: value}; the names are layouts/ids.py's, put in Dash's order by assets/outputs.js.
 """
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Mapping
 
 from dash import Input, Output, State
 
@@ -22,28 +24,46 @@ def row_action(data: Any, fields: tuple[str, ...]) -> dict[str, str] | None:
     return {f: data[f] for f in fields}
 
 
+def outputs(named: Mapping[str, tuple[str, str]]) -> dict[str, Output]:
+    """Return Dash outputs by name from layouts/ids.py's {name: (component id, property)}."""
+    return {name: Output(cid, prop) for name, (cid, prop) in named.items()}
+
+
+def by_name(params: str, setup: str, render: str, named: Mapping[str, Output]) -> str:
+    """Return a clientside function: it runs setup, then puts render's {name: value} in the outputs' order."""
+    names = json.dumps(list(named))
+    return f"function ({params}) {{ {setup} return window.onemap.outputs.inOrder({names}, {render}); }}"
+
+
+def merged(*named: Mapping[str, Output]) -> dict[str, Output]:
+    """Return the outputs of several renderers drawn by one callback; a name used twice is refused."""
+    out: dict[str, Output] = {}
+    for part in named:
+        twice = out.keys() & part.keys()
+        if twice:
+            raise ValueError(f"output names used twice: {sorted(twice)}")
+        out.update(part)
+    return out
+
+
+WALL_OUTPUTS = merged(outputs(ids.WALL_OUTPUTS), layer_outputs(wall.MAP_IDS))
+CONSOLE_OUTPUTS = outputs(ids.CONSOLE_OUTPUTS)
+TOWN_OUTPUTS = outputs(ids.TOWN_OUTPUTS)
+CATALOG = "window.onemap.ui.setCatalog(i18n);"
+
+
 def register(app: Any, services: Any) -> None:
     """Register the wall, console and township-room renderers (all clientside: no server work per tick)."""
     app.clientside_callback(
-        "function (live, tick, i18n, baseLayer, hideout) {"
-        " window.onemap.ui.setCatalog(i18n); return window.onemap.wall.render(baseLayer, hideout); }",
-        Output(ids.WALL_KPIS, "children"), Output(ids.WALL_URGENT, "children"),
-        Output(ids.WALL_URGENT_COUNT, "children"), Output(ids.WALL_RANKING, "children"),
-        Output(ids.WALL_STATUS, "children"), Output(ids.WALL_HALLS, "children"), Output(ids.WALL_STAGES, "children"),
-        *layer_outputs(wall.MAP_IDS),
-        *LIVE_INPUTS, *layer_inputs(wall.MAP_IDS),
+        by_name("live, tick, i18n, baseLayer, hideout", CATALOG, "window.onemap.wall.render(baseLayer, hideout)",
+                WALL_OUTPUTS),
+        *WALL_OUTPUTS.values(), *LIVE_INPUTS, *layer_inputs(wall.MAP_IDS),
     )
     app.clientside_callback(
-        "function (live, tick, i18n, selected) {"
-        " window.onemap.ui.setCatalog(i18n); return window.onemap.console.render(selected); }",
-        Output(ids.CMD_QUEUE_COUNT, "children"), Output(ids.CMD_INCIDENTS, "data"),
-        Output(ids.CMD_CALLBACKS_COUNT, "children"), Output(ids.CMD_ALERTS_COUNT, "children"),
-        Output(ids.CMD_BOARD, "children"), Output(ids.CMD_SIG, "data"),
-        *LIVE_INPUTS, Input(ids.CMD_SELECTED, "data"),
+        by_name("live, tick, i18n, selected", CATALOG, "window.onemap.console.render(selected)", CONSOLE_OUTPUTS),
+        *CONSOLE_OUTPUTS.values(), *LIVE_INPUTS, Input(ids.CMD_SELECTED, "data"),
     )
     app.clientside_callback(
-        "function (live, tick, i18n, scope) {"
-        " window.onemap.ui.setCatalog(i18n); return window.onemap.township.render(scope); }",
-        Output(ids.TOWN_COUNT, "children"), Output(ids.TOWN_KPI, "children"), Output(ids.TOWN_BANNER, "children"),
-        *LIVE_INPUTS, State(ids.SCOPE, "data"),
+        by_name("live, tick, i18n, scope", CATALOG, "window.onemap.township.render(scope)", TOWN_OUTPUTS),
+        *TOWN_OUTPUTS.values(), *LIVE_INPUTS, State(ids.SCOPE, "data"),
     )

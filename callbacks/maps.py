@@ -1,4 +1,4 @@
-"""What a layered map's clientside renderer reads and writes (assets/mapfeed.js render() returns them in order)."""
+"""What a layered map's clientside renderer reads and writes (assets/mapfeed.js render() returns them by name)."""
 from __future__ import annotations
 
 from dash import Input, Output, State
@@ -6,11 +6,13 @@ from dash import Input, Output, State
 from layouts.maps import LayerIds
 
 
-def layer_outputs(lids: LayerIds) -> list[Output]:
-    """Return the outputs of mapfeed.render(): each layer's data, clustering, the shading and its legend."""
-    return [Output(lids.incidents, "data"), Output(lids.incidents, "cluster"), Output(lids.incidents, "superClusterOptions"),
-            Output(lids.stations, "data"), Output(lids.halls, "data"), Output(lids.teams, "data"),
-            Output(lids.alerts, "data"), Output(lids.boundaries, "hideout"), Output(lids.legend, "children")]
+def layer_outputs(lids: LayerIds) -> dict[str, Output]:
+    """Return the outputs of mapfeed.render() by name: each layer's data, clustering, the shading and its legend."""
+    return {"incidents": Output(lids.incidents, "data"), "cluster": Output(lids.incidents, "cluster"),
+            "cluster_options": Output(lids.incidents, "superClusterOptions"), "stations": Output(lids.stations, "data"),
+            "halls": Output(lids.halls, "data"), "teams": Output(lids.teams, "data"),
+            "alerts": Output(lids.alerts, "data"), "shading": Output(lids.boundaries, "hideout"),
+            "legend": Output(lids.legend, "children")}
 
 
 def layer_inputs(lids: LayerIds) -> list[Input | State]:

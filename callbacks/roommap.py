@@ -5,6 +5,7 @@ from typing import Any
 
 from dash import Input, Output, State
 
+from callbacks.live import CATALOG, by_name
 from callbacks.maps import layer_inputs, layer_outputs
 from layouts import ids
 from layouts.township import MAP_IDS
@@ -15,11 +16,12 @@ LIVE_INPUTS = [Input(ids.LIVE, "data"), Input(ids.TICK, "n_intervals"), Input(id
 def register(app: Any, services: Any) -> None:
     """Register the room map's renderer (the wall's layers, this township's things) and the new-order attention."""
     # The map's own township (its boundaries' hideout.focus) picks what it shows: the map is of that township.
+    layers = layer_outputs(MAP_IDS)
     app.clientside_callback(
-        "function (live, tick, i18n, baseLayer, hideout) { window.onemap.ui.setCatalog(i18n);"
-        " return window.onemap.mapfeed.render('room', window.onemap.live.now(),"
-        " {baseLayer: baseLayer, hideout: hideout, township: (hideout || {}).focus}); }",
-        *layer_outputs(MAP_IDS), *LIVE_INPUTS, *layer_inputs(MAP_IDS),
+        by_name("live, tick, i18n, baseLayer, hideout", CATALOG,
+                "window.onemap.mapfeed.render('room', window.onemap.live.now(),"
+                " {baseLayer: baseLayer, hideout: hideout, township: (hideout || {}).focus})", layers),
+        *layers.values(), *LIVE_INPUTS, *layer_inputs(MAP_IDS),
     )
     app.clientside_callback(
         "function (live, scope) { return window.onemap.attention.update(scope); }",

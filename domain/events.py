@@ -228,43 +228,6 @@ class HallTicketRecorded(Event):
         return self.hall_id
 
 
-STEP_EVENTS: dict[str, type[StepDone]] = {
-    "sign": OrderSigned,
-    "respond": OrderResponded,
-    "route": OrderRouted,
-    "on_site": TeamOnSite,
-    "resolve": OrderResolved,
-}
-EVENT_TYPES: dict[str, type[Event]] = {
-    cls.__name__: cls
-    for cls in (
-        IncidentReported,
-        OrderIssued,
-        *STEP_EVENTS.values(),
-        SlaBreached,
-        OrderTransferred,
-        FeedbackRecorded,
-        IncidentReopened,
-        IncidentClosed,
-        IncidentCancelled,
-        IncidentMerged,
-        IncidentEscalated,
-        DispatchBreached,
-        BroadcastIssued,
-        BroadcastSigned,
-        StationReadingRecorded,
-        HallTicketRecorded,
-    )
-}
-
-
-def register(cls: type[Event]) -> type[Event]:
-    """Add an event type to the codec (for events defined in other domain modules)."""
-    EVENT_TYPES[cls.__name__] = cls
-    return cls
-
-
-@register
 @dataclass(frozen=True)
 class FloodStageChanged(Event):
     """A station's flood stage moved (normal, warning, guarantee); domain/flood.py decides it with hysteresis."""
@@ -280,7 +243,6 @@ class FloodStageChanged(Event):
         return self.station_id
 
 
-@register
 @dataclass(frozen=True)
 class AlertIssued(Event):
     """A public warning (CAP Alert or Update) is in force over an area until it expires."""
@@ -305,7 +267,6 @@ class AlertIssued(Event):
         return self.alert_id
 
 
-@register
 @dataclass(frozen=True)
 class AlertCancelled(Event):
     """A CAP Cancel withdrew earlier alerts."""
@@ -317,7 +278,6 @@ class AlertCancelled(Event):
         return self.alert_id
 
 
-@register
 @dataclass(frozen=True)
 class AlertExpired(Event):
     """An alert's expiry time passed; it leaves the map."""
@@ -326,6 +286,25 @@ class AlertExpired(Event):
 
     def stream(self) -> str:
         return self.alert_id
+
+
+STEP_EVENTS: dict[str, type[StepDone]] = {
+    "sign": OrderSigned,
+    "respond": OrderResponded,
+    "route": OrderRouted,
+    "on_site": TeamOnSite,
+    "resolve": OrderResolved,
+}
+# The codec's one list: an event type is decoded only when it is named here.
+EVENT_TYPES: dict[str, type[Event]] = {
+    cls.__name__: cls
+    for cls in (
+        IncidentReported, OrderIssued, *STEP_EVENTS.values(), SlaBreached, OrderTransferred, FeedbackRecorded,
+        IncidentReopened, IncidentClosed, IncidentCancelled, IncidentMerged, IncidentEscalated, DispatchBreached,
+        BroadcastIssued, BroadcastSigned, StationReadingRecorded, HallTicketRecorded, FloodStageChanged,
+        AlertIssued, AlertCancelled, AlertExpired,
+    )
+}
 
 
 @functools.cache

@@ -1,8 +1,8 @@
-"""How each incident and broadcast event changes the projection: one apply per event type."""
+"""How each incident and broadcast event changes the projection: one apply per event type (see projection.FOLDS)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Callable
+from typing import Any, Callable
 
 from domain import events as ev
 from domain import series
@@ -183,7 +183,7 @@ def track(s: State, incident_id: str) -> None:
         s.open_ids.pop(incident_id, None)
 
 
-def _tracked(fold: Callable[[State, ev.Event], Changed]) -> Callable[[State, ev.Event], Changed]:
+def tracked(fold: Callable[[State, Any], Changed]) -> Callable[[State, Any], Changed]:
     """Return an incident fold that keeps the indexes, and that ignores a later event of an archived incident."""
     def run(s: State, e: ev.IncidentEvent) -> Changed:
         iid = e.incident_id
@@ -203,13 +203,15 @@ def _tracked(fold: Callable[[State, ev.Event], Changed]) -> Callable[[State, ev.
     return run
 
 
-def _reported(s: State, e: ev.IncidentReported) -> Changed:
+def reported_tracked(s: State, e: ev.IncidentReported) -> Changed:
+    """Fold a report and index the incident (not through `tracked`: the incident does not exist before)."""
     changed = reported(s, e)
     track(s, e.incident_id)
     return changed
 
 
-def _merged(s: State, e: ev.IncidentMerged) -> Changed:
+def merged_tracked(s: State, e: ev.IncidentMerged) -> Changed:
+    """Fold a merge and index the incident it went into as well (`tracked` indexes the merged one)."""
     changed = merged(s, e)
     track(s, e.into)
     return changed
@@ -235,15 +237,3 @@ def sweep(s: State) -> None:
         if iid not in open_ids:  # an incident open for longer than the retention stays, of course
             del s.touched[iid]
             incidents.pop(iid, None)
-
-
-HANDLERS: dict[type, Callable] = {
-    ev.IncidentReported: _reported, ev.OrderIssued: issued, ev.SlaBreached: breached,
-    **{cls: step for cls in ev.STEP_EVENTS.values()},
-    ev.OrderTransferred: transferred, ev.FeedbackRecorded: feedback, ev.IncidentReopened: reopened,
-    ev.IncidentClosed: closed, ev.IncidentCancelled: cancelled, ev.IncidentMerged: merged,
-    ev.IncidentEscalated: escalated, ev.DispatchBreached: dispatch_breached,
-}
-HANDLERS = {cls: fn if cls is ev.IncidentReported else _tracked(_merged if fn is merged else fn)
-            for cls, fn in HANDLERS.items()}
-HANDLERS |= {ev.BroadcastIssued: broadcast_issued, ev.BroadcastSigned: broadcast_signed}

@@ -1,7 +1,7 @@
 """The read model: a fold of the event log; one apply function per event type."""
 from __future__ import annotations
 
-from typing import Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from domain import events as ev
 from domain import alerts, flood, halls, series, situation
@@ -18,7 +18,7 @@ class Projection(State):
         if seq is not None:
             self.seq = seq
         self.last_event_at = max(self.last_event_at, event.at)
-        handler = _HANDLERS.get(type(event))
+        handler = FOLDS.get(type(event))
         changed = handler(self, event) if handler else set()
         if self.last_event_at >= self.sweep_at:
             folds.sweep(self)  # closed incidents past the retention leave memory (their streams stay in the log)
@@ -44,36 +44,45 @@ def fold_stream(district: District, events: Iterable[tuple[int, ev.Event]],
     return state
 
 
-def register_handler(cls: type[ev.Event], fn: Callable[[Projection, ev.Event], set[str]]) -> None:
-    """Fold a further event type (added by other domain modules) into the projection."""
-    _HANDLERS[cls] = fn
+Fold = Callable[[Projection, Any], set[str]]
 
 
-_HANDLERS: dict[type, Callable[[Projection, ev.Event], set[str]]] = {
-    **folds.HANDLERS,
-    ev.HallTicketRecorded: halls.apply_ticket,
-}
-
-# Flood watches and public alerts are folded by their own domain modules.
-# The wall's situation (flood response level, security posture) changes with stations, alerts and broadcasts.
-register_handler(ev.FloodStageChanged, flood.apply_stage_changed)
-register_handler(ev.StationReadingRecorded, situation.touching(flood.apply_reading))
-register_handler(ev.AlertIssued, situation.touching(alerts.apply_issued))
-register_handler(ev.AlertCancelled, situation.touching(alerts.apply_cancelled))
-register_handler(ev.AlertExpired, situation.touching(alerts.apply_expired))
-register_handler(ev.BroadcastIssued, situation.touching(folds.broadcast_issued))
-
-
-# The analytics charts' samples follow each reading and ticket (domain/series.py).
-def _sampled(fold: Callable[[Projection, ev.Event], set[str]],
-             sample: Callable[[Projection, ev.Event], set[str]]) -> Callable[[Projection, ev.Event], set[str]]:
-    """Return a fold that also keeps the event's chart sample."""
+def _sampled(fold: Fold, sample: Fold) -> Fold:
+    """Return a fold that also keeps the event's chart sample (domain/series.py)."""
     return lambda s, e: fold(s, e) | sample(s, e)
 
 
-register_handler(ev.StationReadingRecorded, _sampled(
-    _HANDLERS[ev.StationReadingRecorded], lambda s, e: series.gauge_read(s, e.station_id, e.at, e.level)))
-register_handler(ev.HallTicketRecorded, _sampled(
-    _HANDLERS[ev.HallTicketRecorded],
-    lambda s, e: series.hall_moved(s, e.hall_id, e.at,
-                                   halls.waiting_at(s.halls[e.hall_id], e.at, s.district.utc_offset_h))))
+def _gauge_sample(s: Projection, e: ev.StationReadingRecorded) -> set[str]:
+    return series.gauge_read(s, e.station_id, e.at, e.level)
+
+
+def _hall_sample(s: Projection, e: ev.HallTicketRecorded) -> set[str]:
+    return series.hall_moved(s, e.hall_id, e.at, halls.waiting_at(s.halls[e.hall_id], e.at, s.district.utc_offset_h))
+
+
+_step = folds.tracked(folds.step)
+# The fold table, written once: each event type's fold with what it also keeps, inside out. folds.tracked keeps
+# the incident indexes (and ignores an archived incident's event), situation.touching marks the wall's situation
+# changed with what changed, _sampled keeps the analytics' samples. An event type missing here changes nothing.
+FOLDS: dict[type[ev.Event], Fold] = {
+    ev.IncidentReported: folds.reported_tracked,
+    ev.OrderIssued: folds.tracked(folds.issued),
+    **{cls: _step for cls in ev.STEP_EVENTS.values()},
+    ev.SlaBreached: folds.tracked(folds.breached),
+    ev.OrderTransferred: folds.tracked(folds.transferred),
+    ev.FeedbackRecorded: folds.tracked(folds.feedback),
+    ev.IncidentReopened: folds.tracked(folds.reopened),
+    ev.IncidentClosed: folds.tracked(folds.closed),
+    ev.IncidentCancelled: folds.tracked(folds.cancelled),
+    ev.IncidentMerged: folds.tracked(folds.merged_tracked),
+    ev.IncidentEscalated: folds.tracked(folds.escalated),
+    ev.DispatchBreached: folds.tracked(folds.dispatch_breached),
+    ev.BroadcastIssued: situation.touching(folds.broadcast_issued),
+    ev.BroadcastSigned: folds.broadcast_signed,
+    ev.StationReadingRecorded: _sampled(situation.touching(flood.apply_reading), _gauge_sample),
+    ev.FloodStageChanged: flood.apply_stage_changed,
+    ev.AlertIssued: situation.touching(alerts.apply_issued),
+    ev.AlertCancelled: situation.touching(alerts.apply_cancelled),
+    ev.AlertExpired: situation.touching(alerts.apply_expired),
+    ev.HallTicketRecorded: _sampled(halls.apply_ticket, _hall_sample),
+}

@@ -134,12 +134,43 @@ def status(incident: Incident, now: float) -> str:
     return "handling" if step is None else _clock(order.issued_at, order.deadlines[step], now)
 
 
+def warning_at(started: float, deadline: float) -> float:
+    """Return when a clock turns "warning": the last quarter of its window, at least 15 s before its deadline."""
+    return deadline - max(WARNING_MIN_S, (deadline - started) * WARNING_SHARE)
+
+
 def _clock(started: float, deadline: float, now: float) -> str:
-    """Return ok, warning (the last quarter of the window, at least 15 s) or breached for one clock."""
+    """Return ok, warning or breached for one clock."""
     if now > deadline:
         return "breached"
-    margin = max(WARNING_MIN_S, (deadline - started) * WARNING_SHARE)
-    return "warning" if deadline - now <= margin else "ok"
+    return "warning" if now >= warning_at(started, deadline) else "ok"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The clock running now, as times: the browser compares them to its clock and applies no rule of its own."""
+
+    name: str  # "dispatch", or the order's current timed step
+    since: float
+    warn_at: float  # from then on "warning" (status waiting_warning or warning)
+    due: float  # past it, this clock is late
+    late_at: float  # past it, the incident is late: the earliest deadline of any undone timed step (or due)
+
+
+def running_clock(incident: Incident) -> Clock | None:
+    """Return the dispatch clock while the incident waits for its order, else its current step's; None if none runs."""
+    if not incident.is_open or incident.stage is Stage.RESOLVED:
+        return None
+    order = incident.order
+    if order is None:
+        since, due = incident.dispatch_since, incident.dispatch_due
+        return Clock("dispatch", since, warning_at(since, due), due, due)
+    step = current_step(incident)
+    if step is None:
+        return None
+    due = order.deadlines[step]
+    undone = [d for s, d in order.deadlines.items() if s in TIMED_STEPS and s not in order.done]
+    return Clock(step, order.issued_at, warning_at(order.issued_at, due), due, min(undone, default=due))
 
 
 def due_dispatch_breaches(incidents: Iterable[Incident], now: float) -> list[Incident]:

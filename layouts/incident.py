@@ -9,7 +9,7 @@ from dash import dcc, html
 from application.commands import Outcome
 from domain.dispatch import Suggestion
 from domain.model import STEPS, Stage
-from domain.sla import stage_lateness
+from domain.sla import stage_lateness, warning_at
 from i18n import name, t
 from layouts import ids, suggest
 from layouts.common import outcome_message, township_name
@@ -43,8 +43,9 @@ def _progress(services: Any, incident: Any, lang: str) -> html.Div:
         if step in order.done:
             value: Any = html.Span(**{"data-at": str(order.done[step])})  # assets/ui.js writes the time
         elif step == current and step in order.deadlines:
-            value = html.Span(className="om-cd om-cd-small", **{"data-deadline": str(order.deadlines[step]),
-                                                                 "data-issued": str(order.issued_at)})
+            due = order.deadlines[step]
+            value = html.Span(className="om-cd om-cd-small", **{"data-deadline": str(due),
+                                                                 "data-warn": str(warning_at(order.issued_at, due))})
         else:
             value = "—"
         cls = "om-step" + (" om-step-done" if step in order.done else "") + (" om-step-now" if step == current else "")

@@ -96,6 +96,7 @@ INJECT = """([n, now]) => {
     const a = i * 2.4, r = 0.1 * Math.sqrt(i / n), late = i % 10 === 0;
     st.entities.set("incident:E2E-" + i, {kind: "incident", id: "E2E-" + i, category: "noise", address: "", priority: 3,
       township: null, lon: 121.15 + r * Math.cos(a), lat: 31.08 + 0.8 * r * Math.sin(a), stage: "ordered",
+      status: late ? "breached" : "waiting", clock: null,  // the server's status; its clock's times are not needed here
       order: late ? {issued_at: now - 900, deadlines: {sign: now - 800, respond: now - 700, route: now - 600, on_site: now - 1},
                      done: {}, township: "T01"} : null});
   }

@@ -50,7 +50,8 @@ EXTENTS = """(town) => {
 INJECT = """([town, other]) => {
   const st = window.onemap.live.state(), c = window.onemap.map.maps()[0].getCenter();
   const put = (id, township) => st.entities.set("incident:" + id, {kind: "incident", id, category: "noise", address: "",
-    priority: 3, township, lon: c.lng, lat: c.lat, stage: "received", order: null, received_at: Date.now() / 1000});
+    priority: 3, township, lon: c.lng, lat: c.lat, stage: "received", status: "waiting", clock: null, order: null,
+    received_at: Date.now() / 1000});  // as the server sends one: its status, and its running clock (none here)
   put("E2E-FOREIGN", other);
   put("E2E-OWN", town);
 }"""

@@ -1,4 +1,5 @@
-"""assets/sla.js status() says exactly what domain/sla.py status() says, on the entities the server sends."""
+"""The server sends each running clock's times (domain/sla.py, the one copy of the rules); assets/sla.js only compares
+them to its clock, and so says what domain/sla.py status() says at any later moment, with no update in between."""
 from __future__ import annotations
 
 import json
@@ -38,6 +39,7 @@ CASES = [
     ("waiting_late past the dispatch target", None, T0 + 601, T0 + 601),
     ("waiting turns late in the browser before the server says so", None, T0 + 500, T0 + 611),
     ("ok", {"sign": ISSUED + 5}, ISSUED + 30, ISSUED + 30),
+    ("ok turns warning in the browser at the server's warn_at", {}, ISSUED + 5, ISSUED + 45),
     ("warning near the current step's deadline", {}, ISSUED + 50, ISSUED + 50),
     ("breached: sign done late, respond still within time", {"sign": ISSUED + 70}, ISSUED + 75, ISSUED + 75),
     ("breached: still breached at respond's last second", {"sign": ISSUED + 61}, ISSUED + 119, ISSUED + 119),
@@ -49,7 +51,7 @@ CASES = [
 ]
 
 
-def test_the_browsers_status_equals_the_servers_for_every_case(district: Any) -> None:
+def test_the_browsers_status_from_the_servers_clock_times_equals_the_servers_for_every_case(district: Any) -> None:
     entities, nows, expected = [], [], []
     for _name, done, built, judged in CASES:
         state, iid = with_incident(district, T0) if done is None else _ordered(district, done)
@@ -59,8 +61,8 @@ def test_the_browsers_status_equals_the_servers_for_every_case(district: Any) ->
         expected.append(status(inc, judged))
     got = [s for s, _late in _js_status(entities, nows)]
     assert got == expected, [(c[0], g, e) for c, g, e in zip(CASES, got, expected) if g != e]
-    assert expected == ["waiting", "waiting_warning", "waiting_late", "waiting_late", "ok", "warning", "breached",
-                        "breached", "breached", "handling", "breached", "resolved"]
+    assert expected == ["waiting", "waiting_warning", "waiting_late", "waiting_late", "ok", "warning", "warning",
+                        "breached", "breached", "breached", "handling", "breached", "resolved"]
 
 
 def test_the_browser_names_the_late_stages_while_the_current_step_is_within_time(district: Any) -> None:
@@ -70,3 +72,21 @@ def test_the_browser_names_the_late_stages_while_the_current_step_is_within_time
     (st, late), (st_later, late_later) = _js_status([entity, entity], [ISSUED + 75, ISSUED + 131])
     assert (st, late) == ("breached", ["sign"])
     assert (st_later, late_later) == ("breached", ["sign", "respond"])  # respond now past due too, before any push
+
+
+def test_the_entity_carries_the_running_clocks_warning_and_due_times(district: Any) -> None:
+    state, iid = with_incident(district, T0)  # routine: 600 s to order, warning in the last quarter
+    waiting = incident_entity(state, state.incidents[iid], T0 + 10)["clock"]
+    assert waiting == {"name": "dispatch", "since": T0, "warn_at": T0 + 450, "due": T0 + 600, "late_at": T0 + 600}
+    state, iid = _ordered(district, {"sign": ISSUED + 5})  # respond due at 120 s: warning from 90 s (a quarter)
+    ordered = incident_entity(state, state.incidents[iid], ISSUED + 30)["clock"]
+    assert ordered == {"name": "respond", "since": ISSUED, "warn_at": ISSUED + 90, "due": ISSUED + 120,
+                       "late_at": ISSUED + 120}
+    state, iid = _ordered(district, ALL_ON_TIME)
+    assert incident_entity(state, state.incidents[iid], ISSUED + 40)["clock"] is None  # no timed step left
+
+
+def test_the_browser_holds_no_copy_of_the_sla_rules() -> None:
+    text = SLA_JS.read_text(encoding="utf-8")
+    for rule in ("WARNING_SHARE", "WARNING_MIN_S", "0.25", "TIMED_STEPS", "on_site", "closed", "cancelled"):
+        assert rule not in text, rule
