@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.dispatch import advance_order, breaches, issue_order
 from domain.sla import SlaPolicy, status
-from tests.support import T0, node_require, run_node
+from tests.support import ASSETS, T0, node_require, run_node
 from tests.unit.helpers import COMMANDER, fold, room, with_incident
 from web.views import incident_entity
 
@@ -87,6 +87,6 @@ def test_the_entity_carries_the_running_clocks_warning_and_due_times(district: A
 
 
 def test_the_browser_holds_no_copy_of_the_sla_rules() -> None:
-    text = SLA_JS.read_text(encoding="utf-8")
+    text = (ASSETS / "sla.js").read_text(encoding="utf-8")
     for rule in ("WARNING_SHARE", "WARNING_MIN_S", "0.25", "TIMED_STEPS", "on_site", "closed", "cancelled"):
         assert rule not in text, rule

@@ -7,15 +7,13 @@ from typing import Any
 import pytest
 
 from callbacks import live
-from tests import node
-
-pytestmark = pytest.mark.e2e
+from tests.support import node_require, run_node
 
 
 def _in_order(names: list[str], values: dict[str, Any]) -> Any:
     script = (f"try {{ console.log(JSON.stringify(outputs.inOrder({json.dumps(names)}, {json.dumps(values)}))); }}"
               " catch (e) { console.log(JSON.stringify({error: e.message})); }")
-    return node.run(node.require("outputs", "outputs.js"), script, "the clientside outputs' adapter")
+    return run_node(node_require("outputs", "outputs.js"), script, "the clientside outputs' adapter")
 
 
 def test_a_renderers_values_land_on_the_outputs_of_their_names_whatever_order_it_writes_them_in() -> None:
