@@ -1,10 +1,13 @@
 """The HTTP API: records answered one by one, orders issued and advanced, roles and scope enforced."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from app import create_app
 from config import Settings
+from domain.intake import Report, report_incident
 from domain.sla import SlaPolicy
 
 TOKENS = {"sys-token": "system", "cmd-token": "commander", "t01-token": "township:T01", "wall-token": "wall"}
@@ -122,3 +125,42 @@ def test_only_systems_commanders_and_admins_post_records(client, token):
     r = post(client, record("P1"), token)
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "forbidden"
     assert client.get("/api/v1/incidents", headers=auth("cmd-token")).get_json()["incidents"] == []
+
+
+class _WalkedWithAWriter(dict):
+    """The open incidents' ids, which let a writer in another thread fold in while they are walked, if it can."""
+
+    def __init__(self, ids: dict, write) -> None:
+        super().__init__(ids)
+        self.write = write
+
+    def __iter__(self):
+        for n, key in enumerate(super().__iter__()):
+            if n == 0:
+                writer = threading.Thread(target=self.write)
+                writer.start()
+                writer.join()
+            yield key
+
+
+def test_metrics_read_the_projection_under_the_stores_lock_so_a_fold_meanwhile_waits(client, clock):
+    post(client, record("M1"))
+    store, waited = client.onemap.services.store, []
+    t = store.read(lambda state: state.district.townships["T01"])
+    more = store.read(lambda state: [e for n in (2, 3) for e in report_incident(
+        state, Report("12345", f"M{n}", "noise", t.lon, t.lat + n * 1e-3, clock.now), "T01", clock.now)])
+
+    def fold() -> None:
+        # A fold arriving while /metrics walks the open incidents: it goes in at once if the store's lock is free
+        # (it would not wait: a wait here would hang the test); held by /metrics, it waits its turn.
+        if not store._lock.acquire(blocking=False):
+            waited.append(True)
+            return
+        try:
+            store.append(more)
+        finally:
+            store._lock.release()
+    store.read(lambda state: setattr(state, "open_ids", _WalkedWithAWriter(state.open_ids, fold)))
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200 and "onemap_open_incidents 1" in metrics.get_data(as_text=True)
+    assert waited == [True]

@@ -29,7 +29,7 @@ class Recorder:
 
 
 def report(store: Store, n: int) -> None:
-    t = store.state.district.townships["T01"]
+    t = store.read(lambda state: state.district.townships["T01"])
     store.execute(lambda s: report_incident(s, Report("12345", f"P{n}", "noise", t.lon, t.lat, T0), "T01", T0 + n))
 
 
