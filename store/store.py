@@ -85,7 +85,7 @@ class Store:
         return fold_stream(district, stream, dispatch_s).incidents.get(incident_id) if stream else None
 
     def subscribe(self, listener: Listener) -> None:
-        """Call listener(changed_keys, seq) after each append that changed something."""
+        """Call listener(changed_keys, seq) after each append that changed something, inside the store's lock."""
         self._listeners.append(listener)
 
     def append(self, batch: Sequence[ev.Event]) -> Appended:
