@@ -43,6 +43,7 @@ def list_incidents() -> Any:
     s, status, township = _services(), request.args.get("status", "open"), request.args.get("township")
     if township and not can_see(g.actor, township):
         return _error(403, "out_of_scope", township=g.actor.township or "-")
+
     def listed(state: Projection) -> dict[str, Any]:
         # all: the incidents in memory (open, and closed within the retention); older ones by id
         now = s.clock()
@@ -57,6 +58,7 @@ def list_incidents() -> Any:
 def get_incident(incident_id: str) -> Any:
     """Read one incident with its timeline of events."""
     s = _services()
+
     def entity(state: Projection, inc: Incident | None) -> dict[str, Any] | None:
         return views.incident_entity(state, inc, s.clock()) if inc else None
     body = s.store.read(lambda state: entity(state, state.incidents.get(incident_id)))
@@ -81,6 +83,7 @@ def kpi() -> Any:
     except ValueError:
         return _error(400, "bad_request", reason="day must be YYYY-MM-DD")
     start, end = views.day_window(at, s.settings.utc_offset_h)
+
     def in_memory(state: Projection) -> dict[str, Any] | None:
         if start >= state.kept_since or s.replayer is None:  # all that can count for the day is in memory
             return day_figures(state, start, end, s.clock())
