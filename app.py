@@ -100,7 +100,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     secret = secret_key(settings)
     store = Store(EventLog(engine), district, settings.sla_policy.dispatch_s, snapshot_key=secret.encode())
     # An empty demo district opens with its recent past (about WARMUP_REPORTS reports), played on this clock.
-    warm = WarmClock(clock) if settings.simulator and not store.read(lambda s: s.incidents) else None
+    warm = WarmClock(clock) if settings.simulator and store.read(lambda s: not s.incidents) else None
     clock = warm or clock
     accounts = Accounts(engine, clock)
     _bootstrap(accounts, settings)

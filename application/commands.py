@@ -107,8 +107,9 @@ class Commands:
 
     def merge_candidates(self, incident_id: str, within_m: float, within_s: float) -> list[str]:
         """Return the ids of open incidents that are probably the same event."""
-        return self.store.read(lambda state: [i.id for i in lifecycle.merge_candidates(state, incident_id, within_m,
-                                                                                        within_s)])
+        def candidates(state: Projection) -> list[str]:
+            return [i.id for i in lifecycle.merge_candidates(state, incident_id, within_m, within_s)]
+        return self.store.read(candidates)
 
     def suggest(self, incident_id: str) -> list[dispatch.Suggestion]:
         """Rank the free teams for an incident."""
