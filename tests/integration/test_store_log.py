@@ -6,8 +6,11 @@ import re
 import threading
 from pathlib import Path
 
+import pytest
+
 from domain import events as ev
 from domain.dispatch import advance_order, incident_id_for, issue_order
+from domain.errors import Rejected
 from domain.intake import Report, report_incident
 from domain.model import Actor, Role
 from domain.projection import Projection
@@ -106,6 +109,20 @@ def test_a_store_hands_out_neither_its_projection_nor_its_lock(engine, district)
     store.append(report(store, "R1"))
     assert store.read(lambda state: (state.seq, len(state.incidents))) == (1, 1)
 
+
+
+def test_a_check_that_refuses_comes_before_the_repeat_and_nothing_is_decided_or_appended(engine, district):
+    store, policy, decided = Store(EventLog(engine), district), SlaPolicy(), []
+    store.append(report(store, "R1"))
+    iid = incident_id_for("110", "R1")
+    store.execute(lambda s: issue_order(s, policy, Actor("c", Role.COMMANDER), iid, "T02-A", "cmd:o1", T0 + 5))
+
+    def out_of_scope(state: Projection) -> None:
+        if state.incidents[iid].township != "T01":
+            raise Rejected("out_of_scope")
+    with pytest.raises(Rejected):  # the same command id again: refused, not answered as a repeat
+        store.execute(lambda s: decided.append(s) or [], once="cmd:o1", check=out_of_scope)
+    assert decided == [] and store.log.last_seq() == 2
 
 def test_no_module_outside_the_store_takes_its_lock_or_reads_its_state():
     root = Path(__file__).resolve().parents[2]
