@@ -89,7 +89,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     core = bootstrap(settings)
     district, store, secret = core.district, core.store, core.secret
     # An empty demo district opens with its recent past (about WARMUP_REPORTS reports), played on this clock.
-    warm = WarmClock(clock) if settings.simulator and not store.state.incidents else None
+    warm = WarmClock(clock) if settings.simulator and store.read(lambda s: not s.incidents) else None
     clock = warm or clock
     accounts = Accounts(core.log.engine, clock)
     _first_start(accounts, settings)
@@ -152,22 +152,24 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
 
     @server.get("/healthz")
     def healthz() -> Any:
-        state, now = services.store.state, services.clock()
-        age = round(now - state.last_event_at, 1) if state.last_event_at else None
+        seq, last_at = services.store.read(lambda state: (state.seq, state.last_event_at))
+        age = round(services.clock() - last_at, 1) if last_at else None
         return jsonify({"status": "ok", "store": services.store.log.engine.dialect.name, "bus": services.bus_name,
-                        "seq": state.seq, "last_event_age_s": age})
+                        "seq": seq, "last_event_age_s": age})
 
     @server.get("/metrics")
     def metrics() -> Response:
         refused = security.metrics_refusal(services.settings.metrics, services.accounts, services.settings.api_tokens)
         if refused:  # ONEMAP_METRICS: open (the default), token or off
             return Response(status=refused, headers={"WWW-Authenticate": "Bearer"} if refused == 401 else {})
-        state, now = services.store.state, services.clock()
+        # Read under the store's lock: open_incidents() iterates the projection, which a fold may change meanwhile.
+        seq, open_, last_at = services.store.read(lambda s: (s.seq, len(s.open_incidents()), s.last_event_at))
+        now = services.clock()
         lines = [
-            "# TYPE onemap_event_seq counter", f"onemap_event_seq {state.seq}",
-            "# TYPE onemap_open_incidents gauge", f"onemap_open_incidents {len(state.open_incidents())}",
+            "# TYPE onemap_event_seq counter", f"onemap_event_seq {seq}",
+            "# TYPE onemap_open_incidents gauge", f"onemap_open_incidents {open_}",
             "# TYPE onemap_last_event_age_seconds gauge",
-            f"onemap_last_event_age_seconds {now - state.last_event_at if state.last_event_at else 0:.1f}",
+            f"onemap_last_event_age_seconds {now - last_at if last_at else 0:.1f}",
             "# TYPE onemap_bus_backlog gauge", f"onemap_bus_backlog {getattr(bus, 'backlog', lambda: 0)()}",
         ]
         return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")

@@ -73,8 +73,9 @@ def _snapshot(settings: Settings) -> int:
     store = core.store
     started = time.perf_counter() - t0
     seq, size = store.take_snapshot(time.time())
-    print(f"snapshot at seq {seq}: {size:,} bytes, {len(store.state.incidents):,} incidents in memory "
-          f"({len(store.state.open_ids):,} open); started from seq {store.started_from} in {started:.1f} s")
+    held, open_ = store.read(lambda state: (len(state.incidents), len(state.open_ids)))
+    print(f"snapshot at seq {seq}: {size:,} bytes, {held:,} incidents in memory "
+          f"({open_:,} open); started from seq {store.started_from} in {started:.1f} s")
     return 0
 
 

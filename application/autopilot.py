@@ -27,8 +27,7 @@ class Autopilot:
 
     def tick(self, now: float) -> None:
         """Take every step that is due now."""
-        with self.commands.store.lock:
-            incidents = list(self.commands.store.state.open_incidents())
+        incidents = self.commands.store.read(lambda state: list(state.open_incidents()))
         for inc in incidents:
             if inc.township is None:
                 continue

@@ -107,39 +107,41 @@ class Commands:
 
     def merge_candidates(self, incident_id: str, within_m: float, within_s: float) -> list[str]:
         """Return the ids of open incidents that are probably the same event."""
-        with self.store.lock:
-            return [i.id for i in lifecycle.merge_candidates(self.store.state, incident_id, within_m, within_s)]
+        def candidates(state: Projection) -> list[str]:
+            return [i.id for i in lifecycle.merge_candidates(state, incident_id, within_m, within_s)]
+        return self.store.read(candidates)
 
     def suggest(self, incident_id: str) -> list[dispatch.Suggestion]:
         """Rank the free teams for an incident."""
-        with self.store.lock:
-            inc = self.store.state.incidents.get(incident_id)
+        def rank(state: Projection) -> list[dispatch.Suggestion]:
+            inc = state.incidents.get(incident_id)
             if inc is None:
                 return []
-            on_site_s = self.policy.targets_for(inc.category)["on_site"]
-            return dispatch.rank_teams(self.store.state, inc, self.speed_kmh, on_site_s)
+            return dispatch.rank_teams(state, inc, self.speed_kmh, self.policy.targets_for(inc.category)["on_site"])
+        return self.store.read(rank)
 
     def _run(self, actor: Actor, action: str, target: str, command_id: str, remote: str,
              decide: Callable[[Projection, str, float], list[Event]], on: tuple[str, ...] = ()) -> Outcome:
-        """Check role and scope, then the repeat, then decide: all under the store's lock.
+        """Check role and scope, then the repeat, then decide: the last three under the store's lock (Store.execute).
 
         on = (permission, incident ids...): the access check comes first, so a refusal never depends on
         state; the repeat check sits inside the locks, so of simultaneous repeats one acts and the rest
         are duplicates (outside them, a repeat could see the first one's order and answer already_ordered).
         """
         cid = _event_id(command_id)
+
+        def check(state: Projection) -> None:
+            # An incident another process took in an instant ago is in scope too: execute caught up first.
+            for incident_id in on[1:]:
+                authorize_incident(actor, on[0], state.incidents.get(incident_id))
         try:
-            with self.store.lock:
-                if on:
-                    authorize(actor, on[0], actor.township)  # the role; scope per incident below
-                    self.store.catch_up()  # an incident another process took in an instant ago is in scope too
-                for incident_id in on[1:]:
-                    authorize_incident(actor, on[0], self.store.state.incidents.get(incident_id))
-                # The repeat check and the decision run under the log's write lock (Store.execute): of
-                # simultaneous repeats, in this process or another, one acts and the rest are duplicates.
-                done = self.store.execute(lambda s: decide(s, cid, self.clock()), once=cid)
-                # A double click or a retry: it was done once, and stays once.
-                outcome = Outcome("duplicate") if done.repeat else Outcome("done", events=done.events)
+            if on:
+                authorize(actor, on[0], actor.township)  # the role; the scope per incident in check
+            # The repeat check and the decision run under the log's write lock (Store.execute): of
+            # simultaneous repeats, in this process or another, one acts and the rest are duplicates.
+            done = self.store.execute(lambda s: decide(s, cid, self.clock()), once=cid, check=check)
+            # A double click or a retry: it was done once, and stays once.
+            outcome = Outcome("duplicate") if done.repeat else Outcome("done", events=done.events)
         except Rejected as exc:
             outcome = Outcome("rejected", exc.code, exc.params)
         result = outcome.status if outcome.ok else f"rejected:{outcome.code}"

@@ -62,7 +62,7 @@ def end_to_end(recs: list[dict], settings: Settings) -> float:
     while done < len(recs):
         done += consumer.consume_once(bus, ingestor, "bench", count=BATCH, block_ms=100)
     rate = done / (time.perf_counter() - t0)
-    assert len(store.state.incidents) >= len(recs), "every record should be an incident"
+    assert store.read(lambda state: len(state.incidents)) >= len(recs), "every record should be an incident"
     bus.purge()
     return rate
 

@@ -181,9 +181,8 @@ def _child(mode: str, db_url: str) -> None:
         store = Store(log, district, snapshots=mode == "snapshot",
                       retention_s=float("inf") if mode == "keep-all" else RETENTION_S)
     took = time.perf_counter() - t0
-    state = store.state
-    print(took, _rss("VmHWM") - base, len(state.incidents), len(state.open_ids), store.started_from,
-          *_per_tick_ms(state))
+    print(took, _rss("VmHWM") - base, *store.read(lambda state: (len(state.incidents), len(state.open_ids))),
+          store.started_from, *store.read(_per_tick_ms))
 
 
 def _per_tick_ms(state) -> tuple[float, float]:

@@ -89,7 +89,8 @@ def build(size: int, data_dir: Path):
     post([{"source": "hydrology", "source_id": f"hyd-{s}", "station_id": s, "level": d.stations[s].normal_level}
           for s in d.stations] + [{"source": "hall", "source_id": f"hall-{h}", "hall_id": h, "action": "issued",
                                    "ticket": "A001"} for h in d.halls])
-    assert len(onemap.services.store.state.open_incidents()) >= size * 0.99, "the incidents were not all taken"
+    taken = onemap.services.store.read(lambda state: len(state.open_incidents()))
+    assert taken >= size * 0.99, "the incidents were not all taken"
     kiosk = onemap.services.accounts.create_token(f"bench-{size}", "kiosk", Role.WALL)
     return onemap, client, kiosk
 
@@ -193,7 +194,7 @@ def main() -> None:
                 figures = an["page"].evaluate("() => %s.map(n => { const gd = document.querySelector('#an-' + n + ' .js-plotly-plot');"
                                               " return {data: gd.data, layout: gd.layout}; })" % CHARTS)
                 an["context"].close()
-                points = [[i.lon, i.lat] for i in onemap.services.store.state.open_incidents()]
+                points = onemap.services.store.read(lambda state: [[i.lon, i.lat] for i in state.open_incidents()])
                 base = baseline(browser, figures, points, args.rounds)
                 onemap.stop.set()
                 print(f"first paint   /wall {wall_ms:7.0f} ms   /wall/analytics {an_ms:7.0f} ms   "

@@ -26,8 +26,7 @@ def action_command_id(incident_id: str, action: str, orders: int) -> str:
 
 
 def _incident(services: Any, incident_id: str) -> Any:
-    with services.store.lock:
-        return services.store.state.incidents.get(incident_id)
+    return services.store.read(lambda state: state.incidents.get(incident_id))
 
 
 def _orders(incident: Any) -> int:

@@ -94,8 +94,7 @@ class Guarded:
                 if not page_allowed(actor, ident):
                     raise Rejected("forbidden", action="page", role=actor.role.value)
                 return
-            with self.services.store.lock:
-                authorize_incident(actor, "read", self.services.store.state.incidents.get(ident))
+            authorize_incident(actor, "read", self.services.store.read(lambda state: state.incidents.get(ident)))
         except Rejected as exc:
             if target.action:
                 self.services.commands.refused(actor, target.action, ident, exc.code, request.remote_addr or "")

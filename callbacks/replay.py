@@ -35,8 +35,8 @@ def timeline(services: Any, incident_id: Any, i18n: Any) -> Any:
     """Return the incident's own timeline as of now: its steps as links to their moments, and its map layer."""
     if not isinstance(incident_id, str) or not incident_id:
         return no_update, no_update
-    with services.store.lock:  # the guard checked the scope too: a township sees only an incident of its own
-        authorize_incident(page_actor(), "replay", services.store.state.incidents.get(incident_id))
+    # The guard checked the scope too: a township sees only an incident of its own.
+    authorize_incident(page_actor(), "replay", services.store.read(lambda state: state.incidents.get(incident_id)))
     lang = lang_of(i18n)
     data = services.replayer.timeline(incident_id, services.clock(), services.settings.utc_offset_h)
     if data is None:

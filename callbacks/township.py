@@ -23,8 +23,7 @@ def step_command_id(order_id: str, step: str) -> str:
 
 
 def _incident(services: Any, incident_id: str) -> Any:
-    with services.store.lock:
-        return services.store.state.incidents.get(incident_id)
+    return services.store.read(lambda state: state.incidents.get(incident_id))
 
 
 def _order_id(incident: Any) -> str:
@@ -32,8 +31,7 @@ def _order_id(incident: Any) -> str:
 
 
 def _free_teams(services: Any, township: str) -> list[Any]:
-    with services.store.lock:
-        busy = set(services.store.state.team_busy)
+    busy = services.store.read(lambda state: set(state.team_busy))
     return sorted((x for x in services.district.teams.values() if x.township == township and x.id not in busy),
                   key=lambda x: x.id)
 

@@ -76,6 +76,7 @@ class Ingestor:
                  adapters: sources.Adapters | None = None) -> None:
         self.store, self.locator, self.clock = store, locator, clock
         self.adapters = adapters or sources.DEFAULT
+        self.district = store.read(lambda state: state.district)  # the store's district: fixed for its life
 
     def ingest(self, raws: Sequence[Any]) -> list[Result]:
         """Take a batch; one bad record never fails the others."""
@@ -88,11 +89,16 @@ class Ingestor:
         reports = [(i, it) for i, it in enumerate(items) if isinstance(it, intake.Report)]
         towns = self.locator.assign([r.lon for _, r in reports], [r.lat for _, r in reports]) if reports else []
         township = {i: t for (i, _), t in zip(reports, towns)}
-        with self.store.lock:
-            decided = self._decide_all(self.store.state, items, township, now)
-            # The dead letters are written out before the append: nothing that can fail runs after a commit.
-            letters = self._dead_letters(raws, items, now)
-            stored = {e.event_id for e in self.store.append([e for d in decided for e in d]).events}
+        # The dead letters are built before the append: nothing that can fail runs after a commit.
+        letters = self._dead_letters(raws, items, now)
+        decided: list[list[Event]] = []
+
+        def decide(state: Projection) -> list[Event]:
+            decided.extend(self._decide_all(state, items, township, now))
+            return [e for d in decided for e in d]
+        # A record is stored once by its source and id (the log skips a duplicate), so a batch need not wait
+        # for the other processes' writers: exclusive=False.
+        stored = {e.event_id for e in self.store.execute(decide, exclusive=False).events}
         if letters:
             self.store.log.dead_letter(letters)
         return self._results(items, decided, stored)
@@ -114,7 +120,7 @@ class Ingestor:
             return Result(sources.source_id_of(raw), "rejected", f"internal error: {type(exc).__name__}")
         if type(item) is intake.Report:  # most records: nothing of the district to check
             return item
-        district = self.store.state.district
+        district = self.district
         if isinstance(item, intake.Reading) and item.station_id not in district.stations:
             return Result(item.source_id, "rejected", f"unknown station '{item.station_id}'")
         if isinstance(item, intake.Ticket) and item.hall_id not in district.halls:

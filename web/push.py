@@ -7,12 +7,14 @@ import time
 import zlib
 from collections import deque
 from dataclasses import dataclass
+from types import TracebackType
 from typing import Any, Callable
 
 import orjson
 from flask import request
 from flask_socketio import SocketIO, emit, join_room
 
+from domain.projection import Projection
 from domain.replay import checkpoint
 from web import views
 from store.store import Store
@@ -29,6 +31,35 @@ DEFLATE_FROM = 32 * 1024  # bytes of JSON: a larger delta (a burst of records) g
 SNAPSHOT_REUSE_S = 1.0  # walls connecting together share one snapshot; its clock and SLA states are at most this old
 # requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
 ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
+Joined = Callable[[bytes | None, list[Message]], None]  # (a snapshot or None, the deltas after it): sent to a screen
+
+
+class Ranked:
+    """A lock that a thread may take only while it holds none of a higher or equal rank: a lock order, checked.
+
+    The push's order: PUBLISH, then BUILD, then the store's lock (Store.read), which is the innermost; the store
+    calls the push's listener inside its lock, so that listener takes none of these.
+    """
+
+    _held = threading.local()  # per thread: the ranks it holds, in the order taken
+
+    def __init__(self, rank: int) -> None:
+        self.rank = rank
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> None:
+        held: list[int] = self._held.__dict__.setdefault("ranks", [])
+        if held and held[-1] >= self.rank:
+            raise RuntimeError(f"lock of rank {self.rank} taken while holding rank {held[-1]}: out of order")
+        self._lock.acquire()
+        held.append(self.rank)
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self._held.ranks.pop()
+        self._lock.release()
+
+
+PUBLISH, BUILD = 1, 2  # the push's locks in the order taken; each before the store's lock
 
 
 @dataclass
@@ -48,22 +79,22 @@ class Pusher:
                  tick: Callable[[], float] = time.monotonic) -> None:
         self.store, self.clock, self.utc_offset_h = store, clock, utc_offset_h
         self.tick = tick  # paces the figures: a steady clock, not the district's (which a test or replay may hold)
-        self._dirty: set[str] = set()
-        self._dirty_lock = threading.Lock()  # a leaf lock: taken inside the store's lock by _changed
-        self._lock = threading.Lock()  # one flush or snapshot at a time: no delta slips between
+        self._dirty: set[str] = set()  # under the store's lock: _changed runs in it, the rest reads it via store.read
+        # The chain of deltas (published_seq, the kept deltas, the scopes) and a screen joining its room: no delta
+        # slips between a screen's snapshot or missed deltas and its joining.
+        self._publish = Ranked(PUBLISH)
         self.wake = threading.Event()  # set on every change: the push loop sends without waiting for a tick
-        self.published_seq = store.state.seq
+        self.published_seq = store.read(lambda state: state.seq)
         self._slot = clock() // views.TIMED_EVERY_S  # a new slot re-sends what turns with the clock alone
         self.scopes: set[str] = {"all"}
         self._snapshots: dict[str, _Cached] = {}
         self._figures_at = float("-inf")  # monotonic time the day's figures were last built for a delta
-        self._build_lock = threading.Lock()  # taken before the store's lock, never inside it
+        self._build = Ranked(BUILD)  # the snapshot cache: one build at a time, shared by the walls waiting for it
         self._recent: dict[str, deque[Message]] = {}  # scope -> its last deltas that carried a change of seq
         store.subscribe(self._changed)
 
     def _changed(self, keys: set[str], _seq: int) -> None:
-        with self._dirty_lock:
-            self._dirty |= keys
+        self._dirty |= keys  # the store calls this inside its lock, which guards _dirty
         self.wake.set()
 
     def _cached(self, scope: str, fresh: bool = True) -> _Cached:
@@ -72,15 +103,19 @@ class Pusher:
         A new one is built from a copy of the state taken under the store's lock and then outside it, so
         a storm of connecting walls holds back neither the ingest nor the deltas for the build's length.
         """
-        with self._build_lock:  # one build at a time: walls connecting together wait for it and share it
-            with self.store.lock:
-                seq, now = self.store.state.seq, self.clock()
-                cached = self._snapshots.get(scope)
-                if (cached is not None and now - cached.at < SNAPSHOT_REUSE_S
-                        and (cached.seq == seq or not fresh)):
-                    return cached
-                state = checkpoint(self.store.state)
-            cached = _Cached(seq, now, views.snapshot(state, now, self.utc_offset_h, scope))
+        def copy(state: Projection) -> tuple[_Cached | None, Projection | None, float]:
+            now = self.clock()
+            cached = self._snapshots.get(scope)
+            if cached is not None and now - cached.at < SNAPSHOT_REUSE_S and (cached.seq == state.seq or not fresh):
+                return cached, None, now
+            return None, checkpoint(state), now
+
+        with self._build:  # one build at a time: walls connecting together wait for it and share it
+            cached, state, now = self.store.read(copy)
+            if cached is not None:
+                return cached
+            assert state is not None
+            cached = _Cached(state.seq, now, views.snapshot(state, now, self.utc_offset_h, scope))
             self._snapshots[scope] = cached
             return cached
 
@@ -91,7 +126,7 @@ class Pusher:
     def snapshot_wire(self, scope: str, fresh: bool = True) -> tuple[int, bytes]:
         """Return the snapshot's seq and its bytes as sent: JSON deflated (zlib), encoded once for every socket."""
         cached = self._cached(scope, fresh)
-        with self._build_lock:
+        with self._build:
             if cached.wire is None:
                 cached.wire = zlib.compress(orjson.dumps(cached.msg), 6)  # about 1/16 of the JSON
         return cached.seq, cached.wire
@@ -102,21 +137,21 @@ class Pusher:
         figures_every_s > 0: the day's figures and charts, which count the whole day, are built at most
         that often; changed in between, they wait (see figures_due) while the rest goes out at once.
         """
-        with self._lock:  # the kept deltas change under it too: a connecting screen reads them under it
-            with self.store.lock:
-                state, now = self.store.state, self.clock()
-                with self._dirty_lock:
-                    keys, self._dirty = self._dirty, set()
-                    if now // views.TIMED_EVERY_S != self._slot:
-                        self._slot, keys = now // views.TIMED_EVERY_S, keys | views.timed_keys(state)
-                    if figures_every_s and self.tick() - self._figures_at < figures_every_s:
-                        self._dirty = {k for k in keys if views.figured(k)}
-                        keys -= self._dirty
-                if any(views.figured(k) for k in keys):
-                    self._figures_at = self.tick()
-                built = views.entities(state, sorted(keys), now, self.utc_offset_h)
-                seq, last_at = state.seq, state.last_event_at
-                from_seq, self.published_seq = self.published_seq, seq
+        def build(state: Projection) -> tuple[dict[str, Any], int, float, float]:
+            now = self.clock()
+            keys, self._dirty = self._dirty, set()
+            if now // views.TIMED_EVERY_S != self._slot:
+                self._slot, keys = now // views.TIMED_EVERY_S, keys | views.timed_keys(state)
+            if figures_every_s and self.tick() - self._figures_at < figures_every_s:
+                self._dirty = {k for k in keys if views.figured(k)}
+                keys -= self._dirty
+            if any(views.figured(k) for k in keys):
+                self._figures_at = self.tick()
+            return views.entities(state, sorted(keys), now, self.utc_offset_h), state.seq, state.last_event_at, now
+
+        with self._publish:  # the kept deltas change under it too: a connecting screen reads them under it
+            built, seq, last_at, now = self.store.read(build)
+            from_seq, self.published_seq = self.published_seq, seq
             out = {}
             for scope in self.scopes:
                 upsert = [e for e in built.values() if e is not None and views.visible(e, scope)]
@@ -129,15 +164,34 @@ class Pusher:
 
     def figures_due(self, figures_every_s: float) -> float | None:
         """Return how long until the held figures may be built (0: now), or None when none wait."""
-        with self._dirty_lock:
-            if not any(views.figured(k) for k in self._dirty):
-                return None
+        if not self.store.read(lambda _: any(views.figured(k) for k in self._dirty)):
+            return None
         return max(0.0, self._figures_at + figures_every_s - self.tick())
+
+    def join(self, scope: str, since: int | None, send: Joined) -> None:
+        """Bring a screen to now: send(None, the deltas it missed since its seq), or send(a snapshot, the deltas after it).
+
+        send runs under the publish lock, so it can join the scope's room with nothing published in between.
+        """
+        with self._publish:
+            self.scopes.add(scope)  # from here on its deltas are kept, so a snapshot built next can be caught up
+            missed = self.missed(scope, since) if since is not None else None
+            if missed is not None:  # a screen back after a short outage: what it missed, not everything
+                send(None, missed)
+                return
+        # Built outside the publish lock, shared by the walls connecting within SNAPSHOT_REUSE_S, then caught up.
+        seq, wire = self.snapshot_wire(scope, fresh=False)
+        with self._publish:
+            after = [] if seq >= self.published_seq else self.missed(scope, seq)
+            if after is None:  # no longer all kept (a long build): a fresh one, with no delta built meanwhile
+                seq, wire = self.snapshot_wire(scope)
+                after = []
+            send(wire, after)
 
     def missed(self, scope: str, since: int) -> list[Message] | None:
         """Return the deltas after seq `since` in order, or None when they are no longer all kept (send a snapshot).
 
-        The caller holds self._lock (the connect handler), so no delta is added meanwhile.
+        The caller holds the publish lock (join), so no delta is added meanwhile.
         """
         if since > self.published_seq:
             return None  # a seq we never published: another process's, or a log rebuilt since
@@ -201,29 +255,15 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
     kiosks = KioskSockets(socketio)
 
     def send_state(scope: str, since: int | None) -> None:
-        """Bring this socket's screen to now: the deltas it missed since its seq, or a snapshot and the deltas after it."""
-        with pusher._lock:
-            pusher.scopes.add(scope)  # from here on its deltas are kept, so a snapshot built next can be caught up
-            missed = pusher.missed(scope, since) if since is not None else None
-            if missed is not None:  # a screen back after a short outage: what it missed, not everything
-                _emit_joined(scope, None, missed)
-                return
-        # Built outside the push lock, shared by the walls connecting within SNAPSHOT_REUSE_S, then caught up.
-        seq, wire = pusher.snapshot_wire(scope, fresh=False)
-        with pusher._lock:
-            after = [] if seq >= pusher.published_seq else pusher.missed(scope, seq)
-            if after is None:  # no longer all kept (a long build): a fresh one, with no delta built meanwhile
-                seq, wire = pusher.snapshot_wire(scope)
-                after = []
-            _emit_joined(scope, wire, after)
-
-    def _emit_joined(scope: str, wire: bytes | None, deltas: list[Message]) -> None:
-        # The caller holds the push lock: nothing is published between these and joining the room.
-        if wire is not None:
-            emit("snapshot", wire)
-        for msg in deltas:
-            emit("delta", delta_wire(msg))
-        join_room(room(scope))
+        """Bring this socket's screen to now and join it to its scope's room."""
+        def joined(wire: bytes | None, deltas: list[Message]) -> None:
+            # Under the publish lock (Pusher.join): nothing is published between these and joining the room.
+            if wire is not None:
+                emit("snapshot", wire)
+            for msg in deltas:
+                emit("delta", delta_wire(msg))
+            join_room(room(scope))
+        pusher.join(scope, since, joined)
 
     @socketio.on("connect")
     def _connect(auth: Any = None) -> bool | None:

@@ -53,8 +53,9 @@ def played(settings, clock, district):
 
 def chart_entities(onemap, now: float, state=None) -> dict[str, dict[str, Any]]:
     """Return the chart entities of the live snapshot (or of a given state) at a moment."""
-    state = state if state is not None else onemap.services.store.state
-    snap = views.snapshot(state, now, onemap.services.settings.utc_offset_h, "all")
+    offset = onemap.services.settings.utc_offset_h
+    snap = views.snapshot(state, now, offset, "all") if state is not None else onemap.services.store.read(
+        lambda live: views.snapshot(live, now, offset, "all"))
     return {e["id"]: e for e in snap["entities"] if e["kind"] == "chart"}
 
 
@@ -112,7 +113,8 @@ def test_a_gauges_last_24_hours_keep_one_reading_per_slot_with_gaps_where_it_fel
     assert (s01["warning_level"], s01["guarantee_level"]) == (4.08, 4.76)
     assert stations["S02"]["t"] == [] and len(stations) == 12
     # The readings more than a day (and a slot) old are gone from the state, not only from the chart.
-    assert [at for at, _ in onemap.services.store.state.gauge_samples[charts.STATION]][0] == start - charts.DAY_S + 3600
+    samples = onemap.services.store.read(lambda state: list(state.gauge_samples[charts.STATION]))
+    assert [at for at, _ in samples][0] == start - charts.DAY_S + 3600
 
 
 def test_a_halls_queue_through_the_day_is_its_length_at_each_ten_minute_slots_end(played):
@@ -150,8 +152,8 @@ def test_a_township_room_receives_no_chart_and_the_wall_receives_each_changed_on
     out = pusher.deltas()
     assert [e["id"] for e in out["all"]["upsert"] if e["kind"] == "chart"] == ["gauges"]
     assert not [e for e in out["T01"]["upsert"] if e["kind"] == "chart"]
-    assert [e["id"] for e in views.snapshot(onemap.services.store.state, onemap.services.clock(), 8, "T01")["entities"]
-            if e["kind"] == "chart"] == []
+    snap = onemap.services.store.read(lambda state: views.snapshot(state, onemap.services.clock(), 8, "T01"))
+    assert [e["id"] for e in snap["entities"] if e["kind"] == "chart"] == []
 
 
 @pytest.mark.parametrize("path", ["/wall", "/wall/analytics", "/wall/situation"])
@@ -220,4 +222,4 @@ def test_the_charts_figures_and_halls_are_re_sent_when_a_ten_minute_slot_passes_
     assert pusher.deltas()["all"]["upsert"] == []  # nothing happened, the same slot
     clock.advance(views.TIMED_EVERY_S)
     sent = {f"{e['kind']}:{e['id']}" for e in pusher.deltas()["all"]["upsert"]}
-    assert sent == set(views.timed_keys(onemap.services.store.state))
+    assert sent == onemap.services.store.read(lambda state: set(views.timed_keys(state)))

@@ -1,8 +1,11 @@
 """The HTTP API: records answered one by one, orders issued and advanced, roles and scope enforced."""
 from __future__ import annotations
 
+import threading
+
 import pytest
 
+from domain.intake import Report, report_incident
 from domain.model import Role
 from domain.sla import SlaPolicy
 
@@ -146,3 +149,42 @@ def test_metrics_are_open_behind_a_system_or_admin_token_or_off_as_onemap_metric
 def client_refused_query_token(onemap) -> bool:
     """Tell whether /metrics refuses a token given in the URL (it is read from the header only)."""
     return onemap.server.test_client().get("/metrics?token=sys-token").status_code != 200
+
+
+class _WalkedWithAWriter(dict):
+    """The open incidents' ids, which let a writer in another thread fold in while they are walked, if it can."""
+
+    def __init__(self, ids: dict, write) -> None:
+        super().__init__(ids)
+        self.write = write
+
+    def __iter__(self):
+        for n, key in enumerate(super().__iter__()):
+            if n == 0:
+                writer = threading.Thread(target=self.write)
+                writer.start()
+                writer.join()
+            yield key
+
+
+def test_metrics_read_the_projection_under_the_stores_lock_so_a_fold_meanwhile_waits(client, clock):
+    post(client, record("M1"))
+    store, waited = client.onemap.services.store, []
+    t = store.read(lambda state: state.district.townships["T01"])
+    more = store.read(lambda state: [e for n in (2, 3) for e in report_incident(
+        state, Report("12345", f"M{n}", "noise", t.lon, t.lat + n * 1e-3, clock.now), "T01", clock.now)])
+
+    def fold() -> None:
+        # A fold arriving while /metrics walks the open incidents: it goes in at once if the store's lock is free
+        # (it would not wait: a wait here would hang the test); held by /metrics, it waits its turn.
+        if not store._lock.acquire(blocking=False):
+            waited.append(True)
+            return
+        try:
+            store.append(more)
+        finally:
+            store._lock.release()
+    store.read(lambda state: setattr(state, "open_ids", _WalkedWithAWriter(state.open_ids, fold)))
+    metrics = client.get("/metrics")
+    assert metrics.status_code == 200 and "onemap_open_incidents 1" in metrics.get_data(as_text=True)
+    assert waited == [True]

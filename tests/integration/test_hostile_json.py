@@ -64,11 +64,11 @@ def answered(response: Any) -> None:
 @given(body=BODIES, which=st.integers(0, 9))
 def test_any_body_to_any_json_endpoint_is_answered_without_a_5xx_and_errors_have_the_error_shape(world, body, which):
     path, role = json_endpoints(world)[which]
-    seq = world.services.store.state.seq
+    seq = world.services.store.read(lambda state: state.seq)
     r = world.onemap.server.test_client().post(path, data=body, content_type="application/json", headers=world.headers(role))
     answered(r)
     if r.status_code >= 400:
-        assert world.services.store.state.seq == seq  # a refused request stored nothing
+        assert world.services.store.read(lambda state: state.seq) == seq  # a refused request stored nothing
 
 
 @SETTINGS
@@ -87,7 +87,7 @@ def test_a_batch_is_answered_record_by_record_and_a_rejected_record_is_dead_lett
     for result in results:
         assert result["status"] in ("accepted", "duplicate", "rejected")
         if result["status"] == "accepted":
-            assert result["incident_id"] in world.services.store.state.incidents
+            assert result["incident_id"] in world.services.store.read(lambda state: state.incidents)
     rejected = sum(x["status"] == "rejected" for x in results)
     assert len(log.dead_letters(1000)) == letters + rejected
 

@@ -29,7 +29,7 @@ class Recorder:
 
 
 def report(store: Store, n: int) -> None:
-    t = store.state.district.townships["T01"]
+    t = store.read(lambda state: state.district.townships["T01"])
     store.execute(lambda s: report_incident(s, Report("12345", f"P{n}", "noise", t.lon, t.lat, T0), "T01", T0 + n))
 
 
@@ -126,3 +126,16 @@ def test_under_a_stream_of_changes_the_day_figures_are_counted_once_a_second_and
     assert {e["kind"] for e in third["upsert"]} == {"kpi", "chart"}
     assert next(e for e in third["upsert"] if e["kind"] == "kpi")["district"]["received"] == 2
     assert pusher.figures_due(push.FIGURES_EVERY_S) is None
+
+
+def test_the_push_locks_are_taken_in_their_order_and_taking_one_out_of_order_is_refused_at_once():
+    publish, build = push.Ranked(push.PUBLISH), push.Ranked(push.BUILD)
+    with publish, build:  # the order Pusher.join takes them in when a snapshot must be rebuilt
+        pass
+    with build:
+        with pytest.raises(RuntimeError, match="out of order"):
+            with publish:  # would deadlock against a join holding publish and waiting for build
+                pass
+    with publish:  # a refusal leaves nothing held: both are free again
+        with build:
+            pass

@@ -43,29 +43,30 @@ def test_a_screen_back_after_a_short_outage_gets_the_deltas_it_missed_not_a_snap
     assert [m["name"] for m in got] == ["delta"] * 3
     deltas = [push.decoded(m["args"][0]) for m in got]  # a large one (with the day's figures) comes deflated
     assert deltas[0]["from_seq"] == held
-    assert deltas[-1]["seq"] == onemap.services.store.state.seq
+    assert deltas[-1]["seq"] == onemap.services.store.read(lambda state: state.seq)
     assert [e["source_id"] for d in deltas for e in d["upsert"] if e["kind"] == "incident"] == ["R0", "R1", "R2"]
 
 
 def test_a_screen_already_up_to_date_gets_nothing_more_on_reconnecting(onemap):
     report(onemap, 1)
     published(onemap)
-    back = wall_socket(onemap, str(onemap.services.store.state.seq))
+    back = wall_socket(onemap, str(onemap.services.store.read(lambda state: state.seq)))
     assert back.is_connected() and back.get_received() == []
 
 
 @pytest.mark.parametrize("since", ["too-old", "from-the-future", "not-a-number"])
 def test_a_screen_whose_seq_cannot_be_caught_up_gets_a_snapshot(onemap, monkeypatch, since):
     monkeypatch.setattr(push, "RESUME_DELTAS", 2)  # kept: the last two deltas only
-    held = onemap.services.store.state.seq
+    held = onemap.services.store.read(lambda state: state.seq)
     for n in range(3):
         report(onemap, n)
         published(onemap)
-    raw = {"too-old": str(held), "from-the-future": str(onemap.services.store.state.seq + 5), "not-a-number": "x1"}[since]
+    ahead = onemap.services.store.read(lambda state: state.seq) + 5
+    raw = {"too-old": str(held), "from-the-future": str(ahead), "not-a-number": "x1"}[since]
     got = wall_socket(onemap, raw).get_received()
     assert [m["name"] for m in got] == ["snapshot"]
     snapshot = json.loads(zlib.decompress(got[0]["args"][0]))
-    assert snapshot["seq"] == onemap.services.store.state.seq
+    assert snapshot["seq"] == onemap.services.store.read(lambda state: state.seq)
     assert {"R0", "R1", "R2"} <= {e.get("source_id") for e in snapshot["entities"]}
 
 
@@ -79,5 +80,5 @@ def test_walls_connecting_while_changes_flow_share_one_snapshot_and_get_the_delt
     assert [m["name"] for m in got] == ["snapshot", "delta"]
     assert got[0]["args"][0] is snap["args"][0]  # built and deflated once, within the second
     held, delta = json.loads(zlib.decompress(got[0]["args"][0]))["seq"], push.decoded(got[1]["args"][0])
-    assert delta["from_seq"] == held and delta["seq"] == onemap.services.store.state.seq
+    assert delta["from_seq"] == held and delta["seq"] == onemap.services.store.read(lambda state: state.seq)
     assert [e["source_id"] for e in delta["upsert"] if e["kind"] == "incident"] == ["R1"]

@@ -37,14 +37,14 @@ def by_key(entities: list[dict]) -> dict[str, dict]:
 def work(store: Store, pusher: Pusher, scope: str) -> list[dict]:
     """Drive a day's worth of changes, flushing deltas at uneven points; return the scope's deltas."""
     deltas, policy = [], SlaPolicy()
-    t = store.state.district.townships
+    t = store.read(lambda state: state.district.townships)
     for n, town in enumerate(["T01", "T02", "T01", "T03", "T01"]):
         store.execute(lambda s: report_incident(s, Report("12345", f"R{n}", "noise", t[town].lon, t[town].lat, T0),
                                                 town, T0 + n))
         if n % 2:
             deltas.append(pusher.deltas()[scope])
-    ids = sorted(store.state.incidents)
-    first = next(i for i in ids if store.state.incidents[i].township == "T01")
+    ids = store.read(lambda state: sorted(state.incidents))
+    first = store.read(lambda state: next(i for i in ids if state.incidents[i].township == "T01"))
     store.execute(lambda s: issue_order(s, policy, COMMANDER, first, "T01-A", "cmd:o", T0 + 10))
     deltas.append(pusher.deltas()[scope])
     room = Actor("r", Role.TOWNSHIP, "T01")

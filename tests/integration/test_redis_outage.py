@@ -75,8 +75,7 @@ def private_redis() -> Iterator[PrivateRedis]:
 
 
 def _source_ids(store: Any) -> set[str]:
-    with store.lock:
-        return {i.source_id for i in store.state.incidents.values()}
+    return store.read(lambda state: {i.source_id for i in state.incidents.values()})
 
 
 def test_the_consumer_loop_survives_a_redis_restart_that_lost_the_streams_and_takes_records_again(

@@ -30,7 +30,7 @@ def test_a_township_session_cannot_read_another_townships_incident_through_the_c
     key = next(k for k, cb in world.onemap.dash.callback_map.items() if k == "cmd-detail.children")
     r = world.client("township").post("/_dash-update-component", json=callback_payload(world, key, "township", "T02"),
                                       headers=ORIGIN)
-    incident = world.services.store.state.incidents[world.incident["T02"]]
+    incident = world.services.store.read(lambda state: state.incidents[world.incident["T02"]])
     assert r.status_code == 403 and error_shape(r)
     assert incident.summary not in r.get_data(as_text=True)
 
@@ -45,7 +45,7 @@ def test_a_township_rooms_dialogs_refuse_another_townships_incident_with_a_messa
         payload["inputs"][0]["value"]["step"] = "route"
     r = world.client("township").post("/_dash-update-component", json=payload, headers=ORIGIN)
     body = r.get_data(as_text=True)
-    incident = world.services.store.state.incidents[world.incident["T02"]]
+    incident = world.services.store.read(lambda state: state.incidents[world.incident["T02"]])
     assert r.status_code == 200 and '"data-code":"out_of_scope"' in body.replace(" ", "")
     assert incident.summary not in body and incident.address not in body and world.team["T02"] not in body
 

@@ -29,7 +29,7 @@ def test_the_feed_mixes_sources_categories_stations_and_halls(tmp_path, district
     clock.now = T0 + 1800
     store = Store(EventLog(make_engine(f"sqlite:///{tmp_path / 'x.db'}")), district)
     Ingestor(store, Locator(boundaries), clock).ingest(records)
-    assert len({i.category for i in store.state.incidents.values()}) >= 12
+    assert store.read(lambda state: len({i.category for i in state.incidents.values()})) >= 12
 
 
 def test_every_simulated_record_is_taken_or_dead_lettered_with_its_reason(tmp_path, district, boundaries, clock):
@@ -65,7 +65,7 @@ def test_an_empty_demo_district_opens_with_its_recent_past_received_and_worked_a
 
     onemap = create_app(Settings(data_dir=tmp_path, simulator_rate_per_min=1.5), clock=clock)
     onemap.warmup()
-    incidents = list(onemap.services.store.state.incidents.values())
+    incidents = onemap.services.store.read(lambda state: list(state.incidents.values()))
     received = sorted(i.received_at for i in incidents)
     assert 60 <= len(incidents) <= 130 and received[-1] <= clock.now
     assert received[-1] - received[0] > 1200 and len(set(received)) > len(received) // 2  # spread, not one instant

@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+import threading
+from pathlib import Path
+
+import pytest
 
 from domain import events as ev
 from domain.dispatch import advance_order, incident_id_for, issue_order
+from domain.errors import Rejected
 from domain.intake import Report, report_incident
 from domain.model import Actor, Role
+from domain.projection import Projection
 from domain.sla import SlaPolicy
 from store.log import AuditRecord, EventLog
 from store.store import Store
@@ -14,8 +21,14 @@ from tests.conftest import T0
 
 
 def report(store: Store, source_id: str, at: float = T0) -> list[ev.Event]:
-    t = store.state.district.townships["T02"]
-    return report_incident(store.state, Report("110", source_id, "noise", t.lon, t.lat, at), "T02", at)
+    def decide(state: Projection) -> list[ev.Event]:
+        t = state.district.townships["T02"]
+        return report_incident(state, Report("110", source_id, "noise", t.lon, t.lat, at), "T02", at)
+    return store.read(decide)
+
+
+def _folded(state: Projection) -> tuple[object, ...]:
+    return dict(state.incidents), state.seq, dict(state.team_busy)
 
 
 def test_a_repeated_event_id_changes_nothing(engine, district):
@@ -32,7 +45,7 @@ def test_a_repeated_source_record_under_another_event_id_changes_nothing(engine,
     store.append([first])
     twin = dataclasses.replace(first, event_id="another-id", incident_id="I-other")
     assert store.append([twin]).events == []
-    assert "I-other" not in store.state.incidents
+    assert "I-other" not in store.read(lambda state: state.incidents)
 
 
 def test_a_batch_with_new_and_old_events_stores_only_the_new_in_order(engine, district):
@@ -48,12 +61,11 @@ def test_the_projection_rebuilt_from_the_log_after_a_restart_equals_the_one_befo
     commander, policy = Actor("c", Role.COMMANDER), SlaPolicy()
     for n in range(5):
         store.append(report(store, f"S{n}", clock.advance(1)))
-    iid = sorted(store.state.incidents)[0]
+    iid = store.read(lambda state: sorted(state.incidents))[0]
     store.execute(lambda s: issue_order(s, policy, commander, iid, "T02-A", "cmd:o1", clock.advance(5)))
     store.execute(lambda s: advance_order(s, Actor("r", Role.TOWNSHIP, "T02"), iid, "sign", "cmd:s1", clock.advance(70)))
     restarted = Store(EventLog(engine), district)
-    assert restarted.state.incidents == store.state.incidents
-    assert (restarted.state.seq, restarted.state.team_busy) == (store.state.seq, store.state.team_busy)
+    assert restarted.read(_folded) == store.read(_folded)
 
 
 def test_a_timeline_reads_one_incidents_events_in_order(engine, district):
@@ -76,9 +88,9 @@ def test_two_processes_on_one_log_each_see_the_others_events_in_order(engine, di
     web, consumer = Store(EventLog(engine), district), Store(EventLog(engine), district)
     consumer.append(report(consumer, "from-consumer"))
     web.append(report(web, "from-web"))  # its seq jumps over the consumer's: it folds both
-    assert {i.source_id for i in web.state.incidents.values()} == {"from-consumer", "from-web"}
+    assert web.read(lambda state: {i.source_id for i in state.incidents.values()}) == {"from-consumer", "from-web"}
     consumer.catch_up()
-    assert consumer.state.incidents == web.state.incidents and consumer.state.seq == web.state.seq == 2
+    assert consumer.read(_folded) == web.read(_folded) and web.read(lambda state: state.seq) == 2
 
 
 def test_a_callers_nul_and_lone_surrogates_are_stored_escaped_in_dead_letters_and_the_audit_trail(engine):
@@ -88,3 +100,35 @@ def test_a_callers_nul_and_lone_surrogates_are_stored_escaped_in_dead_letters_an
     letter, record = log.dead_letters(1)[0], log.audit_trail(1)[0]
     assert (letter["raw"], letter["source_id"]) == ("a\\u0000b\\udfff", "\\ud800")
     assert (record["actor"], record["target"]) == ("who\\u0000", "\\ud800\\u0000")
+
+
+def test_a_store_hands_out_neither_its_projection_nor_its_lock(engine, district):
+    store = Store(EventLog(engine), district)
+    public = {name: getattr(store, name) for name in dir(store) if not name.startswith("_")}
+    assert [name for name, value in public.items() if isinstance(value, (Projection, type(threading.RLock())))] == []
+    store.append(report(store, "R1"))
+    assert store.read(lambda state: (state.seq, len(state.incidents))) == (1, 1)
+
+
+
+def test_a_check_that_refuses_comes_before_the_repeat_and_nothing_is_decided_or_appended(engine, district):
+    store, policy, decided = Store(EventLog(engine), district), SlaPolicy(), []
+    store.append(report(store, "R1"))
+    iid = incident_id_for("110", "R1")
+    store.execute(lambda s: issue_order(s, policy, Actor("c", Role.COMMANDER), iid, "T02-A", "cmd:o1", T0 + 5))
+
+    def out_of_scope(state: Projection) -> None:
+        if state.incidents[iid].township != "T01":
+            raise Rejected("out_of_scope")
+    with pytest.raises(Rejected):  # the same command id again: refused, not answered as a repeat
+        store.execute(lambda s: decided.append(s) or [], once="cmd:o1", check=out_of_scope)
+    assert decided == [] and store.log.last_seq() == 2
+
+def test_no_module_outside_the_store_takes_its_lock_or_reads_its_state():
+    root = Path(__file__).resolve().parents[2]
+    reach = re.compile(r"\bstore\.(lock|state)\b")  # as services.store.<lock or state> did, or self.store.<...>
+    sources = [p for p in root.rglob("*.py") if p.parent.name != "store" and not any(
+        part.startswith(".") for part in p.relative_to(root).parts)]
+    found = [f"{path.relative_to(root)}:{n}" for path in sorted(sources)
+             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if reach.search(line)]
+    assert found == []

@@ -115,7 +115,7 @@ def test_a_command_while_the_database_cannot_be_reached_is_answered_503_and_succ
     assert (database.count("events"), database.count("audit")) == (events, audit)  # nothing was written
     again = client.post(f"/api/v1/incidents/{incident}/order", json=order, headers=COMMANDER)
     assert again.status_code == 200 and again.get_json()["status"] == "done"  # not "duplicate": it never ran
-    assert onemap.services.store.state.incidents[incident].order is not None
+    assert onemap.services.store.read(lambda state: state.incidents[incident].order) is not None
 
 
 def test_a_command_whose_connection_dies_mid_append_is_answered_503_and_nothing_of_it_is_written(database, onemap):
@@ -137,7 +137,7 @@ def test_a_command_whose_connection_dies_mid_append_is_answered_503_and_nothing_
 
     database.restore()
     assert (database.count("events"), database.count("audit")) == (events, audit)  # the append was one transaction
-    assert onemap.services.store.state.incidents[incident].order is None
+    assert onemap.services.store.read(lambda state: state.incidents[incident].order) is None
     again = client.post(f"/api/v1/incidents/{incident}/order", json=order, headers=COMMANDER)
     assert again.status_code == 200 and again.get_json()["status"] == "done"
     assert database.count("events") > events
@@ -214,7 +214,7 @@ def test_the_consumer_holds_its_batch_through_the_outage_and_commits_it_after_wi
         tried = ingestor.calls
         wait_until(lambda: ingestor.calls >= tried + 2, 20, "two more tries of the batch in hand")
         database.restore()
-        wait_until(lambda: len(store.state.incidents) == 3, 20, "the batch to be committed")
+        wait_until(lambda: store.read(lambda state: len(state.incidents)) == 3, 20, "the batch to be committed")
         wait_until(lambda: "resumed after" in caplog.text, 5, "the consumer to log its recovery")
     finally:
         stop.set()
@@ -222,6 +222,6 @@ def test_the_consumer_holds_its_batch_through_the_outage_and_commits_it_after_wi
     client = redis.Redis.from_url(REDIS_URL)
     assert client.xpending(bus.stream_key("110"), "onemap")["pending"] == 0
     assert client.xlen(bus.dead_key) == 0  # nothing taken for poison
-    assert sorted(i.source_id for i in store.state.incidents.values()) == ["JJ-0", "JJ-1", "JJ-2"]
+    assert store.read(lambda state: sorted(i.source_id for i in state.incidents.values())) == ["JJ-0", "JJ-1", "JJ-2"]
     bus.close()
     store.log.engine.dispose()

@@ -19,19 +19,19 @@ def test_readings_hovering_on_a_line_within_one_batch_open_one_flood_incident(in
                  "level": w + (0.02 if i % 2 else -0.02), "observed_at": T0 - 600 + i} for i in range(40)]
     ingestor.ingest(readings[:20])
     ingestor.ingest(readings[20:] + readings[:5])  # later readings, and a redelivered stretch
-    floods = [i for i in store.state.incidents.values() if i.category == "flood_risk"]
+    floods = store.read(lambda state: [i for i in state.incidents.values() if i.category == "flood_risk"])
     assert len(floods) == 1 and floods[0].township == station.township
-    assert store.state.flood[station.id].stage == 1
+    assert store.read(lambda state: state.flood[station.id].stage) == 1
 
 
 def test_a_cap_alert_is_on_the_map_until_it_expires_and_a_cancel_removes_its_target(ingestor, store, clock):
     ingestor.ingest([feeds.cap_alert("W-1", 120.15, 30.25, T0, "暴雨", expires_in_s=600),
                      feeds.cap_alert("W-2", 120.15, 30.25, T0, "大风")])
-    assert set(store.state.alerts) == {"W-1", "W-2"}
+    assert store.read(lambda state: set(state.alerts)) == {"W-1", "W-2"}
     ingestor.ingest([feeds.cap_alert("W-3", 120.15, 30.25, T0, "解除", "Cancel", "weather@district.example,W-2,x")])
-    assert set(store.state.alerts) == {"W-1"}
+    assert store.read(lambda state: set(state.alerts)) == {"W-1"}
     clock.advance(601)
-    assert ingestor.tick() == 1 and store.state.alerts == {}
+    assert ingestor.tick() == 1 and store.read(lambda state: state.alerts) == {}
 
 
 def test_the_demo_feed_of_every_source_is_taken(ingestor, store, district, boundaries):

@@ -39,7 +39,7 @@ def test_a_process_deciding_on_an_incident_another_is_deciding_on_waits_and_deci
     a = Store(EventLog(make_engine(PG_URL, schema=pg_schema)), district)
     b = Store(EventLog(make_engine(f"{PG_URL}?application_name={app_b}", schema=pg_schema)), district)
     t = district.townships["T02"]
-    a.append(report_incident(a.state, Report("110", "R1", "noise", t.lon, t.lat, T0), "T02", T0))
+    a.append(a.read(lambda state: report_incident(state, Report("110", "R1", "noise", t.lon, t.lat, T0), "T02", T0)))
     iid, policy, outcome = incident_id_for("110", "R1"), SlaPolicy(), {}
     b.catch_up()  # b has seen the incident, unordered: it would order it too
 
@@ -65,7 +65,7 @@ def test_a_process_deciding_on_an_incident_another_is_deciding_on_waits_and_deci
     assert outcome == {"b": "already_ordered"}
     orders = [e for _, e in a.log.read() if isinstance(e, ev.OrderIssued)]
     assert [o.team_id for o in orders] == ["T02-A"]
-    assert b.state.incidents[iid].order.team_id == "T02-A"  # b folded a's order before deciding
+    assert b.read(lambda state: state.incidents[iid].order.team_id) == "T02-A"  # b folded a's order before deciding
 
 
 @pytest.fixture(scope="module")

@@ -85,7 +85,7 @@ def build_world(tmp_path: Any) -> World:
             r = client.post("/api/v1/records", json=record(f"{town}-{n}", team.lon + n * 1e-4, team.lat),
                             headers=world.headers("system"))
             slot[town] = r.get_json()["results"][0]["incident_id"]
-        assert onemap.services.store.state.incidents[world.incident[town]].township == town
+        assert onemap.services.store.read(lambda state: state.incidents[world.incident[town]].township) == town
         r = client.post(f"/api/v1/incidents/{world.incident[town]}/order",
                         json={"team_id": team.id, "command_id": command_id()}, headers=commander)
         assert r.status_code == 200, r.get_json()

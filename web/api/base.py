@@ -61,8 +61,8 @@ def _bad_time(exc: BadTime) -> tuple[Response, int]:
 
 def incident_id_of(ident: str) -> str:
     """Return the incident an id names: an incident id, or an order id (I…-n) of one."""
-    incidents = _services().store.state.incidents
-    return ident if ident in incidents else ident.rsplit("-", 1)[0]
+    known = _services().store.read(lambda state: ident in state.incidents)
+    return ident if known else ident.rsplit("-", 1)[0]
 
 
 @api.before_request
@@ -83,9 +83,8 @@ def _authenticate() -> Any:
     try:
         authorize(actor, rule.action, actor.township)  # the role (scope: below, or in the handler's filter)
         if rule.incident:
-            with s.store.lock:
-                ident = str((request.view_args or {}).get(rule.incident, ""))
-                authorize_incident(actor, rule.action, s.store.incident(incident_id_of(ident)))  # archived too
+            ident = str((request.view_args or {}).get(rule.incident, ""))
+            authorize_incident(actor, rule.action, s.store.incident(incident_id_of(ident)))  # archived too
     except Rejected as exc:
         if request.method != "GET":  # a refused command is audited like one that ran
             args = request.view_args or {}

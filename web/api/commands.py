@@ -81,8 +81,8 @@ def merge_candidates(incident_id: str) -> Any:
     """List open incidents that are probably the same event."""
     s = _services()
     ids = s.commands.merge_candidates(incident_id, s.settings.merge_within_m, s.settings.merge_within_s)
-    with s.store.lock:  # a township sees only the candidates of its own township
-        ids = [i for i in ids if _visible(s.store.state.incidents.get(i))]
+    # A township sees only the candidates of its own township.
+    ids = s.store.read(lambda state: [i for i in ids if _visible(state.incidents.get(i))])
     return jsonify({"incident_id": incident_id, "candidates": ids})
 
 
@@ -109,10 +109,9 @@ def sign_broadcast(broadcast_id: str) -> Any:
 def list_broadcasts() -> Any:
     """List broadcasts with their sign board."""
     s = _services()
-    with s.store.lock:  # a township sees only the broadcasts sent to it
-        now = s.clock()
-        found = [b for b in s.store.state.broadcasts.values()
-                 if g.actor.role is not Role.TOWNSHIP or g.actor.township in b.townships]
+    now = s.clock()
+    found = s.store.read(lambda state: [  # a township sees only the broadcasts sent to it
+        b for b in state.broadcasts.values() if g.actor.role is not Role.TOWNSHIP or g.actor.township in b.townships])
     return jsonify({"server_time": now, "broadcasts": [
         {"id": b.id, "kind": b.kind, "level": b.level, "message": b.message, "townships": list(b.townships),
          "issued_at": b.issued_at, "deadline": b.deadline, "signed": dict(b.signed), "board": board(b, now)}

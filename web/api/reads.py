@@ -9,6 +9,8 @@ from flask import g, jsonify, request
 from domain.access import can_see
 from domain.events import to_dict
 from domain.kpi import day_figures
+from domain.model import Incident
+from domain.projection import Projection
 from streams.codec import MAX_RAW_CHARS, Undecodable, too_deep
 from web import timeparams, views
 from web.api.base import _error, _services, json_body, mend, needs_mending, route
@@ -41,25 +43,29 @@ def list_incidents() -> Any:
     s, status, township = _services(), request.args.get("status", "open"), request.args.get("township")
     if township and not can_see(g.actor, township):
         return _error(403, "out_of_scope", township=g.actor.township or "-")
-    with s.store.lock:  # all: the incidents in memory (open, and closed within the retention); older ones by id
-        state, now = s.store.state, s.clock()
+
+    def listed(state: Projection) -> dict[str, Any]:
+        # all: the incidents in memory (open, and closed within the retention); older ones by id
+        now = s.clock()
         found = [views.incident_entity(state, i, now)
                  for i in (state.incidents.values() if status == "all" else state.open_incidents())
                  if (not township or i.township == township) and can_see(g.actor, i.township)]
-        seq = state.seq
-    return jsonify({"server_time": now, "seq": seq, "incidents": found})
+        return {"server_time": now, "seq": state.seq, "incidents": found}
+    return jsonify(s.store.read(listed))
 
 
 @route("/incidents/<incident_id>", "read", incident="incident_id")
 def get_incident(incident_id: str) -> Any:
     """Read one incident with its timeline of events."""
     s = _services()
-    with s.store.lock:
-        inc = s.store.state.incidents.get(incident_id)
-        body = views.incident_entity(s.store.state, inc, s.clock()) if inc else None
+
+    def entity(state: Projection, inc: Incident | None) -> dict[str, Any] | None:
+        return views.incident_entity(state, inc, s.clock()) if inc else None
+    body = s.store.read(lambda state: entity(state, state.incidents.get(incident_id)))
     if body is None:  # archived (closed past the retention): folded from its own stream
-        inc = s.store.incident(incident_id)
-        body = {**views.incident_entity(s.store.state, inc, s.clock()), "archived": True} if inc else None
+        archived = s.store.incident(incident_id)
+        body = s.store.read(lambda state: entity(state, archived))
+        body = {**body, "archived": True} if body else None
     if body is None:  # a township was refused before this: it never learns which ids exist
         return _error(404, "not_found")
     body["timeline"] = [{"seq": seq, **to_dict(e)} for seq, e in s.store.log.stream(incident_id)]
@@ -74,9 +80,14 @@ def kpi() -> Any:
     day = request.args.get("day")
     at = datetime.combine(timeparams.day(day), time(), offset).timestamp() + 1 if day else s.clock()
     start, end = views.day_window(at, s.settings.utc_offset_h)
-    with s.store.lock:
-        if start >= s.store.state.kept_since or s.replayer is None:  # all that can count for the day is in memory
-            return jsonify(day_figures(s.store.state, start, end, s.clock()))
+
+    def in_memory(state: Projection) -> dict[str, Any] | None:
+        if start >= state.kept_since or s.replayer is None:  # all that can count for the day is in memory
+            return day_figures(state, start, end, s.clock())
+        return None
+    figures = s.store.read(in_memory)
+    if figures is not None:
+        return jsonify(figures)
     # A day older than the retention: as the daily report reads it, from the log as of the day's end.
     as_of = min(s.clock(), end)
     return jsonify(day_figures(s.replayer.at(as_of), start, end, as_of))

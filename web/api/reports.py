@@ -75,8 +75,7 @@ def weekly_report() -> Any:
 def _incident_timeline(incident_id: str, at: float) -> Any:
     """Answer ?incident=: the incident's own timeline as of at; a township only its own incident (checked first)."""
     s = _services()
-    with s.store.lock:
-        incident = s.store.state.incidents.get(incident_id)
+    incident = s.store.read(lambda state: state.incidents.get(incident_id))
     try:
         authorize_incident(g.actor, "replay", incident)
     except Rejected as exc:
