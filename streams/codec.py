@@ -89,9 +89,12 @@ def parse_text(raw: str) -> Any:
         return json.loads(raw)
     except RecursionError:
         top, *deeper = _pieces(raw, MAX_DEPTH + 2)
-        for piece in deeper:  # parsed only to refuse what is not JSON, each at most MAX_DEPTH + 3 deep
-            json.loads(piece)
-        return json.loads(top, object_hook=_uncut)
+        try:
+            for piece in deeper:  # parsed only to refuse what is not JSON, each at most MAX_DEPTH + 3 deep
+                json.loads(piece)
+            return json.loads(top, object_hook=_uncut)
+        except ValueError as exc:
+            raise ValueError(f"nested deeper than {MAX_DEPTH}, and {exc}") from None
 
 
 def _pieces(raw: str, keep: int) -> list[str]:
