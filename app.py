@@ -136,8 +136,10 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
 
 def _dash(server: Flask, services: Services) -> Dash:
     """Create the Dash app on the server with the layouts and callbacks."""
-    app = Dash(__name__, server=server, assets_folder=str(ROOT / "assets"), serve_locally=True,
-               suppress_callback_exceptions=True, title="OneMap 一图指挥", update_title=None)
+    # Dash's annotations omit what its documentation allows: a Flask server, update_title=None (no "Updating...").
+    app = Dash(__name__, server=server, assets_folder=str(ROOT / "assets"),  # type: ignore[arg-type]
+               serve_locally=True, suppress_callback_exceptions=True, title="OneMap 一图指挥",
+               update_title=None)  # type: ignore[arg-type]
     app.layout = layouts.root(services)
     callbacks.register(app, services)
     return app

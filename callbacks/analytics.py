@@ -5,12 +5,13 @@ from typing import Any
 
 from dash import Input, Output
 
+from application.services import Services
 from layouts import ids
 
 CHARTS = tuple(ids.ANALYTICS_CHARTS)  # the order assets/charts.js returns the figures in
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Any, services: Services) -> None:
     """Register the one browser-side callback that draws changed chart entities (Plotly.react on each graph)."""
     app.clientside_callback(
         "function (live, i18n) { window.onemap.ui.setCatalog(i18n);"

@@ -5,11 +5,12 @@ from typing import Any
 
 from dash import Output
 
+from application.services import Services
 from callbacks.live import LIVE_INPUTS
 from layouts import ids
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Any, services: Services) -> None:
     """Register the situation screen's one clientside callback (assets/situation.js)."""
     app.clientside_callback(
         "function (live, tick, i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.situation.render(); }",
