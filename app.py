@@ -115,7 +115,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     replayer = core.replayer()
     reports = core.reports(replayer, clock)
     services = Services(settings, district, core.boundaries.geojson(), store, commands, ingestor, pusher, clock,
-                        accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name, replayer, reports)
+                        accounts, web_auth, LoginLimiter(), kiosks.revoked, replayer, reports, bus.name)
     csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request
     hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
