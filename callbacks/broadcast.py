@@ -7,7 +7,7 @@ from dash import Input, Output, State, no_update
 
 from application.services import Services
 from callbacks.common import lang_of, page_actor, remote
-from callbacks.guard import CONSOLE, Access
+from callbacks.guard import CONSOLE, Access, Guarded
 from i18n import t
 from layouts import ids
 from layouts.common import error_message, outcome_message
@@ -35,7 +35,7 @@ def send(services: Services, n_clicks: int | None, command_id: str | None, kind:
     return None, True, answer, ""
 
 
-def register(app: Any, services: Services) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the broadcast form's callbacks."""
     app.clientside_callback(
         LEVELS_OF_KIND,

@@ -7,7 +7,7 @@ from dash import ALL, Input, Output, State, ctx, no_update
 
 from application.services import Services
 from callbacks.common import clicked, lang_of, page_actor, remote
-from callbacks.guard import CONSOLE, Access, Target
+from callbacks.guard import CONSOLE, Access, Guarded, Target
 from callbacks.live import row_action
 from application.commands import Outcome
 from i18n import t
@@ -133,7 +133,7 @@ def _clicked_incidents(*_args: Any) -> list[Target]:
     return [Target("incident", button[k]) for k in ("incident", "dup", "into") if k in button]
 
 
-def register(app: Any, services: Services) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the console's server callbacks; every command writes the one result line."""
     i18n, done = State(ids.I18N, "data"), State(ids.CMD_DONE, "data")
     outs = lambda: [Output(ids.CMD_RESULT, "children", allow_duplicate=True),

@@ -10,6 +10,7 @@ from typing import Any
 from dash import Input, Output, State
 
 from application.services import Services
+from callbacks.guard import Guarded
 from callbacks.maps import layer_inputs, layer_outputs
 from layouts import ids, wall
 
@@ -23,7 +24,7 @@ def row_action(data: Any, fields: tuple[str, ...]) -> dict[str, str] | None:
     return {f: data[f] for f in fields}
 
 
-def register(app: Any, services: Services) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the wall, console and township-room renderers (all clientside: no server work per tick)."""
     app.clientside_callback(
         "function (live, tick, i18n, baseLayer, hideout) {"

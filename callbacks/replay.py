@@ -7,7 +7,7 @@ from dash import Input, Output, State, no_update
 
 from application.services import Services
 from callbacks.common import lang_of, page_actor
-from callbacks.guard import Access, Target
+from callbacks.guard import Access, Guarded, Target
 from domain.access import authorize, authorize_incident
 from domain.model import Role
 from i18n import t
@@ -45,7 +45,7 @@ def timeline(services: Services, incident_id: Any, i18n: Any) -> Any:
     return step_list(data, services.district, lang), features(data, services.district, lang)
 
 
-def register(app: Any, services: Services) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the bar's callbacks: one on the server (the snapshot), the rest in the browser."""
     app.callback(
         Output(ids.REPLAY_SNAP, "data"), Input(ids.REPLAY_AT, "data"),

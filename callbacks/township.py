@@ -7,7 +7,7 @@ from dash import Input, Output, State, no_update
 
 from application.services import Services
 from callbacks.common import lang_of, page_actor, remote
-from callbacks.guard import ROOM, Access, Target
+from callbacks.guard import ROOM, Access, Guarded, Target
 from callbacks.live import row_action
 from domain.model import Role
 from i18n import t
@@ -125,7 +125,7 @@ def _acted_on(action: Any, step: Any) -> list[Target]:
     return [Target("incident", action.get("incident"), audited)]
 
 
-def register(app: Any, services: Services) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the township room's server callbacks."""
     i18n = State(ids.I18N, "data")
     app.callback(
