@@ -115,7 +115,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     replayer = core.replayer()
     reports = core.reports(replayer, clock)
     services = Services(settings, district, core.boundaries.geojson(), store, commands, ingestor, pusher, clock,
-                        accounts, web_auth, LoginLimiter(), kiosks.revoked, bus.name, replayer, reports)
+                        accounts, web_auth, LoginLimiter(), kiosks.revoked, replayer, reports, bus.name)
     csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request
     hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
@@ -136,8 +136,10 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
 
 def _dash(server: Flask, services: Services) -> Dash:
     """Create the Dash app on the server with the layouts and callbacks."""
-    app = Dash(__name__, server=server, assets_folder=str(ROOT / "assets"), serve_locally=True,
-               suppress_callback_exceptions=True, title="OneMap 一图指挥", update_title=None)
+    # Dash's annotations omit what its documentation allows: a Flask server, update_title=None (no "Updating...").
+    app = Dash(__name__, server=server, assets_folder=str(ROOT / "assets"),  # type: ignore[arg-type]
+               serve_locally=True, suppress_callback_exceptions=True, title="OneMap 一图指挥",
+               update_title=None)  # type: ignore[arg-type]
     app.layout = layouts.root(services)
     callbacks.register(app, services)
     return app

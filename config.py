@@ -62,7 +62,7 @@ class Settings:
         """Return the SQLAlchemy URL of the store."""
         return self.database_url or f"sqlite:///{self.data_dir / 'onemap.sqlite3'}"
 
-    def with_(self, **changes: object) -> "Settings":
+    def with_(self, **changes: Any) -> "Settings":  # Any: each keyword takes its own field's type
         """Return a copy with some settings changed."""
         return replace(self, **changes)
 

@@ -33,4 +33,5 @@ def build_district(townships: list[dict[str, Any]], neighbours: dict[str, set[st
 
 def load_fixtures(path: Path = DEMO_FIXTURES) -> dict[str, Any]:
     """Read a fixtures document."""
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    fixtures: dict[str, Any] = json.loads(Path(path).read_text(encoding="utf-8"))
+    return fixtures

@@ -8,7 +8,7 @@ from __future__ import annotations
 import bisect
 import threading
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeVar, cast
 
 from domain import events as ev
 from domain.model import District
@@ -22,6 +22,7 @@ from store.snapshots import Snapshots
 CHECKPOINT_EVERY = 2000  # events between checkpoints: a moment folds at most this many after a copy
 MAX_CHECKPOINTS = 64  # past this, every other one is dropped and the spacing doubles: each holds the dicts of a state
 GAP_CHECKPOINTS = 32  # at most this many fill the log before a seeded snapshot (a year of log: one every ~250,000)
+E = TypeVar("E", bound=ev.Event)  # the event types events_between is asked for
 
 
 @dataclass(frozen=True)
@@ -106,9 +107,10 @@ class Replayer:
             self._points = self._points[:1] + self._points[2::2]
             self.every *= 2
 
-    def events_between(self, start: float, end: float, kinds: tuple[type, ...]) -> list[ev.Event]:
+    def events_between(self, start: float, end: float, kinds: tuple[type[E], ...]) -> list[E]:
         """Return the log's events of some types that happened in [start, end)."""
-        return [e for _, e in self.log.between(start, end, [k.__name__ for k in kinds])]
+        picked = [e for _, e in self.log.between(start, end, [k.__name__ for k in kinds])]
+        return cast("list[E]", picked)  # the log picks them by these types' names
 
     def timeline(self, incident_id: str, t: float, utc_offset_h: float) -> dict[str, Any] | None:
         """Return an incident's own timeline as of t (domain/timeline.py), or None when it did not exist by then."""

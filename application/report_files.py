@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from application import report_pdf
 from application.cells import is_formula_like, neutralise
 from application.report_tables import Table, subtitle, tables, title
+from domain.model import District
 
 MEDIA_TYPES = {
     "pdf": "application/pdf",
@@ -23,7 +24,7 @@ HEAD_FILL = PatternFill("solid", fgColor="12355B")
 HEAD_FONT = Font(bold=True, color="FFFFFF")
 
 
-def render(report: dict[str, Any], district: Any, fmt: str, lang: str = "zh") -> bytes:
+def render(report: dict[str, Any], district: District, fmt: str, lang: str = "zh") -> bytes:
     """Return the report in a format: pdf, xlsx or csv."""
     if fmt == "pdf":
         return report_pdf.render(report, district, lang)
@@ -34,7 +35,7 @@ def render(report: dict[str, Any], district: Any, fmt: str, lang: str = "zh") ->
     raise ValueError(f"unknown report format {fmt!r}")
 
 
-def workbook(report: dict[str, Any], district: Any, lang: str) -> bytes:
+def workbook(report: dict[str, Any], district: District, lang: str) -> bytes:
     """Return an .xlsx with one sheet per table (named by the table's key), rates as percentages."""
     wb = Workbook(write_only=True)  # streams rows: a busy day's breach sheet has thousands
     for table in tables(report, district, lang):
@@ -74,7 +75,7 @@ def _widths(ws: Any, table: Table) -> None:
         ws.column_dimensions[get_column_letter(c + 1)].width = min(48, 4 + 1.8 * longest)
 
 
-def csv_bytes(report: dict[str, Any], district: Any, lang: str) -> bytes:
+def csv_bytes(report: dict[str, Any], district: District, lang: str) -> bytes:
     """Return every table in one CSV, each after a line with its key and title; UTF-8 with BOM for Excel."""
     buf = io.StringIO()
     out = csv.writer(buf)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 import io
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
@@ -19,6 +19,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table as Pd
 
 import i18n
 from application.report_tables import Table, subtitle, tables, title
+from domain.model import District
 
 # TrueType fonts with Chinese glyphs, embedded (subset) so every viewer shows the same text; .ttc not tried.
 CJK_FONTS = (
@@ -53,7 +54,7 @@ def font(prefer_embedded: bool = True) -> str:
     return FALLBACK_FONT
 
 
-def render(report: dict[str, Any], district: Any, lang: str, font_name: str | None = None) -> bytes:
+def render(report: dict[str, Any], district: District, lang: str, font_name: str | None = None) -> bytes:
     """Return the report as PDF bytes: title, charts, then every table."""
     name = font_name or font()
     styles = {k: ParagraphStyle(k, fontName=LATIN_FONT, fontSize=size, leading=size * 1.35, spaceAfter=2 * mm)
@@ -83,7 +84,8 @@ def _cell(table: Table, r: int, c: int, value: Any) -> str:
 
 def _paragraph(text: str, style: ParagraphStyle, cjk: str, color: str = "") -> Paragraph:
     """Set a line with its CJK runs in the CJK font and the rest in the Latin one."""
-    runs, current, kind = [], "", None
+    runs: list[tuple[bool | None, str]] = []
+    current, kind = "", None
     for ch in text:
         is_cjk = ord(ch) >= CJK_START
         if kind is not None and is_cjk != kind:
@@ -136,7 +138,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _charts(report: dict[str, Any], district: Any, lang: str, name: str) -> Drawing:
+def _charts(report: dict[str, Any], district: District, lang: str, name: str) -> Drawing:
     """Draw the wall's three charts side by side: township on-time rate, each stage's, reports over time."""
     towns = [r for r in report["townships"] if r["on_time_rate"] is not None]
     stages = [("dispatch", report["district"]["dispatch"])] + list(report["district"]["stages"].items())
@@ -171,8 +173,9 @@ def _analytics(charts: dict[str, Any], lang: str, name: str) -> Drawing:
 SOURCE_COLOURS = [colors.HexColor(c) for c in ("#60a5fa", "#0ea5e9", "#34d399", "#a78bfa", "#64748b")]
 
 
-def _bar(drawing: Drawing, x: float, caption: str, labels: list[str], values: list[float] | list[list[float]],
-         name: str, top: float | None, width: float = 75 * mm, legend: list[str] | None = None) -> None:
+def _bar(drawing: Drawing, x: float, caption: str, labels: list[str],
+         values: Sequence[float] | Sequence[Sequence[float]], name: str, top: float | None, width: float = 75 * mm,
+         legend: list[str] | None = None) -> None:
     """Draw one bar chart; values of several series (legend names them) are stacked."""
     stacked = bool(values) and isinstance(values[0], list)
     chart = VerticalBarChart()

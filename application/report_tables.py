@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 
 import i18n
-from domain.model import TIMED_STEPS
+from domain.model import TIMED_STEPS, District
 
 FIGURES = ("received", "ordered", "on_time", "late", "on_time_rate", "resolved", "completion_rate", "satisfied",
            "rated", "satisfaction_rate", "open", "waiting", "waiting_late", "in_progress", "breached_open",
@@ -32,11 +32,11 @@ class Table:
         return col in self.percent or (row in self.percent_rows and col > 0)
 
 
-def tables(report: dict[str, Any], district: Any, lang: str) -> list[Table]:
+def tables(report: dict[str, Any], district: District, lang: str) -> list[Table]:
     """Return the report's tables in reading order, labelled in the language."""
     t: Callable[..., str] = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     clock = _clock(report["utc_offset_h"])
-    town = lambda tid: _township(district, tid, lang)  # noqa: E731
+    town: Callable[[str | None], str] = lambda tid: _township(district, tid, lang)  # noqa: E731
     fig = report["district"]
     incident_cols = [t("col.incident"), t("report.time"), t("col.township"), t("col.source"), t("col.category"),
                      t("report.status"), t("report.reopened_n"), t("report.note")]
@@ -85,13 +85,13 @@ def tables(report: dict[str, Any], district: Any, lang: str) -> list[Table]:
     ]
 
 
-def title(report: dict[str, Any], district: Any, lang: str) -> str:
+def title(report: dict[str, Any], district: District, lang: str) -> str:
     """Return the report's title: the district, daily or weekly, and the day."""
     name = district.name_en if lang == "en" else district.name_zh
     return i18n.t(f"report.{report['kind']}", lang, district=name, day=report["day"])
 
 
-def subtitle(report: dict[str, Any], district: Any, lang: str) -> str:
+def subtitle(report: dict[str, Any], district: District, lang: str) -> str:
     """Return the line under the title: as of when, and the scope when it is one township."""
     line = i18n.t("report.as_of", lang, time=_clock(report["utc_offset_h"], full=True)(report["as_of"]), seq=report["seq"])
     if report.get("township"):
@@ -109,16 +109,16 @@ def _clock(utc_offset_h: float, full: bool = False) -> Callable[[float | None], 
     return lambda at: datetime.fromtimestamp(at, tz).strftime(fmt) if at is not None else ""
 
 
-def _township(district: Any, tid: str | None, lang: str) -> str:
+def _township(district: District, tid: str | None, lang: str) -> str:
     town = district.townships.get(tid) if tid else None
     return (town.name_en if lang == "en" else town.name_zh) if town else (tid or i18n.t("report.district_center", lang))
 
 
-def _station(district: Any, sid: str, lang: str) -> str:
+def _station(district: District, sid: str, lang: str) -> str:
     s = district.stations.get(sid)
     return (s.name_en if lang == "en" else s.name_zh) if s else sid
 
 
-def _hall(district: Any, hid: str, lang: str) -> str:
+def _hall(district: District, hid: str, lang: str) -> str:
     h = district.halls.get(hid)
     return (h.name_en if lang == "en" else h.name_zh) if h else hid

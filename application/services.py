@@ -34,6 +34,6 @@ class Services:
     web_auth: WebAuth
     login_limiter: LoginLimiter
     kiosk_revoked: Callable[[int], None]  # disconnects the sockets a revoked kiosk token opened
+    replayer: Replayer  # any past moment, from the log
+    reports: Reports  # the daily and weekly after-action report and its files
     bus_name: str = "memory"
-    replayer: Replayer | None = None  # any past moment, from the log (set by create_app)
-    reports: Reports | None = None  # the daily and weekly after-action report and its files

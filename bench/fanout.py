@@ -220,7 +220,7 @@ class Walls:
         """Return how many (client, record) first sights were seen."""
         return sum(len(s) for s in self.seen)
 
-    async def connect(self, server: Server) -> list[Exception]:
+    async def connect(self, server: Server | SimpleNamespace) -> list[Exception]:  # a worker has only its address
         """Connect every client at once and wait for their snapshots (OneMap); return the connection errors."""
         import socketio
         headers = {"Cookie": server.cookie} if server.cookie else {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Callable, TypeVar
 
 import numpy as np
 
@@ -17,11 +18,12 @@ from geo.locate import Locator  # noqa: E402
 
 N = 1_000_000
 REPEATS = 3  # best of, to damp noise from other processes
+T = TypeVar("T")
 
 
-def best(fn) -> tuple[float, object]:
+def best(fn: Callable[[], T]) -> tuple[float, T]:
     """Fastest wall time of REPEATS calls, and the last result."""
-    times, result = [], None
+    times: list[float] = []
     for _ in range(REPEATS):
         t0 = time.perf_counter()
         result = fn()

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from typing import Any, cast
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/ingest.py` from anywhere
 
@@ -44,7 +45,9 @@ def ceiling(recs: list[dict]) -> float:
         client.xgroup_create(s, group, id="0", mkstream=True)
     done, t0 = 0, time.perf_counter()
     while done < len(recs):
-        for stream, msgs in client.xreadgroup(group, "raw", {s: ">" for s in bus.streams}, count=BATCH, block=100):
+        reply = cast("list[Any]", client.xreadgroup(group, "raw", {s: ">" for s in bus.streams}, count=BATCH,
+                                                     block=100))  # RESP2: [stream, entries] pairs
+        for stream, msgs in reply:
             client.xack(stream, group, *[m for m, _ in msgs])
             done += len(msgs)
     rate = done / (time.perf_counter() - t0)
@@ -72,7 +75,7 @@ def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
     core = bootstrap(settings)
     store, ingestor = core.store, core.ingestor(time.time)
     bus = RedisBus(RedisConfig(REDIS_URL, f"bench-{uuid.uuid4().hex[:8]}"))
-    sent: dict[str, float] = {}
+    sent: dict[str | None, float] = {}  # by the record's number
     stop = threading.Event()
 
     def publish() -> None:

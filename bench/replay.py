@@ -19,7 +19,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/replay.py` from anywhere
 
@@ -42,6 +42,7 @@ DAY = date(2026, 11, 18)
 UTC_OFFSET_H = 8.0
 MOMENTS = 12
 BATCH = 500
+T = TypeVar("T")
 # Each step's time after the one before (s): mostly within the 1/2/3/10 promise, a few late, as a real day.
 STEPS = (("sign", ev.OrderSigned, 5, 64), ("respond", ev.OrderResponded, 5, 60), ("route", ev.OrderRouted, 5, 58),
          ("on_site", ev.TeamOnSite, 30, 430), ("resolve", ev.OrderResolved, 60, 1200))
@@ -77,7 +78,7 @@ def incident_events(rng: random.Random, district, policy: SlaPolicy, n: int, at:
 
 def day_of_events(district, start: float, n: int) -> list[ev.Event]:
     """About n events over the day: incidents' lives, hall tickets and gauge readings, in time order."""
-    rng, policy, out, i = random.Random(13), SlaPolicy(), [], 0
+    rng, policy, out, i = random.Random(13), SlaPolicy(), list[ev.Event](), 0
     halls, stations = sorted(district.halls), sorted(district.stations)
     while len(out) < n:
         at = start + rng.uniform(0, 86400 - 4000)
@@ -90,7 +91,7 @@ def day_of_events(district, start: float, n: int) -> list[ev.Event]:
     return sorted(out[:n], key=lambda e: e.at)
 
 
-def timed(fn) -> tuple[float, object]:
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
     t0 = time.perf_counter()
     out = fn()
     return time.perf_counter() - t0, out
@@ -118,11 +119,11 @@ def main() -> None:
 
     replayer = Replayer(log, district)
     cold_s, _ = timed(lambda: replayer.extend())
-    fast = [timed(lambda t=t: views.snapshot(replayer.at(t), t, UTC_OFFSET_H, "all"))[0] for t in moments]
+    fast = [timed(lambda: views.snapshot(replayer.at(t), t, UTC_OFFSET_H, "all"))[0] for t in moments]  # called now
     slow = [full(t) for t in moments]
     reports = Reports(replayer, lambda: start + 86400 + 3600, UTC_OFFSET_H, settings.data_dir)
     json_s, data = timed(lambda: reports.daily(DAY))
-    files = {fmt: timed(lambda f=fmt: render(data, district, f, "zh"))[0] for fmt in ("pdf", "xlsx", "csv")}
+    files = {fmt: timed(lambda: render(data, district, fmt, "zh"))[0] for fmt in ("pdf", "xlsx", "csv")}
     print(f"events in the day                        {len(made):>10,}  (SQLite, appended in {load_s:.1f} s)")
     print(f"checkpoints built once (whole log)       {cold_s:>10.2f} s   every {replayer.every} events")
     print(f"moment with checkpoints, {MOMENTS} random     p50 {statistics.median(fast):.3f} s   max {max(fast):.3f} s")
@@ -144,7 +145,7 @@ YEAR_EVENTS = 365 * PER_DAY * 12  # 12 events: an incident's life, a hall ticket
 
 def days_of_events(district, first_day: float, n: int) -> Iterator[list[ev.Event]]:
     """Yield about n events, a day's worth at a time in time order: PER_DAY incidents' lives, tickets, readings."""
-    rng, policy, carry, made, i, day = random.Random(17), SlaPolicy(), [], 0, 0, first_day
+    rng, policy, carry, made, i, day = random.Random(17), SlaPolicy(), list[ev.Event](), 0, 0, first_day
     halls, stations = sorted(district.halls), sorted(district.stations)
     while made < n:
         out = carry

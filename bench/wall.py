@@ -18,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+from typing import Any
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -33,7 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
 VIEWPORT = {"width": 1920, "height": 1080}
 WAIT_MS = 120_000
-PLOTLY_JS = Path(__import__("plotly").__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_JS = Path(__import__("plotly").__path__[0]) / "package_data" / "plotly.min.js"
 CHARTS = ["hourly", "stages", "categories", "ranking", "gauges", "halls"]
 # Before any page script: note when a delta carrying the awaited record arrives (our listener runs before live.js's).
 HOOK = """(() => {
@@ -100,8 +101,13 @@ def first_paint(browser, url: str, drawn: str) -> tuple[float, dict]:
     context = browser.new_context(viewport=VIEWPORT)
     context.add_init_script(HOOK)
     page = context.new_page()
-    calls = []
-    page.on("request", lambda r: "_dash-update-component" in r.url and calls.append(time.monotonic()))
+    calls: list[float] = []
+
+    def note(request: Any) -> None:  # the server callbacks the page asks for
+        if "_dash-update-component" in request.url:
+            calls.append(time.monotonic())
+
+    page.on("request", note)
     page.goto(url)
     page.wait_for_function(drawn, timeout=WAIT_MS, polling=10)
     return page.evaluate("() => performance.now()"), {"page": page, "context": context, "calls": calls}
@@ -109,7 +115,8 @@ def first_paint(browser, url: str, drawn: str) -> tuple[float, dict]:
 
 def rounds(opened: dict, client, size: int, count: int, teams: list) -> dict:
     """Post `count` records one at a time; return the browser's times after each delta, and server callbacks."""
-    page, out = opened["page"], {"map": [], "hourly": [], "all": []}
+    page = opened["page"]
+    out: dict[str, Any] = {"map": [], "hourly": [], "all": []}  # ms lists, then "callbacks": a count
     time.sleep(2.5)  # past the start-up's own callbacks
     before = len(opened["calls"])
     rng = random.Random(size)

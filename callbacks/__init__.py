@@ -1,14 +1,13 @@
 """Dash callbacks: thin edges that parse, call the services, and return what to show."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import Dash
 
+from application.services import Services
 from callbacks import analytics, broadcast, command, guard, live, replay, roommap, routing, situation, township
 
 
-def register(app: Dash, services: Any) -> dict[str, guard.Access]:
+def register(app: Dash, services: Services) -> dict[str, guard.Access]:
     """Register every callback of the browser UI through the guard; return each server callback's rule."""
     guarded = guard.Guarded(app, services)  # callback() without an Access does not exist: none is forgotten
     routing.register(guarded, services)

@@ -5,8 +5,9 @@ from typing import Any
 
 from dash import Input, Output, State, no_update
 
+from application.services import Services
 from callbacks.common import lang_of, page_actor, remote
-from callbacks.guard import CONSOLE, Access
+from callbacks.guard import CONSOLE, Access, Guarded
 from i18n import t
 from layouts import ids
 from layouts.common import error_message, outcome_message
@@ -17,7 +18,7 @@ LEVELS_OF_KIND = """function (kind, levels) {
 }"""
 
 
-def send(services: Any, n_clicks: int | None, command_id: str | None, kind: str, level: str, scope: str,
+def send(services: Services, n_clicks: int | None, command_id: str | None, kind: str, level: str, scope: str,
          towns: list[str] | None, message: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
     """Send the broadcast; return (form message, dialog hidden, console message, message box value)."""
     if not n_clicks:
@@ -34,7 +35,7 @@ def send(services: Any, n_clicks: int | None, command_id: str | None, kind: str,
     return None, True, answer, ""
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the broadcast form's callbacks."""
     app.clientside_callback(
         LEVELS_OF_KIND,

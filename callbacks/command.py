@@ -5,8 +5,9 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
+from application.services import Services
 from callbacks.common import clicked, lang_of, page_actor, remote
-from callbacks.guard import CONSOLE, Access, Target
+from callbacks.guard import CONSOLE, Access, Guarded, Target
 from callbacks.live import row_action
 from application.commands import Outcome
 from i18n import t
@@ -25,7 +26,7 @@ def action_command_id(incident_id: str, action: str, orders: int) -> str:
     return f"{incident_id}.{action}.{orders}"
 
 
-def _incident(services: Any, incident_id: str) -> Any:
+def _incident(services: Services, incident_id: str) -> Any:
     return services.store.read(lambda state: state.incidents.get(incident_id))
 
 
@@ -33,7 +34,7 @@ def _orders(incident: Any) -> int:
     return 0 if incident is None else len(incident.history) + (incident.order is not None)
 
 
-def show_detail(services: Any, incident_id: str | None, lang: str) -> Any:
+def show_detail(services: Services, incident_id: str | None, lang: str) -> Any:
     """Return the detail panel of an incident: facts, suggestions or progress, duplicates, cancel."""
     if not incident_id:
         return view.select_hint(lang)
@@ -50,7 +51,7 @@ def _answer(outcome: Outcome, text: str, lang: str, done: int | None, **data: st
     return outcome_message(outcome, text, lang, **data), (done or 0) + 1
 
 
-def issue(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+def issue(services: Services, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
     """Issue the order a team button stands for; return (message, bumped counter)."""
     if button is None:
         return no_update, no_update
@@ -60,7 +61,7 @@ def issue(services: Any, button: dict[str, Any] | None, lang: str, done: int | N
     return view.result(services, outcome, team_id, lang), (done or 0) + 1
 
 
-def issue_to_room(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+def issue_to_room(services: Services, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
     """Issue the order to a township room, which picks its own team."""
     if button is None:
         return no_update, no_update
@@ -76,7 +77,7 @@ def _value_for(values: list[Any], idents: list[dict[str, Any]], incident_id: str
     return next((v or "" for v, i in zip(values or [], idents or []) if i.get("incident") == incident_id), "")
 
 
-def cancel(services: Any, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
+def cancel(services: Services, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
            done: int | None) -> tuple[Any, Any]:
     """Cancel an incident with the reason typed next to the button."""
     if button is None:
@@ -87,7 +88,7 @@ def cancel(services: Any, button: dict[str, Any] | None, reasons: list[Any], ide
     return _answer(outcome, t("cmd.cancelled", lang), lang, done)
 
 
-def merge(services: Any, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
+def merge(services: Services, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
           done: int | None) -> tuple[Any, Any]:
     """Fold a suggested duplicate into the selected incident, with the reason."""
     if button is None:
@@ -97,7 +98,7 @@ def merge(services: Any, button: dict[str, Any] | None, reasons: list[Any], iden
     return _answer(outcome, t("cmd.merged", lang, dup=dup), lang, done)
 
 
-def feedback(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+def feedback(services: Services, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
     """Record the call-back: satisfied, not satisfied (reopens) or not reached."""
     if button is None:
         return no_update, no_update
@@ -109,7 +110,7 @@ def feedback(services: Any, button: dict[str, Any] | None, lang: str, done: int 
     return _answer(outcome, text, lang, done)
 
 
-def close(services: Any, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
+def close(services: Services, button: dict[str, Any] | None, lang: str, done: int | None) -> tuple[Any, Any]:
     """Close an incident after its call-back."""
     if button is None:
         return no_update, no_update
@@ -131,7 +132,7 @@ def _clicked_incidents(*_args: Any) -> list[Target]:
     return [Target("incident", button[k]) for k in ("incident", "dup", "into") if k in button]
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the console's server callbacks; every command writes the one result line."""
     i18n, done = State(ids.I18N, "data"), State(ids.CMD_DONE, "data")
     outs = lambda: [Output(ids.CMD_RESULT, "children", allow_duplicate=True),

@@ -11,6 +11,7 @@ from dash import Dash, Output, no_update
 from dash.exceptions import PreventUpdate
 from flask import Flask, request
 
+from application.services import Services
 from store.faults import unavailable
 from domain.access import authorize_incident
 from domain.errors import Rejected
@@ -46,7 +47,7 @@ class Access:
 class Guarded:
     """Stands in for the Dash app in callbacks/*.py: callback() needs an Access, and wraps the body."""
 
-    def __init__(self, app: Dash, services: Any) -> None:
+    def __init__(self, app: Dash, services: Services) -> None:
         self.app, self.services = app, services
         self.rules: dict[str, Access] = {}  # callback_map key -> its rule
 

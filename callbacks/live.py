@@ -11,6 +11,8 @@ from typing import Any, Mapping
 
 from dash import Input, Output, State
 
+from application.services import Services
+from callbacks.guard import Guarded
 from callbacks.maps import layer_inputs, layer_outputs
 from layouts import ids, wall
 
@@ -52,7 +54,7 @@ TOWN_OUTPUTS = outputs(ids.TOWN_OUTPUTS)
 CATALOG = "window.onemap.ui.setCatalog(i18n);"
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the wall, console and township-room renderers (all clientside: no server work per tick)."""
     app.clientside_callback(
         by_name("live, tick, i18n, baseLayer, hideout", CATALOG, "window.onemap.wall.render(baseLayer, hideout)",

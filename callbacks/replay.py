@@ -5,8 +5,9 @@ from typing import Any
 
 from dash import Input, Output, State, no_update
 
+from application.services import Services
 from callbacks.common import lang_of, page_actor
-from callbacks.guard import Access, Target
+from callbacks.guard import Access, Guarded, Target
 from domain.access import authorize, authorize_incident
 from domain.model import Role
 from i18n import t
@@ -18,7 +19,7 @@ from web import timeparams, views
 REPLAY_ROLES = frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.WALL})  # the district-wide views
 
 
-def snapshot(services: Any, at: Any) -> Any:
+def snapshot(services: Services, at: Any) -> Any:
     """Return the entities at a moment as the live snapshot has them; the signed-in actor is checked first."""
     authorize(page_actor(), "replay")  # domain/access decides the role; the guard checked the page
     if not isinstance(at, (int, float)) or isinstance(at, bool):
@@ -31,7 +32,7 @@ def snapshot(services: Any, at: Any) -> Any:
     return {**views.snapshot(state, moment, services.settings.utc_offset_h, "all"), "replay": True}
 
 
-def timeline(services: Any, incident_id: Any, i18n: Any) -> Any:
+def timeline(services: Services, incident_id: Any, i18n: Any) -> Any:
     """Return the incident's own timeline as of now: its steps as links to their moments, and its map layer."""
     if not isinstance(incident_id, str) or not incident_id:
         return no_update, no_update
@@ -44,7 +45,7 @@ def timeline(services: Any, incident_id: Any, i18n: Any) -> Any:
     return step_list(data, services.district, lang), features(data, services.district, lang)
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the bar's callbacks: one on the server (the snapshot), the rest in the browser."""
     app.callback(
         Output(ids.REPLAY_SNAP, "data"), Input(ids.REPLAY_AT, "data"),

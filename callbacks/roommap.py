@@ -1,10 +1,10 @@
 """The township room's map and attention: clientside, from window.onemap.live (no server work per tick)."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import Input, Output, State
 
+from application.services import Services
+from callbacks.guard import Guarded
 from callbacks.live import CATALOG, by_name
 from callbacks.maps import layer_inputs, layer_outputs
 from layouts import ids
@@ -13,7 +13,7 @@ from layouts.township import MAP_IDS
 LIVE_INPUTS = [Input(ids.LIVE, "data"), Input(ids.TICK, "n_intervals"), Input(ids.I18N, "data")]
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the room map's renderer (the wall's layers, this township's things) and the new-order attention."""
     # The map's own township (its boundaries' hideout.focus) picks what it shows: the map is of that township.
     layers = layer_outputs(MAP_IDS)

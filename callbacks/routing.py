@@ -5,19 +5,20 @@ from typing import Any
 
 from dash import Dash, Input, Output
 
+from application.services import Services
 import layouts
 from callbacks.common import lang_of, page_actor
-from callbacks.guard import EVERYONE, Access, Target
+from callbacks.guard import EVERYONE, Access, Guarded, Target
 from layouts import ids
 from layouts.common import user_label
 
 
-def route(services: Any, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
+def route(services: Services, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
     """Return (page, catalog, scope) for a location."""
     return layouts.page(services, pathname, search)
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the router and the clientside start-up (catalog, socket)."""
     app.callback(
         Output(ids.PAGE, "children"), Output(ids.I18N, "data"), Output(ids.SCOPE, "data"),

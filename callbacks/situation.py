@@ -1,15 +1,15 @@
 """The flood-and-security wall screen's renderer: clientside, from window.onemap.live (no server work per tick)."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import Output
 
+from application.services import Services
+from callbacks.guard import Guarded
 from callbacks.live import LIVE_INPUTS
 from layouts import ids
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the situation screen's one clientside callback (assets/situation.js)."""
     app.clientside_callback(
         "function (live, tick, i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.situation.render(); }",

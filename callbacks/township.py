@@ -5,8 +5,9 @@ from typing import Any
 
 from dash import Input, Output, State, no_update
 
+from application.services import Services
 from callbacks.common import lang_of, page_actor, remote
-from callbacks.guard import ROOM, Access, Target
+from callbacks.guard import ROOM, Access, Guarded, Target
 from callbacks.live import row_action
 from domain.model import Role
 from i18n import t
@@ -22,7 +23,7 @@ def step_command_id(order_id: str, step: str) -> str:
     return f"{order_id}.{step}"
 
 
-def _incident(services: Any, incident_id: str) -> Any:
+def _incident(services: Services, incident_id: str) -> Any:
     return services.store.read(lambda state: state.incidents.get(incident_id))
 
 
@@ -30,13 +31,13 @@ def _order_id(incident: Any) -> str:
     return incident.order.id if incident is not None and incident.order is not None else ""
 
 
-def _free_teams(services: Any, township: str) -> list[Any]:
+def _free_teams(services: Services, township: str) -> list[Any]:
     busy = services.store.read(lambda state: set(state.team_busy))
     return sorted((x for x in services.district.teams.values() if x.township == township and x.id not in busy),
                   key=lambda x: x.id)
 
 
-def advance(services: Any, button: dict[str, Any] | None, lang: str) -> Any:
+def advance(services: Services, button: dict[str, Any] | None, lang: str) -> Any:
     """Take the step a button stands for; return the message to show."""
     if button is None:
         return no_update
@@ -48,7 +49,7 @@ def advance(services: Any, button: dict[str, Any] | None, lang: str) -> Any:
     return view.result(outcome, step, lang)
 
 
-def on_step(services: Any, button: dict[str, Any] | None, lang: str) -> tuple[Any, Any, Any]:
+def on_step(services: Services, button: dict[str, Any] | None, lang: str) -> tuple[Any, Any, Any]:
     """Take a one-click step, or open the dialog a route or a resolve needs; return (message, dialog body, hidden)."""
     if button is None:
         return no_update, no_update, no_update
@@ -62,7 +63,7 @@ def on_step(services: Any, button: dict[str, Any] | None, lang: str) -> tuple[An
     return None, body, False
 
 
-def confirm_route(services: Any, action: dict[str, Any] | None, mode: str, team: str | None, target: str,
+def confirm_route(services: Services, action: dict[str, Any] | None, mode: str, team: str | None, target: str,
                   town: str | None, department: str | None, reason: str | None, lang: str) -> tuple[Any, Any, Any]:
     """Route to the picked team, or transfer; return (room message, dialog message, dialog hidden)."""
     if not action:
@@ -81,7 +82,7 @@ def confirm_route(services: Any, action: dict[str, Any] | None, mode: str, team:
     return _closing(view.result(outcome, "route", lang), outcome.ok)
 
 
-def confirm_resolve(services: Any, action: dict[str, Any] | None, note: str | None, lang: str) -> tuple[Any, Any, Any]:
+def confirm_resolve(services: Services, action: dict[str, Any] | None, note: str | None, lang: str) -> tuple[Any, Any, Any]:
     """Resolve with the result note; return (room message, dialog message, dialog hidden)."""
     if not action:
         return no_update, no_update, no_update
@@ -97,7 +98,7 @@ def _closing(message: Any, ok: bool) -> tuple[Any, Any, Any]:
     return (message, None, True) if ok else (no_update, message, False)
 
 
-def sign_broadcast(services: Any, button: dict[str, Any] | None, lang: str) -> Any:
+def sign_broadcast(services: Services, button: dict[str, Any] | None, lang: str) -> Any:
     """Sign for a broadcast sent to this room."""
     if button is None:
         return no_update
@@ -122,7 +123,7 @@ def _acted_on(action: Any, step: Any) -> list[Target]:
     return [Target("incident", action.get("incident"), audited)]
 
 
-def register(app: Any, services: Any) -> None:
+def register(app: Guarded, services: Services) -> None:
     """Register the township room's server callbacks."""
     i18n = State(ids.I18N, "data")
     app.callback(

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from domain import events as ev
 from domain.state import AlertState, Circle, Ring, State
@@ -55,7 +56,7 @@ def active(state: State, now: float) -> list[AlertState]:
     return [a for a in state.alerts.values() if a.expires > now]
 
 
-def _tuples(value: object) -> tuple:
+def _tuples(value: object) -> Any:  # Any: tuples nested as deep as the JSON, its scalars at the leaves
     """Turn the JSON lists an event comes back with into the tuples the state holds."""
     return tuple(_tuples(v) for v in value) if isinstance(value, (list, tuple)) else value
 

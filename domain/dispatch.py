@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from domain import events as ev
 from domain.access import authorize, authorize_incident
@@ -59,7 +60,7 @@ def rank_teams(state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEE
         ranked.append(Suggestion(team, d, eta, team.township == incident.township, team.kind == kind,
                                  on_site_s is None or eta <= on_site_s))
 
-    def key(s: Suggestion) -> tuple:
+    def key(s: Suggestion) -> tuple[bool, bool, bool, bool, float, str]:
         return (not s.fits, not s.same_township, s.team.township not in near, not s.exact_kind, s.distance_m, s.team.id)
     return sorted(ranked, key=key)
 
@@ -114,8 +115,8 @@ def advance_order(state: State, actor: Actor, incident_id: str, step: str, comma
     if step != expected:
         raise Rejected("step_out_of_order", step=step, expected=expected or "-")
     deadline = order.deadlines.get(step)
-    common = dict(event_id=command_id, at=now, incident_id=inc.id, order_id=order.id, actor=actor.name,
-                  late=deadline is not None and now > deadline, note=note[:500])
+    common: dict[str, Any] = dict(event_id=command_id, at=now, incident_id=inc.id, order_id=order.id, actor=actor.name,
+                                  late=deadline is not None and now > deadline, note=note[:500])
     if step == "route":
         return [ev.OrderRouted(**common, team_id=_route_team(state, order, team_id))]
     if step == "resolve" and not note.strip():

@@ -11,7 +11,7 @@ _LOCALS = frozenset({"_o", "_d", "_new", "_cls"})  # names the compiled construc
 
 def quick_init(cls: type[T]) -> type[T]:
     """Decorator: give a frozen dataclass a faster __init__ (see _compile); the objects are the same."""
-    cls.__init__ = _compile(cls, as_init=True)  # type: ignore[misc]
+    cls.__init__ = _compile(cls, as_init=True)  # type: ignore[method-assign]
     return cls
 
 
@@ -26,7 +26,8 @@ def _compile(cls: type, *, as_init: bool) -> Callable[..., Any]:
     # the ingest path makes several such objects a record. Filled in field order, the dict keeps
     # sharing its keys with the class's other instances, as with the generated __init__.
     fields = dataclasses.fields(cls)
-    if (not cls.__dataclass_params__.frozen or hasattr(cls, "__post_init__") or "__slots__" in vars(cls)
+    frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]  # dataclasses' own, not in typeshed
+    if (not frozen or hasattr(cls, "__post_init__") or "__slots__" in vars(cls)
             or any(f.default_factory is not MISSING or not f.init or f.kw_only or f.name in _LOCALS for f in fields)):
         raise TypeError(f"{cls.__name__}: only frozen dataclasses of plain fields are compiled")
     params = ", ".join(f.name if f.default is MISSING else f"{f.name}=_v_{f.name}" for f in fields)
@@ -36,6 +37,6 @@ def _compile(cls: type, *, as_init: bool) -> Callable[..., Any]:
                              **{f"_v_{f.name}": f.default for f in fields if f.default is not MISSING}}
     # As dataclasses does; the source holds nothing but the class's own field names.
     exec(head + "    _d = _o.__dict__\n" + fill + ("" if as_init else "    return _o\n"), scope)  # noqa: S102
-    made = scope["__init__" if as_init else "new"]
+    made: Callable[..., Any] = scope["__init__" if as_init else "new"]
     made.__qualname__ = f"{cls.__qualname__}.{made.__name__}"
     return made

@@ -7,7 +7,7 @@ from domain import alerts
 from domain import events as ev
 from domain.dispatch import incident_id_for
 from domain.model import Station, StationState
-from domain.state import NORMAL, FloodWatch, State
+from domain.state import NORMAL, AlertState, FloodWatch, State
 
 WARNING, GUARANTEE = NORMAL + 1, NORMAL + 2
 STAGE_NAMES = ("normal", "warning", "guarantee")
@@ -121,7 +121,7 @@ def station_levels(above_warning: int, above_guarantee: int) -> str | None:
     return "III" if above_warning == 2 else "IV" if above_warning == 1 else None
 
 
-def flood_alert(a: alerts.AlertState) -> bool:
+def flood_alert(a: AlertState) -> bool:
     """Tell whether an alert is about rain, flood, typhoon or storm surge."""
     text = f"{a.event} {a.headline}".lower()
     return any(w in text for w in FLOOD_WORDS)

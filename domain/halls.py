@@ -17,7 +17,7 @@ CHANGES_AHEAD_DAYS = 8  # the open/closed changes sent to the screens cover a lo
 class Waiting(NamedTuple):
     """A hall's waiting figures for its day (等候人数, 最长等候): see `waiting`."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # the field shadows tuple.count, as a NamedTuple's may
     oldest_since: float | None  # when the oldest waiting ticket was issued; None: nobody waits
 
     def longest_s(self, now: float) -> float:

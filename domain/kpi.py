@@ -66,7 +66,7 @@ class Figures:
         }
 
 
-class _ByTownship(dict):
+class _ByTownship(dict[str | None, Figures]):
     """Figures per township id; an id outside the district's townships counts in the None bucket."""
 
     def __missing__(self, key: str | None) -> Figures:
@@ -173,8 +173,9 @@ def rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                     key=lambda r: (-r["on_time_rate"], -(r["completion_rate"] or 0), r["id"]))
     for i, row in enumerate(ranked):
         prev = ranked[i - 1] if i else None
-        same = prev and (prev["on_time_rate"], prev["completion_rate"]) == (row["on_time_rate"], row["completion_rate"])
-        row["rank"] = prev["rank"] if same else i + 1
+        same = prev is not None and (prev["on_time_rate"], prev["completion_rate"]) == (row["on_time_rate"],
+                                                                                         row["completion_rate"])
+        row["rank"] = prev["rank"] if prev is not None and same else i + 1
     rest = sorted((r for r in rows if r["on_time_rate"] is None), key=lambda r: r["id"])
     for row in rest:
         row["rank"] = None

@@ -83,8 +83,8 @@ def breaches(incidents: Iterable[Incident], start: float, end: float, now: float
 def _dispatch_breach(inc: Incident, order: Order | None, start: float, end: float, now: float,
                      township: str | None) -> list[Row]:
     since, due = (order.dispatch_since, order.dispatch_due) if order else (inc.dispatch_since, inc.dispatch_due)
-    if since is None or not start <= since < end or township not in (None, inc.township):
-        return []
+    if since is None or due is None or not start <= since < end or township not in (None, inc.township):
+        return []  # due is None: a round without a target, which dispatch_verdict does not judge either
     if (order is None and inc.order is not None) or dispatch_verdict(inc, order, now) is not False:
         return []
     done = order.issued_at if order else None

@@ -68,7 +68,7 @@ def incident_timeline(inc: Incident, events: Iterable[ev.Event], district: Distr
                       utc_offset_h: float) -> dict[str, Any]:
     """Return the incident's timeline as of t: its place, one track per order, and every step numbered in order."""
     orders = {o.id: o for o in (*inc.history, *((inc.order,) if inc.order else ()))}
-    site, steps = (inc.lon, inc.lat), []
+    site, steps = (inc.lon, inc.lat), list[dict[str, Any]]()
     team_of: dict[str, str] = {}  # order -> its team as of the step being read (the room may name it when routing)
     arrived: set[str] = set()  # orders whose team reached the site
     for event in events:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 from shapely.geometry import LineString, MultiPoint, Polygon, box
+from shapely.geometry.base import BaseGeometry
 
 # Local equirectangular frame around the district centre; metres are easier to reason about
 # than degrees, and the frame is affine so shared borders stay shared after conversion.
@@ -37,7 +38,7 @@ def _jitter(rng: random.Random, amount: float) -> float:
     return (rng.random() * 2.0 - 1.0) * amount
 
 
-def _to_lonlat(geom):
+def _to_lonlat(geom: BaseGeometry) -> BaseGeometry:
     return shapely.transform(geom, lambda xy: xy / [M_PER_DEG_LON, M_PER_DEG_LAT] + [LON0, LAT0])
 
 

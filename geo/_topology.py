@@ -13,7 +13,7 @@ MIN_BORDER_DEG = 1e-5  # ~1 m: a shared border shorter than this is a touching c
 
 
 def _names(ids: Sequence[str], mask: np.ndarray, limit: int = 5) -> str:
-    picked = [ids[i] for i in np.flatnonzero(mask)]
+    picked = [ids[int(i)] for i in np.flatnonzero(mask)]
     more = f" (+{len(picked) - limit} more)" if len(picked) > limit else ""
     return ", ".join(picked[:limit]) + more
 

@@ -48,7 +48,8 @@ class Boundaries:
     @property
     def geometries(self) -> np.ndarray:
         """Shapely polygons aligned with `ids`."""
-        return self.gdf.geometry.to_numpy()
+        polygons: np.ndarray = self.gdf.geometry.to_numpy()
+        return polygons
 
     @property
     def bounds(self) -> tuple[float, float, float, float]:
@@ -58,7 +59,8 @@ class Boundaries:
 
     def geojson(self) -> dict[str, Any]:
         """A fresh FeatureCollection dict for the map, coordinates rounded to 6 decimals."""
-        return json.loads(self._geojson_text)
+        collection: dict[str, Any] = json.loads(self._geojson_text)
+        return collection
 
     def neighbours(self) -> dict[str, set[str]]:
         """Township id -> ids of townships sharing a border with it (corners don't count)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 import numpy as np
 
@@ -20,22 +20,24 @@ _INVERSE_MAX_ITER = 30
 CRS_NAMES = ("wgs84", "gcj02", "bd09")
 
 
-def _ops(x):
+def _ops(x: object) -> Any:  # Any: the two modules share the functions used here, not a type
     """numpy for arrays, math for plain floats (cheaper per call)."""
     return np if isinstance(x, np.ndarray) else math
 
 
-def _atan2(y, x):
-    return np.arctan2(y, x) if isinstance(y, np.ndarray) else math.atan2(y, x)
+def _atan2(y: Num, x: Num) -> Num:
+    if isinstance(y, np.ndarray):
+        return cast(np.ndarray, np.arctan2(y, x))  # numpy's ufuncs are typed as returning Any
+    return math.atan2(y, x)
 
 
-def _as_input(lon, lat):
+def _as_input(lon: Num, lat: Num) -> tuple[Num, Num]:
     if isinstance(lon, np.ndarray) or isinstance(lat, np.ndarray):
         return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
     return float(lon), float(lat)
 
 
-def out_of_china(lon: Num, lat: Num):
+def out_of_china(lon: Num, lat: Num) -> Num | bool:
     """True where GCJ-02 leaves coordinates untouched (outside the China box)."""
     min_lon, min_lat, max_lon, max_lat = _CHINA
     return (lon < min_lon) | (lon > max_lon) | (lat < min_lat) | (lat > max_lat)

@@ -6,9 +6,10 @@ import argparse
 import json
 import random
 import sys
+from typing import Any
 
 import shapely
-from shapely.geometry import Point, Polygon, mapping
+from shapely.geometry import LineString, Point, Polygon, mapping
 
 from geo import DATA_DIR, DEMO_DISTRICT_PATH, DEMO_TOWNSHIPS_PATH
 from geo import _demo_geometry as dg
@@ -71,7 +72,7 @@ def _sample_inside(rng: random.Random, region: Polygon) -> tuple[float, float]:
             return p.x, p.y
 
 
-def _halls(rng: random.Random, polys: dict[str, Polygon], centre: tuple[float, float]) -> list[dict]:
+def _halls(rng: random.Random, polys: dict[str, Polygon], centre: tuple[float, float]) -> list[dict[str, Any]]:
     halls = []
     for i, (tid, zh, en, kind) in enumerate(TOWNSHIPS, start=1):
         core = polys[tid].buffer(-MARGIN_DEG)
@@ -87,7 +88,7 @@ def _halls(rng: random.Random, polys: dict[str, Polygon], centre: tuple[float, f
     return halls
 
 
-def _stations(rng: random.Random, polys: dict[str, Polygon], river) -> list[dict]:
+def _stations(rng: random.Random, polys: dict[str, Polygon], river: LineString) -> list[dict[str, Any]]:
     borders = shapely.union_all([p.boundary for p in polys.values()])
     stations = []
     for i, (zh, en) in enumerate(STATION_PLACES):
@@ -109,7 +110,7 @@ def _stations(rng: random.Random, polys: dict[str, Polygon], river) -> list[dict
     return stations
 
 
-def _teams(rng: random.Random, polys: dict[str, Polygon]) -> list[dict]:
+def _teams(rng: random.Random, polys: dict[str, Polygon]) -> list[dict[str, Any]]:
     extra_kinds = list(TEAM_KINDS)[1:]
     teams, cursor = [], 0
     for n, (tid, zh, en, kind) in enumerate(TOWNSHIPS):
@@ -128,13 +129,13 @@ def _teams(rng: random.Random, polys: dict[str, Polygon]) -> list[dict]:
     return teams
 
 
-def _crews(rng: random.Random, polys: dict[str, Polygon], teams: list[dict]) -> list[dict]:
+def _crews(rng: random.Random, polys: dict[str, Polygon], teams: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Add comprehensive crews (分队) until every part of each township is within CREW_REACH_M of one.
 
     A real district stations its full-time teams so that the 10-minute on-site promise can be kept;
     the greedy farthest-point placement does that for the demo, deterministically.
     """
-    crews: list[dict] = []
+    crews: list[dict[str, Any]] = []
     for tid, zh, en, _kind in TOWNSHIPS:
         core = polys[tid].buffer(-MARGIN_DEG)
         spots = [_sample_inside(rng, core) for _ in range(CREW_CANDIDATES)]
@@ -178,7 +179,7 @@ def generate(seed: int = SEED) -> tuple[str, str]:
     return townships_text, json.dumps(district, ensure_ascii=False, indent=1) + "\n"
 
 
-def _rounded(obj):
+def _rounded(obj: object) -> object:
     if isinstance(obj, float):
         return _r6(obj)
     if isinstance(obj, (list, tuple)):

@@ -98,7 +98,8 @@ class Locator:
 
     def assign(self, lons: ArrayLike, lats: ArrayLike) -> list[str | None]:
         """Township id per point; None when the point is outside the district or not a coordinate."""
-        return self._labels[self.assign_indices(lons, lats)].tolist()
+        ids: list[str | None] = self._labels[self.assign_indices(lons, lats)].tolist()
+        return ids
 
     def assign_one(self, lon: float, lat: float) -> str | None:
         """Township id of a single point, or None."""

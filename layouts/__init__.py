@@ -6,6 +6,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from application.services import Services
 from layouts import analytics, command, ids, index, replay, situation, township, wall
 from layouts.common import browser_catalog, lang_for
 
@@ -13,7 +14,7 @@ TICK_MS = 5000  # SLA states turn with time; re-derive them even when no delta a
 TOWNSHIP = re.compile(r"^/township/(?P<id>[^/]{1,60})/?$")
 
 
-def root(services: Any) -> html.Div:
+def root(services: Services) -> html.Div:
     """Return the shell every page lives in; the page itself is chosen by the router callback."""
     lang = services.settings.lang
     return html.Div(className="om-root", children=[
@@ -27,7 +28,7 @@ def root(services: Any) -> html.Div:
     ])
 
 
-def page(services: Any, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
+def page(services: Services, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
     """Return (page, browser catalog, live scope) for a path; scope None means the page needs no live data."""
     path = (pathname or "/").rstrip("/") or "/"
     lang = lang_for(search, services.settings.lang)

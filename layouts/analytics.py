@@ -1,25 +1,25 @@
 """The wall's analytics view (/wall/analytics): six Plotly charts, each drawn in the browser from its chart entity."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import dcc, html
 
+from application.services import Services
 from i18n import t
 from layouts import ids
-from layouts.common import district_name, panel, title_bar, views_nav
+from layouts.common import attrs, district_name, panel, title_bar, views_nav
 
 PATH = "/wall/analytics"
 # (chart, panel title key, grid area class): the grid itself is in assets/analytics.css.
 PANELS = (("hourly", "analytics.hourly"), ("stages", "analytics.stages"), ("categories", "analytics.categories"),
           ("gauges", "analytics.gauges"), ("ranking", "analytics.ranking"), ("halls", "analytics.halls"))
-GRAPH_CONFIG = {"displayModeBar": False, "responsive": True, "staticPlot": False, "doubleClick": False}
+GRAPH_CONFIG: dcc.Graph.Config = {"displayModeBar": False, "responsive": True, "staticPlot": False,
+                                  "doubleClick": False}
 
 
 def graph(name: str) -> html.Div:
     """Return a chart's place: assets/charts.js draws its entity into the inner div with Plotly.react."""
     return html.Div(id=ids.ANALYTICS_CHARTS[name], className="om-chart-graph",
-                    children=html.Div(className="om-chart-plot", **{"data-chart": name}))
+                    children=html.Div(className="om-chart-plot", **attrs({"data-chart": name})))
 
 
 def plotly_loader() -> dcc.Graph:
@@ -28,7 +28,7 @@ def plotly_loader() -> dcc.Graph:
                      style={"display": "none"})
 
 
-def layout(services: Any, lang: str, path: str) -> html.Div:
+def layout(services: Services, lang: str, path: str) -> html.Div:
     """Return the analytics view: title bar, then the charts' grid; nothing on it is computed in the browser."""
     title = t("analytics.title", lang, district=district_name(services, lang))
     head = title_bar(title, f"{t('app.title', lang)} · {t('analytics.subtitle', lang)}", lang, path,

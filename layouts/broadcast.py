@@ -5,10 +5,11 @@ from typing import Any
 
 from dash import dcc, html
 
+from application.services import Services
 from domain.broadcast import KINDS
 from i18n import t
 from layouts import ids
-from layouts.common import dialog, township_name
+from layouts.common import attrs, dialog, township_name
 
 
 def level_options(lang: str) -> dict[str, list[dict[str, str]]]:
@@ -21,7 +22,7 @@ def _field(label: str, control: Any) -> html.Div:
     return html.Div([html.Label(label, className="om-field-label"), control], className="om-field")
 
 
-def form(services: Any, lang: str) -> html.Div:
+def form(services: Services, lang: str) -> html.Div:
     """Return the broadcast dialog; assets/console.js opens it and writes a fresh command id into BCAST_CMD."""
     first = next(iter(KINDS))
     levels = level_options(lang)
@@ -45,7 +46,7 @@ def form(services: Any, lang: str) -> html.Div:
         html.Div(id=ids.BCAST_RESULT, className="om-result", role="status"),
         html.Div(className="om-dialog-actions", children=[
             html.Button(t("bcast.close", lang), id=ids.BCAST_CLOSE, className="om-btn", n_clicks=0,
-                        **{"data-close-dialog": ids.BCAST_DIALOG}),
+                        **attrs({"data-close-dialog": ids.BCAST_DIALOG})),
             html.Button(t("bcast.send", lang), id=ids.BCAST_SEND, className="om-btn om-btn-primary", n_clicks=0)]),
     ]
     return dialog(ids.BCAST_DIALOG, body, "om-bcast-form")

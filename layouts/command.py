@@ -1,13 +1,12 @@
 """The commander console: the queue, call-backs, the selected incident, overdue alerts, the map, broadcasts."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import dcc, html
 
+from application.services import Services
 from i18n import t
 from layouts import broadcast, ids
-from layouts.common import district_name, operator_tools, panel, title_bar
+from layouts.common import attrs, district_name, operator_tools, panel, title_bar
 from layouts.incident import select_hint
 from layouts.maps import district_map
 
@@ -20,7 +19,7 @@ def _keys_legend(lang: str) -> html.Div:
     return html.Div([html.Span(t("cmd.keys", lang), className="om-keys-title"), *items], className="om-keys")
 
 
-def layout(services: Any, lang: str, path: str) -> html.Div:
+def layout(services: Services, lang: str, path: str) -> html.Div:
     """Return the console page; lists are rendered clientside from the live state, the detail by the server."""
     head = title_bar(t("nav.command", lang), f"{district_name(services, lang)} · {t('app.title', lang)}", lang, path,
                      extra=[html.A(t("replay.open", lang), href="/replay", className="om-lang om-replay-open"),
@@ -40,7 +39,7 @@ def layout(services: Any, lang: str, path: str) -> html.Div:
         services, ids.CMD_MAP, f"{ids.CMD_MAP}-boundaries", [ids.CMD_INCIDENTS], lang, interactive=True), "om-map-panel")
     board = panel(t("bcast.board", lang), html.Div(id=ids.CMD_BOARD, className="om-board"), "om-board-panel",
                   extra=html.Button(t("bcast.new", lang), id=ids.BCAST_OPEN, className="om-btn om-btn-small",
-                                    n_clicks=0, **{"data-open-broadcast": "1"}))
+                                    n_clicks=0, **attrs({"data-open-broadcast": "1"})))
     return html.Div(className="om-console", children=[
         head, dcc.Store(id=ids.CMD_SELECTED), dcc.Store(id=ids.CMD_DONE, data=0), dcc.Store(id=ids.CMD_SIG),
         dcc.Store(id=ids.CMD_FEEDBACK), dcc.Store(id=ids.CMD_CLOSE),  # the call-back rows' clicks (assets/keyed.js)

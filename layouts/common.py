@@ -1,13 +1,19 @@
 """Pieces every page shares: language choice, the browser's catalog, the title bar."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 from urllib.parse import parse_qs
 
 from dash import html
 
+from application.services import Services
 from i18n import LANGS, catalog, error, t
 from layouts import ids
+
+
+def attrs(pairs: Mapping[str, str]) -> dict[str, Any]:
+    """Return HTML attributes (data-*) as Dash takes them: keywords its typed signatures do not name."""
+    return dict(pairs)
 
 
 def lang_for(search: str | None, default: str) -> str:
@@ -16,7 +22,7 @@ def lang_for(search: str | None, default: str) -> str:
     return wanted if wanted in LANGS else (default if default in LANGS else "zh")
 
 
-def browser_catalog(services: Any, lang: str) -> dict[str, Any]:
+def browser_catalog(services: Services, lang: str) -> dict[str, Any]:
     """Return {lang, strings, utc_offset_h} for the browser: the catalog, this district's place names, its time zone."""
     d = services.district
     strings = catalog(lang)
@@ -25,13 +31,13 @@ def browser_catalog(services: Any, lang: str) -> dict[str, Any]:
     return {"lang": lang, "strings": strings, "utc_offset_h": d.utc_offset_h}
 
 
-def district_name(services: Any, lang: str) -> str:
+def district_name(services: Services, lang: str) -> str:
     """Return the district's name in a language."""
     d = services.district
     return d.name_en if lang == "en" else d.name_zh
 
 
-def township_name(services: Any, township_id: str | None, lang: str) -> str:
+def township_name(services: Services, township_id: str | None, lang: str) -> str:
     """Return a township's name, or its id when unknown."""
     town = services.district.townships.get(township_id or "")
     return (town.name_en if lang == "en" else town.name_zh) if town else (township_id or "—")
@@ -50,12 +56,12 @@ def with_lang(href: str, lang: str, default: str) -> str:
 
 def live_badge() -> html.Span:
     """Return the live/stale badge; assets/sla.js fills it every second."""
-    return html.Span(className="om-badge om-badge-connecting", **{"data-live-badge": "1"})
+    return html.Span(className="om-badge om-badge-connecting", **attrs({"data-live-badge": "1"}))
 
 
 def clock() -> html.Span:
     """Return the server-corrected clock; assets/sla.js ticks it."""
-    return html.Span(className="om-clock", **{"data-clock": "1"})
+    return html.Span(className="om-clock", **attrs({"data-clock": "1"}))
 
 
 def title_bar(title: str, subtitle: str, lang: str, path: str, extra: list[Any] | None = None) -> html.Header:
@@ -75,7 +81,7 @@ def panel(title: str, body: Any, class_name: str = "", extra: Any = None) -> htm
 
 def operator_tools() -> list[Any]:
     """Return the title-bar pieces of a working console: the signed-in user (filled by the server) and sound."""
-    return [html.Button(id=ids.SOUND_BTN, className="om-sound", n_clicks=0, **{"data-sound": "1"}),
+    return [html.Button(id=ids.SOUND_BTN, className="om-sound", n_clicks=0, **attrs({"data-sound": "1"})),
             html.Div(id=ids.USER_BOX, className="om-user")]
 
 
@@ -101,12 +107,12 @@ def outcome_message(outcome: Any, ok_text: str, lang: str, duplicate_key: str = 
     if outcome.status == "rejected":
         return error_message(error(outcome.code, lang, **outcome.params), outcome.code)
     text = ok_text if outcome.status == "done" else t(duplicate_key, lang)
-    return html.Div(text, className="om-msg om-msg-ok", **{f"data-{k}": v for k, v in data.items()})
+    return html.Div(text, className="om-msg om-msg-ok", **attrs({f"data-{k}": v for k, v in data.items()}))
 
 
 def error_message(text: str, code: str = "") -> html.Div:
     """Return an error line (data-code: the refusal's stable code, when there is one)."""
-    return html.Div(text, className="om-msg om-msg-error", **({"data-code": code} if code else {}))
+    return html.Div(text, className="om-msg om-msg-error", **attrs({"data-code": code} if code else {}))
 
 
 # The wall's views, one kiosk token for all, linked to each other in the title bar: (path, label key).

@@ -7,12 +7,13 @@ from typing import Any
 from dash import dcc, html
 
 from application.commands import Outcome
+from application.services import Services
 from domain.dispatch import Suggestion
 from domain.model import STEPS, Stage
 from domain.sla import stage_lateness, warning_at
 from i18n import name, t
 from layouts import ids, suggest
-from layouts.common import outcome_message, township_name
+from layouts.common import attrs, outcome_message, township_name
 
 
 def _fact(label: str, value: Any) -> html.Div:
@@ -26,10 +27,10 @@ def _late_tag(step: str, lateness: dict[str, float], order: Any, lang: str) -> h
     if by is not None:
         m, sec = divmod(math.ceil(by), 60)
         text += f" +{m:02d}:{sec:02d}"
-    return html.Span(text, className="om-late-tag", **{"data-late": step})
+    return html.Span(text, className="om-late-tag", **attrs({"data-late": step}))
 
 
-def _progress(services: Any, incident: Any, lang: str) -> html.Div:
+def _progress(services: Services, incident: Any, lang: str) -> html.Div:
     """Return who has the order and each step: done at, or the countdown of the current one."""
     order = incident.order
     who = suggest.team_name(services, order.team_id, lang) if order.team_id else t("cmd.room_picks", lang)
@@ -41,11 +42,11 @@ def _progress(services: Any, incident: Any, lang: str) -> html.Div:
     for step in STEPS:
         late = step in lateness or step in order.late or step in order.breached
         if step in order.done:
-            value: Any = html.Span(**{"data-at": str(order.done[step])})  # assets/ui.js writes the time
+            value: Any = html.Span(**attrs({"data-at": str(order.done[step])}))  # assets/ui.js writes the time
         elif step == current and step in order.deadlines:
             due = order.deadlines[step]
-            value = html.Span(className="om-cd om-cd-small", **{"data-deadline": str(due),
-                                                                 "data-warn": str(warning_at(order.issued_at, due))})
+            value = html.Span(className="om-cd om-cd-small", **attrs({"data-deadline": str(due),
+                                                                       "data-warn": str(warning_at(order.issued_at, due))}))
         else:
             value = "—"
         cls = "om-step" + (" om-step-done" if step in order.done else "") + (" om-step-now" if step == current else "")
@@ -60,12 +61,13 @@ def _progress(services: Any, incident: Any, lang: str) -> html.Div:
     return html.Div(parts, className="om-progress")
 
 
-def _merge_section(services: Any, incident: Any, candidates: list[Any], lang: str) -> html.Div | None:
+def _merge_section(services: Services, incident: Any, candidates: list[Any], lang: str) -> html.Div | None:
     if not candidates:
         return None
-    rows = [html.Div(className="om-dup", **{"data-dup": c.id}, children=[
+    rows = [html.Div(className="om-dup", **attrs({"data-dup": c.id}), children=[
         html.Div([html.Div(f"{name('source', c.source, lang)} · {c.address or c.summary}", className="om-sugg-team"),
-                  html.Div([f"{c.id} · ", html.Span(**{"data-at": str(c.received_at)})], className="om-sugg-meta")]),
+                  html.Div([f"{c.id} · ", html.Span(**attrs({"data-at": str(c.received_at)}))],
+                           className="om-sugg-meta")]),
         html.Button(t("cmd.merge_btn", lang), id={"type": ids.MERGE_BTN, "dup": c.id, "into": incident.id},
                     className="om-btn om-btn-merge", n_clicks=0)]) for c in candidates]
     reason = dcc.Input(id={"type": ids.MERGE_REASON, "incident": incident.id}, type="text", debounce=False,
@@ -90,8 +92,8 @@ def select_hint(lang: str) -> html.P:
     return html.P(t("cmd.select", lang), className="om-hint")
 
 
-def detail(services: Any, incident: Any, suggestions: list[Suggestion], lang: str,
-           candidates: list[Any] | None = None) -> html.Div:
+def detail(services: Services, incident: Any, suggestions: list[Suggestion], lang: str,
+           candidates: list[Any] | None = None) -> html.Div | html.P:
     """Return the selected incident: facts; suggested teams or the room while it awaits an order; progress after."""
     if incident is None or not incident.is_open:
         return html.P(t("cmd.gone", lang), className="om-hint")
@@ -107,8 +109,8 @@ def detail(services: Any, incident: Any, suggestions: list[Suggestion], lang: st
         _fact(t("col.address", lang), incident.address or "—"),
     ])
     if incident.order is None:  # the wait counts only until the order is issued
-        facts.children.append(_fact(t("cmd.waited", lang),
-                                    html.Span(className="om-since", **{"data-since": str(incident.received_at)})))
+        since = html.Span(className="om-since", **attrs({"data-since": str(incident.received_at)}))
+        facts.children.append(_fact(t("cmd.waited", lang), since))
     head = html.Div([html.Div([html.Span(incident.summary, className="om-detail-summary"), *tags]),
                      html.Div(incident.id, className="om-detail-id")], className="om-detail-head")
     body: list[Any] = [head, facts]
@@ -116,10 +118,11 @@ def detail(services: Any, incident: Any, suggestions: list[Suggestion], lang: st
                 else _progress(services, incident, lang))
     if incident.stage is not Stage.RESOLVED:
         body += [_merge_section(services, incident, candidates or [], lang), _cancel_section(incident, lang, k)]
-    return html.Div(body, className="om-detail", **{"data-incident": incident.id, "data-stage": incident.stage.value})
+    return html.Div(body, className="om-detail",
+                    **attrs({"data-incident": incident.id, "data-stage": incident.stage.value}))
 
 
-def result(services: Any, outcome: Outcome, team_id: str, lang: str) -> html.Div:
+def result(services: Services, outcome: Outcome, team_id: str, lang: str) -> html.Div:
     """Return the message after an order to a team: issued, already issued, or why it was refused."""
     team = services.district.teams.get(team_id)
     return outcome_message(outcome, t("cmd.issued", lang, team=suggest.team_name(services, team_id, lang)), lang,

@@ -1,15 +1,14 @@
 """The index: links to the wall, the commander console and every township room."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import html
 
+from application.services import Services
 from i18n import t
 from layouts.common import district_name, lang_link, with_lang
 
 
-def layout(services: Any, lang: str, path: str) -> html.Div:
+def layout(services: Services, lang: str, path: str) -> html.Div:
     """Return the home page."""
     default = services.settings.lang
     towns = sorted(services.district.townships.values(), key=lambda x: x.id)

@@ -6,6 +6,7 @@ from typing import Any, Iterable
 
 import dash_leaflet as dl
 
+from application.services import Services
 from geo.coords import wgs84_to_gcj02
 from geo.labels import labelled
 from i18n import t
@@ -88,7 +89,8 @@ def township_area(geojson: dict[str, Any], township_id: str) -> dict[str, Any]:
             "features": [f for f in geojson.get("features", []) if (f.get("properties") or {}).get("id") == township_id]}
 
 
-def boundaries(services: Any, boundaries_id: str, lang: str, shade: str = "none", focus: str | None = None) -> dl.GeoJSON:
+def boundaries(services: Services, boundaries_id: str, lang: str, shade: str = "none",
+               focus: str | None = None) -> dl.GeoJSON:
     """Return the labelled township boundaries, shaded by a measure the browser fills in (hideout.fills).
 
     focus: a township id whose map this is; the other townships are drawn dimmed (assets/map.js boundaryStyle).
@@ -102,7 +104,7 @@ def boundaries(services: Any, boundaries_id: str, lang: str, shade: str = "none"
         hideout=hideout, **_shift(crs))
 
 
-def base_layers(services: Any, boundaries_id: str, lang: str) -> list[Any]:
+def base_layers(services: Services, boundaries_id: str, lang: str) -> list[Any]:
     """Return tiles (only when a tile URL is set: never a CDN) and the labelled township boundaries."""
     layers: list[Any] = []
     if services.settings.tile_url:
@@ -110,7 +112,7 @@ def base_layers(services: Any, boundaries_id: str, lang: str) -> list[Any]:
     return [*layers, boundaries(services, boundaries_id, lang)]
 
 
-def _map(services: Any, map_id: str, children: list[Any], interactive: bool, township: str | None = None,
+def _map(services: Services, map_id: str, children: list[Any], interactive: bool, township: str | None = None,
          compact: bool = False) -> dl.MapContainer:
     crs, area = tile_crs(services.settings), services.boundaries_geojson
     own = township_area(area, township) if township else None
@@ -131,7 +133,7 @@ def _live_layer(layer_id: str, lang: str, crs: str, pane: str, **extra: Any) -> 
                       **_shift(crs), **extra)
 
 
-def district_map(services: Any, map_id: str, boundaries_id: str, layer_ids: list[str], lang: str,
+def district_map(services: Services, map_id: str, boundaries_id: str, layer_ids: list[str], lang: str,
                  interactive: bool = False) -> dl.MapContainer:
     """Return a map fitted to the district, with one empty GeoJSON per live layer (filled clientside)."""
     crs = tile_crs(services.settings)
@@ -152,7 +154,7 @@ def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, lang: str, cr
                       name=t(f"layer.{layer}", lang), checked=checked)
 
 
-def layered_map(services: Any, lids: LayerIds, lang: str, interactive: bool = False, shade: str = "open",
+def layered_map(services: Services, lids: LayerIds, lang: str, interactive: bool = False, shade: str = "open",
                 township: str | None = None) -> dl.MapContainer:
     """Return the district map with a compact layer control: township shading (radio) and one overlay per layer.
 

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs
 import dash_leaflet as dl
 from dash import dcc, html
 
+from application.services import Services
 from i18n import t
 from layouts import ids, wall
 from layouts.maps import EMPTY, _shift, tile_crs
@@ -17,7 +18,7 @@ SPEEDS = (1, 10, 30, 60)
 TIMELINE_PANE = "omTimeline"  # above every live layer (assets/replay.css)
 
 
-def moment_of(services: Any, search: str | None) -> float:
+def moment_of(services: Services, search: str | None) -> float:
     """Return the moment a link asks for (?at= Unix seconds or ISO 8601), now when absent or unreadable."""
     raw = parse_qs((search or "").lstrip("?")).get("at", [""])[0]
     now = services.clock()
@@ -27,7 +28,7 @@ def moment_of(services: Any, search: str | None) -> float:
         return now
 
 
-def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
+def layout(services: Services, lang: str, path: str, search: str | None) -> html.Div:
     """Return the wall, marked as a replay and read-only, under the replay bar set to the asked moment."""
     offset = services.settings.utc_offset_h
     at = moment_of(services, search)
@@ -35,8 +36,9 @@ def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
     second = local.hour * 3600 + local.minute * 60 + local.second
     bar = html.Div(className="om-replay-bar", children=[
         html.Span(t("replay.read_only", lang), className="om-replay-tag"),
-        html.Label([t("replay.day", lang), " ", dcc.Input(id=ids.REPLAY_DAY, type="date", value=local.date().isoformat(),
-                                                          debounce=True, className="om-replay-date")]),
+        html.Label([t("replay.day", lang), " ", dcc.Input(
+            id=ids.REPLAY_DAY, type="date",  # type: ignore[arg-type]  # an HTML input type Dash's Literal leaves out
+            value=local.date().isoformat(), debounce=True, className="om-replay-date")]),
         html.Span(local.strftime("%H:%M:%S"), id=ids.REPLAY_TIME, className="om-replay-time"),
         html.Button(t("replay.play", lang), id=ids.REPLAY_PLAY, n_clicks=0),
         dcc.RadioItems(id=ids.REPLAY_SPEED, options=[{"label": f"{s}×", "value": s} for s in SPEEDS], value=SPEEDS[-1],
@@ -60,7 +62,7 @@ def layout(services: Any, lang: str, path: str, search: str | None) -> html.Div:
     page.children = [bar, steps, *page.children] if incident else [bar, *page.children]
     if incident:
         _find(page, ids.WALL_MAP).children.append(timeline_layer(services, lang, at))
-    page.className = f"{page.className} om-replaying"
+    page.className = f"{page.className} om-replaying"  # type: ignore[attr-defined]  # a prop Dash does not declare
     return page
 
 
@@ -69,7 +71,7 @@ def wanted(path: str, search: str | None) -> bool:
     return path == "/replay" or (path == "/wall" and "at" in parse_qs((search or "").lstrip("?")))
 
 
-def timeline_layer(services: Any, lang: str, at: float) -> dl.Pane:
+def timeline_layer(services: Services, lang: str, at: float) -> dl.Pane:
     """Return the incident timeline's own map layer (filled by callbacks/replay.py, drawn by assets/timeline.js)."""
     crs = tile_crs(services.settings)
     layer = dl.GeoJSON(id=ids.REPLAY_TRACK, data=EMPTY, pane=TIMELINE_PANE,

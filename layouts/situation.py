@@ -1,16 +1,15 @@
 """The flood-and-security wall screen (/wall/situation): flood response, security posture, every service hall."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import html
 
+from application.services import Services
 from i18n import t
 from layouts import ids
 from layouts.common import district_name, panel, title_bar, views_nav
 
 
-def layout(services: Any, lang: str, path: str) -> html.Div:
+def layout(services: Services, lang: str, path: str) -> html.Div:
     """Return the page; every figure and list on it is rendered clientside (assets/situation.js) from the live state."""
     title = t("sit.title", lang, district=district_name(services, lang))
     head = title_bar(title, f"{t('app.title', lang)} · {t('sit.subtitle', lang)}", lang, path,

@@ -6,10 +6,11 @@ from typing import Any
 
 from dash import html
 
+from application.services import Services
 from domain.dispatch import Suggestion
 from i18n import name, t
 from layouts import ids
-from layouts.common import township_name
+from layouts.common import attrs, township_name
 
 SUGGESTIONS_SHOWN = 3
 
@@ -31,29 +32,29 @@ def _fit(s: Suggestion, on_site_s: float, lang: str) -> html.Span:
     return html.Span(t("cmd.too_far", lang, min=over), className="om-fit om-fit-no")
 
 
-def team_name(services: Any, team_id: str, lang: str) -> str:
+def team_name(services: Services, team_id: str, lang: str) -> str:
     team = services.district.teams.get(team_id)
     return (team.name_en if lang == "en" else team.name_zh) if team else team_id
 
 
-def suggestion_row(services: Any, incident_id: str, s: Suggestion, lang: str, first: bool, k: int,
+def suggestion_row(services: Services, incident_id: str, s: Suggestion, lang: str, first: bool, k: int,
                    on_site_s: float) -> html.Div:
     """Return one suggested team, its ETA against the on-site target and its issue button (the top one: Enter)."""
     where = township_name(services, s.team.township, lang)
     label = t("cmd.issue" if first else "cmd.issue_other", lang)
-    extra = {"data-shortcut": "issue"} if first else {}
+    extra = attrs({"data-shortcut": "issue"} if first else {})
     button = html.Button(label, id={"type": ids.ISSUE_BTN, "incident": incident_id, "team": s.team.id, "k": k},
                          className="om-btn om-btn-primary" if first else "om-btn", n_clicks=0, **extra)
     meta = f"{where} · {name('team_kind', s.team.kind, lang)} · {_eta(s, lang)} "
-    return html.Div(className="om-suggestion" + ("" if s.fits else " om-sugg-far"), **{"data-fits": "1" if s.fits else "0"},
-                    children=[
+    return html.Div(className="om-suggestion" + ("" if s.fits else " om-sugg-far"),
+                    **attrs({"data-fits": "1" if s.fits else "0"}), children=[
         html.Div([html.Div(team_name(services, s.team.id, lang), className="om-sugg-team"),
                   html.Div([meta, _fit(s, on_site_s, lang)], className="om-sugg-meta")]),
         button,
     ])
 
 
-def issue_section(services: Any, incident: Any, suggestions: list[Suggestion], lang: str, k: int) -> html.Div:
+def issue_section(services: Services, incident: Any, suggestions: list[Suggestion], lang: str, k: int) -> html.Div:
     on_site_s = services.settings.sla_policy.targets_for(incident.category)["on_site"]
     target = html.Small(t("cmd.on_site_target", lang, min=_minutes(on_site_s)), className="om-sugg-target")
     rows: list[Any] = [html.H3([t("cmd.suggest", lang), target])]
@@ -68,6 +69,7 @@ def issue_section(services: Any, incident: Any, suggestions: list[Suggestion], l
         rows.append(html.Div(className="om-suggestion om-room-choice", children=[
             html.Div([html.Div(t("town.room", lang, name=town), className="om-sugg-team"),
                       html.Div(t("cmd.issue_room_hint", lang), className="om-sugg-meta")]),
-            html.Button(t("cmd.issue_room", lang), n_clicks=0, className="om-btn om-btn-room", **{"data-shortcut": "room"},
+            html.Button(t("cmd.issue_room", lang), n_clicks=0, className="om-btn om-btn-room",
+                        **attrs({"data-shortcut": "room"}),
                         id={"type": ids.ISSUE_ROOM_BTN, "incident": incident.id, "township": incident.township, "k": k})]))
     return html.Div(rows, className="om-suggestions")

@@ -6,9 +6,11 @@ from typing import Any
 from dash import dcc, html
 
 from application.commands import Outcome
+from application.services import Services
 from i18n import t
 from layouts import ids
 from layouts.common import (
+    attrs,
     dialog,
     district_name,
     lang_link,
@@ -35,7 +37,7 @@ def unknown(township_id: str, lang: str, default_lang: str) -> html.Div:
     ])
 
 
-def layout(services: Any, township_id: str, lang: str, path: str) -> html.Div:
+def layout(services: Services, township_id: str, lang: str, path: str) -> html.Div:
     """Return the room of one township; rows and buttons are rendered clientside from the live state."""
     if township_id not in services.district.townships:
         return unknown(township_id, lang, services.settings.lang)
@@ -51,7 +53,7 @@ def layout(services: Any, township_id: str, lang: str, path: str) -> html.Div:
         panel(t("town.today", lang), html.Div(id=ids.TOWN_KPI, className="om-town-kpi")),
         panel(t("town.teams", lang), html.Div(id=ids.TOWN_TEAMS, className="om-teams"), "om-grow"),
     ])
-    return html.Div(className="om-room", **{"data-township": township_id}, children=[
+    return html.Div(className="om-room", **attrs({"data-township": township_id}), children=[
         head, html.Div(className="om-room-main", children=[
             html.Div([broadcasts, orders], className="om-col om-col-orders"), room_map(services, township_id, lang), side]),
         dialog(ids.TOWN_DIALOG, html.Div(id=ids.TOWN_DIALOG_BODY), "om-step-dialog"),
@@ -60,7 +62,7 @@ def layout(services: Any, township_id: str, lang: str, path: str) -> html.Div:
     ])
 
 
-def room_map(services: Any, township_id: str, lang: str) -> html.Div:
+def room_map(services: Services, township_id: str, lang: str) -> html.Div:
     """Return the room's map column: the wall's layers fitted to this township, with the wall's SLA legend."""
     symbols, _shading = legend(lang)  # a room's map has no township shading, so no shading legend
     the_map = layered_map(services, MAP_IDS, lang, interactive=True, township=township_id)
@@ -75,11 +77,12 @@ def _radio(radio_id: str, options: list[tuple[str, str]], value: str | None, ext
 
 def _actions(confirm_id: str, lang: str) -> html.Div:
     return html.Div(className="om-dialog-actions", children=[
-        html.Button(t("town.cancel", lang), className="om-btn", n_clicks=0, **{"data-close-dialog": ids.TOWN_DIALOG}),
+        html.Button(t("town.cancel", lang), className="om-btn", n_clicks=0,
+                    **attrs({"data-close-dialog": ids.TOWN_DIALOG})),
         html.Button(t("town.confirm", lang), id=confirm_id, className="om-btn om-btn-primary", n_clicks=0)])
 
 
-def route_form(services: Any, incident: Any, free_teams: list[Any], lang: str) -> list[Any]:
+def route_form(services: Services, incident: Any, free_teams: list[Any], lang: str) -> list[Any]:
     """Return the route dialog: one of the room's free teams (required without a team yet), or a transfer."""
     order = incident.order
     own = services.district.teams.get(order.team_id) if order.team_id else None
@@ -116,7 +119,8 @@ def resolve_form(incident: Any, lang: str) -> list[Any]:
         html.H2(t("town.resolve_title", lang, summary=incident.summary), className="om-dialog-title"),
         dcc.Store(id=ids.TOWN_ACTION, data={"incident": incident.id, "step": "resolve"}),
         html.Label(t("town.note", lang), className="om-field-label"),
-        dcc.Textarea(id=ids.TOWN_NOTE, className="om-input om-textarea", maxLength=500, autoFocus=True,
+        dcc.Textarea(id=ids.TOWN_NOTE, className="om-input om-textarea", maxLength=500,
+                     autoFocus=True,  # type: ignore[arg-type]  # React's own prop is a boolean; Dash types a string
                      placeholder=t("town.note_ph", lang)),
         html.Div(id=ids.TOWN_DIALOG_MSG, className="om-result"),
         _actions(ids.TOWN_CONFIRM_RESOLVE, lang),

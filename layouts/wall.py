@@ -1,10 +1,9 @@
 """The wall: a read-only, full-screen command-center view for 1080p and 4K screens."""
 from __future__ import annotations
 
-from typing import Any
-
 from dash import html
 
+from application.services import Services
 from i18n import t
 from layouts import ids
 from layouts.common import district_name, panel, title_bar, views_nav
@@ -26,7 +25,7 @@ def legend(lang: str) -> list[html.Div]:
     return [html.Div(items, className="om-legend"), html.Div(id=ids.WALL_LEGEND, className="om-shade-legend")]
 
 
-def layout(services: Any, lang: str, path: str) -> html.Div:
+def layout(services: Services, lang: str, path: str) -> html.Div:
     """Return the wall page; every number and list on it is rendered clientside from the live state."""
     title = t("wall.title", lang, district=district_name(services, lang))
     nav = [views_nav(lang, services.settings.lang, path)] if path == "/wall" else []  # not on a replayed wall

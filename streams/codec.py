@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 try:  # orjson is several times faster on the hot path; the standard library does the same job
     import orjson
@@ -12,9 +12,8 @@ try:  # orjson is several times faster on the hot path; the standard library doe
     def _dumps(value: Any) -> bytes:
         return orjson.dumps(value)
 
-    _loads = orjson.loads
+    _loads: Callable[[bytes | str], Any] = orjson.loads
 except ImportError:  # pragma: no cover - exercised only where orjson is absent
-    orjson = None
 
     def _dumps(value: Any) -> bytes:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

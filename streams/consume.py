@@ -52,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     bus = RedisBus(RedisConfig(args.redis_url, args.prefix, args.group, args.maxlen, args.claim_idle_ms,
                                args.claim_every_s, max_deliveries=args.max_deliveries,
                                forget_idle_ms=args.forget_idle_ms))
-    stop, tally, started = threading.Event(), Counter(), time.monotonic()
+    stop, tally, started = threading.Event(), Counter[str](), time.monotonic()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     progress = _Progress(tally, args.quiet)
@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 class _Progress:
     """Print a progress line every PROGRESS_S: records taken, rate, and how they were answered."""
 
-    def __init__(self, tally: Counter, quiet: bool) -> None:
+    def __init__(self, tally: Counter[str], quiet: bool) -> None:
         self.tally, self.quiet = tally, quiet
         self.last, self.last_total = time.monotonic(), 0
 

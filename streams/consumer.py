@@ -31,7 +31,7 @@ def default_name() -> str:
 
 
 def consume_once(bus: Bus, ingestor: Ingestor, consumer: str = "web-1", count: int = BATCH,
-                 block_ms: int = BLOCK_MS, tally: Counter | None = None) -> int:
+                 block_ms: int = BLOCK_MS, tally: Counter[str] | None = None) -> int:
     """Process one batch; return how many entries it took. Acks only after the store committed."""
     # A backlog is read and processed with the collector held off (see collector_paused), reading
     # included: the reply is the batch's largest heap of objects. Only an idle wait keeps it on.
@@ -49,13 +49,14 @@ def consume_once(bus: Bus, ingestor: Ingestor, consumer: str = "web-1", count: i
 class Unavailable(Exception):
     """The store or Redis went away with a batch in hand: keep it and retry (results: set once it is committed)."""
 
-    def __init__(self, entries: list[Entry], results: list[Result] | None, cause: BaseException) -> None:
+    def __init__(self, entries: list[Entry], results: list[Result | None] | None, cause: BaseException) -> None:
         super().__init__(f"{unavailable(cause)} unavailable: {type(cause).__name__}: {str(cause)[:200]}")
         self.entries, self.results, self.cause = entries, results, cause
 
 
-def _process(bus: Bus, ingestor: Ingestor, entries: list[Entry], tally: Counter | None) -> int:
+def _process(bus: Bus, ingestor: Ingestor, entries: list[Entry], tally: Counter[str] | None) -> int:
     """Ingest a batch, dead-letter its rejected, then ack it all; return its size."""
+    results: Sequence[Result | None]
     try:
         try:
             results = ingestor.ingest([e.record for e in entries])
@@ -71,7 +72,7 @@ def _process(bus: Bus, ingestor: Ingestor, entries: list[Entry], tally: Counter 
     return len(entries)
 
 
-def settle(bus: Bus, entries: Sequence[Entry], results: Sequence[Result | None], tally: Counter | None) -> None:
+def settle(bus: Bus, entries: Sequence[Entry], results: Sequence[Result | None], tally: Counter[str] | None) -> None:
     """After the commit: dead-letter the rejected, ack the batch (an entry without a result stays pending)."""
     done = [(e, r) for e, r in zip(entries, results) if r is not None]
     try:
@@ -114,7 +115,8 @@ def _poison(bus: Bus, ingestor: Ingestor, entry: Entry, exc: Exception) -> Resul
 
 
 def run(bus: Bus, ingestor: Ingestor, stop: threading.Event, consumer: str = "", count: int = BATCH,
-        block_ms: int = BLOCK_MS, tally: Counter | None = None, on_batch: Callable[[int], None] | None = None) -> None:
+        block_ms: int = BLOCK_MS, tally: Counter[str] | None = None,
+        on_batch: Callable[[int], None] | None = None) -> None:
     """Consume until stop is set; a failing batch is logged and retried, never fatal."""
     consumer = consumer or default_name()
     next_tick = 0.0
@@ -145,7 +147,7 @@ def run(bus: Bus, ingestor: Ingestor, stop: threading.Event, consumer: str = "",
             stop.wait(RETRY_S)
 
 
-def _retry(bus: Bus, ingestor: Ingestor, held: Unavailable, tally: Counter | None) -> int:
+def _retry(bus: Bus, ingestor: Ingestor, held: Unavailable, tally: Counter[str] | None) -> int:
     """Process a batch kept through an outage again: only its ack when it was committed already."""
     with collector_paused():
         if held.results is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 import redis
 
@@ -17,6 +17,9 @@ from config import Settings
 from domain.catalog import SOURCES
 from streams import codec
 from streams.bus import Entry
+
+if TYPE_CHECKING:
+    from redis.typing import KeyT, StreamIdT
 
 log = logging.getLogger(__name__)
 FIELD = b"record"
@@ -141,7 +144,8 @@ class RedisBus:
 
     def _read_history(self, consumer: str, count: int) -> list[Entry]:
         """Reread what this consumer name took and never acked (it was restarted mid-batch)."""
-        reply = self._sub.xreadgroup(self.config.group, consumer, dict(self._history), count=count)
+        since: dict[KeyT, StreamIdT] = {s: last for s, last in self._history.items()}  # redis-py's key types
+        reply = self._sub.xreadgroup(self.config.group, consumer, since, count=count)
         got = {_text(s): msgs for s, msgs in _pairs(reply)}
         for stream in list(self._history):
             msgs = got.get(stream) or []
@@ -287,7 +291,7 @@ def _as_sent(response: Any, **_options: Any) -> Any:
     return response
 
 
-def _pairs(reply: Any) -> list[tuple[Any, list]]:
+def _pairs(reply: Any) -> list[tuple[Any, list[Any]]]:
     """XREADGROUP answers a list of [stream, entries] (RESP2) or a map (RESP3)."""
     if not reply:
         return []

@@ -60,8 +60,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _feed(sim: Simulator, bus: Bus, stop: threading.Event, duration: float) -> Counter:
-    sent: Counter = Counter()
+def _feed(sim: Simulator, bus: Bus, stop: threading.Event, duration: float) -> Counter[str]:
+    sent: Counter[str] = Counter()
     start = last_print = time.monotonic()
     sim.tick(time.time())
     while not stop.wait(TICK_S) and not (duration and time.monotonic() - start >= duration):

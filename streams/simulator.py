@@ -45,7 +45,8 @@ class Simulator:
         self.open_halls: set[str] = set()
         self.next_alert = 0.0
 
-    def _sample_points(self, in_district: Callable, n: int) -> list[tuple[float, float]]:
+    def _sample_points(self, in_district: Callable[[Sequence[float], Sequence[float]], list[Any]],
+                       n: int) -> list[tuple[float, float]]:
         lons = [t.lon for t in self.district.townships.values()]
         lats = [t.lat for t in self.district.townships.values()]
         pad = 0.06
