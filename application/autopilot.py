@@ -74,6 +74,8 @@ class Autopilot:
 
     def _advance(self, incident_id: str, order: Order, now: float) -> None:
         step = order.next_step()
+        if step is None:  # every step done: the order is resolved, which the caller handles before this
+            return
         targets = self.policy.targets_for("")
         late = _fraction(order.id + "late") < 0.08
         due = order.deadlines.get(step, order.issued_at + targets["on_site"] + ON_SITE_WORK_S)

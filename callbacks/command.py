@@ -155,9 +155,9 @@ def register(app: Guarded, services: Services) -> None:
             lambda action, i18n, n, fn=fn, fields=fields: fn(services, row_action(action, fields), lang_of(i18n), n))
     with_reason = ((ids.CANCEL_BTN, {"incident": ALL, "k": ALL}, ids.CANCEL_REASON, cancel),
                    (ids.MERGE_BTN, {"dup": ALL, "into": ALL}, ids.MERGE_REASON, merge))
-    for kind, pattern, reason_kind, fn in with_reason:
+    for kind, pattern, reason_kind, act in with_reason:
         reason = {"type": reason_kind, "incident": ALL}
         app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), State(reason, "value"), State(reason, "id"),
                      i18n, done, prevent_initial_call=True, access=Access(CONSOLE, _clicked_incidents))(
-            lambda _c, values, idents, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), values, idents,
+            lambda _c, values, idents, i18n, n, act=act: act(services, clicked(ctx.triggered), values, idents,
                                                           lang_of(i18n), n))

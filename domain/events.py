@@ -4,7 +4,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from domain.fastinit import quick_init
 
@@ -257,8 +257,8 @@ class AlertIssued(Event):
     headline: str
     description: str
     area_desc: str
-    polygons: tuple = ()  # rings of (lon, lat)
-    circles: tuple = ()  # (lon, lat, radius_m)
+    polygons: tuple[Any, ...] = ()  # rings of (lon, lat)
+    circles: tuple[Any, ...] = ()  # (lon, lat, radius_m)
     sent: float = 0.0
     expires: float = 0.0
     replaces: tuple[str, ...] = ()  # alert ids an Update supersedes
@@ -307,10 +307,13 @@ EVENT_TYPES: dict[str, type[Event]] = {
 }
 
 
-@functools.cache
-def _field_names(cls: type[Event]) -> tuple[str, ...]:
-    """Return an event type's field names (dataclasses.fields is slow on the ingest hot path)."""
+def _fields_of(cls: type) -> tuple[str, ...]:
+    """Return an event type's field names (dataclasses.fields is slow on the ingest hot path: cached below)."""
     return tuple(f.name for f in dataclasses.fields(cls))
+
+
+# Typed as a plain function: mypy takes an event class for an unhashable instance when it checks the cache's key.
+_field_names: Callable[[type], tuple[str, ...]] = functools.cache(_fields_of)
 
 
 def to_dict(event: Event) -> dict[str, Any]:

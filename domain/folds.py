@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any, Callable, overload
 
 from domain import events as ev
 from domain import series
@@ -30,12 +30,16 @@ def _free(s: State, order: Order | None, incident_id: str, changed: Changed) -> 
         changed.add(f"team:{order.team_id}")
 
 
+@overload
+def _ended(order: Order, at: float) -> Order: ...
+@overload
+def _ended(order: None, at: float) -> None: ...
 def _ended(order: Order | None, at: float) -> Order | None:
     """Return the order marked as no longer worked from then on (its first end counts)."""
     return replace(order, ended_at=at) if order is not None and order.ended_at is None else order
 
 
-def _end(s: State, e: ev.IncidentEvent, stage: Stage, **fields: object) -> Changed:
+def _end(s: State, e: ev.IncidentEvent, stage: Stage, **fields: Any) -> Changed:
     """Leave the incident in a stage that needs no team any more (cancelled, merged, closed...)."""
     inc = s.incidents[e.incident_id]
     changed = _keys(e.incident_id)
@@ -62,7 +66,7 @@ def issued(s: State, e: ev.OrderIssued) -> Changed:
     round_ = (inc.dispatch_since, inc.dispatch_due) if inc.stage is Stage.NEW else (None, None)
     order = Order(e.order_id, e.incident_id, e.team_id, e.township, e.at, e.actor, dict(e.deadlines),
                   dispatch_since=round_[0], dispatch_due=round_[1])
-    history = inc.history + ((_ended(inc.order, e.at),) if inc.order else ())
+    history = inc.history + ((_ended(inc.order, e.at),) if inc.order is not None else ())
     s.incidents[e.incident_id] = replace(inc, stage=Stage.ORDERED, order=order, history=history)
     changed = _keys(e.incident_id)
     _take(s, e.team_id, e.incident_id, changed)
@@ -115,7 +119,7 @@ def reopened(s: State, e: ev.IncidentReopened) -> Changed:
     inc = s.incidents[e.incident_id]
     changed = _keys(inc.id)
     _free(s, inc.order, inc.id, changed)
-    history = inc.history + ((_ended(inc.order, e.at),) if inc.order else ())
+    history = inc.history + ((_ended(inc.order, e.at),) if inc.order is not None else ())
     s.incidents[inc.id] = replace(inc, stage=Stage.NEW, order=None, history=history, feedback=None,
                                   reopened=inc.reopened + 1, escalated=(), note=e.reason, dispatch_since=e.at,
                                   dispatch_due=s.dispatch_due(inc.priority, e.at), dispatch_breached=False)

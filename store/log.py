@@ -5,7 +5,7 @@ import functools
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import create_engine, event, func, make_url, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,7 +16,7 @@ from domain import events as ev
 try:
     import orjson
 except ImportError:  # optional: the standard library is the fallback
-    orjson = None
+    orjson = None  # type: ignore[assignment]
 from store.tables import (
     NOT_OPENING,
     OPENING_PREFIX,
@@ -158,7 +158,7 @@ class EventLog:
     def last_seq(self) -> int:
         """Return the highest seq in the log (0 when empty)."""
         with self.engine.connect() as conn:
-            return conn.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one()
+            return int(conn.execute(select(func.coalesce(func.max(events.c.seq), 0))).scalar_one())
 
     def dead_letter(self, rows: Iterable[dict[str, Any]]) -> None:
         """Keep rejected input with its reason and raw payload: {at, source, source_id, reason, raw}."""
@@ -295,10 +295,13 @@ def _payload(e: ev.Event) -> str:
     return _json(ev.to_dict(e))
 
 
-@functools.cache
-def _type_suffix(cls: type) -> bytes:
-    """Return what closes an event's JSON object: to_dict puts the type name after the fields."""
+def _suffix_of(cls: type) -> bytes:
+    """Return what closes an event's JSON object: to_dict puts the type name after the fields (cached below)."""
     return b',"type":' + orjson.dumps(cls.__name__) + b"}"
+
+
+# Typed as a plain function: mypy takes an event class for an unhashable instance when it checks the cache's key.
+_type_suffix: Callable[[type], bytes] = functools.cache(_suffix_of)
 
 
 def _json(data: dict[str, Any]) -> str:

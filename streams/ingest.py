@@ -14,6 +14,7 @@ from domain.dispatch import incident_id_for
 from domain.events import Event, IncidentReported
 from domain.fastinit import quick_init
 from domain.projection import Projection
+from domain.state import FloodWatch
 from store.store import Store
 from streams import sources
 from streams.codec import MAX_DEPTH, MAX_RAW_CHARS, Undecodable, too_deep
@@ -132,7 +133,7 @@ class Ingestor:
         """Decide each record; a record repeated within the batch is a duplicate of the first."""
         decided: list[list[Event]] = []
         seen: set[str] = set()
-        watches: dict[str, flood.FloodWatch] = {}  # the batch's own flood decisions, seen by its later readings
+        watches: dict[str, FloodWatch] = {}  # the batch's own flood decisions, seen by its later readings
         report, report_incident = intake.Report, intake.report_incident
         for i, it in enumerate(items):
             try:
@@ -155,7 +156,7 @@ class Ingestor:
 
     @staticmethod
     def _decide(state: Projection, item: Any, township: str | None, now: float,
-                watches: dict[str, flood.FloodWatch]) -> list[Event]:
+                watches: dict[str, FloodWatch]) -> list[Event]:
         if isinstance(item, Result):
             return []
         if isinstance(item, alerts.CapAlert):

@@ -272,7 +272,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
             return False  # refused: the client sees connect_error
         scope, kiosk_id = grant
         if kiosk_id is not None:
-            kiosks.sids.setdefault(kiosk_id, set()).add(request.sid)
+            kiosks.sids.setdefault(kiosk_id, set()).add(request.sid)  # type: ignore[attr-defined]
         send_state(scope, _since(request.args.get("since")))
         return None
 
@@ -280,7 +280,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
     def _resync(data: Any = None) -> None:
         grant = resolve_scope(request.args.get("scope", "all"))
         if grant is None:
-            socketio.server.disconnect(request.sid)
+            socketio.server.disconnect(request.sid)  # type: ignore[attr-defined]  # Flask-SocketIO's, at run time
             return
         send_state(grant[0], None)
 

@@ -60,7 +60,7 @@ def get_incident(incident_id: str) -> Any:
     s = _services()
 
     def entity(state: Projection, inc: Incident | None) -> dict[str, Any] | None:
-        return views.incident_entity(state, inc, s.clock()) if inc else None
+        return dict(views.incident_entity(state, inc, s.clock())) if inc else None
     body = s.store.read(lambda state: entity(state, state.incidents.get(incident_id)))
     if body is None:  # archived (closed past the retention): folded from its own stream
         archived = s.store.incident(incident_id)

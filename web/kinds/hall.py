@@ -15,7 +15,7 @@ class HallShape(TypedDict):
 
     kind: str
     id: str
-    township: str
+    township: str | None  # a hall of the district center belongs to no township
     name_zh: str
     name_en: str
     lon: float

@@ -20,7 +20,8 @@ class SituationShape(TypedDict):
 
 
 def _build(state: Projection, _ident: str, day: DayFigures) -> SituationShape:
-    return {"kind": "situation", "id": "district", **situation.situation(state, day.now, BROADCAST_SHOWN_S)}
+    now = situation.situation(state, day.now, BROADCAST_SHOWN_S)
+    return {"kind": "situation", "id": "district", "flood": now["flood"], "posture": now["posture"]}
 
 
 # Its folds are wrapped in situation.touching (domain/projection.py FOLDS).

@@ -16,7 +16,7 @@ class StationShape(TypedDict):
     id: str
     name_zh: str
     name_en: str
-    township: str
+    township: str | None  # a station may stand outside every township
     lon: float
     lat: float
     warning_level: float
