@@ -10,10 +10,11 @@ import logging
 import secrets
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import timedelta
-from typing import Any, Callable
+from functools import partial
+from typing import Any
 
 from dash import Dash
 from flask import Flask, Response, jsonify, session
@@ -33,8 +34,8 @@ from store.log import shown
 from streams.bus import Bus
 from streams.simulator import Simulator, warmup_span
 from web import hardening, push, runtime, security, timeparams
-from web.api import api
 from web.admin import admin_pages
+from web.api import api
 from web.pages import pages
 from web.security import LoginLimiter, WebAuth
 

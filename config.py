@@ -6,9 +6,10 @@ import json
 import os
 import re
 import secrets
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from domain.sla import SlaPolicy
 
@@ -62,7 +63,7 @@ class Settings:
         """Return the SQLAlchemy URL of the store."""
         return self.database_url or f"sqlite:///{self.data_dir / 'onemap.sqlite3'}"
 
-    def with_(self, **changes: Any) -> "Settings":  # Any: each keyword takes its own field's type
+    def with_(self, **changes: Any) -> Settings:  # Any: each keyword takes its own field's type
         """Return a copy with some settings changed."""
         return replace(self, **changes)
 

@@ -5,8 +5,9 @@ import argparse
 import getpass
 import sys
 import time
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Sequence
+from typing import Any
 
 from config import Settings, from_env, offset_text
 from domain.model import Role

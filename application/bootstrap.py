@@ -6,8 +6,9 @@ a snapshot one process takes is one the others can start from.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from application.district import build_district, load_fixtures
 from application.replay import Replayer

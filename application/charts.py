@@ -1,7 +1,8 @@
 """The analytics view's chart entities (kind "chart", one per chart, stable ids): the day's figures and the series."""
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from domain import series
 from domain.projection import Projection

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from domain import broadcast, dispatch, lifecycle
 from domain.access import authorize, authorize_incident

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import bisect
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from domain import events as ev
 from domain.model import District

@@ -1,9 +1,10 @@
 """A report as titled tables in one language: what the PDF, the workbook (a sheet each) and the CSV all show."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 import i18n
 from domain.model import TIMED_STEPS, District

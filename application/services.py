@@ -1,8 +1,9 @@
 """The services an edge (API handler, Dash callback, Socket.IO handler) may use, built by app.py."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from application.commands import Commands
 from application.replay import Replayer

@@ -1,7 +1,7 @@
 """A demo district opens with its recent past: the simulator's last hours played on a clock that then runs on."""
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from application.autopilot import Autopilot
 from application.commands import Commands

@@ -158,8 +158,8 @@ class Server:
 
 def _points() -> list[tuple[float, float]]:
     """Points near the demo district's township centres."""
-    from config import Settings
     from application.bootstrap import boundaries_of, district_of
+    from config import Settings
     district = district_of(Settings(), boundaries_of(Settings()))
     rng = random.Random(3)
     return [(t.lon + rng.uniform(-0.005, 0.005), t.lat + rng.uniform(-0.005, 0.005))
@@ -354,7 +354,7 @@ async def storm_run(server: Server, n: int) -> dict:
     errors = sum(isinstance(r, Exception) for r in results)
     try:
         await asyncio.wait_for(done.wait(), 600)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         pass
     elapsed = [g - t0 for g in sorted(got)]
     cpu = cpu_s(server.proc.pid) - cpu0

@@ -14,10 +14,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python b
 
 import redis  # noqa: E402
 
+from application.bootstrap import bootstrap  # noqa: E402
 from config import Settings  # noqa: E402
 from streams import consumer, feeds  # noqa: E402
 from streams.redis_bus import RedisBus, RedisConfig  # noqa: E402
-from application.bootstrap import bootstrap  # noqa: E402
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 N = 60_000
@@ -73,7 +73,7 @@ def end_to_end(recs: list[dict], settings: Settings) -> float:
 def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
     """p50 and p99 ms from XADD to committed, with a publisher at LATENCY_RATE records/s."""
     core = bootstrap(settings)
-    store, ingestor = core.store, core.ingestor(time.time)
+    ingestor = core.ingestor(time.time)
     bus = RedisBus(RedisConfig(REDIS_URL, f"bench-{uuid.uuid4().hex[:8]}"))
     sent: dict[str | None, float] = {}  # by the record's number
     stop = threading.Event()
@@ -111,7 +111,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.sqlite3")
         core = bootstrap(settings)
-        district, locator = core.district, core.locator
+        district = core.district
         points = [(t.lon, t.lat) for t in district.townships.values()]
         rng = random.Random(1)
         points = [(lon + rng.uniform(-0.01, 0.01), lat + rng.uniform(-0.01, 0.01)) for lon, lat in points * 200]

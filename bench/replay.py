@@ -17,22 +17,23 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/replay.py` from anywhere
 
+from application.bootstrap import boundaries_of, district_of  # noqa: E402
 from application.replay import Replayer  # noqa: E402
 from application.report_files import render  # noqa: E402
 from application.reports import Reports  # noqa: E402
 from config import Settings  # noqa: E402
 from domain import events as ev  # noqa: E402
-from domain.catalog import CATEGORIES, SOURCES  # noqa: E402
+from domain.catalog import CATEGORIES  # noqa: E402
 from domain.replay import moment  # noqa: E402
 from domain.sla import SlaPolicy  # noqa: E402
 from domain.state import RETENTION_S  # noqa: E402
-from application.bootstrap import boundaries_of, district_of  # noqa: E402
 from store.log import EventLog, make_engine  # noqa: E402
 from store.store import Store  # noqa: E402
 from web import views  # noqa: E402

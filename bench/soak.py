@@ -66,8 +66,8 @@ def readings(n: int, stations: list[str], rng: random.Random, tag: str) -> list[
 
 async def soak(server: Server, kind: str, clients: int, rate: float, seconds: float, incident_share: int) -> int:
     """Run the soak; print a line per minute and the verdict; return 0 when the memory growth is within 10%."""
-    from config import Settings
     from application.bootstrap import boundaries_of, district_of
+    from config import Settings
     district = district_of(Settings(), boundaries_of(Settings()))
     stations = sorted(district.stations)
     walls = Walls(clients)

@@ -18,9 +18,9 @@ import statistics
 import sys
 import tempfile
 import time
-from typing import Any
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python bench/wall.py` from anywhere
 

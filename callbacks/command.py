@@ -5,11 +5,11 @@ from typing import Any
 
 from dash import ALL, Input, Output, State, ctx, no_update
 
+from application.commands import Outcome
 from application.services import Services
 from callbacks.common import clicked, lang_of, page_actor, remote
 from callbacks.guard import CONSOLE, Access, Guarded, Target
 from callbacks.live import row_action
-from application.commands import Outcome
 from i18n import t
 from layouts import ids
 from layouts import incident as view

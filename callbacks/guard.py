@@ -4,20 +4,21 @@ from __future__ import annotations
 import functools
 import json
 import logging
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from dash import Dash, Output, no_update
 from dash.exceptions import PreventUpdate
 from flask import Flask, request
 
 from application.services import Services
-from store.faults import unavailable
 from domain.access import authorize_incident
 from domain.errors import Rejected
 from domain.model import Actor, Role
 from i18n import error as error_text
 from layouts.common import error_message
+from store.faults import unavailable
 from web.hardening import error
 from web.security import page_allowed, request_actor
 

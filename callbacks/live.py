@@ -7,7 +7,8 @@ Each renderer returns {output name: value}; the names are layouts/ids.py's, put 
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from dash import Input, Output, State
 

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import Dash, Input, Output
+from dash import Input, Output
 
-from application.services import Services
 import layouts
+from application.services import Services
 from callbacks.common import lang_of, page_actor
 from callbacks.guard import EVERYONE, Access, Guarded, Target
 from layouts import ids

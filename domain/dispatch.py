@@ -11,8 +11,8 @@ from domain.access import authorize, authorize_incident
 from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
 from domain.errors import Rejected
 from domain.model import STEPS, Actor, Incident, Order, Stage, Team
-from domain.state import State
 from domain.sla import SlaPolicy, due_breaches, due_dispatch_breaches
+from domain.state import State
 
 EARTH_RADIUS_M = 6_371_008.8
 DEFAULT_SPEED_KMH = 25.0  # urban driving with stops; a setting overrides it

@@ -1,7 +1,8 @@
 """Flood watch of a hydrology station: crossing its warning or guarantee level opens one incident, with hysteresis."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from domain import alerts
 from domain import events as ev

@@ -1,8 +1,9 @@
 """How each incident and broadcast event changes the projection: one apply per event type (see projection.FOLDS)."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable, overload
+from typing import Any, overload
 
 from domain import events as ev
 from domain import series

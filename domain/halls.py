@@ -1,7 +1,7 @@
 """Service halls: office hours (open or closed at a local time) and the queue folded from ticket events."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import NamedTuple
 
 from domain import events as ev
@@ -56,7 +56,7 @@ def open_changes(hall: Hall, now: float, utc_offset_h: float) -> list[float]:
     if not hall.hours:
         return []
     day0 = local_midnight(now, utc_offset_h)
-    weekday0 = datetime.fromtimestamp(day0 + utc_offset_h * 3600, timezone.utc).isoweekday()
+    weekday0 = datetime.fromtimestamp(day0 + utc_offset_h * 3600, UTC).isoweekday()
     spans: list[list[float]] = []
     for n in range(CHANGES_AHEAD_DAYS + 1):
         weekday = (weekday0 - 1 + n) % 7 + 1

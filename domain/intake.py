@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain import events as ev
-from domain.fastinit import quick_init
 from domain.catalog import CATEGORIES
 from domain.dispatch import incident_id_for
+from domain.fastinit import quick_init
 from domain.state import State
 
 

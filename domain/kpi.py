@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from domain.model import TIMED_STEPS, Incident, Order, Stage
 from domain.sla import dispatch_verdict, stage_lateness, stage_verdict

@@ -6,8 +6,8 @@ from domain.access import authorize, authorize_incident
 from domain.dispatch import distance_m, order_issued
 from domain.errors import Rejected
 from domain.model import FEEDBACK, Actor, Incident, Stage
-from domain.state import State
 from domain.sla import SlaPolicy
+from domain.state import State
 
 TRANSFERABLE = frozenset({Stage.ORDERED, Stage.SIGNED, Stage.RESPONDED})
 MAX_REASON = 500

@@ -1,9 +1,9 @@
 """The district's things as frozen values; times are Unix seconds passed in, never read."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Mapping
 
 
 class Stage(str, Enum):

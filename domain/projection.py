@@ -1,11 +1,11 @@
 """The read model: a fold of the event log; one apply function per event type."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
+from domain import alerts, flood, folds, halls, series, situation
 from domain import events as ev
-from domain import alerts, flood, halls, series, situation
-from domain import folds
 from domain.model import District
 from domain.state import State
 

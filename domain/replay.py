@@ -7,8 +7,8 @@ in time order per process, so that is every event with `at <= t`; stopping at th
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
-from typing import Iterable, Mapping
 
 from domain import events as ev
 from domain.model import District

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from domain import events as ev
-from domain.halls import DAY_S, served_since, waiting as hall_waiting
+from domain.halls import DAY_S, served_since
+from domain.halls import waiting as hall_waiting
 from domain.kpi import VOID_STAGES, day_figures
 from domain.model import Incident, Order
 from domain.sla import dispatch_verdict, stage_lateness

@@ -6,7 +6,8 @@ prunes what fell out of its window, so memory stays bounded however long the log
 """
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from domain import kpi
 from domain.catalog import CATEGORIES

@@ -1,7 +1,8 @@
 """The district's flood-and-security situation: one entity for the wall, refreshed by the folds that change it."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from domain import events as ev
 from domain import flood, posture

@@ -1,8 +1,9 @@
 """The 1/2/3/10 promise and the center's own dispatch clock: deadlines, lateness and SLA states."""
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from domain.model import TIMED_STEPS, Incident, Order, Stage
 
@@ -25,7 +26,7 @@ class SlaPolicy:
     dispatch_s: Mapping[int, float] = field(default_factory=lambda: dict(DEFAULT_DISPATCH_S))
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "SlaPolicy":
+    def from_dict(cls, data: Mapping[str, Any]) -> SlaPolicy:
         """Build a policy from {"default": {step: s}, "categories": {code: {step: s}}, "dispatch": {prio: s}}."""
         targets = {**DEFAULT_TARGETS_S, **_steps(data.get("default", {}), "default")}
         overrides = {c: _steps(v, c) for c, v in data.get("categories", {}).items()}

@@ -1,8 +1,8 @@
 """The district's state as the projection holds it: plain data that every fold and decision reads."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from domain.model import Broadcast, District, HallState, Incident, StationState
 

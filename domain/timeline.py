@@ -6,8 +6,9 @@ then on. So every position here is rebuilt from the log's steps, and nothing is 
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any
 
 from domain import events as ev
 from domain.model import District, Incident, Order

@@ -1,7 +1,8 @@
 """Pieces every page shares: language choice, the browser's catalog, the title bar."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qs
 
 from dash import html

@@ -1,8 +1,9 @@
 """The district map: boundaries as the base layer (tiles only when configured), live layers on top."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import dash_leaflet as dl
 

@@ -1,7 +1,8 @@
 """The replay's incident timeline as the page shows it: the step list and the map layer's features (server data in)."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from dash import html
 

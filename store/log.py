@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any
 
 from sqlalchemy import create_engine, event, func, make_url, select, text, union_all
 from sqlalchemy.dialects import postgresql, sqlite

@@ -15,9 +15,10 @@ import hmac
 import logging
 import pickle
 import zlib
+from collections.abc import Mapping
 from dataclasses import fields, is_dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Engine

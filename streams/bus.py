@@ -4,8 +4,9 @@ from __future__ import annotations
 import itertools
 import threading
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 DEAD_KEPT = 10_000  # the in-process dead-letter keeps this many; the store's table keeps them all
 

@@ -11,7 +11,8 @@ import socket
 import threading
 import time
 from collections import Counter
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from store.faults import unavailable
 from streams import codec

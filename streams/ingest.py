@@ -6,8 +6,9 @@ import gc
 import json
 import logging
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Protocol, Sequence
+from typing import Any, Protocol
 
 from domain import alerts, flood, intake
 from domain.dispatch import incident_id_for

@@ -6,7 +6,7 @@ import signal
 import threading
 import time
 from collections import Counter
-from typing import Sequence
+from collections.abc import Sequence
 
 from application.bootstrap import bootstrap
 from config import from_env

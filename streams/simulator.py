@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from domain.catalog import CATEGORIES
 from domain.halls import hall_open

@@ -6,9 +6,10 @@ import threading
 import time
 import zlib
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 from flask import request
@@ -16,8 +17,8 @@ from flask_socketio import SocketIO, emit, join_room
 
 from domain.projection import Projection
 from domain.replay import checkpoint
-from web import views
 from store.store import Store
+from web import views
 
 log = logging.getLogger(__name__)
 Message = dict[str, Any]

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from flask_socketio import SocketIO
 
-from web import push
+from application.autopilot import Autopilot
 from application.services import Services
 from streams import consumer
-from application.autopilot import Autopilot
 from streams.bus import Bus
 from streams.simulator import Simulator
+from web import push
 
 log = logging.getLogger(__name__)
 SLA_TICK_S = 1.0

@@ -6,7 +6,8 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 from urllib.parse import quote, urlparse
 
 from flask import Flask, abort, current_app, redirect, request, session

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from flask import Flask, Response, request
 
@@ -12,8 +12,8 @@ import i18n
 
 FIRST_DAY = date(2000, 1, 1)  # before any district's log: the product holds nothing older
 LAST_DAY = date(2099, 12, 24)  # a week's report from it still ends in 2099; far past any retention
-EARLIEST = datetime.combine(FIRST_DAY, datetime.min.time(), timezone.utc)
-LATEST = datetime.combine(LAST_DAY + timedelta(days=1), datetime.min.time(), timezone.utc)
+EARLIEST = datetime.combine(FIRST_DAY, datetime.min.time(), UTC)
+LATEST = datetime.combine(LAST_DAY + timedelta(days=1), datetime.min.time(), UTC)
 _UNIX = re.compile(r"-?[0-9]{1,11}(\.[0-9]{1,9})?", re.ASCII)
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _WEEK = re.compile(r"([0-9]{4})-W([0-9]{2})", re.ASCII)

@@ -1,7 +1,8 @@
 """What the browsers see: entities built from the projection by their kinds' declarations (web/kinds/)."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from domain.projection import Projection
 from web.kinds import BY_KEY, KINDS, DayFigures, Entity, day_window

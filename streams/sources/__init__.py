@@ -1,8 +1,9 @@
 """Source adapters: each turns one raw record of its source into a validated domain intake item."""
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from functools import partial
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from streams.codec import Undecodable
 from streams.sources import cap, grid, hall, hotline12345, hydrology, open311, police110, security
@@ -30,7 +31,7 @@ class Adapters:
         }
 
     @classmethod
-    def from_file(cls, open311_codes: str = "") -> "Adapters":
+    def from_file(cls, open311_codes: str = "") -> Adapters:
         """Build with the Open311 table of a JSON file (empty path: the built-in table)."""
         return cls(open311.load_codes(open311_codes) if open311_codes else None)
 

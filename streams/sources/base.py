@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any
 
 MAX_TEXT = 2000  # longer free text is cut, not refused: a citizen's long complaint is still a complaint
 MAX_ID = 120

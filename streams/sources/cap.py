@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 from xml.etree.ElementTree import Element
 
 from domain.alerts import CapAlert

@@ -1,7 +1,8 @@
 """Grid platform (基层智治) events: found by a grid worker in a grid cell, classified by event type."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from domain.intake import Report
 from streams.sources.base import Invalid, text

@@ -1,7 +1,8 @@
 """Service-hall ticket events: a ticket issued, called or served; a window opened or closed."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from domain.intake import Ticket
 from streams.sources.base import choice, ident, text

@@ -1,7 +1,8 @@
 """12345 citizen hotline work orders (工单): a work-order number, a matter code, the caller's appeal."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from domain.intake import Report
 from streams.sources.base import choice, priority

@@ -1,7 +1,8 @@
 """Hydrology readings: a station's water level (m) and rainfall (mm in the last hour)."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from domain.intake import Reading
 from streams.sources.base import ident, number, timestamp

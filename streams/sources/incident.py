@@ -1,7 +1,8 @@
 """What the incident sources share: build a Report from a source's own fields, with envelope fallbacks."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from domain.catalog import CATEGORIES
 from domain.intake import Report

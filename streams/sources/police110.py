@@ -1,7 +1,8 @@
 """110 non-police diversion (非警务警情分流): the police line hands over what is not police work."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from domain.intake import Report
 from streams.sources.base import priority

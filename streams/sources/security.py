@@ -1,7 +1,8 @@
 """Key-period security events (重点时段安保): crowd density, public order, fire, traffic accident."""
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from domain.intake import Report
 from streams.sources.base import Invalid, mapped, number, priority, text

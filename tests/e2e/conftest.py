@@ -10,8 +10,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -79,7 +80,7 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     try:
         wait_until(lambda: _healthy(url, proc, log), STARTUP_TIMEOUT_S, "/healthz", tick_s=0.3)
     except AssertionError:
-        raise RuntimeError(f"app not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}")
+        raise RuntimeError(f"app not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}") from None
 
 
 def _seed_users(env: dict[str, str]) -> None:

@@ -6,8 +6,9 @@ import json
 import os
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from streams import feeds
 

@@ -2,8 +2,8 @@
 order with the small deltas around it (no gap, no resync), and every incident of the burst is on the wall."""
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 

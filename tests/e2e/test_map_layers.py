@@ -5,10 +5,11 @@ import json
 import os
 import threading
 import zlib
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from struct import pack
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 

@@ -3,7 +3,8 @@ snapshot, and no gap in the seqs (the browser would ask for a resync)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

@@ -3,8 +3,9 @@ T09 to T10, whose room signed 40 s late. The map shows its site, both teams' tra
 the late ones red; clicking a step, in the list or on the map, moves the replay to that step's moment."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 

@@ -1,7 +1,8 @@
 """The pages run under their Content-Security-Policy in a real Chromium: no violation, nothing framed."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 

@@ -6,8 +6,9 @@ import json
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -126,7 +127,7 @@ def test_without_the_flag_sound_shows_blocked_and_the_title_flashes_until_acknow
     page.wait_for_selector(".om-sound[data-state='on']", timeout=WAIT_MS)
 
     # Signed for from elsewhere (another screen of the room) before anyone clicked here: the title stops too.
-    second = _order(app_url, tokens, "signed")
+    _order(app_url, tokens, "signed")
     page.wait_for_selector("body[data-attention='on']", timeout=WAIT_MS)
     _sign_waiting(app_url, tokens)
     page.wait_for_selector("body[data-attention='off']", timeout=WAIT_MS)

@@ -4,9 +4,10 @@ series, and a new record moves its charts in place with no server callback. The 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 

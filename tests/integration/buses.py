@@ -1,8 +1,8 @@
 """Helpers of the streams tests: Redis required, a bus under a prefix, a bus as seen after a crash, a 110 record."""
 from __future__ import annotations
 
-import redis
 import pytest
+import redis
 
 from streams.bus import Bus, MemoryBus
 from streams.redis_bus import RedisBus, RedisConfig

@@ -15,8 +15,9 @@ halls    H01: issued 08:30 and 08:35 (2 waiting), served 08:52 (1), issued 09:16
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 from streams.feeds import native
 from tests.integration import scenario_day as day

@@ -19,9 +19,10 @@ K  T07 noise    recv 310, ordered 330 (wait 20), every stage on time, resolved 5
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from typing import Any
 
 READ_AT = 1000
 DISTRICT_TZ = timezone(timedelta(hours=8))

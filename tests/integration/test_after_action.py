@@ -9,7 +9,6 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from application import report_pdf
-from application.report_files import render
 from config import Settings
 from tests.integration import scenario_day as day
 from tests.integration.scenario_day import DISTRICT_TZ

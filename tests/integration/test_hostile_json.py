@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.integration.world import World, build_world, command_id, error_shape, record
 

@@ -1,8 +1,9 @@
 """The layered map's layout: a layer control, one GeoJSON per layer, tiles only when configured, GCJ-02 when asked."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
-from typing import Any, Iterator
+from typing import Any
 
 import dash_leaflet as dl
 import pytest

@@ -18,8 +18,9 @@ import time
 import urllib.error
 import urllib.request
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -174,9 +175,7 @@ def test_the_production_command_serves_health_a_websocket_snapshot_and_a_posted_
 
 def test_the_production_command_in_scaled_mode_serves_from_postgresql_through_redis_behind_a_proxy(
         tmp_path, pg_schema, prefix):
-    from store.log import make_engine
-
-    from store.log import EventLog
+    from store.log import EventLog, make_engine
 
     engine = make_engine(PG_URL, schema=pg_schema)  # creates the schema; the app finds it by its search_path
     env = {**base_env(tmp_path), "DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{pg_schema}",

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
-from typing import Any
 
 from domain.intake import Report, report_incident
 from store.log import EventLog, make_engine

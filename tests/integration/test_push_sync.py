@@ -9,10 +9,10 @@ from domain.dispatch import advance_order, breaches, issue_order
 from domain.intake import Report, report_incident
 from domain.model import Actor, Role
 from domain.sla import SlaPolicy
-from web.push import Pusher
 from store.log import EventLog, make_engine
 from store.store import Store
 from tests.support import T0, node_require, run_node
+from web.push import Pusher
 
 MERGE = """
 const input = JSON.parse(require('fs').readFileSync(0, 'utf8'));

@@ -10,10 +10,10 @@ import socket
 import subprocess
 import threading
 import uuid
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-
 import redis
 from flask import Flask
 

@@ -12,8 +12,21 @@ from sqlalchemy import text
 
 from streams.redis_bus import RedisBus, RedisConfig
 from tests.conftest import REDIS_URL
-from tests.integration.scaled import (SYSTEM_TOKEN, Deployment, Proc, Screen, Web, deployment, free_port, record,
-                                      stable, start_consumer, start_web, wait_for, wall_cookie)
+from tests.integration.scaled import (
+    SYSTEM_TOKEN,
+    Deployment,
+    Proc,
+    Screen,
+    Web,
+    deployment,
+    free_port,
+    record,
+    stable,
+    start_consumer,
+    start_web,
+    wait_for,
+    wall_cookie,
+)
 
 SEAT = (121.191635, 31.094007)  # T02's seat: every record lands in a township
 GROUP = "onemap"

@@ -1,20 +1,19 @@
 """Start-up from a projection snapshot and the log's tail, on SQLite and PostgreSQL; archived incidents read back."""
 from __future__ import annotations
 
+import pickle
+import zlib
 from dataclasses import fields
 
 import pytest
 from sqlalchemy import select, update
-
-import pickle
-import zlib
 
 from config import Settings, secret_key
 from domain.kpi import day_figures
 from domain.projection import Projection
 from domain.replay import fold_until
 from store.log import EventLog, make_engine
-from store.snapshots import KEEP, MAC_BYTES, Snapshots
+from store.snapshots import KEEP, MAC_BYTES
 from store.store import Store
 from store.tables import snapshots
 from tests.conftest import T0

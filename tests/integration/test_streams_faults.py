@@ -1,7 +1,8 @@
 """Faults of the consumer group: dead consumer names removed, poison records cut off, a group lost with its data."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import redis
 from sqlalchemy import text

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import Counter
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import create_engine, text

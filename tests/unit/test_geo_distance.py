@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pytest
 import pyproj
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from domain import events as ev
 from domain import halls
@@ -122,7 +122,7 @@ def test_a_replay_of_the_same_events_gives_the_live_queue_of_the_last_days_ticke
 
 def test_a_district_an_hour_east_of_greenwich_samples_its_queue_chart_in_its_own_day_not_chinas(district):
     central_europe = replace(district, utc_offset_h=1.0)
-    late = datetime(2026, 11, 18, 22, 30, tzinfo=timezone.utc).timestamp()  # 23:30 there, 06:30 of the 19th in China
+    late = datetime(2026, 11, 18, 22, 30, tzinfo=UTC).timestamp()  # 23:30 there, 06:30 of the 19th in China
     state = Projection(central_europe)
     fold(state, [_ticket("issued", "A001", late), _ticket("issued", "A002", late + 3600)])  # A001's call lost
     # At 00:30 of the 19th there, A001 is yesterday's: one waits (in China's day, both would: 2).

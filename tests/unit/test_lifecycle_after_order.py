@@ -5,8 +5,15 @@ import pytest
 
 from domain.dispatch import advance_order, breaches, issue_order
 from domain.errors import Rejected
-from domain.lifecycle import (cancel_incident, close_incident, escalations, merge_candidates, merge_incidents,
-                              record_feedback, transfer_order)
+from domain.lifecycle import (
+    cancel_incident,
+    close_incident,
+    escalations,
+    merge_candidates,
+    merge_incidents,
+    record_feedback,
+    transfer_order,
+)
 from domain.model import Stage
 from domain.sla import SlaPolicy
 from tests.conftest import T0

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from domain.dispatch import advance_order, incident_id_for, issue_order, rank_teams
-from domain.intake import Report, report_incident
 from domain.errors import Rejected
+from domain.intake import Report, report_incident
 from domain.model import STEPS, Actor, Role, Stage
 from domain.sla import SlaPolicy
 from tests.conftest import T0

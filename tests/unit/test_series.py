@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from domain import series
-from domain.series import HOUR_S, SAMPLE_S, hourly, gauge_line, sampled, slots
+from domain.series import HOUR_S, SAMPLE_S, gauge_line, hourly, sampled, slots
 
 T = 1_795_000_000.0 // SAMPLE_S * SAMPLE_S  # a slot boundary
 

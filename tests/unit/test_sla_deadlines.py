@@ -11,7 +11,9 @@ from tests.unit.helpers import COMMANDER, fold, room, with_incident
 ISSUED = T0 + 10
 
 
-def ordered(district, policy=SlaPolicy(), category="noise"):
+DEFAULT_POLICY = SlaPolicy()
+
+def ordered(district, policy=DEFAULT_POLICY, category="noise"):
     state, iid = with_incident(district, T0, category)
     fold(state, issue_order(state, policy, COMMANDER, iid, "T01-A", "cmd:issue", ISSUED))
     return state, iid

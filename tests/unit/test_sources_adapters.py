@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import T0
 from domain.alerts import CapAlert
 from domain.intake import Report
 from streams import feeds, sources
 from streams.sources import Adapters
 from streams.sources.base import Invalid
+from tests.support import T0
 
 LON, LAT = 120.15, 30.25
 

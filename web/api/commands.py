@@ -48,7 +48,7 @@ def advance_order(order_id: str, step: str) -> Any:
     body, bad = command_body()
     if bad:
         return bad
-    c, cid, s = _services().commands, body["command_id"], _services()
+    c, cid = _services().commands, body["command_id"]
     iid = incident_id_of(order_id)
     if step == "route" and (body.get("to_township") or body.get("to_department")):
         return answer(c.transfer(g.actor, iid, _text(body, "reason"), _text(body, "to_township", 30),

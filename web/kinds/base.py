@@ -1,8 +1,9 @@
 """An entity kind's declaration: its key, the events that change it, its builder, scope rule, clock and shape."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from domain import events as ev
 from domain import halls
