@@ -1,4 +1,5 @@
 """The composition root: create_app(settings) wires every adapter; `python app.py` runs the product."""
+
 from __future__ import annotations
 
 if __name__ == "__main__":  # answer --help and bad flags at once, before Dash and geopandas load (seconds)
@@ -69,8 +70,13 @@ class OneMap:
             self.warmup()
             self.warmup = None
         runtime.start(self.socketio, self.services, self.bus, self.simulator, self.autopilot, self.stop)
-        self.socketio.start_background_task(runtime.every, KIOSK_CHECK_S, self.stop,
-                                            lambda: self.kiosks.prune(self.services.accounts.token_live), "kiosks")
+        self.socketio.start_background_task(
+            runtime.every,
+            KIOSK_CHECK_S,
+            self.stop,
+            lambda: self.kiosks.prune(self.services.accounts.token_live),
+            "kiosks",
+        )
 
 
 def _first_start(accounts: Accounts, settings: Settings) -> None:
@@ -80,8 +86,11 @@ def _first_start(accounts: Accounts, settings: Settings) -> None:
     password = secrets.token_urlsafe(12)
     accounts.create_user("admin", password, Role.ADMIN)
     kiosk = accounts.create_token("wall-1", "kiosk", Role.WALL)
-    print(f"OneMap first start: admin password {password}  (shown once; sign in at /login)\n"
-          f"OneMap wall screen: http://{settings.host}:{settings.port}/wall?kiosk={kiosk}", flush=True)
+    print(
+        f"OneMap first start: admin password {password}  (shown once; sign in at /login)\n"
+        f"OneMap wall screen: http://{settings.host}:{settings.port}/wall?kiosk={kiosk}",
+        flush=True,
+    )
 
 
 def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> OneMap:
@@ -98,9 +107,12 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     ingestor = core.ingestor(clock)
     server = Flask(__name__)
     server.secret_key = secret
-    server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
-                         SESSION_COOKIE_SECURE=settings.secure_cookies,
-                         PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours))
+    server.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+    )
     web_auth = WebAuth(accounts, settings.session_hours * 3600, clock)
     # No message queue between web processes: each follows the shared log and pushes to its own screens
     # (push.flush), so a queue would only deliver every delta once per process.
@@ -115,8 +127,23 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     kiosks = push.bind(socketio, pusher, grant)
     replayer = core.replayer()
     reports = core.reports(replayer, clock)
-    services = Services(settings, district, core.boundaries.geojson(), store, commands, ingestor, pusher, clock,
-                        accounts, web_auth, LoginLimiter(), kiosks.revoked, replayer, reports, bus.name)
+    services = Services(
+        settings,
+        district,
+        core.boundaries.geojson(),
+        store,
+        commands,
+        ingestor,
+        pusher,
+        clock,
+        accounts,
+        web_auth,
+        LoginLimiter(),
+        kiosks.revoked,
+        replayer,
+        reports,
+        bus.name,
+    )
     csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request
     hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
@@ -124,13 +151,17 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     _routes(server, services, bus)
     dash_app = _dash(server, services)
     csp.append(hardening.content_security_policy(list(dash_app.csp_hashes()), settings.tile_url))
-    simulator = Simulator(district, core.locator.assign, settings.simulator_rate_per_min,
-                          settings.simulator_seed) if settings.simulator else None
+    simulator = (
+        Simulator(district, core.locator.assign, settings.simulator_rate_per_min, settings.simulator_seed)
+        if settings.simulator
+        else None
+    )
     autopilot = Autopilot(commands, settings.sla_policy) if settings.simulator and settings.autopilot else None
     warmup = None
     if warm is not None and simulator is not None:
-        span = warmup_span(warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS,
-                           district.utc_offset_h)
+        span = warmup_span(
+            warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS, district.utc_offset_h
+        )
         warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
     return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup)
 
@@ -138,9 +169,15 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
 def _dash(server: Flask, services: Services) -> Dash:
     """Create the Dash app on the server with the layouts and callbacks."""
     # Dash's annotations omit what its documentation allows: a Flask server, update_title=None (no "Updating...").
-    app = Dash(__name__, server=server, assets_folder=str(ROOT / "assets"),  # type: ignore[arg-type]
-               serve_locally=True, suppress_callback_exceptions=True, title="OneMap 一图指挥",
-               update_title=None)  # type: ignore[arg-type]
+    app = Dash(
+        __name__,
+        server=server,  # type: ignore[arg-type]
+        assets_folder=str(ROOT / "assets"),
+        serve_locally=True,
+        suppress_callback_exceptions=True,
+        title="OneMap 一图指挥",
+        update_title=None,  # type: ignore[arg-type]
+    )
     app.layout = layouts.root(services)
     callbacks.register(app, services)
     return app
@@ -157,8 +194,15 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
     def healthz() -> Any:
         seq, last_at = services.store.read(lambda state: (state.seq, state.last_event_at))
         age = round(services.clock() - last_at, 1) if last_at else None
-        return jsonify({"status": "ok", "store": services.store.log.engine.dialect.name, "bus": services.bus_name,
-                        "seq": seq, "last_event_age_s": age})
+        return jsonify(
+            {
+                "status": "ok",
+                "store": services.store.log.engine.dialect.name,
+                "bus": services.bus_name,
+                "seq": seq,
+                "last_event_age_s": age,
+            }
+        )
 
     @server.get("/metrics")
     def metrics() -> Response:
@@ -169,11 +213,14 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
         seq, open_, last_at = services.store.read(lambda s: (s.seq, len(s.open_incidents()), s.last_event_at))
         now = services.clock()
         lines = [
-            "# TYPE onemap_event_seq counter", f"onemap_event_seq {seq}",
-            "# TYPE onemap_open_incidents gauge", f"onemap_open_incidents {open_}",
+            "# TYPE onemap_event_seq counter",
+            f"onemap_event_seq {seq}",
+            "# TYPE onemap_open_incidents gauge",
+            f"onemap_open_incidents {open_}",
             "# TYPE onemap_last_event_age_seconds gauge",
             f"onemap_last_event_age_seconds {now - last_at if last_at else 0:.1f}",
-            "# TYPE onemap_bus_backlog gauge", f"onemap_bus_backlog {getattr(bus, 'backlog', lambda: 0)()}",
+            "# TYPE onemap_bus_backlog gauge",
+            f"onemap_bus_backlog {getattr(bus, 'backlog', lambda: 0)()}",
         ]
         return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
 
@@ -185,8 +232,14 @@ def main() -> None:
     onemap = create_app(settings)
     onemap.start()
     log.info("OneMap on http://%s:%s/wall (store %s)", settings.host, settings.port, shown(settings.db_url))
-    onemap.socketio.run(onemap.server, host=settings.host, port=settings.port, allow_unsafe_werkzeug=True,
-                        use_reloader=False, log_output=False)
+    onemap.socketio.run(
+        onemap.server,
+        host=settings.host,
+        port=settings.port,
+        allow_unsafe_werkzeug=True,
+        use_reloader=False,
+        log_output=False,
+    )
 
 
 if __name__ == "__main__":

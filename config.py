@@ -1,4 +1,5 @@
 """Settings: the one place that reads the environment and the command line."""
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,9 @@ class Settings:
     secure_cookies: bool = False  # served over TLS (directly or behind a proxy): cookies Secure, HSTS sent
     merge_within_m: float = 300.0  # the same event from 110, 12345 and the grid: this near...
     merge_within_s: float = 1800.0  # ...and this close in time
-    metrics: str = "open"  # /metrics: open to whoever reaches the port, "token" (an API token of a system or admin), "off"
+    metrics: str = (
+        "open"  # /metrics: open to whoever reaches the port, "token" (an API token of a system or admin), "off"
+    )
 
     @property
     def db_url(self) -> str:
@@ -92,8 +95,10 @@ def parse_offset(raw: str) -> float:
     minutes = int(match[3] or 0) if match else 60
     hours = (int(match[2]) + minutes / 60) * (-1 if match[1] == "-" else 1) if match else 99.0
     if minutes >= 60 or not -12 <= hours <= 14:
-        raise SystemExit(f"ONEMAP_TIMEZONE={raw}: give the district's fixed UTC offset, e.g. +08:00 or -05:30 "
-                         "(the district's day, its halls' hours and every screen's clock keep one offset)")
+        raise SystemExit(
+            f"ONEMAP_TIMEZONE={raw}: give the district's fixed UTC offset, e.g. +08:00 or -05:30 "
+            "(the district's day, its halls' hours and every screen's clock keep one offset)"
+        )
     return hours
 
 
@@ -142,8 +147,11 @@ class Env:
 
 ENVIRONMENT: tuple[Env, ...] = (
     Env("ONEMAP_DATA_DIR", "data_dir", Path, "the SQLite file and the session key (default: data/ beside app.py)"),
-    Env("DATABASE_URL", "database_url",
-        help="the store, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)"),
+    Env(
+        "DATABASE_URL",
+        "database_url",
+        help="the store, e.g. postgresql+psycopg://user@host/db (default: SQLite in the data dir)",
+    ),
     Env("REDIS_URL", "redis_url", help="Redis Streams bus (default: the in-process bus)"),
     Env("ONEMAP_REDIS_PREFIX", "redis_prefix"),
     Env("ONEMAP_REDIS_GROUP", "redis_group"),
@@ -153,23 +161,49 @@ ENVIRONMENT: tuple[Env, ...] = (
     Env("ONEMAP_REDIS_MAX_DELIVERIES", "redis_max_deliveries", int),
     Env("ONEMAP_REDIS_FORGET_IDLE_MS", "redis_forget_idle_ms", int),
     Env("ONEMAP_OPEN311_CODES", "open311_codes"),
-    Env("ONEMAP_SLA_POLICY", "sla_policy", _policy, "a JSON file of stage and dispatch targets (default: {default})",
-        _targets),
+    Env(
+        "ONEMAP_SLA_POLICY",
+        "sla_policy",
+        _policy,
+        "a JSON file of stage and dispatch targets (default: {default})",
+        _targets,
+    ),
     Env("ONEMAP_BOUNDARIES", "boundaries", help="the district's township file (default: the demo district)"),
-    Env("ONEMAP_TIMEZONE", "utc_offset_h", parse_offset,
-        "the district's UTC offset: its midnight, its halls' hours, every clock (default: {default})", offset_text),
-    Env("ONEMAP_TILE_URL", "tile_url",
-        help="an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles"),
+    Env(
+        "ONEMAP_TIMEZONE",
+        "utc_offset_h",
+        parse_offset,
+        "the district's UTC offset: its midnight, its halls' hours, every clock (default: {default})",
+        offset_text,
+    ),
+    Env(
+        "ONEMAP_TILE_URL",
+        "tile_url",
+        help="an XYZ tile URL (default: no tiles); ONEMAP_TILE_CRS=gcj02 for AMap-style tiles",
+    ),
     Env("ONEMAP_TILE_CRS", "tile_crs"),
-    Env("ONEMAP_AUTOPILOT", "autopilot", _on_unless_off,
-        "off: the simulator works no orders itself (default: {default})", _onoff),
+    Env(
+        "ONEMAP_AUTOPILOT",
+        "autopilot",
+        _on_unless_off,
+        "off: the simulator works no orders itself (default: {default})",
+        _onoff,
+    ),
     Env("ONEMAP_API_TOKENS", "api_tokens", _tokens, "static API tokens token=role[:township],... (default: none)"),
     Env("ONEMAP_SECRET_KEY", "secret_key"),
     Env("ONEMAP_SECURE_COOKIES", "secure_cookies", _on),
-    Env("ONEMAP_PROXIES", "proxies", int,
-        "serve.py behind this many reverse proxies (nginx: 1): trust their X-Forwarded-For (default: {default})"),
-    Env("ONEMAP_METRICS", "metrics", _metrics,
-        "/metrics: open, token (Authorization: Bearer, a system or admin API token) or off (default: {default})"),
+    Env(
+        "ONEMAP_PROXIES",
+        "proxies",
+        int,
+        "serve.py behind this many reverse proxies (nginx: 1): trust their X-Forwarded-For (default: {default})",
+    ),
+    Env(
+        "ONEMAP_METRICS",
+        "metrics",
+        _metrics,
+        "/metrics: open, token (Authorization: Bearer, a system or admin API token) or off (default: {default})",
+    ),
 )
 FLAG_SETTINGS = {"host": "host", "port": "port", "rate": "simulator_rate_per_min", "lang": "lang"}  # flag -> setting
 
@@ -192,21 +226,42 @@ def _given(env: Mapping[str, str], name: str, setting: str, parse: Callable[[str
 
 def parser(env: Mapping[str, str], prog: str = "python app.py") -> argparse.ArgumentParser:
     """Return the command line of `python app.py` (and serve.py): each flag with its default and environment name."""
-    p = argparse.ArgumentParser(prog=prog, description="OneMap 一图指挥: the district's one-map command center.",
-                                epilog=_environment_help(), formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--host", default=_given(env, "ONEMAP_HOST", "host"),
-                   help="address to serve on (env ONEMAP_HOST; default %(default)s)")
-    p.add_argument("--port", type=int, default=_given(env, "ONEMAP_PORT", "port", int),
-                   help="port to serve on (env ONEMAP_PORT; default %(default)s)")
-    p.add_argument("--no-simulator", action="store_true",
-                   default=not _given(env, "ONEMAP_SIMULATOR", "simulator", _on_unless_off),
-                   help="an empty district, driven through the API alone (env ONEMAP_SIMULATOR=off; default: "
-                        f"simulator {_onoff(default('simulator'))})")
-    p.add_argument("--rate", type=float, default=_given(env, "ONEMAP_SIM_RATE", "simulator_rate_per_min", float),
-                   help="simulated incident reports per minute, at the daily average (env ONEMAP_SIM_RATE; "
-                        "default %(default)s)")
-    p.add_argument("--lang", choices=("zh", "en"), default=_given(env, "ONEMAP_LANG", "lang"),
-                   help="UI language; ?lang= on a page overrides it (env ONEMAP_LANG; default %(default)s)")
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description="OneMap 一图指挥: the district's one-map command center.",
+        epilog=_environment_help(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--host",
+        default=_given(env, "ONEMAP_HOST", "host"),
+        help="address to serve on (env ONEMAP_HOST; default %(default)s)",
+    )
+    p.add_argument(
+        "--port",
+        type=int,
+        default=_given(env, "ONEMAP_PORT", "port", int),
+        help="port to serve on (env ONEMAP_PORT; default %(default)s)",
+    )
+    p.add_argument(
+        "--no-simulator",
+        action="store_true",
+        default=not _given(env, "ONEMAP_SIMULATOR", "simulator", _on_unless_off),
+        help="an empty district, driven through the API alone (env ONEMAP_SIMULATOR=off; default: "
+        f"simulator {_onoff(default('simulator'))})",
+    )
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=_given(env, "ONEMAP_SIM_RATE", "simulator_rate_per_min", float),
+        help="simulated incident reports per minute, at the daily average (env ONEMAP_SIM_RATE; default %(default)s)",
+    )
+    p.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=_given(env, "ONEMAP_LANG", "lang"),
+        help="UI language; ?lang= on a page overrides it (env ONEMAP_LANG; default %(default)s)",
+    )
     return p
 
 
@@ -223,9 +278,13 @@ def serve_from_env(argv: Sequence[str] | None = None, env: Mapping[str, str] | N
     """Read the settings and the gunicorn worker class of `python serve.py` (app.py's flags and --worker)."""
     env = os.environ if env is None else env
     p = parser(env, prog="python serve.py")
-    p.add_argument("--worker", choices=SERVE_WORKERS, default=env.get("ONEMAP_WORKER", SERVE_WORKERS[0]),
-                   help="gunicorn worker class (env ONEMAP_WORKER; default %(default)s; gthread: one OS thread "
-                        "per socket, for comparison)")
+    p.add_argument(
+        "--worker",
+        choices=SERVE_WORKERS,
+        default=env.get("ONEMAP_WORKER", SERVE_WORKERS[0]),
+        help="gunicorn worker class (env ONEMAP_WORKER; default %(default)s; gthread: one OS thread "
+        "per socket, for comparison)",
+    )
     args = p.parse_args(argv)
     return settings_from(args, env), args.worker
 

@@ -1,4 +1,5 @@
 """Operations on the command line: users and tokens, report files, a projection snapshot. `python manage.py --help`."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,12 +19,17 @@ from store.log import make_engine
 def main(argv: list[str] | None = None) -> int:
     """Create users and tokens, revoke tokens, list both; the password is read from stdin or a prompt."""
     settings = from_env([])
-    p = argparse.ArgumentParser(prog="python manage.py", description="OneMap users and tokens, in the store of "
-                                "DATABASE_URL (default: the SQLite file in ONEMAP_DATA_DIR, data/)")
+    p = argparse.ArgumentParser(
+        prog="python manage.py",
+        description="OneMap users and tokens, in the store of "
+        "DATABASE_URL (default: the SQLite file in ONEMAP_DATA_DIR, data/)",
+    )
     sub = p.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
     u = sub.add_parser("create-user", help="add a user; the password is read from stdin when piped, else asked")
     u.add_argument("username", help="the sign-in name")
-    u.add_argument("role", choices=[r.value for r in Role if r not in (Role.SYSTEM, Role.WALL)], help="what the user may do")
+    u.add_argument(
+        "role", choices=[r.value for r in Role if r not in (Role.SYSTEM, Role.WALL)], help="what the user may do"
+    )
     u.add_argument("--township", help="the one township of a township operator (required for role township)")
     t = sub.add_parser("create-token", help="make an API or kiosk token; printed once, stored only as a hash")
     t.add_argument("name", help="a label to know it by, e.g. wall-2 or hotline-feed")
@@ -32,14 +38,22 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--township", help="the one township of a township token")
     r = sub.add_parser("revoke-token", help="revoke a token by its id (see list); its walls go dark at once")
     r.add_argument("token_id", type=int, help="the token's id, as list shows it")
-    sub.add_parser("list", help="the users and the tokens, with times in the district's time "
-                   f"(UTC{offset_text(settings.utc_offset_h)}, ONEMAP_TIMEZONE)")
-    rep = sub.add_parser("report", help="write a day's report files (PDF, XLSX, CSV) to <data dir>/reports/; "
-                         "files already there are kept")
+    sub.add_parser(
+        "list",
+        help="the users and the tokens, with times in the district's time "
+        f"(UTC{offset_text(settings.utc_offset_h)}, ONEMAP_TIMEZONE)",
+    )
+    rep = sub.add_parser(
+        "report",
+        help="write a day's report files (PDF, XLSX, CSV) to <data dir>/reports/; files already there are kept",
+    )
     rep.add_argument("--day", type=date.fromisoformat, help="YYYY-MM-DD (default: yesterday)")
     rep.add_argument("--lang", choices=("zh", "en"), default="zh", help="the files' language")
-    sub.add_parser("snapshot", help="save the projection (the state folded from the log) so the next start folds "
-                   "only the events after it; the web process also takes one every 20,000 events or 10 minutes")
+    sub.add_parser(
+        "snapshot",
+        help="save the projection (the state folded from the log) so the next start folds "
+        "only the events after it; the web process also takes one every 20,000 events or 10 minutes",
+    )
     args = p.parse_args(argv)
     if args.cmd == "report":
         return _report(settings, args.day, args.lang)
@@ -75,8 +89,10 @@ def _snapshot(settings: Settings) -> int:
     started = time.perf_counter() - t0
     seq, size = store.take_snapshot(time.time())
     held, open_ = store.read(lambda state: (len(state.incidents), len(state.open_ids)))
-    print(f"snapshot at seq {seq}: {size:,} bytes, {held:,} incidents in memory "
-          f"({open_:,} open); started from seq {store.started_from} in {started:.1f} s")
+    print(
+        f"snapshot at seq {seq}: {size:,} bytes, {held:,} incidents in memory "
+        f"({open_:,} open); started from seq {store.started_from} in {started:.1f} s"
+    )
     return 0
 
 
@@ -93,8 +109,13 @@ def _run(accounts: Accounts, args: argparse.Namespace, utc_offset_h: float) -> i
     else:
         print(table(accounts.list_users(), ("username", "role", "township", "active", "created_at"), utc_offset_h))
         print()
-        print(table(accounts.list_tokens(), ("id", "name", "kind", "role", "township", "created_at", "revoked_at"),
-                    utc_offset_h))
+        print(
+            table(
+                accounts.list_tokens(),
+                ("id", "name", "kind", "role", "township", "created_at", "revoked_at"),
+                utc_offset_h,
+            )
+        )
     return 0
 
 

@@ -3,6 +3,7 @@
 Takes app.py's flags. One worker per process: Socket.IO needs every request of a client at the same process, so
 N processes are N `serve.py` on N ports behind nginx's sticky upstream (deploy/nginx.conf), with REDIS_URL set.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,9 +20,17 @@ GTHREAD_THREADS = 1_000  # gthread holds a socket per thread (and threading mode
 
 def options(settings: Settings, worker: str) -> dict[str, Any]:
     """Return gunicorn's settings for one worker of this class on the configured address."""
-    opts: dict[str, Any] = {"bind": f"{settings.host}:{settings.port}", "workers": 1, "worker_class": worker,
-                            "timeout": BOOT_TIMEOUT_S, "graceful_timeout": GRACEFUL_S, "proc_name": "onemap",
-                            "accesslog": None, "errorlog": "-", "preload_app": False}
+    opts: dict[str, Any] = {
+        "bind": f"{settings.host}:{settings.port}",
+        "workers": 1,
+        "worker_class": worker,
+        "timeout": BOOT_TIMEOUT_S,
+        "graceful_timeout": GRACEFUL_S,
+        "proc_name": "onemap",
+        "accesslog": None,
+        "errorlog": "-",
+        "preload_app": False,
+    }
     if worker == "gevent":
         opts["worker_connections"] = GEVENT_CONNECTIONS
     else:

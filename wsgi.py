@@ -3,6 +3,7 @@
 `python serve.py` runs it; with a gunicorn of your own: `gunicorn -k gevent -w 1 'wsgi:application()'` (never
 --preload: the loops must start in the worker, and psycopg must be imported after the patching).
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,13 @@ def build(settings: Settings | None = None) -> OneMap:
     onemap.start()
     from store.log import shown
 
-    logging.getLogger("onemap").info("OneMap on http://%s:%s/wall (store %s, %s)", settings.host, settings.port,
-                                     shown(settings.db_url), settings.async_mode)
+    logging.getLogger("onemap").info(
+        "OneMap on http://%s:%s/wall (store %s, %s)",
+        settings.host,
+        settings.port,
+        shown(settings.db_url),
+        settings.async_mode,
+    )
     return onemap
 
 

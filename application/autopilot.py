@@ -1,4 +1,5 @@
 """The demo's other rooms: works a share of orders as commanders and township rooms would, mostly on time."""
+
 from __future__ import annotations
 
 import hashlib

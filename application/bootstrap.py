@@ -4,6 +4,7 @@
 start here, so a store is opened with the same district, snapshot key, dispatch targets and retention everywhere:
 a snapshot one process takes is one the others can start from.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -55,8 +56,13 @@ class Core:
     @cached_property
     def store(self) -> Store:
         """Return the store: started from the newest snapshot this district, its targets and retention can read."""
-        return Store(self.log, self.district, self.settings.sla_policy.dispatch_s, retention_s=self.retention_s,
-                     snapshot_key=self.secret.encode())
+        return Store(
+            self.log,
+            self.district,
+            self.settings.sla_policy.dispatch_s,
+            retention_s=self.retention_s,
+            snapshot_key=self.secret.encode(),
+        )
 
     @cached_property
     def bus(self) -> Bus:
@@ -76,8 +82,7 @@ class Core:
 
     def replayer(self) -> Replayer:
         """Return a replayer of the log, seeded with the store's signed snapshots."""
-        return Replayer(self.log, self.district, self.settings.sla_policy.dispatch_s,
-                        snapshot_key=self.secret.encode())
+        return Replayer(self.log, self.district, self.settings.sla_policy.dispatch_s, snapshot_key=self.secret.encode())
 
     def reports(self, replayer: Replayer, clock: Callable[[], float]) -> Reports:
         """Return the after-action reports, in the district's day, filed in the data dir."""

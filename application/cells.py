@@ -1,4 +1,5 @@
 """Text leaving the product for a spreadsheet: what Excel or WPS would run as a formula goes as plain text."""
+
 from __future__ import annotations
 
 from typing import Any

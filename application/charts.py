@@ -1,4 +1,5 @@
 """The analytics view's chart entities (kind "chart", one per chart, stable ids): the day's figures and the series."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -44,22 +45,47 @@ def ranking(_state: Projection, _now: float, figures: Figures) -> Data:
 
 def gauges(state: Projection, now: float, _figures: Figures) -> Data:
     """Each station's level over the last 24 hours, with its warning and guarantee levels."""
-    return {"from": now - series.SAMPLES_KEPT_S, "stations": [
-        {"id": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "warning_level": s.warning_level,
-         "guarantee_level": s.guarantee_level, **series.gauge_line(state.gauge_samples.get(s.id, ()), now)}
-        for s in state.district.stations.values()]}
+    return {
+        "from": now - series.SAMPLES_KEPT_S,
+        "stations": [
+            {
+                "id": s.id,
+                "name_zh": s.name_zh,
+                "name_en": s.name_en,
+                "warning_level": s.warning_level,
+                "guarantee_level": s.guarantee_level,
+                **series.gauge_line(state.gauge_samples.get(s.id, ()), now),
+            }
+            for s in state.district.stations.values()
+        ],
+    }
 
 
 def halls(state: Projection, now: float, figures: Figures) -> Data:
     """Each hall's queue at the end of every 10-minute slot of the day so far."""
-    return {"start": figures.start, "step": series.SAMPLE_S, "halls": [
-        {"id": h.id, "township": h.township, "name_zh": h.name_zh, "name_en": h.name_en,
-         "waiting": series.slots(state.hall_samples.get(h.id, ()), figures.start, now)}
-        for h in state.district.halls.values()]}
+    return {
+        "start": figures.start,
+        "step": series.SAMPLE_S,
+        "halls": [
+            {
+                "id": h.id,
+                "township": h.township,
+                "name_zh": h.name_zh,
+                "name_en": h.name_en,
+                "waiting": series.slots(state.hall_samples.get(h.id, ()), figures.start, now),
+            }
+            for h in state.district.halls.values()
+        ],
+    }
 
 
 BUILDERS: dict[str, Callable[[Projection, float, Figures], Data]] = {
-    "hourly": hourly, "stages": stages, "categories": categories, "ranking": ranking, "gauges": gauges, "halls": halls,
+    "hourly": hourly,
+    "stages": stages,
+    "categories": categories,
+    "ranking": ranking,
+    "gauges": gauges,
+    "halls": halls,
 }
 
 

@@ -1,4 +1,5 @@
 """The application's commands: check the command id, decide, append, audit. Edges call only these."""
+
 from __future__ import annotations
 
 import re
@@ -41,88 +42,203 @@ class Commands:
     def __init__(self, store: Store, policy: SlaPolicy, clock: Callable[[], float], speed_kmh: float) -> None:
         self.store, self.policy, self.clock, self.speed_kmh = store, policy, clock, speed_kmh
 
-    def issue_order(self, actor: Actor, incident_id: str, team_id: str, command_id: str = "",
-                    remote: str = "", township: str = "") -> Outcome:
+    def issue_order(
+        self, actor: Actor, incident_id: str, team_id: str, command_id: str = "", remote: str = "", township: str = ""
+    ) -> Outcome:
         """Order a team (or a township room, which picks its team) to handle an incident."""
-        return self._run(actor, "issue_order", incident_id, command_id, remote, lambda s, cid, now: dispatch.issue_order(
-            s, self.policy, actor, incident_id, team_id, cid, now, township), ("issue_order", incident_id))
+        return self._run(
+            actor,
+            "issue_order",
+            incident_id,
+            command_id,
+            remote,
+            lambda s, cid, now: dispatch.issue_order(s, self.policy, actor, incident_id, team_id, cid, now, township),
+            ("issue_order", incident_id),
+        )
 
-    def advance(self, actor: Actor, incident_id: str, step: str, command_id: str = "", note: str = "",
-                remote: str = "", team_id: str = "") -> Outcome:
+    def advance(
+        self,
+        actor: Actor,
+        incident_id: str,
+        step: str,
+        command_id: str = "",
+        note: str = "",
+        remote: str = "",
+        team_id: str = "",
+    ) -> Outcome:
         """Take an order's next step (route may name the room's team; resolve needs a result note)."""
-        return self._run(actor, f"order_{step}"[:60], incident_id, command_id, remote, lambda s, cid, now:
-                         dispatch.advance_order(s, actor, incident_id, step, cid, now, note, team_id),
-                         ("advance_order", incident_id))
+        return self._run(
+            actor,
+            f"order_{step}"[:60],
+            incident_id,
+            command_id,
+            remote,
+            lambda s, cid, now: dispatch.advance_order(s, actor, incident_id, step, cid, now, note, team_id),
+            ("advance_order", incident_id),
+        )
 
-    def transfer(self, actor: Actor, incident_id: str, reason: str, to_township: str = "", to_department: str = "",
-                 command_id: str = "", remote: str = "") -> Outcome:
+    def transfer(
+        self,
+        actor: Actor,
+        incident_id: str,
+        reason: str,
+        to_township: str = "",
+        to_department: str = "",
+        command_id: str = "",
+        remote: str = "",
+    ) -> Outcome:
         """Transfer an order to another township or a department, with the reason."""
-        return self._run(actor, "transfer", incident_id, command_id, remote, lambda s, cid, now: lifecycle.transfer_order(
-            s, self.policy, actor, incident_id, cid, now, reason, to_township, to_department), ("transfer_order", incident_id))
+        return self._run(
+            actor,
+            "transfer",
+            incident_id,
+            command_id,
+            remote,
+            lambda s, cid, now: lifecycle.transfer_order(
+                s, self.policy, actor, incident_id, cid, now, reason, to_township, to_department
+            ),
+            ("transfer_order", incident_id),
+        )
 
-    def feedback(self, actor: Actor, incident_id: str, result: str, note: str = "", command_id: str = "",
-                 remote: str = "") -> Outcome:
+    def feedback(
+        self, actor: Actor, incident_id: str, result: str, note: str = "", command_id: str = "", remote: str = ""
+    ) -> Outcome:
         """Record the call-back; unsatisfied reopens."""
-        return self._run(actor, "feedback", incident_id, command_id, remote, lambda s, cid, now:
-                         lifecycle.record_feedback(s, actor, incident_id, result, cid, now, note), ("feedback", incident_id))
+        return self._run(
+            actor,
+            "feedback",
+            incident_id,
+            command_id,
+            remote,
+            lambda s, cid, now: lifecycle.record_feedback(s, actor, incident_id, result, cid, now, note),
+            ("feedback", incident_id),
+        )
 
     def close(self, actor: Actor, incident_id: str, note: str = "", command_id: str = "", remote: str = "") -> Outcome:
         """Close a resolved incident after its feedback."""
-        return self._run(actor, "close", incident_id, command_id, remote, lambda s, cid, now:
-                         lifecycle.close_incident(s, actor, incident_id, cid, now, note), ("close", incident_id))
+        return self._run(
+            actor,
+            "close",
+            incident_id,
+            command_id,
+            remote,
+            lambda s, cid, now: lifecycle.close_incident(s, actor, incident_id, cid, now, note),
+            ("close", incident_id),
+        )
 
     def cancel(self, actor: Actor, incident_id: str, reason: str, command_id: str = "", remote: str = "") -> Outcome:
         """Cancel an incident, with the reason."""
-        return self._run(actor, "cancel", incident_id, command_id, remote, lambda s, cid, now:
-                         lifecycle.cancel_incident(s, actor, incident_id, cid, now, reason), ("cancel", incident_id))
+        return self._run(
+            actor,
+            "cancel",
+            incident_id,
+            command_id,
+            remote,
+            lambda s, cid, now: lifecycle.cancel_incident(s, actor, incident_id, cid, now, reason),
+            ("cancel", incident_id),
+        )
 
-    def merge(self, actor: Actor, duplicate_id: str, into_id: str, reason: str, command_id: str = "",
-              remote: str = "") -> Outcome:
+    def merge(
+        self, actor: Actor, duplicate_id: str, into_id: str, reason: str, command_id: str = "", remote: str = ""
+    ) -> Outcome:
         """Fold a duplicate incident into the one it repeats."""
-        return self._run(actor, "merge", f"{duplicate_id}>{into_id}", command_id, remote, lambda s, cid, now:
-                         lifecycle.merge_incidents(s, actor, duplicate_id, into_id, cid, now, reason),
-                         ("merge", duplicate_id, into_id))
+        return self._run(
+            actor,
+            "merge",
+            f"{duplicate_id}>{into_id}",
+            command_id,
+            remote,
+            lambda s, cid, now: lifecycle.merge_incidents(s, actor, duplicate_id, into_id, cid, now, reason),
+            ("merge", duplicate_id, into_id),
+        )
 
-    def broadcast(self, actor: Actor, kind: str, level: str, townships: list[str] | str, message: str,
-                  command_id: str = "", remote: str = "") -> Outcome:
+    def broadcast(
+        self,
+        actor: Actor,
+        kind: str,
+        level: str,
+        townships: list[str] | str,
+        message: str,
+        command_id: str = "",
+        remote: str = "",
+    ) -> Outcome:
         """Send one order to many townships."""
-        return self._run(actor, "broadcast", f"{kind}:{level}", command_id, remote, lambda s, cid, now:
-                         broadcast.issue_broadcast(s, actor, kind, level, townships, message, cid, now), ("broadcast",))
+        return self._run(
+            actor,
+            "broadcast",
+            f"{kind}:{level}",
+            command_id,
+            remote,
+            lambda s, cid, now: broadcast.issue_broadcast(s, actor, kind, level, townships, message, cid, now),
+            ("broadcast",),
+        )
 
     def sign_broadcast(self, actor: Actor, broadcast_id: str, command_id: str = "", remote: str = "") -> Outcome:
         """A township room signs for a broadcast."""
-        return self._run(actor, "sign_broadcast", broadcast_id, command_id, remote, lambda s, cid, now:
-                         broadcast.sign_broadcast(s, actor, broadcast_id, cid, now), ("sign_broadcast",))
+        return self._run(
+            actor,
+            "sign_broadcast",
+            broadcast_id,
+            command_id,
+            remote,
+            lambda s, cid, now: broadcast.sign_broadcast(s, actor, broadcast_id, cid, now),
+            ("sign_broadcast",),
+        )
 
     def refused(self, actor: Actor, action: str, target: str, code: str, remote: str = "") -> None:
         """Audit a request an edge refused before it reached a command (role or scope)."""
-        self.store.log.audit(AuditRecord(self.clock(), actor.name, actor.role.value, action[:60], f"rejected:{code}",
-                                         actor.township, target[:200], None, remote[:100] or None))
+        self.store.log.audit(
+            AuditRecord(
+                self.clock(),
+                actor.name,
+                actor.role.value,
+                action[:60],
+                f"rejected:{code}",
+                actor.township,
+                target[:200],
+                None,
+                remote[:100] or None,
+            )
+        )
 
     def sla_tick(self) -> int:
         """Append the breaches and escalations now due; return how many."""
+
         def decide(s: Projection) -> list[Event]:
             now = self.clock()
             return dispatch.breaches(s, now) + lifecycle.escalations(s, self.policy, now)
+
         return len(self.store.execute(decide).events)
 
     def merge_candidates(self, incident_id: str, within_m: float, within_s: float) -> list[str]:
         """Return the ids of open incidents that are probably the same event."""
+
         def candidates(state: Projection) -> list[str]:
             return [i.id for i in lifecycle.merge_candidates(state, incident_id, within_m, within_s)]
+
         return self.store.read(candidates)
 
     def suggest(self, incident_id: str) -> list[dispatch.Suggestion]:
         """Rank the free teams for an incident."""
+
         def rank(state: Projection) -> list[dispatch.Suggestion]:
             inc = state.incidents.get(incident_id)
             if inc is None:
                 return []
             return dispatch.rank_teams(state, inc, self.speed_kmh, self.policy.targets_for(inc.category)["on_site"])
+
         return self.store.read(rank)
 
-    def _run(self, actor: Actor, action: str, target: str, command_id: str, remote: str,
-             decide: Callable[[Projection, str, float], list[Event]], on: tuple[str, ...] = ()) -> Outcome:
+    def _run(
+        self,
+        actor: Actor,
+        action: str,
+        target: str,
+        command_id: str,
+        remote: str,
+        decide: Callable[[Projection, str, float], list[Event]],
+        on: tuple[str, ...] = (),
+    ) -> Outcome:
         """Check role and scope, then the repeat, then decide: the last three under the store's lock (Store.execute).
 
         on = (permission, incident ids...): the access check comes first, so a refusal never depends on
@@ -135,6 +251,7 @@ class Commands:
             # An incident another process took in an instant ago is in scope too: execute caught up first.
             for incident_id in on[1:]:
                 authorize_incident(actor, on[0], state.incidents.get(incident_id))
+
         try:
             if on:
                 authorize(actor, on[0], actor.township)  # the role; the scope per incident in check
@@ -146,8 +263,19 @@ class Commands:
         except Rejected as exc:
             outcome = Outcome("rejected", exc.code, exc.params)
         result = outcome.status if outcome.ok else f"rejected:{outcome.code}"
-        self.store.log.audit(AuditRecord(self.clock(), actor.name, actor.role.value, action, result,
-                                         actor.township, target[:200], cid, remote[:100] or None))
+        self.store.log.audit(
+            AuditRecord(
+                self.clock(),
+                actor.name,
+                actor.role.value,
+                action,
+                result,
+                actor.township,
+                target[:200],
+                cid,
+                remote[:100] or None,
+            )
+        )
         return outcome
 
 

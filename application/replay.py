@@ -3,6 +3,7 @@
 Its states archive closed incidents as the live one does (domain/folds.py sweep): a report's window is at most
 seven days, read as of its end, and the retention (eight days) keeps every incident that can count for it.
 """
+
 from __future__ import annotations
 
 import bisect
@@ -38,8 +39,14 @@ class Point:
 class Replayer:
     """Rebuild any moment by folding the log from the nearest earlier checkpoint; checkpoints are kept."""
 
-    def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None,
-                 every: int = CHECKPOINT_EVERY, snapshot_key: bytes = b"") -> None:
+    def __init__(
+        self,
+        log: EventLog,
+        district: District,
+        dispatch_s: Mapping[int, float] | None = None,
+        every: int = CHECKPOINT_EVERY,
+        snapshot_key: bytes = b"",
+    ) -> None:
         self.log, self.district, self.dispatch_s, self.every = log, district, dict(dispatch_s or {}), every
         self._points: list[Point] = [Point(0, float("-inf"), self._empty())]
         self._lock = threading.Lock()  # one extender at a time; the points themselves are never folded into

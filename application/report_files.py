@@ -1,4 +1,5 @@
 """A report's files: PDF (report_pdf), an Excel workbook with one sheet per table (openpyxl), and CSV."""
+
 from __future__ import annotations
 
 import csv
@@ -46,8 +47,14 @@ def workbook(report: dict[str, Any], district: District, lang: str) -> bytes:
         ws.append([_text(ws, title(report, district, lang) + " · " + subtitle(report, district, lang))])
         ws.append([_styled(ws, h, font=HEAD_FONT, fill=HEAD_FILL) for h in table.headers])
         for r, row in enumerate(table.rows):
-            ws.append([_styled(ws, v, number_format="0.0%") if isinstance(v, float) and table.is_rate(r, c)
-                       else _text(ws, v) for c, v in enumerate(row)])
+            ws.append(
+                [
+                    _styled(ws, v, number_format="0.0%")
+                    if isinstance(v, float) and table.is_rate(r, c)
+                    else _text(ws, v)
+                    for c, v in enumerate(row)
+                ]
+            )
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -1,4 +1,5 @@
 """The report as a PDF (reportlab): an embedded CJK TrueType font when the machine has one, else STSong-Light."""
+
 from __future__ import annotations
 
 import functools
@@ -59,15 +60,27 @@ def font(prefer_embedded: bool = True) -> str:
 def render(report: dict[str, Any], district: District, lang: str, font_name: str | None = None) -> bytes:
     """Return the report as PDF bytes: title, charts, then every table."""
     name = font_name or font()
-    styles = {k: ParagraphStyle(k, fontName=LATIN_FONT, fontSize=size, leading=size * 1.35, spaceAfter=2 * mm)
-              for k, size in (("h1", 17), ("h2", 12), ("p", 9), ("cell", 7.5))}
+    styles = {
+        k: ParagraphStyle(k, fontName=LATIN_FONT, fontSize=size, leading=size * 1.35, spaceAfter=2 * mm)
+        for k, size in (("h1", 17), ("h2", 12), ("p", 9), ("cell", 7.5))
+    }
     buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
-                            topMargin=12 * mm, bottomMargin=12 * mm, title=title(report, district, lang),
-                            author="OneMap")
+    doc = SimpleDocTemplate(
+        buf,
+        pagesize=landscape(A4),
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=title(report, district, lang),
+        author="OneMap",
+    )
     text = functools.partial(_paragraph, cjk=name)
-    story: list[Any] = [text(title(report, district, lang), styles["h1"]),
-                        text(subtitle(report, district, lang), styles["p"]), _charts(report, district, lang, name)]
+    story: list[Any] = [
+        text(title(report, district, lang), styles["h1"]),
+        text(subtitle(report, district, lang), styles["p"]),
+        _charts(report, district, lang, name),
+    ]
     if report.get("charts"):
         story.append(_analytics(report["charts"], lang, name))
     for table in tables(report, district, lang):
@@ -106,12 +119,18 @@ def _table(table: Table, style: ParagraphStyle, lang: str, cjk: str) -> Any:
     if not table.rows:
         return _paragraph(i18n.t("report.none", lang), style, cjk)
     texts = [[_cell(table, r, c, v) for c, v in enumerate(row)] for r, row in enumerate(table.rows)]
-    widths = [min(WRAP_AT, max([_width(h) for h in [table.headers[c]]] + [_width(row[c]) for row in texts]))
-              for c in range(len(table.headers))]
-    commands = [("FONTNAME", (0, 0), (-1, -1), LATIN_FONT), ("FONTSIZE", (0, 0), (-1, -1), style.fontSize),
-                ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
-                ("VALIGN", (0, 0), (-1, -1), "TOP")]
+    widths = [
+        min(WRAP_AT, max([_width(h) for h in [table.headers[c]]] + [_width(row[c]) for row in texts]))
+        for c in range(len(table.headers))
+    ]
+    commands = [
+        ("FONTNAME", (0, 0), (-1, -1), LATIN_FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), style.fontSize),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#eef3f8")]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
     body: list[list[Any]] = []
     for r, row in enumerate(texts, start=1):
         cells: list[Any] = []
@@ -125,8 +144,12 @@ def _table(table: Table, style: ParagraphStyle, lang: str, cjk: str) -> Any:
                 commands.append(("FONTNAME", (c, r), (c, r), cjk))
         body.append(cells)
     scale = PAGE_WIDTH / max(sum(widths), 1)
-    out = PdfTable([[_paragraph(h, style, cjk, "white") for h in table.headers]] + body, repeatRows=1, hAlign="LEFT",
-                   colWidths=[w * scale for w in widths] if sum(widths) * CHAR_W > PAGE_WIDTH else None)
+    out = PdfTable(
+        [[_paragraph(h, style, cjk, "white") for h in table.headers]] + body,
+        repeatRows=1,
+        hAlign="LEFT",
+        colWidths=[w * scale for w in widths] if sum(widths) * CHAR_W > PAGE_WIDTH else None,
+    )
     out.setStyle(TableStyle(commands))
     return out
 
@@ -146,14 +169,34 @@ def _charts(report: dict[str, Any], district: District, lang: str, name: str) ->
     stages = [("dispatch", report["district"]["dispatch"])] + list(report["district"]["stages"].items())
     series = report["received_series"]
     drawing = Drawing(270 * mm, 62 * mm)
-    _bar(drawing, 0, i18n.t("report.chart_ranking", lang), [r["id"] for r in towns],
-         [100 * r["on_time_rate"] for r in towns], name, 100)
-    _bar(drawing, 92 * mm, i18n.t("report.chart_stages", lang),
-         [i18n.t("stage.dispatch" if s == "dispatch" else f"step.{s}", lang) for s, _ in stages],
-         [100 * (t["on_time_rate"] or 0) for _, t in stages], name, 100)
+    _bar(
+        drawing,
+        0,
+        i18n.t("report.chart_ranking", lang),
+        [r["id"] for r in towns],
+        [100 * r["on_time_rate"] for r in towns],
+        name,
+        100,
+    )
+    _bar(
+        drawing,
+        92 * mm,
+        i18n.t("report.chart_stages", lang),
+        [i18n.t("stage.dispatch" if s == "dispatch" else f"step.{s}", lang) for s, _ in stages],
+        [100 * (t["on_time_rate"] or 0) for _, t in stages],
+        name,
+        100,
+    )
     every = max(1, len(series) // 8)
-    _bar(drawing, 184 * mm, i18n.t("report.series", lang),
-         [str(i) if i % every == 0 else "" for i in range(len(series))], [r["received"] for r in series], name, None)
+    _bar(
+        drawing,
+        184 * mm,
+        i18n.t("report.series", lang),
+        [str(i) if i % every == 0 else "" for i in range(len(series))],
+        [r["received"] for r in series],
+        name,
+        None,
+    )
     return drawing
 
 
@@ -164,20 +207,45 @@ def _analytics(charts: dict[str, Any], lang: str, name: str) -> Drawing:
     stacks = [hourly["today"][s] for s in hourly["sources"]]
     caption = i18n.t("analytics.received", lang) + " · " + i18n.t("analytics.today", lang)
     hours = [f"{h:02d}" if h % 3 == 0 else "" for h in range(len(stacks[0]))]
-    _bar(drawing, 0, caption, hours, stacks, name, None, width=120 * mm,
-         legend=[i18n.t(f"analytics.src.{s}", lang) for s in hourly["sources"]])
+    _bar(
+        drawing,
+        0,
+        caption,
+        hours,
+        stacks,
+        name,
+        None,
+        width=120 * mm,
+        legend=[i18n.t(f"analytics.src.{s}", lang) for s in hourly["sources"]],
+    )
     caption = i18n.t("analytics.categories", lang) + " · " + i18n.t("analytics.on_time_rate", lang)
-    _bar(drawing, 138 * mm, caption, [i18n.name("category", r["code"], lang) for r in rows],
-         [100 * (r["on_time_rate"] or 0) for r in rows], name, 100, width=120 * mm)
+    _bar(
+        drawing,
+        138 * mm,
+        caption,
+        [i18n.name("category", r["code"], lang) for r in rows],
+        [100 * (r["on_time_rate"] or 0) for r in rows],
+        name,
+        100,
+        width=120 * mm,
+    )
     return drawing
 
 
 SOURCE_COLOURS = [colors.HexColor(c) for c in ("#60a5fa", "#0ea5e9", "#34d399", "#a78bfa", "#64748b")]
 
 
-def _bar(drawing: Drawing, x: float, caption: str, labels: list[str],
-         values: Sequence[float] | Sequence[Sequence[float]], name: str, top: float | None, width: float = 75 * mm,
-         legend: list[str] | None = None) -> None:
+def _bar(
+    drawing: Drawing,
+    x: float,
+    caption: str,
+    labels: list[str],
+    values: Sequence[float] | Sequence[Sequence[float]],
+    name: str,
+    top: float | None,
+    width: float = 75 * mm,
+    legend: list[str] | None = None,
+) -> None:
     """Draw one bar chart; values of several series (legend names them) are stacked."""
     stacked = bool(values) and isinstance(values[0], list)
     chart = VerticalBarChart()
@@ -199,8 +267,16 @@ def _bar(drawing: Drawing, x: float, caption: str, labels: list[str],
     drawing.add(chart)
     drawing.add(String(x + 10 * mm, 56 * mm, caption, fontName=_font_for([caption], name), fontSize=9))
     for i, label in enumerate(legend or []):
-        drawing.add(String(x + 10 * mm + width + 2 * mm, 50 * mm - i * 4 * mm, label, fontName=_font_for([label], name),
-                           fontSize=6, fillColor=SOURCE_COLOURS[i % len(SOURCE_COLOURS)]))
+        drawing.add(
+            String(
+                x + 10 * mm + width + 2 * mm,
+                50 * mm - i * 4 * mm,
+                label,
+                fontName=_font_for([label], name),
+                fontSize=6,
+                fillColor=SOURCE_COLOURS[i % len(SOURCE_COLOURS)],
+            )
+        )
 
 
 def _font_for(texts: list[str], cjk: str) -> str:

@@ -1,4 +1,5 @@
 """Reports: the daily and weekly after-action report, built from a replayed moment, and its files kept on disk."""
+
 from __future__ import annotations
 
 import logging
@@ -42,15 +43,17 @@ class Reports:
         start = self.day_start(first)
         return self._build(start, self.day_start(first + timedelta(days=7)), DAY_S, township, "weekly", first)
 
-    def _build(self, start: float, end: float, bucket_s: float, township: str | None, kind: str,
-               first: date) -> dict[str, Any]:
+    def _build(
+        self, start: float, end: float, bucket_s: float, township: str | None, kind: str, first: date
+    ) -> dict[str, Any]:
         as_of = min(self.clock(), end)
         state = self.replayer.at(as_of)
         changes = [e for e in self.replayer.events_between(start, end, (ev.FloodStageChanged,)) if e.at <= as_of]
         body = report(state, start, end, as_of, changes, township, bucket_s)
         if kind == "daily" and township is None:  # the district's day: the analytics view's charts, one code path
-            body["charts"] = charts.for_report(state, start, end, as_of,
-                                               {"district": body["district"], "townships": body["townships"]})
+            body["charts"] = charts.for_report(
+                state, start, end, as_of, {"district": body["district"], "townships": body["townships"]}
+            )
         return {"kind": kind, "day": first.isoformat(), "seq": state.seq, "utc_offset_h": self.utc_offset_h, **body}
 
     def path(self, day: date, fmt: str) -> Path:

@@ -1,4 +1,5 @@
 """The services an edge (API handler, Dash callback, Socket.IO handler) may use, built by app.py."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

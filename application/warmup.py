@@ -1,4 +1,5 @@
 """A demo district opens with its recent past: the simulator's last hours played on a clock that then runs on."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -21,8 +22,14 @@ class WarmClock:
         return self.real() if self.at is None else self.at
 
 
-def play_recent_past(clock: WarmClock, span_s: float, simulator: Simulator, ingestor: Ingestor,
-                     commands: Commands, autopilot: Autopilot | None) -> None:
+def play_recent_past(
+    clock: WarmClock,
+    span_s: float,
+    simulator: Simulator,
+    ingestor: Ingestor,
+    commands: Commands,
+    autopilot: Autopilot | None,
+) -> None:
     """Feed, work and tick the last span_s seconds as they would have gone, then hand the clock back."""
     end = clock.real()
     t = end - span_s

@@ -14,6 +14,7 @@ disconnects, p50/p99 latency (post → client), server CPU (its processes, gunic
 together), its threads at the end of the feed and the ratio of OneMap's p99 to the baseline's. Needs aiohttp
 (requirements-dev.txt).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,22 @@ SERVERS = ("dev", "gevent", "gthread", "eventlet")  # python app.py, serve.py --
 def server_cmd(server: str, port: int) -> list[str]:
     """Return the command of OneMap on this server (eventlet, deprecated: gunicorn's own, if it is installed)."""
     if server == "eventlet":
-        return [sys.executable, "-m", "gunicorn", "-k", "eventlet", "-w", "1", "--worker-connections", "10000",
-                "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "wsgi:application()"]
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-k",
+            "eventlet",
+            "-w",
+            "1",
+            "--worker-connections",
+            "10000",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            "wsgi:application()",
+        ]
     script, flags = ("app.py", []) if server == "dev" else ("serve.py", ["--worker", server])
     return [sys.executable, str(ROOT / script), *flags, "--no-simulator", "--port", str(port)]
 
@@ -110,8 +125,14 @@ class Server:
         self.kind, self.port = kind, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.tmp = tempfile.TemporaryDirectory(prefix="onemap-fanout-")
-        env = dict(os.environ, ONEMAP_DATA_DIR=self.tmp.name, ONEMAP_SIMULATOR="off", ONEMAP_PORT=str(self.port),
-                   ONEMAP_API_TOKENS=f"{API_TOKEN}=system", ONEMAP_AUTOPILOT="off")
+        env = dict(
+            os.environ,
+            ONEMAP_DATA_DIR=self.tmp.name,
+            ONEMAP_SIMULATOR="off",
+            ONEMAP_PORT=str(self.port),
+            ONEMAP_API_TOKENS=f"{API_TOKEN}=system",
+            ONEMAP_AUTOPILOT="off",
+        )
         self.cookie = ""
         if kind == "onemap":
             kiosk = self._kiosk_token(env)
@@ -125,7 +146,8 @@ class Server:
         if kiosk:  # the wall's session cookie: what a kiosk browser holds after opening its URL
             jar = http.cookiejar.CookieJar()
             urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)).open(
-                f"{self.url}/wall?kiosk={kiosk}", timeout=30).read()
+                f"{self.url}/wall?kiosk={kiosk}", timeout=30
+            ).read()
             self.cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
 
     @staticmethod
@@ -134,14 +156,19 @@ class Server:
         from domain.model import Role
         from store.accounts import Accounts
         from store.log import make_engine
+
         settings = config.from_env([], env)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return Accounts(make_engine(settings.db_url), time.time).create_token("bench-wall", "kiosk", Role.WALL)
 
     def post(self, records: list[dict]) -> None:
         body = json.dumps({"records": records}).encode()
-        req = urllib.request.Request(f"{self.url}/api/v1/records", body, method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {API_TOKEN}"})
+        req = urllib.request.Request(
+            f"{self.url}/api/v1/records",
+            body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {API_TOKEN}"},
+        )
         with urllib.request.urlopen(req, timeout=60) as resp:
             resp.read()
 
@@ -160,10 +187,14 @@ def _points() -> list[tuple[float, float]]:
     """Points near the demo district's township centres."""
     from application.bootstrap import boundaries_of, district_of
     from config import Settings
+
     district = district_of(Settings(), boundaries_of(Settings()))
     rng = random.Random(3)
-    return [(t.lon + rng.uniform(-0.005, 0.005), t.lat + rng.uniform(-0.005, 0.005))
-            for t in district.townships.values() for _ in range(50)]
+    return [
+        (t.lon + rng.uniform(-0.005, 0.005), t.lat + rng.uniform(-0.005, 0.005))
+        for t in district.townships.values()
+        for _ in range(50)
+    ]
 
 
 POINTS: list[tuple[float, float]] = []
@@ -172,11 +203,23 @@ POINTS: list[tuple[float, float]] = []
 def records(tag: str, n: int, rng: random.Random) -> list[dict]:
     """n distinct 12345 records inside the demo district."""
     from streams import feeds
+
     if not POINTS:
         POINTS.extend(_points())
     when = time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 8 * 3600 - 5))
-    return [feeds.native("12345", f"{tag}-{i}", rng.choice(CATEGORIES), *rng.choice(POINTS), when,
-                         "人民路12号附近：噪声扰民", "人民路12号", rng) for i in range(n)]
+    return [
+        feeds.native(
+            "12345",
+            f"{tag}-{i}",
+            rng.choice(CATEGORIES),
+            *rng.choice(POINTS),
+            when,
+            "人民路12号附近：噪声扰民",
+            "人民路12号",
+            rng,
+        )
+        for i in range(n)
+    ]
 
 
 class Walls:
@@ -206,6 +249,7 @@ class Walls:
                 elif sid in self.sent:
                     self.seen[i].add(sid)
                     self.latencies.append(now - self.sent[sid])
+
         return handler
 
     def _on_snapshot(self, _msg: object) -> None:
@@ -223,6 +267,7 @@ class Walls:
     async def connect(self, server: Server | SimpleNamespace) -> list[Exception]:  # a worker has only its address
         """Connect every client at once and wait for their snapshots (OneMap); return the connection errors."""
         import socketio
+
         headers = {"Cookie": server.cookie} if server.cookie else {}
         for i in range(self.n):
             c = socketio.AsyncClient(reconnection=False)
@@ -230,9 +275,13 @@ class Walls:
             c.on("snapshot", self._on_snapshot)
             c.on("disconnect", self._on_disconnect)
             self.socks.append(c)
-        results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers),
-                                                   transports=["websocket"], wait_timeout=60) for c in self.socks],
-                                       return_exceptions=True)
+        results = await asyncio.gather(
+            *[
+                c.connect(f"{server.url}?scope=all", headers=dict(headers), transports=["websocket"], wait_timeout=60)
+                for c in self.socks
+            ],
+            return_exceptions=True,
+        )
         errors = [r for r in results if isinstance(r, Exception)]
         if server.kind == "onemap" and not errors:
             await asyncio.wait_for(self.ready.wait(), 120)
@@ -267,6 +316,7 @@ class NativeJSON:
 def share_main(url: str, cookie: str, kind: str, n: int, prefix: str, conn: Connection) -> None:
     """A client process's entry point."""
     import socketio
+
     socketio.packet.Packet.json = NativeJSON  # this process's clients only; the same for both servers
     asyncio.run(_share(url, cookie, kind, n, prefix, conn))
 
@@ -283,8 +333,11 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int)
     for k in range(procs):
         mine, theirs = ctx.Pipe()
         share = n // procs + (k < n % procs)
-        workers.append(ctx.Process(target=share_main, args=(server.url, server.cookie, server.kind, share, prefix,
-                                                            theirs), daemon=True))
+        workers.append(
+            ctx.Process(
+                target=share_main, args=(server.url, server.cookie, server.kind, share, prefix, theirs), daemon=True
+            )
+        )
         workers[-1].start()
         pipes.append(mine)
     errors = [e for pipe in pipes for e in pipe.recv()]
@@ -319,10 +372,17 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int)
         xs.sort()
         return xs[min(len(xs) - 1, int(p * len(xs)))] * 1000 if xs else float("nan")
 
-    return {"expected": len(recs) * n, "delivered": len(latencies), "disconnects": dropped,
-            "p50_ms": q(latencies, 0.50), "p99_ms": q(latencies, 0.99), "cpu_pct": 100 * cpu / (seconds + 2.0),
-            "threads": peak_threads, "client_cpu_pct": 100 * client_cpu / (seconds + 2.0),
-            "split": (q(to_build, 0.5), q(to_build, 0.99), q(to_client, 0.5), q(to_client, 0.99))}
+    return {
+        "expected": len(recs) * n,
+        "delivered": len(latencies),
+        "disconnects": dropped,
+        "p50_ms": q(latencies, 0.50),
+        "p99_ms": q(latencies, 0.99),
+        "cpu_pct": 100 * cpu / (seconds + 2.0),
+        "threads": peak_threads,
+        "client_cpu_pct": 100 * client_cpu / (seconds + 2.0),
+        "split": (q(to_build, 0.5), q(to_build, 0.99), q(to_client, 0.5), q(to_client, 0.99)),
+    }
 
 
 def measure(kind: str, n: int, rate: float, seconds: float, server_kind: str = "dev", procs: int = 1) -> dict:
@@ -336,21 +396,28 @@ def measure(kind: str, n: int, rate: float, seconds: float, server_kind: str = "
 async def storm_run(server: Server, n: int) -> dict:
     """Connect n clients at once; return when the last one had its snapshot."""
     import socketio
+
     got: list[float] = []
     sizes: list[int] = []
     headers = {"Cookie": server.cookie}
     socks = [socketio.AsyncClient(reconnection=False) for _ in range(n)]
     done = asyncio.Event()
     for c in socks:
+
         def handler(msg: object) -> None:
             got.append(time.monotonic())
             if len(got) >= n:
                 done.set()
+
         c.on("snapshot", handler)
     cpu0, t0 = cpu_s(server.proc.pid), time.monotonic()
-    results = await asyncio.gather(*[c.connect(f"{server.url}?scope=all", headers=dict(headers),
-                                               transports=["websocket"], wait_timeout=120) for c in socks],
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *[
+            c.connect(f"{server.url}?scope=all", headers=dict(headers), transports=["websocket"], wait_timeout=120)
+            for c in socks
+        ],
+        return_exceptions=True,
+    )
     errors = sum(isinstance(r, Exception) for r in results)
     try:
         await asyncio.wait_for(done.wait(), 600)
@@ -359,9 +426,15 @@ async def storm_run(server: Server, n: int) -> dict:
     elapsed = [g - t0 for g in sorted(got)]
     cpu = cpu_s(server.proc.pid) - cpu0
     await asyncio.gather(*[c.disconnect() for c in socks], return_exceptions=True)
-    return {"clients": n, "snapshots": len(got), "connect_errors": errors, "sizes": sizes,
-            "p50_s": elapsed[len(elapsed) // 2] if elapsed else float("nan"),
-            "last_s": elapsed[-1] if elapsed else float("nan"), "cpu_s": cpu}
+    return {
+        "clients": n,
+        "snapshots": len(got),
+        "connect_errors": errors,
+        "sizes": sizes,
+        "p50_s": elapsed[len(elapsed) // 2] if elapsed else float("nan"),
+        "last_s": elapsed[-1] if elapsed else float("nan"),
+        "cpu_s": cpu,
+    }
 
 
 def storm(open_incidents: int, n: int, server_kind: str) -> None:
@@ -372,8 +445,10 @@ def storm(open_incidents: int, n: int, server_kind: str) -> None:
             server.post(records(f"S{k}", min(1000, open_incidents - k), rng))
         print(f"storm ({server_kind}): {open_incidents} open incidents, {n} clients connecting at once")
         r = asyncio.run(storm_run(server, n))
-        print(f"  snapshots {r['snapshots']}/{n}, connect errors {r['connect_errors']}, "
-              f"p50 {r['p50_s']:.2f} s, last {r['last_s']:.2f} s, server CPU {r['cpu_s']:.1f} s")
+        print(
+            f"  snapshots {r['snapshots']}/{n}, connect errors {r['connect_errors']}, "
+            f"p50 {r['p50_s']:.2f} s, last {r['last_s']:.2f} s, server CPU {r['cpu_s']:.1f} s"
+        )
     finally:
         server.stop()
 
@@ -382,6 +457,7 @@ def bare_server(port: int) -> None:
     """The baseline: Flask-SocketIO on the same server, records buffered and emitted to everyone every 200 ms."""
     from flask import Flask, jsonify, request
     from flask_socketio import SocketIO
+
     app = Flask(__name__)
     sio = SocketIO(app, async_mode="threading")
     pending: list[dict] = []
@@ -395,8 +471,9 @@ def bare_server(port: int) -> None:
     def post():  # type: ignore[no-untyped-def]
         body = request.get_json()
         with lock:
-            pending.extend({"kind": "incident", "id": r["order_no"], "source_id": r["order_no"], **r}
-                           for r in body["records"])
+            pending.extend(
+                {"kind": "incident", "id": r["order_no"], "source_id": r["order_no"], **r} for r in body["records"]
+            )
         return jsonify(accepted=len(body["records"]))
 
     def flush() -> None:
@@ -406,8 +483,9 @@ def bare_server(port: int) -> None:
             with lock:
                 batch, pending[:] = list(pending), []
             seq += 1
-            sio.emit("delta", {"from_seq": seq - 1, "seq": seq, "server_time": time.time(), "upsert": batch,
-                               "remove": []})
+            sio.emit(
+                "delta", {"from_seq": seq - 1, "seq": seq, "server_time": time.time(), "upsert": batch, "remove": []}
+            )
 
     sio.start_background_task(flush)
     sio.run(app, host="127.0.0.1", port=port, allow_unsafe_werkzeug=True, log_output=False)
@@ -415,16 +493,27 @@ def bare_server(port: int) -> None:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--runs", default="50x10,50x100,200x10,200x100,500x10,500x100",
-                   help="clients x records/s, comma separated (default %(default)s)")
+    p.add_argument(
+        "--runs",
+        default="50x10,50x100,200x10,200x100,500x10,500x100",
+        help="clients x records/s, comma separated (default %(default)s)",
+    )
     p.add_argument("--seconds", type=float, default=15.0, help="feed duration of each run (default %(default)s)")
     p.add_argument("--storm", type=int, default=0, help="open incidents for the reconnect storm (0: no storm)")
     p.add_argument("--clients", type=int, default=500, help="clients of the storm (default %(default)s)")
-    p.add_argument("--procs", type=int, default=CLIENT_PROCS,
-                   help="processes the clients are spread over, the baseline's too (default %(default)s)")
-    p.add_argument("--server", default="dev", help="OneMap's servers to measure, comma separated: dev (python app.py), "
-                   "gevent, gthread (python serve.py --worker ...), eventlet (gunicorn -k eventlet, if installed) "
-                   "(default %(default)s)")
+    p.add_argument(
+        "--procs",
+        type=int,
+        default=CLIENT_PROCS,
+        help="processes the clients are spread over, the baseline's too (default %(default)s)",
+    )
+    p.add_argument(
+        "--server",
+        default="dev",
+        help="OneMap's servers to measure, comma separated: dev (python app.py), "
+        "gevent, gthread (python serve.py --worker ...), eventlet (gunicorn -k eventlet, if installed) "
+        "(default %(default)s)",
+    )
     p.add_argument("--bare-server", type=int, default=0, help=argparse.SUPPRESS)
     a = p.parse_args()
     servers = a.server.split(",")
@@ -437,21 +526,29 @@ def main() -> None:
         for server in servers:
             storm(a.storm, a.clients, server)
         return
-    print(f"{'clients':>7} {'rec/s':>5} | {'server':<16} {'delivered':>15} {'disc':>4} {'p50 ms':>7} {'p99 ms':>7} "
-          f"{'CPU %':>6} {'threads':>7} | p99 ratio to baseline")
+    print(
+        f"{'clients':>7} {'rec/s':>5} | {'server':<16} {'delivered':>15} {'disc':>4} {'p50 ms':>7} {'p99 ms':>7} "
+        f"{'CPU %':>6} {'threads':>7} | p99 ratio to baseline"
+    )
     for run in a.runs.split(","):
         n, rate = (float(x) for x in run.split("x"))
         base = measure("bare", int(n), rate, a.seconds, procs=a.procs)
-        rows = [("baseline", base)] + [(f"onemap {s}", measure("onemap", int(n), rate, a.seconds, s, a.procs))
-                                       for s in servers]
+        rows = [("baseline", base)] + [
+            (f"onemap {s}", measure("onemap", int(n), rate, a.seconds, s, a.procs)) for s in servers
+        ]
         for name, r in rows:
             ratio = f"{r['p99_ms'] / base['p99_ms']:.2f}" if name != "baseline" and base["p99_ms"] else ""
-            print(f"{int(n):>7} {rate:>5g} | {name:<16} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "
-                  f"{r['p50_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['cpu_pct']:>6.1f} {r['threads']:>7} | {ratio}",
-                  flush=True)
+            print(
+                f"{int(n):>7} {rate:>5g} | {name:<16} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "
+                f"{r['p50_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['cpu_pct']:>6.1f} {r['threads']:>7} | {ratio}",
+                flush=True,
+            )
             if os.environ.get("FANOUT_SPLIT"):  # where the latency goes, and the clients' own CPU
-                print("          post->built p50 %.0f p99 %.0f | built->client p50 %.0f p99 %.0f ms | client CPU %.0f%%"
-                      % (*r["split"], r["client_cpu_pct"]), flush=True)
+                print(
+                    "          post->built p50 %.0f p99 %.0f | built->client p50 %.0f p99 %.0f ms | client CPU %.0f%%"
+                    % (*r["split"], r["client_cpu_pct"]),
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -56,8 +56,10 @@ def main() -> None:
     print(f"Locator.assign                   : {t_ours:8.3f} s  {ours:>13,.0f} points/s")
     print(f"geopandas.sjoin (points prebuilt): {t_sjoin:8.3f} s  {plain:>13,.0f} points/s")
     print(f"geopandas.sjoin + points_from_xy : {t_sjoin + t_points:8.3f} s  {plain_all:>13,.0f} points/s")
-    print(f"ratio ours / sjoin               : {ours / plain:8.2f}x  "
-          f"(vs sjoin incl. point build: {ours / plain_all:.2f}x)")
+    print(
+        f"ratio ours / sjoin               : {ours / plain:8.2f}x  "
+        f"(vs sjoin incl. point build: {ours / plain_all:.2f}x)"
+    )
     print(f"answers agree with sjoin         : {agree:,} / {N:,}")
     met = ours >= 5e5 and ours / plain >= 0.8
     print(f"target >= 500,000 points/s and >= 0.8x sjoin: {'MET' if met else 'NOT MET'}")

@@ -1,4 +1,5 @@
 """Benchmark: Redis ceiling (raw XREADGROUP+XACK) vs our consumer end to end, and latency at 1,000 records/s."""
+
 from __future__ import annotations
 
 import random
@@ -32,8 +33,19 @@ def records(n: int, tag: str, points: list[tuple[float, float]]) -> list[dict]:
     """n distinct incident records in their sources' own schemas, spread over the district."""
     rng = random.Random(7)
     when = time.strftime("%Y-%m-%dT%H:%M:%S+08:00", time.gmtime(time.time() + 8 * 3600 - 60))
-    return [feeds.native(SOURCES[i % 3], f"{tag}-{i}", rng.choice(CATEGORIES), *rng.choice(points), when,
-                         "人民路12号附近：噪声扰民", "人民路12号", rng) for i in range(n)]
+    return [
+        feeds.native(
+            SOURCES[i % 3],
+            f"{tag}-{i}",
+            rng.choice(CATEGORIES),
+            *rng.choice(points),
+            when,
+            "人民路12号附近：噪声扰民",
+            "人民路12号",
+            rng,
+        )
+        for i in range(n)
+    ]
 
 
 def ceiling(recs: list[dict]) -> float:
@@ -45,8 +57,9 @@ def ceiling(recs: list[dict]) -> float:
         client.xgroup_create(s, group, id="0", mkstream=True)
     done, t0 = 0, time.perf_counter()
     while done < len(recs):
-        reply = cast("list[Any]", client.xreadgroup(group, "raw", {s: ">" for s in bus.streams}, count=BATCH,
-                                                     block=100))  # RESP2: [stream, entries] pairs
+        reply = cast(
+            "list[Any]", client.xreadgroup(group, "raw", {s: ">" for s in bus.streams}, count=BATCH, block=100)
+        )  # RESP2: [stream, entries] pairs
         for stream, msgs in reply:
             client.xack(stream, group, *[m for m, _ in msgs])
             done += len(msgs)
@@ -81,7 +94,7 @@ def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
     def publish() -> None:
         tick, per_tick, i, start = 0.01, int(LATENCY_RATE * 0.01), 0, time.perf_counter()
         while i < len(recs) and not stop.is_set():
-            for r in recs[i:i + per_tick]:
+            for r in recs[i : i + per_tick]:
                 sent[r.get("order_no") or r.get("event_no") or r.get("alarm_no")] = time.perf_counter()
                 bus.publish([r])
             i += per_tick
@@ -97,8 +110,10 @@ def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
             ingestor.ingest([e.record for e in entries])
             reader.ack(entries)
             now = time.perf_counter()
-            lat += [now - sent[r.record.get("order_no") or r.record.get("event_no") or r.record.get("alarm_no")]
-                    for r in entries]
+            lat += [
+                now - sent[r.record.get("order_no") or r.record.get("event_no") or r.record.get("alarm_no")]
+                for r in entries
+            ]
     stop.set()
     feeder.join()
     bus.purge()
@@ -117,8 +132,10 @@ def main() -> None:
         points = [(lon + rng.uniform(-0.01, 0.01), lat + rng.uniform(-0.01, 0.01)) for lon, lat in points * 200]
         top = ceiling(records(N, "C", points))
         ours = end_to_end(records(N, "E", points), settings)
-        p50, p99 = latency(records(int(LATENCY_RATE * LATENCY_S), "L", points),
-                           Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/latency.sqlite3"))
+        p50, p99 = latency(
+            records(int(LATENCY_RATE * LATENCY_S), "L", points),
+            Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/latency.sqlite3"),
+        )
     print(f"batch size                               {BATCH}")
     print(f"ceiling: redis-py XREADGROUP+XACK        {top:>10,.0f} records/s")
     print(f"ours: read, validate, locate, append, ack {ours:>9,.0f} records/s  (SQLite, one process)")

@@ -6,6 +6,7 @@ keeping every incident (as before the retention: the baseline), a full replay ar
 newest snapshot (taken 10,000 events before the end) plus the log after it; and a year estimated from them
 (`--start 8760000` measures one: about 25 minutes and 4 GB).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,34 +46,79 @@ MOMENTS = 12
 BATCH = 500
 T = TypeVar("T")
 # Each step's time after the one before (s): mostly within the 1/2/3/10 promise, a few late, as a real day.
-STEPS = (("sign", ev.OrderSigned, 5, 64), ("respond", ev.OrderResponded, 5, 60), ("route", ev.OrderRouted, 5, 58),
-         ("on_site", ev.TeamOnSite, 30, 430), ("resolve", ev.OrderResolved, 60, 1200))
+STEPS = (
+    ("sign", ev.OrderSigned, 5, 64),
+    ("respond", ev.OrderResponded, 5, 60),
+    ("route", ev.OrderRouted, 5, 58),
+    ("on_site", ev.TeamOnSite, 30, 430),
+    ("resolve", ev.OrderResolved, 60, 1200),
+)
 
 
-def incident_events(rng: random.Random, district, policy: SlaPolicy, n: int, at: float,
-                    closed: bool = True) -> list[ev.Event]:
+def incident_events(
+    rng: random.Random, district, policy: SlaPolicy, n: int, at: float, closed: bool = True
+) -> list[ev.Event]:
     """One incident's life, as the rooms would work it: reported, ordered, four steps, resolved, called back, closed
     (or, not closed, left at a random step)."""
     town = rng.choice(sorted(district.townships))
     team = rng.choice([t for t in district.teams.values() if t.township == town])
     cat = rng.choice(sorted(CATEGORIES))
     iid, oid = f"B{n:06d}", f"B{n:06d}-1"
-    out: list[ev.Event] = [ev.IncidentReported(
-        event_id=f"rep:{iid}", at=at, incident_id=iid, source=rng.choices(("12345", "110", "grid", "security"), (50, 25, 22, 3))[0],
-        source_id=f"bench-{n}", category=cat, township=town, lon=team.lon, lat=team.lat,
-        priority=CATEGORIES[cat].priority, summary="基准事件", address="人民路1号", reported_at=at)]
+    out: list[ev.Event] = [
+        ev.IncidentReported(
+            event_id=f"rep:{iid}",
+            at=at,
+            incident_id=iid,
+            source=rng.choices(("12345", "110", "grid", "security"), (50, 25, 22, 3))[0],
+            source_id=f"bench-{n}",
+            category=cat,
+            township=town,
+            lon=team.lon,
+            lat=team.lat,
+            priority=CATEGORIES[cat].priority,
+            summary="基准事件",
+            address="人民路1号",
+            reported_at=at,
+        )
+    ]
     at += rng.uniform(10, 200)
-    out.append(ev.OrderIssued(event_id=f"ord:{iid}", at=at, incident_id=iid, order_id=oid, actor="bench",
-                              team_id=team.id, township=town, deadlines=policy.deadlines(cat, at)))
-    for step, cls, low, high in STEPS if closed else STEPS[:rng.randrange(len(STEPS))]:
+    out.append(
+        ev.OrderIssued(
+            event_id=f"ord:{iid}",
+            at=at,
+            incident_id=iid,
+            order_id=oid,
+            actor="bench",
+            team_id=team.id,
+            township=town,
+            deadlines=policy.deadlines(cat, at),
+        )
+    )
+    for step, cls, low, high in STEPS if closed else STEPS[: rng.randrange(len(STEPS))]:
         at += rng.uniform(low, high)
-        out.append(cls(event_id=f"{step}:{iid}", at=at, incident_id=iid, order_id=oid, actor="bench",
-                       note="已处理" if step == "resolve" else ""))
+        out.append(
+            cls(
+                event_id=f"{step}:{iid}",
+                at=at,
+                incident_id=iid,
+                order_id=oid,
+                actor="bench",
+                note="已处理" if step == "resolve" else "",
+            )
+        )
     if not closed:
         return out
     at += rng.uniform(60, 900)
-    out.append(ev.FeedbackRecorded(event_id=f"fb:{iid}", at=at, incident_id=iid, order_id=oid, actor="bench",
-                                   result=rng.choice(("satisfied", "satisfied", "unreached"))))
+    out.append(
+        ev.FeedbackRecorded(
+            event_id=f"fb:{iid}",
+            at=at,
+            incident_id=iid,
+            order_id=oid,
+            actor="bench",
+            result=rng.choice(("satisfied", "satisfied", "unreached")),
+        )
+    )
     out.append(ev.IncidentClosed(event_id=f"close:{iid}", at=at + 5, incident_id=iid, order_id=oid, actor="bench"))
     return out
 
@@ -84,10 +130,16 @@ def day_of_events(district, start: float, n: int) -> list[ev.Event]:
     while len(out) < n:
         at = start + rng.uniform(0, 86400 - 4000)
         out += incident_events(rng, district, policy, i, at)
-        out.append(ev.HallTicketRecorded(event_id=f"hall:{i}", at=at, hall_id=rng.choice(halls), action="issued",
-                                         ticket=f"A{i}"))
-        out.append(ev.StationReadingRecorded(event_id=f"hyd:{i}", at=at, station_id=rng.choice(stations),
-                                             level=rng.uniform(1, 3)))
+        out.append(
+            ev.HallTicketRecorded(
+                event_id=f"hall:{i}", at=at, hall_id=rng.choice(halls), action="issued", ticket=f"A{i}"
+            )
+        )
+        out.append(
+            ev.StationReadingRecorded(
+                event_id=f"hyd:{i}", at=at, station_id=rng.choice(stations), level=rng.uniform(1, 3)
+            )
+        )
         i += 1
     return sorted(out[:n], key=lambda e: e.at)
 
@@ -112,7 +164,7 @@ def main() -> None:
     store = Store(log, district)
     start = Reports(None, time.time, UTC_OFFSET_H, settings.data_dir).day_start(DAY)  # type: ignore[arg-type]
     made = day_of_events(district, start, N_EVENTS)
-    load_s, _ = timed(lambda: [store.append(made[i:i + BATCH]) for i in range(0, len(made), BATCH)])
+    load_s, _ = timed(lambda: [store.append(made[i : i + BATCH]) for i in range(0, len(made), BATCH)])
     moments = sorted(random.Random(5).uniform(start, start + 86400) for _ in range(MOMENTS))
 
     def full(t: float) -> float:  # the baseline: fold the log from seq 0, no checkpoints
@@ -134,8 +186,10 @@ def main() -> None:
     for fmt, s in files.items():
         print(f"report {fmt:<4} (render)                    {s:>10.2f} s")
     total = json_s + sum(files.values())
-    print(f"report, all formats                      {total:>10.2f} s   target < 10 s; moment target < 1 s: "
-          f"{'met' if max(fast) < 1 and total < 10 else 'MISSED'}")
+    print(
+        f"report, all formats                      {total:>10.2f} s   target < 10 s; moment target < 1 s: "
+        f"{'met' if max(fast) < 1 and total < 10 else 'MISSED'}"
+    )
 
 
 PER_DAY = 2000  # incidents a day: a district's year is ~730,000 incidents
@@ -154,11 +208,23 @@ def days_of_events(district, first_day: float, n: int) -> Iterator[list[ev.Event
             at = day + rng.uniform(0, 86400)
             out += incident_events(rng, district, policy, i, at, closed=rng.random() > OPEN_SHARE)
             hall = rng.choice(halls)  # a ticket issued and served later: a hall's queue is what waits now
-            out.append(ev.HallTicketRecorded(event_id=f"hall:{i}", at=at, hall_id=hall, action="issued", ticket=f"A{i}"))
-            out.append(ev.HallTicketRecorded(event_id=f"hall:{i}:served", at=at + rng.uniform(60, 1800), hall_id=hall,
-                                             action="served", ticket=f"A{i}"))
-            out.append(ev.StationReadingRecorded(event_id=f"hyd:{i}", at=at, station_id=rng.choice(stations),
-                                                 level=rng.uniform(1, 3)))
+            out.append(
+                ev.HallTicketRecorded(event_id=f"hall:{i}", at=at, hall_id=hall, action="issued", ticket=f"A{i}")
+            )
+            out.append(
+                ev.HallTicketRecorded(
+                    event_id=f"hall:{i}:served",
+                    at=at + rng.uniform(60, 1800),
+                    hall_id=hall,
+                    action="served",
+                    ticket=f"A{i}",
+                )
+            )
+            out.append(
+                ev.StationReadingRecorded(
+                    event_id=f"hyd:{i}", at=at, station_id=rng.choice(stations), level=rng.uniform(1, 3)
+                )
+            )
             i += 1
         out.sort(key=lambda e: e.at)
         day += 86400
@@ -180,11 +246,17 @@ def _child(mode: str, db_url: str) -> None:
         Store(log, district).take_snapshot(time.time())
         store = Store(log, district, snapshots=False)
     else:
-        store = Store(log, district, snapshots=mode == "snapshot",
-                      retention_s=float("inf") if mode == "keep-all" else RETENTION_S)
+        store = Store(
+            log, district, snapshots=mode == "snapshot", retention_s=float("inf") if mode == "keep-all" else RETENTION_S
+        )
     took = time.perf_counter() - t0
-    print(took, _rss("VmHWM") - base, *store.read(lambda state: (len(state.incidents), len(state.open_ids))),
-          store.started_from, *store.read(_per_tick_ms))
+    print(
+        took,
+        _rss("VmHWM") - base,
+        *store.read(lambda state: (len(state.incidents), len(state.open_ids))),
+        store.started_from,
+        *store.read(_per_tick_ms),
+    )
 
 
 def _per_tick_ms(state) -> tuple[float, float]:
@@ -197,8 +269,17 @@ def _per_tick_ms(state) -> tuple[float, float]:
     now, policy = state.last_event_at, SlaPolicy()
 
     def work() -> float:
-        return timed(lambda: (breaches(state, now), escalations(state, policy, now),
-                              day_figures(state, now - 86400, now, now)))[0] * 1000
+        return (
+            timed(
+                lambda: (
+                    breaches(state, now),
+                    escalations(state, policy, now),
+                    day_figures(state, now - 86400, now, now),
+                )
+            )[0]
+            * 1000
+        )
+
     indexed = statistics.median(work() for _ in range(9))
     state.open_incidents = lambda: [i for i in state.incidents.values() if i.is_open]  # as before the indexes
     state.changed_since = lambda t: list(state.incidents.values())
@@ -214,8 +295,9 @@ def _rss(field: str) -> float:
 
 
 def _run_child(mode: str, db_url: str) -> tuple[float, float, int, int, int, float, float]:
-    out = subprocess.run([sys.executable, __file__, "--child", mode, db_url], check=True, capture_output=True,
-                         text=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", mode, db_url], check=True, capture_output=True, text=True
+    ).stdout.split()
     return float(out[0]), float(out[1]), int(out[2]), int(out[3]), int(out[4]), float(out[5]), float(out[6])
 
 
@@ -224,9 +306,11 @@ def start_up(sizes: list[int]) -> None:
     settings = Settings(data_dir=scratch_dir("bench-start-"), simulator=False)
     district = district_of(settings, boundaries_of(settings))
     first_day = Reports(None, time.time, UTC_OFFSET_H, settings.data_dir).day_start(DAY)  # type: ignore[arg-type]
-    print(f"{'events':>10} {'start':<34} {'seconds':>8} {'peak MB':>8} {'in memory':>10} {'open':>6} "
-          f"{'x time':>7} {'x MB':>6}   (peak MB: above the process\'s own; tick: SLA check, "
-          f"escalations and the day's figures, p50)")
+    print(
+        f"{'events':>10} {'start':<34} {'seconds':>8} {'peak MB':>8} {'in memory':>10} {'open':>6} "
+        f"{'x time':>7} {'x MB':>6}   (peak MB: above the process's own; tick: SLA check, "
+        f"escalations and the day's figures, p50)"
+    )
     per_event: dict[str, float] = {}
     keep_mb_per_event = 0.0
     for n in sizes:
@@ -237,33 +321,39 @@ def start_up(sizes: list[int]) -> None:
             held += day
             cut = len(held) - TAIL  # the newest TAIL events wait: they come after the snapshot
             for i in range(0, max(cut, 0), 5000):
-                log.append(held[i:min(i + 5000, cut)])
-            written, held = written + max(cut, 0), held[max(cut, 0):]
+                log.append(held[i : min(i + 5000, cut)])
+            written, held = written + max(cut, 0), held[max(cut, 0) :]
         _run_child("take", url)
         log.append(held)
         written += len(held)
-        print(f"{written:>10,} log of {written / (PER_DAY * 12):.0f} days written in "
-              f"{time.perf_counter() - t0:.0f} s")
+        print(f"{written:>10,} log of {written / (PER_DAY * 12):.0f} days written in {time.perf_counter() - t0:.0f} s")
         del held
         rows = {mode: _run_child(mode, url) for mode in ("keep-all", "full", "snapshot")}
         base_s, base_mb = rows["keep-all"][0], rows["keep-all"][1]
-        names = {"keep-all": "full replay, every incident kept", "full": "full replay, closed archived",
-                 "snapshot": "snapshot + 10,000-event tail"}
+        names = {
+            "keep-all": "full replay, every incident kept",
+            "full": "full replay, closed archived",
+            "snapshot": "snapshot + 10,000-event tail",
+        }
         for mode, (secs, mb, kept, open_, since, tick, walked) in rows.items():
             assert (since > 0) == (mode == "snapshot"), "the snapshot start should start from the snapshot"
-            print(f"{n:>10,} {names[mode]:<34} {secs:>8.2f} {mb:>8.0f} {kept:>10,} {open_:>6,} "
-                  f"{base_s / secs:>6.1f}x {base_mb / max(mb, 1):>5.1f}x   tick {tick:.1f} ms "
-                  f"(walking all: {walked:.1f} ms, {walked / tick:.0f}x)")
+            print(
+                f"{n:>10,} {names[mode]:<34} {secs:>8.2f} {mb:>8.0f} {kept:>10,} {open_:>6,} "
+                f"{base_s / secs:>6.1f}x {base_mb / max(mb, 1):>5.1f}x   tick {tick:.1f} ms "
+                f"(walking all: {walked:.1f} ms, {walked / tick:.0f}x)"
+            )
         per_event = {m: r[0] / n for m, r in rows.items()}
         keep_mb_per_event = rows["keep-all"][1] / n
         snap_s, snap_mb = rows["snapshot"][0], rows["snapshot"][1]
     full_year, keep_mb = per_event["full"] * YEAR_EVENTS, keep_mb_per_event * YEAR_EVENTS
     how = "measured" if sizes[-1] >= YEAR_EVENTS else "estimated from the last size"
-    print(f"a year (~{YEAR_EVENTS / 1e6:.1f} M events, {365 * PER_DAY:,} incidents), {how}: "
-          f"a full replay ~{full_year:.0f} s (linear in the log; keeping every incident also ~{keep_mb:,.0f} MB); "
-          f"snapshot start ~{snap_s:.1f} s and ~{snap_mb:.0f} MB (the state holds the open incidents and 8 days, "
-          f"whatever the log's length, plus a tail of at most 20,000 events); target <= 10 s: "
-          f"{'met' if snap_s <= 10 else 'MISSED'}")
+    print(
+        f"a year (~{YEAR_EVENTS / 1e6:.1f} M events, {365 * PER_DAY:,} incidents), {how}: "
+        f"a full replay ~{full_year:.0f} s (linear in the log; keeping every incident also ~{keep_mb:,.0f} MB); "
+        f"snapshot start ~{snap_s:.1f} s and ~{snap_mb:.0f} MB (the state holds the open incidents and 8 days, "
+        f"whatever the log's length, plus a tail of at most 20,000 events); target <= 10 s: "
+        f"{'met' if snap_s <= 10 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

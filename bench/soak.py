@@ -16,6 +16,7 @@ done), and the figure is the last sample's ratio to it, with the growth per new 
 upper bound of what each costs: all the growth divided among them).
 Deliveries, disconnects and p50/p99 record → screen latency are printed per minute.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,14 +61,23 @@ def served_rss_mb(pids: list[int]) -> float:
 
 def readings(n: int, stations: list[str], rng: random.Random, tag: str) -> list[dict]:
     """n gauge readings near normal levels, spread over the district's stations."""
-    return [{"source": "hydrology", "source_id": f"{tag}-{i}", "station_id": rng.choice(stations),
-             "level": round(rng.uniform(1.0, 2.0), 2), "rainfall": round(rng.uniform(0, 5), 1)} for i in range(n)]
+    return [
+        {
+            "source": "hydrology",
+            "source_id": f"{tag}-{i}",
+            "station_id": rng.choice(stations),
+            "level": round(rng.uniform(1.0, 2.0), 2),
+            "rainfall": round(rng.uniform(0, 5), 1),
+        }
+        for i in range(n)
+    ]
 
 
 async def soak(server: Server, kind: str, clients: int, rate: float, seconds: float, incident_share: int) -> int:
     """Run the soak; print a line per minute and the verdict; return 0 when the memory growth is within 10%."""
     from application.bootstrap import boundaries_of, district_of
     from config import Settings
+
     district = district_of(Settings(), boundaries_of(Settings()))
     stations = sorted(district.stations)
     walls = Walls(clients)
@@ -121,9 +131,12 @@ async def soak(server: Server, kind: str, clients: int, rate: float, seconds: fl
             next_line += 60
             lat = sorted(latencies)
             q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
-            print(f"  {int((now - t0) // 60):>2} min: RSS {samples[-1][1]:.0f} MB, {posted[0]} records, "
-                  f"{len(sent)} incidents, delivered {walls.delivered()}/{len(sent) * clients}, "
-                  f"disconnects {walls.disconnects}, p50 {q(0.5):.0f} ms, p99 {q(0.99):.0f} ms", flush=True)
+            print(
+                f"  {int((now - t0) // 60):>2} min: RSS {samples[-1][1]:.0f} MB, {posted[0]} records, "
+                f"{len(sent)} incidents, delivered {walls.delivered()}/{len(sent) * clients}, "
+                f"disconnects {walls.disconnects}, p50 {q(0.5):.0f} ms, p99 {q(0.99):.0f} ms",
+                flush=True,
+            )
             latencies.clear()
     await asyncio.sleep(2.0)  # the last deliveries
     cpu = cpu_s(server.proc.pid) - cpu0
@@ -132,11 +145,13 @@ async def soak(server: Server, kind: str, clients: int, rate: float, seconds: fl
     base = base if base is not None else samples[0][1]
     delivered, expected = walls.delivered(), len(sent) * clients
     growth = end / base - 1
-    print(f"soak ({kind}): {clients} clients, {rate:.0f} records/s for {seconds / 60:.0f} min ({len(sent)} incidents): "
-          f"RSS {base:.0f} MB after {WARM_S:.0f} s -> {end:.0f} MB at the end, growth {growth:+.1%} "
-          f"(ratio {end / base:.3f} to the baseline; target <= 1.10; at most "
-          f"{(end - base) * 1024 / max(1, len(sent)):.1f} KB per new incident); delivered {delivered}/{expected}, "
-          f"disconnects {dropped}, server CPU {100 * cpu / (time.monotonic() - t0):.0f}%")
+    print(
+        f"soak ({kind}): {clients} clients, {rate:.0f} records/s for {seconds / 60:.0f} min ({len(sent)} incidents): "
+        f"RSS {base:.0f} MB after {WARM_S:.0f} s -> {end:.0f} MB at the end, growth {growth:+.1%} "
+        f"(ratio {end / base:.3f} to the baseline; target <= 1.10; at most "
+        f"{(end - base) * 1024 / max(1, len(sent)):.1f} KB per new incident); delivered {delivered}/{expected}, "
+        f"disconnects {dropped}, server CPU {100 * cpu / (time.monotonic() - t0):.0f}%"
+    )
     return 0 if growth <= 0.10 and delivered == expected and not dropped else 1
 
 
@@ -145,11 +160,19 @@ def main() -> int:
     p.add_argument("--minutes", type=float, default=10.0)
     p.add_argument("--clients", type=int, default=100)
     p.add_argument("--rate", type=float, default=100.0, help="records per second (default %(default)s)")
-    p.add_argument("--server", default="dev", choices=SERVERS,
-                   help="dev (python app.py), gevent|gthread (python serve.py --worker ...) or eventlet "
-                   "(gunicorn -k eventlet, if installed) (default %(default)s)")
-    p.add_argument("--incident-share", type=int, default=100,
-                   help="one record in this many is a new incident, the rest readings (default %(default)s)")
+    p.add_argument(
+        "--server",
+        default="dev",
+        choices=SERVERS,
+        help="dev (python app.py), gevent|gthread (python serve.py --worker ...) or eventlet "
+        "(gunicorn -k eventlet, if installed) (default %(default)s)",
+    )
+    p.add_argument(
+        "--incident-share",
+        type=int,
+        default=100,
+        help="one record in this many is a new incident, the rest readings (default %(default)s)",
+    )
     args = p.parse_args()
     server = Server("onemap", args.server)
     try:

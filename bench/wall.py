@@ -9,6 +9,7 @@ Plotly.react of the hourly figure with the same one-bar change. Target: a chart 
 
     python bench/wall.py [--sizes 2000 10000] [--rounds 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,10 +53,14 @@ HOOK = """(() => {
             && (d.upsert || []).some(e => e.kind === 'incident' && e.source_id === b.want)) { b.deltaAt = at; } }); });
       return s; }, io); }});
 })()"""
-DRAWN = "() => %s.every(n => { const gd = document.querySelector('#an-' + n + ' .js-plotly-plot');" \
-        " return gd && gd.data && gd.data.length > 0; })" % CHARTS
-WALL_DRAWN = "() => document.querySelectorAll('.om-pane-omIncidents .om-cluster, .om-pane-omIncidents path.om-inc').length > 0" \
-             " && !!document.querySelector('.om-badge-live')"
+DRAWN = (
+    "() => %s.every(n => { const gd = document.querySelector('#an-' + n + ' .js-plotly-plot');"
+    " return gd && gd.data && gd.data.length > 0; })" % CHARTS
+)
+WALL_DRAWN = (
+    "() => document.querySelectorAll('.om-pane-omIncidents .om-cluster, .om-pane-omIncidents path.om-inc').length > 0"
+    " && !!document.querySelector('.om-badge-live')"
+)
 # Each awaited round: the map pane's first repaint after the delta (the wall), and which charts were redrawn when
 # (charts.js notes the moment each Plotly.react returned: the analytics view).
 ARM = """(want) => { const b = window.__bench; b.want = want; b.deltaAt = null; b.mapAt = null;
@@ -73,8 +78,17 @@ def record(source_id: str, source: str, lon: float, lat: float, rng: random.Rand
     """Return an incident record in its source's own schema, reported now."""
     when = datetime.now(timezone(timedelta(hours=8))).isoformat(timespec="seconds")
     category = rng.choice(("noise", "garbage", "illegal_parking", "streetlight", "road_obstruction"))
-    return native(source, source_id, category, lon + rng.gauss(0, 0.01), lat + rng.gauss(0, 0.01), when, "基准事件",
-                  "人民路1号", rng)
+    return native(
+        source,
+        source_id,
+        category,
+        lon + rng.gauss(0, 0.01),
+        lat + rng.gauss(0, 0.01),
+        when,
+        "基准事件",
+        "人民路1号",
+        rng,
+    )
 
 
 def build(size: int, data_dir: Path):
@@ -85,11 +99,22 @@ def build(size: int, data_dir: Path):
     post = lambda recs: client.post("/api/v1/records", json={"records": recs}, headers={"Authorization": "Bearer sys"})  # noqa: E731
     for first in range(0, size, 1000):
         spots = [rng.choice(teams) for _ in range(first, min(size, first + 1000))]
-        post([record(f"bench-{first + k}", rng.choice(("12345", "110", "grid")), t.lon, t.lat, rng)
-              for k, t in enumerate(spots)])
-    post([{"source": "hydrology", "source_id": f"hyd-{s}", "station_id": s, "level": d.stations[s].normal_level}
-          for s in d.stations] + [{"source": "hall", "source_id": f"hall-{h}", "hall_id": h, "action": "issued",
-                                   "ticket": "A001"} for h in d.halls])
+        post(
+            [
+                record(f"bench-{first + k}", rng.choice(("12345", "110", "grid")), t.lon, t.lat, rng)
+                for k, t in enumerate(spots)
+            ]
+        )
+    post(
+        [
+            {"source": "hydrology", "source_id": f"hyd-{s}", "station_id": s, "level": d.stations[s].normal_level}
+            for s in d.stations
+        ]
+        + [
+            {"source": "hall", "source_id": f"hall-{h}", "hall_id": h, "action": "issued", "ticket": "A001"}
+            for h in d.halls
+        ]
+    )
     taken = onemap.services.store.read(lambda state: len(state.open_incidents()))
     assert taken >= size * 0.99, "the incidents were not all taken"
     kiosk = onemap.services.accounts.create_token(f"bench-{size}", "kiosk", Role.WALL)
@@ -144,7 +169,9 @@ def baseline(browser, figures: list, points: list, count: int) -> dict:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.route("http://bench.local/plotly.js", lambda r: r.fulfill(path=str(PLOTLY_JS), content_type="text/javascript"))
-    cells = "".join(f"<div id='g{i}' style='width:460px;height:420px;display:inline-block'></div>" for i in range(len(figures)))
+    cells = "".join(
+        f"<div id='g{i}' style='width:460px;height:420px;display:inline-block'></div>" for i in range(len(figures))
+    )
     html = f"""<!doctype html><html><body style='margin:0;background:#040b1a'><canvas id='map' width='940' height='800'></canvas>
 {cells}<script src='http://bench.local/plotly.js'></script><script>
 const FIGS = {json.dumps(figures)}, PTS = {json.dumps(points)};
@@ -162,13 +189,20 @@ Promise.all(FIGS.map((f, i) => Plotly.newPlot('g' + i, f.data, f.layout, {{displ
     painted = page.evaluate("() => window.__painted")
     react, redraw = [], []
     for k in range(count):
-        react.append(page.evaluate("""(k) => new Promise(done => { const gd = document.getElementById('g0');
+        react.append(
+            page.evaluate(
+                """(k) => new Promise(done => { const gd = document.getElementById('g0');
             const data = gd.data.map(t => Object.assign({}, t));
             const t = data.find(t => t.meta && t.meta.day === 'today' && t.meta.source === 'grid');
             t.y = t.y.slice(); t.y[t.y.length - 1] += 1; const t0 = performance.now();
-            Plotly.react(gd, data, gd.layout).then(() => done(performance.now() - t0)); })""", k))
-        redraw.append(page.evaluate("""() => { const t0 = performance.now(); dots(PTS.concat([[PTS[0][0] + 0.001, PTS[0][1]]]));
-            return performance.now() - t0; }"""))
+            Plotly.react(gd, data, gd.layout).then(() => done(performance.now() - t0)); })""",
+                k,
+            )
+        )
+        redraw.append(
+            page.evaluate("""() => { const t0 = performance.now(); dots(PTS.concat([[PTS[0][0] + 0.001, PTS[0][1]]]));
+            return performance.now() - t0; }""")
+        )
     context.close()
     return {"paint": painted, "react": react, "dots": redraw}
 
@@ -198,22 +232,35 @@ def main() -> None:
                 wall["context"].close()
                 an_ms, an = first_paint(browser, f"{url}/wall/analytics?kiosk={kiosk}", DRAWN)
                 an_r = rounds(an, client, size, args.rounds, teams)
-                figures = an["page"].evaluate("() => %s.map(n => { const gd = document.querySelector('#an-' + n + ' .js-plotly-plot');"
-                                              " return {data: gd.data, layout: gd.layout}; })" % CHARTS)
+                figures = an["page"].evaluate(
+                    "() => %s.map(n => { const gd = document.querySelector('#an-' + n + ' .js-plotly-plot');"
+                    " return {data: gd.data, layout: gd.layout}; })" % CHARTS
+                )
                 an["context"].close()
                 points = onemap.services.store.read(lambda state: [[i.lon, i.lat] for i in state.open_incidents()])
                 base = baseline(browser, figures, points, args.rounds)
                 onemap.stop.set()
-                print(f"first paint   /wall {wall_ms:7.0f} ms   /wall/analytics {an_ms:7.0f} ms   "
-                      f"baseline (same points + same 6 figures, plain page) {base['paint']:7.0f} ms   "
-                      f"ratio {an_ms / base['paint']:.1f}x")
-                print(f"delta -> dot on the map (wall)         median {med(wall_r['map']):6.1f} ms  max {max(wall_r['map'] or [0]):6.1f}"
-                      f"   baseline canvas redraw {med(base['dots']):6.1f} ms")
-                print(f"delta -> hourly chart updated          median {med(an_r['hourly']):6.1f} ms  max {max(an_r['hourly'] or [0]):6.1f}"
-                      f"   baseline Plotly.react {med(base['react']):6.1f} ms   ratio {med(an_r['hourly']) / med(base['react']):.1f}x")
-                print(f"delta -> every changed chart updated   median {med(an_r['all']):6.1f} ms  max {max(an_r['all'] or [0]):6.1f}")
-                print(f"server callbacks during {args.rounds} deltas: wall {wall_r['callbacks']}, analytics {an_r['callbacks']}"
-                      f"   (target 0; 100 ms target at 10,000: {'met' if med(an_r['hourly']) <= 100 else 'NOT met'})", flush=True)
+                print(
+                    f"first paint   /wall {wall_ms:7.0f} ms   /wall/analytics {an_ms:7.0f} ms   "
+                    f"baseline (same points + same 6 figures, plain page) {base['paint']:7.0f} ms   "
+                    f"ratio {an_ms / base['paint']:.1f}x"
+                )
+                print(
+                    f"delta -> dot on the map (wall)         median {med(wall_r['map']):6.1f} ms  max {max(wall_r['map'] or [0]):6.1f}"
+                    f"   baseline canvas redraw {med(base['dots']):6.1f} ms"
+                )
+                print(
+                    f"delta -> hourly chart updated          median {med(an_r['hourly']):6.1f} ms  max {max(an_r['hourly'] or [0]):6.1f}"
+                    f"   baseline Plotly.react {med(base['react']):6.1f} ms   ratio {med(an_r['hourly']) / med(base['react']):.1f}x"
+                )
+                print(
+                    f"delta -> every changed chart updated   median {med(an_r['all']):6.1f} ms  max {max(an_r['all'] or [0]):6.1f}"
+                )
+                print(
+                    f"server callbacks during {args.rounds} deltas: wall {wall_r['callbacks']}, analytics {an_r['callbacks']}"
+                    f"   (target 0; 100 ms target at 10,000: {'met' if med(an_r['hourly']) <= 100 else 'NOT met'})",
+                    flush=True,
+                )
         browser.close()
 
 

@@ -1,4 +1,5 @@
 """Dash callbacks: thin edges that parse, call the services, and return what to show."""
+
 from __future__ import annotations
 
 from dash import Dash

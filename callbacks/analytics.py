@@ -1,4 +1,5 @@
 """The analytics view's renderer: clientside only, so a delta costs the server no callback per screen."""
+
 from __future__ import annotations
 
 from dash import Input, Output
@@ -16,5 +17,6 @@ def register(app: Guarded, services: Services) -> None:
         "function (live, i18n) { window.onemap.ui.setCatalog(i18n);"
         f" return window.onemap.charts.render({list(CHARTS)!r}); }}",
         Output(ids.ANALYTICS_DRAWN, "data"),
-        Input(ids.LIVE, "data"), Input(ids.I18N, "data"),
+        Input(ids.LIVE, "data"),
+        Input(ids.I18N, "data"),
     )

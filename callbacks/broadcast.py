@@ -1,4 +1,5 @@
 """The console's broadcast form: the levels of the chosen kind (clientside) and sending (server)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,8 +19,17 @@ LEVELS_OF_KIND = """function (kind, levels) {
 }"""
 
 
-def send(services: Services, n_clicks: int | None, command_id: str | None, kind: str, level: str, scope: str,
-         towns: list[str] | None, message: str | None, lang: str) -> tuple[Any, Any, Any, Any]:
+def send(
+    services: Services,
+    n_clicks: int | None,
+    command_id: str | None,
+    kind: str,
+    level: str,
+    scope: str,
+    towns: list[str] | None,
+    message: str | None,
+    lang: str,
+) -> tuple[Any, Any, Any, Any]:
     """Send the broadcast; return (form message, dialog hidden, console message, message box value)."""
     if not n_clicks:
         return no_update, no_update, no_update, no_update
@@ -39,16 +49,29 @@ def register(app: Guarded, services: Services) -> None:
     """Register the broadcast form's callbacks."""
     app.clientside_callback(
         LEVELS_OF_KIND,
-        Output(ids.BCAST_LEVEL, "options"), Output(ids.BCAST_LEVEL, "value"),
-        Input(ids.BCAST_KIND, "value"), State(ids.BCAST_LEVELS, "data"),
+        Output(ids.BCAST_LEVEL, "options"),
+        Output(ids.BCAST_LEVEL, "value"),
+        Input(ids.BCAST_KIND, "value"),
+        State(ids.BCAST_LEVELS, "data"),
         prevent_initial_call=True,
     )
     app.callback(
-        Output(ids.BCAST_RESULT, "children"), Output(ids.BCAST_DIALOG, "hidden"),
-        Output(ids.CMD_RESULT, "children", allow_duplicate=True), Output(ids.BCAST_MSG, "value"),
-        Input(ids.BCAST_SEND, "n_clicks"), State(ids.BCAST_CMD, "data"), State(ids.BCAST_KIND, "value"),
-        State(ids.BCAST_LEVEL, "value"), State(ids.BCAST_SCOPE, "value"), State(ids.BCAST_TOWNS, "value"),
-        State(ids.BCAST_MSG, "value"), State(ids.I18N, "data"),
-        prevent_initial_call=True, access=Access(CONSOLE),
-    )(lambda n, cid, kind, level, scope, towns, msg, i18n: send(
-        services, n, cid, kind, level, scope, towns, msg, lang_of(i18n)))
+        Output(ids.BCAST_RESULT, "children"),
+        Output(ids.BCAST_DIALOG, "hidden"),
+        Output(ids.CMD_RESULT, "children", allow_duplicate=True),
+        Output(ids.BCAST_MSG, "value"),
+        Input(ids.BCAST_SEND, "n_clicks"),
+        State(ids.BCAST_CMD, "data"),
+        State(ids.BCAST_KIND, "value"),
+        State(ids.BCAST_LEVEL, "value"),
+        State(ids.BCAST_SCOPE, "value"),
+        State(ids.BCAST_TOWNS, "value"),
+        State(ids.BCAST_MSG, "value"),
+        State(ids.I18N, "data"),
+        prevent_initial_call=True,
+        access=Access(CONSOLE),
+    )(
+        lambda n, cid, kind, level, scope, towns, msg, i18n: send(
+            services, n, cid, kind, level, scope, towns, msg, lang_of(i18n)
+        )
+    )

@@ -1,4 +1,5 @@
 """The commander console's server side: the detail panel and every one-click command on it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -56,8 +57,9 @@ def issue(services: Services, button: dict[str, Any] | None, lang: str, done: in
     if button is None:
         return no_update, no_update
     incident_id, team_id = button["incident"], button["team"]
-    outcome = services.commands.issue_order(page_actor(), incident_id, team_id,
-                                            order_command_id(incident_id, button.get("k", 0)), remote())
+    outcome = services.commands.issue_order(
+        page_actor(), incident_id, team_id, order_command_id(incident_id, button.get("k", 0)), remote()
+    )
     return view.result(services, outcome, team_id, lang), (done or 0) + 1
 
 
@@ -66,8 +68,9 @@ def issue_to_room(services: Services, button: dict[str, Any] | None, lang: str, 
     if button is None:
         return no_update, no_update
     incident_id, township = button["incident"], button["township"]
-    outcome = services.commands.issue_order(page_actor(), incident_id, "", order_command_id(incident_id, button["k"]),
-                                            remote(), township=township)
+    outcome = services.commands.issue_order(
+        page_actor(), incident_id, "", order_command_id(incident_id, button["k"]), remote(), township=township
+    )
     text = t("cmd.issued_room", lang, township=township_name(services, township, lang))
     return _answer(outcome, text, lang, done, township=township, team="")
 
@@ -77,24 +80,43 @@ def _value_for(values: list[Any], idents: list[dict[str, Any]], incident_id: str
     return next((v or "" for v, i in zip(values or [], idents or []) if i.get("incident") == incident_id), "")
 
 
-def cancel(services: Services, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
-           done: int | None) -> tuple[Any, Any]:
+def cancel(
+    services: Services,
+    button: dict[str, Any] | None,
+    reasons: list[Any],
+    idents: list[Any],
+    lang: str,
+    done: int | None,
+) -> tuple[Any, Any]:
     """Cancel an incident with the reason typed next to the button."""
     if button is None:
         return no_update, no_update
     incident_id = button["incident"]
-    outcome = services.commands.cancel(page_actor(), incident_id, _value_for(reasons, idents, incident_id),
-                                       action_command_id(incident_id, "cancel", button["k"]), remote())
+    outcome = services.commands.cancel(
+        page_actor(),
+        incident_id,
+        _value_for(reasons, idents, incident_id),
+        action_command_id(incident_id, "cancel", button["k"]),
+        remote(),
+    )
     return _answer(outcome, t("cmd.cancelled", lang), lang, done)
 
 
-def merge(services: Services, button: dict[str, Any] | None, reasons: list[Any], idents: list[Any], lang: str,
-          done: int | None) -> tuple[Any, Any]:
+def merge(
+    services: Services,
+    button: dict[str, Any] | None,
+    reasons: list[Any],
+    idents: list[Any],
+    lang: str,
+    done: int | None,
+) -> tuple[Any, Any]:
     """Fold a suggested duplicate into the selected incident, with the reason."""
     if button is None:
         return no_update, no_update
     dup, into = button["dup"], button["into"]
-    outcome = services.commands.merge(page_actor(), dup, into, _value_for(reasons, idents, into), f"{dup}.merge", remote())
+    outcome = services.commands.merge(
+        page_actor(), dup, into, _value_for(reasons, idents, into), f"{dup}.merge", remote()
+    )
     return _answer(outcome, t("cmd.merged", lang, dup=dup), lang, done)
 
 
@@ -105,8 +127,11 @@ def feedback(services: Services, button: dict[str, Any] | None, lang: str, done:
     incident_id, result = button["incident"], button["result"]
     key = action_command_id(incident_id, "feedback", _orders(_incident(services, incident_id)))
     outcome = services.commands.feedback(page_actor(), incident_id, result, "", key, remote())
-    text = t("cmd.reopened_msg" if result == "unsatisfied" else "cmd.feedback_done", lang,
-             result=t(f"feedback.{result}", lang))
+    text = t(
+        "cmd.reopened_msg" if result == "unsatisfied" else "cmd.feedback_done",
+        lang,
+        result=t(f"feedback.{result}", lang),
+    )
     return _answer(outcome, text, lang, done)
 
 
@@ -135,29 +160,58 @@ def _clicked_incidents(*_args: Any) -> list[Target]:
 def register(app: Guarded, services: Services) -> None:
     """Register the console's server callbacks; every command writes the one result line."""
     i18n, done = State(ids.I18N, "data"), State(ids.CMD_DONE, "data")
-    outs = lambda: [Output(ids.CMD_RESULT, "children", allow_duplicate=True),
-                    Output(ids.CMD_DONE, "data", allow_duplicate=True)]
+    outs = lambda: [
+        Output(ids.CMD_RESULT, "children", allow_duplicate=True),
+        Output(ids.CMD_DONE, "data", allow_duplicate=True),
+    ]
     app.callback(
         Output(ids.CMD_DETAIL, "children"),
-        Input(ids.CMD_SIG, "data"), Input(ids.CMD_DONE, "data"), State(ids.CMD_SELECTED, "data"), i18n,
+        Input(ids.CMD_SIG, "data"),
+        Input(ids.CMD_DONE, "data"),
+        State(ids.CMD_SELECTED, "data"),
+        i18n,
         access=Access(CONSOLE, lambda _sig, _done, selected, _i18n: [Target("incident", selected)] if selected else []),
     )(lambda _sig, _done, selected, i18n: show_detail(services, selected, lang_of(i18n)))
-    simple = ((ids.ISSUE_BTN, {"incident": ALL, "team": ALL, "k": ALL}, issue),
-              (ids.ISSUE_ROOM_BTN, {"incident": ALL, "township": ALL, "k": ALL}, issue_to_room))
+    simple = (
+        (ids.ISSUE_BTN, {"incident": ALL, "team": ALL, "k": ALL}, issue),
+        (ids.ISSUE_ROOM_BTN, {"incident": ALL, "township": ALL, "k": ALL}, issue_to_room),
+    )
     for kind, pattern, fn in simple:
-        app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), i18n, done, prevent_initial_call=True,
-                     access=Access(CONSOLE, _clicked_incidents))(
-            lambda _c, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), lang_of(i18n), n))
+        app.callback(
+            *outs(),
+            Input({"type": kind, **pattern}, "n_clicks"),
+            i18n,
+            done,
+            prevent_initial_call=True,
+            access=Access(CONSOLE, _clicked_incidents),
+        )(lambda _c, i18n, n, fn=fn: fn(services, clicked(ctx.triggered), lang_of(i18n), n))
     relayed = ((ids.CMD_FEEDBACK, ("incident", "result"), feedback), (ids.CMD_CLOSE, ("incident",), close))
     for store, fields, fn in relayed:  # the call-back rows' buttons (assets/keyed.js relays their clicks)
-        app.callback(*outs(), Input(store, "data"), i18n, done, prevent_initial_call=True,
-                     access=Access(CONSOLE, _relayed_incident))(
-            lambda action, i18n, n, fn=fn, fields=fields: fn(services, row_action(action, fields), lang_of(i18n), n))
-    with_reason = ((ids.CANCEL_BTN, {"incident": ALL, "k": ALL}, ids.CANCEL_REASON, cancel),
-                   (ids.MERGE_BTN, {"dup": ALL, "into": ALL}, ids.MERGE_REASON, merge))
+        app.callback(
+            *outs(),
+            Input(store, "data"),
+            i18n,
+            done,
+            prevent_initial_call=True,
+            access=Access(CONSOLE, _relayed_incident),
+        )(lambda action, i18n, n, fn=fn, fields=fields: fn(services, row_action(action, fields), lang_of(i18n), n))
+    with_reason = (
+        (ids.CANCEL_BTN, {"incident": ALL, "k": ALL}, ids.CANCEL_REASON, cancel),
+        (ids.MERGE_BTN, {"dup": ALL, "into": ALL}, ids.MERGE_REASON, merge),
+    )
     for kind, pattern, reason_kind, act in with_reason:
         reason = {"type": reason_kind, "incident": ALL}
-        app.callback(*outs(), Input({"type": kind, **pattern}, "n_clicks"), State(reason, "value"), State(reason, "id"),
-                     i18n, done, prevent_initial_call=True, access=Access(CONSOLE, _clicked_incidents))(
-            lambda _c, values, idents, i18n, n, act=act: act(services, clicked(ctx.triggered), values, idents,
-                                                          lang_of(i18n), n))
+        app.callback(
+            *outs(),
+            Input({"type": kind, **pattern}, "n_clicks"),
+            State(reason, "value"),
+            State(reason, "id"),
+            i18n,
+            done,
+            prevent_initial_call=True,
+            access=Access(CONSOLE, _clicked_incidents),
+        )(
+            lambda _c, values, idents, i18n, n, act=act: act(
+                services, clicked(ctx.triggered), values, idents, lang_of(i18n), n
+            )
+        )

@@ -1,4 +1,5 @@
 """What every server callback needs: which button really fired, the page's language, the caller's address."""
+
 from __future__ import annotations
 
 import json

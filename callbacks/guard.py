@@ -1,4 +1,5 @@
 """The one door every server callback is registered through: who asks, the page's roles, the ids' scope, never a 500."""
+
 from __future__ import annotations
 
 import functools
@@ -66,6 +67,7 @@ class Guarded:
             for key in set(self.app.callback_map) - before:
                 self.rules[key] = access
             return fn
+
         return register
 
     def _run(self, access: Access, outputs: int, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
@@ -114,8 +116,11 @@ def _dep_ok(item: Any) -> bool:
 
 
 def _deps_ok(items: Any, count: int) -> bool:
-    return isinstance(items, list) and len(items) == count and all(
-        _dep_ok(i) or (isinstance(i, list) and all(_dep_ok(j) for j in i)) for i in items)
+    return (
+        isinstance(items, list)
+        and len(items) == count
+        and all(_dep_ok(i) or (isinstance(i, list) and all(_dep_ok(j) for j in i)) for i in items)
+    )
 
 
 def payload_error(body: Any, callback_map: dict[str, Any]) -> str:
@@ -124,8 +129,10 @@ def payload_error(body: Any, callback_map: dict[str, Any]) -> str:
         return "unknown callback"
     cb = callback_map[body["output"]]
     outs = body.get("outputs")
-    if not (_dep_ok(outs) or (isinstance(outs, list) and all(_dep_ok(o) or isinstance(o, list) and all(map(_dep_ok, o))
-                                                              for o in outs))):
+    if not (
+        _dep_ok(outs)
+        or (isinstance(outs, list) and all(_dep_ok(o) or isinstance(o, list) and all(map(_dep_ok, o)) for o in outs))
+    ):
         return "outputs"
     if not _deps_ok(body.get("inputs"), len(cb["inputs"])) or not _deps_ok(body.get("state", []), len(cb["state"])):
         return "inputs or state"

@@ -4,6 +4,7 @@ The console's and rooms' lists are not Dash outputs: assets/keyed.js draws them 
 entity id, and a row's button relays its click to a dcc.Store as {its data-* fields, n} (see row_action).
 Each renderer returns {output name: value}; the names are layouts/ids.py's, put in Dash's order by assets/outputs.js.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,15 +59,25 @@ CATALOG = "window.onemap.ui.setCatalog(i18n);"
 def register(app: Guarded, services: Services) -> None:
     """Register the wall, console and township-room renderers (all clientside: no server work per tick)."""
     app.clientside_callback(
-        by_name("live, tick, i18n, baseLayer, hideout", CATALOG, "window.onemap.wall.render(baseLayer, hideout)",
-                WALL_OUTPUTS),
-        *WALL_OUTPUTS.values(), *LIVE_INPUTS, *layer_inputs(wall.MAP_IDS),
+        by_name(
+            "live, tick, i18n, baseLayer, hideout",
+            CATALOG,
+            "window.onemap.wall.render(baseLayer, hideout)",
+            WALL_OUTPUTS,
+        ),
+        *WALL_OUTPUTS.values(),
+        *LIVE_INPUTS,
+        *layer_inputs(wall.MAP_IDS),
     )
     app.clientside_callback(
         by_name("live, tick, i18n, selected", CATALOG, "window.onemap.console.render(selected)", CONSOLE_OUTPUTS),
-        *CONSOLE_OUTPUTS.values(), *LIVE_INPUTS, Input(ids.CMD_SELECTED, "data"),
+        *CONSOLE_OUTPUTS.values(),
+        *LIVE_INPUTS,
+        Input(ids.CMD_SELECTED, "data"),
     )
     app.clientside_callback(
         by_name("live, tick, i18n, scope", CATALOG, "window.onemap.township.render(scope)", TOWN_OUTPUTS),
-        *TOWN_OUTPUTS.values(), *LIVE_INPUTS, State(ids.SCOPE, "data"),
+        *TOWN_OUTPUTS.values(),
+        *LIVE_INPUTS,
+        State(ids.SCOPE, "data"),
     )

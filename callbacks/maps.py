@@ -1,4 +1,5 @@
 """What a layered map's clientside renderer reads and writes (assets/mapfeed.js render() returns them by name)."""
+
 from __future__ import annotations
 
 from dash import Input, Output, State
@@ -8,11 +9,17 @@ from layouts.maps import LayerIds
 
 def layer_outputs(lids: LayerIds) -> dict[str, Output]:
     """Return the outputs of mapfeed.render() by name: each layer's data, clustering, the shading and its legend."""
-    return {"incidents": Output(lids.incidents, "data"), "cluster": Output(lids.incidents, "cluster"),
-            "cluster_options": Output(lids.incidents, "superClusterOptions"), "stations": Output(lids.stations, "data"),
-            "halls": Output(lids.halls, "data"), "teams": Output(lids.teams, "data"),
-            "alerts": Output(lids.alerts, "data"), "shading": Output(lids.boundaries, "hideout"),
-            "legend": Output(lids.legend, "children")}
+    return {
+        "incidents": Output(lids.incidents, "data"),
+        "cluster": Output(lids.incidents, "cluster"),
+        "cluster_options": Output(lids.incidents, "superClusterOptions"),
+        "stations": Output(lids.stations, "data"),
+        "halls": Output(lids.halls, "data"),
+        "teams": Output(lids.teams, "data"),
+        "alerts": Output(lids.alerts, "data"),
+        "shading": Output(lids.boundaries, "hideout"),
+        "legend": Output(lids.legend, "children"),
+    }
 
 
 def layer_inputs(lids: LayerIds) -> list[Input | State]:

@@ -1,4 +1,5 @@
 """The replay bar: the moment it points at, the entities at that moment (server, role-checked), play and pause."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -48,36 +49,50 @@ def timeline(services: Services, incident_id: Any, i18n: Any) -> Any:
 def register(app: Guarded, services: Services) -> None:
     """Register the bar's callbacks: one on the server (the snapshot), the rest in the browser."""
     app.callback(
-        Output(ids.REPLAY_SNAP, "data"), Input(ids.REPLAY_AT, "data"),
+        Output(ids.REPLAY_SNAP, "data"),
+        Input(ids.REPLAY_AT, "data"),
         access=Access(REPLAY_ROLES, lambda _at: [Target("page", "/replay")]),
     )(lambda at: snapshot(services, at))
     app.callback(
-        Output(ids.REPLAY_TIMELINE, "children"), Output(ids.REPLAY_TRACK, "data"),
-        Input(ids.REPLAY_INCIDENT, "data"), State(ids.I18N, "data"),
-        access=Access(REPLAY_ROLES | {Role.TOWNSHIP},  # a township: only an incident of its own (the guard's scope)
-                      lambda iid, _i18n: [Target("incident", iid if isinstance(iid, str) else "")]),
+        Output(ids.REPLAY_TIMELINE, "children"),
+        Output(ids.REPLAY_TRACK, "data"),
+        Input(ids.REPLAY_INCIDENT, "data"),
+        State(ids.I18N, "data"),
+        access=Access(
+            REPLAY_ROLES | {Role.TOWNSHIP},  # a township: only an incident of its own (the guard's scope)
+            lambda iid, _i18n: [Target("incident", iid if isinstance(iid, str) else "")],
+        ),
     )(lambda iid, i18n: timeline(services, iid, i18n))
     app.clientside_callback(
         "function (at, data, hideout) { return window.onemap.timeline.moment(at, data, hideout); }",
-        Output(ids.REPLAY_TRACK, "hideout"), Input(ids.REPLAY_AT, "data"), Input(ids.REPLAY_TRACK, "data"),
+        Output(ids.REPLAY_TRACK, "hideout"),
+        Input(ids.REPLAY_AT, "data"),
+        Input(ids.REPLAY_TRACK, "data"),
         State(ids.REPLAY_TRACK, "hideout"),
     )
     app.clientside_callback(
         "function (day, second, cfg) { return window.onemap.replay.at(day, second, cfg); }",
-        Output(ids.REPLAY_AT, "data"), Input(ids.REPLAY_DAY, "value"), Input(ids.REPLAY_SLIDER, "value"),
+        Output(ids.REPLAY_AT, "data"),
+        Input(ids.REPLAY_DAY, "value"),
+        Input(ids.REPLAY_SLIDER, "value"),
         State(ids.REPLAY_CFG, "data"),
     )
     app.clientside_callback(
         "function (snap) { return window.onemap.replay.show(snap); }",
-        Output(ids.REPLAY_SHOWN, "data"), Input(ids.REPLAY_SNAP, "data"),
+        Output(ids.REPLAY_SHOWN, "data"),
+        Input(ids.REPLAY_SNAP, "data"),
     )
     app.clientside_callback(
         "function (clicks, i18n) { return window.onemap.replay.toggle(clicks, i18n); }",
-        Output(ids.REPLAY_CLOCK, "disabled"), Output(ids.REPLAY_PLAY, "children"),
-        Input(ids.REPLAY_PLAY, "n_clicks"), State(ids.I18N, "data"),
+        Output(ids.REPLAY_CLOCK, "disabled"),
+        Output(ids.REPLAY_PLAY, "children"),
+        Input(ids.REPLAY_PLAY, "n_clicks"),
+        State(ids.I18N, "data"),
     )
     app.clientside_callback(
         "function (n, second, speed) { return window.onemap.replay.step(n, second, speed); }",
-        Output(ids.REPLAY_SLIDER, "value"), Input(ids.REPLAY_CLOCK, "n_intervals"),
-        State(ids.REPLAY_SLIDER, "value"), State(ids.REPLAY_SPEED, "value"),
+        Output(ids.REPLAY_SLIDER, "value"),
+        Input(ids.REPLAY_CLOCK, "n_intervals"),
+        State(ids.REPLAY_SLIDER, "value"),
+        State(ids.REPLAY_SPEED, "value"),
     )

@@ -1,4 +1,5 @@
 """The township room's map and attention: clientside, from window.onemap.live (no server work per tick)."""
+
 from __future__ import annotations
 
 from dash import Input, Output, State
@@ -18,12 +19,20 @@ def register(app: Guarded, services: Services) -> None:
     # The map's own township (its boundaries' hideout.focus) picks what it shows: the map is of that township.
     layers = layer_outputs(MAP_IDS)
     app.clientside_callback(
-        by_name("live, tick, i18n, baseLayer, hideout", CATALOG,
-                "window.onemap.mapfeed.render('room', window.onemap.live.now(),"
-                " {baseLayer: baseLayer, hideout: hideout, township: (hideout || {}).focus})", layers),
-        *layers.values(), *LIVE_INPUTS, *layer_inputs(MAP_IDS),
+        by_name(
+            "live, tick, i18n, baseLayer, hideout",
+            CATALOG,
+            "window.onemap.mapfeed.render('room', window.onemap.live.now(),"
+            " {baseLayer: baseLayer, hideout: hideout, township: (hideout || {}).focus})",
+            layers,
+        ),
+        *layers.values(),
+        *LIVE_INPUTS,
+        *layer_inputs(MAP_IDS),
     )
     app.clientside_callback(
         "function (live, scope) { return window.onemap.attention.update(scope); }",
-        Output(ids.ROOM_ATTENTION, "data"), Input(ids.LIVE, "data"), State(ids.SCOPE, "data"),
+        Output(ids.ROOM_ATTENTION, "data"),
+        Input(ids.LIVE, "data"),
+        State(ids.SCOPE, "data"),
     )

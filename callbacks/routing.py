@@ -1,4 +1,5 @@
 """The router: the path picks the page, its catalog and the live scope it subscribes to."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -21,14 +22,21 @@ def route(services: Services, pathname: str | None, search: str | None) -> tuple
 def register(app: Guarded, services: Services) -> None:
     """Register the router and the clientside start-up (catalog, socket)."""
     app.callback(
-        Output(ids.PAGE, "children"), Output(ids.I18N, "data"), Output(ids.SCOPE, "data"),
-        Input(ids.URL, "pathname"), Input(ids.URL, "search"),
+        Output(ids.PAGE, "children"),
+        Output(ids.I18N, "data"),
+        Output(ids.SCOPE, "data"),
+        Input(ids.URL, "pathname"),
+        Input(ids.URL, "search"),
         access=Access(EVERYONE, lambda pathname, _search: [Target("page", pathname or "/")]),
     )(lambda pathname, search: route(services, pathname, search))
     app.callback(
-        Output(ids.USER_BOX, "children"), Input(ids.I18N, "data"), access=Access(EVERYONE),
+        Output(ids.USER_BOX, "children"),
+        Input(ids.I18N, "data"),
+        access=Access(EVERYONE),
     )(lambda i18n: user_label(page_actor(), lang_of(i18n)))  # who the server says is signed in
     app.clientside_callback(
         "function (i18n, scope) { return window.onemap.boot(i18n, scope); }",
-        Output(ids.BOOT, "data"), Input(ids.I18N, "data"), Input(ids.SCOPE, "data"),
+        Output(ids.BOOT, "data"),
+        Input(ids.I18N, "data"),
+        Input(ids.SCOPE, "data"),
     )

@@ -1,4 +1,5 @@
 """The flood-and-security wall screen's renderer: clientside, from window.onemap.live (no server work per tick)."""
+
 from __future__ import annotations
 
 from dash import Output
@@ -13,8 +14,12 @@ def register(app: Guarded, services: Services) -> None:
     """Register the situation screen's one clientside callback (assets/situation.js)."""
     app.clientside_callback(
         "function (live, tick, i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.situation.render(); }",
-        Output(ids.SIT_RESPONSE, "children"), Output(ids.SIT_FLOOD, "children"), Output(ids.SIT_POSTURE, "children"),
-        Output(ids.SIT_EVENTS, "children"), Output(ids.SIT_EVENTS_COUNT, "children"),
-        Output(ids.SIT_HALLS, "children"), Output(ids.SIT_HALLS_COUNT, "children"),
+        Output(ids.SIT_RESPONSE, "children"),
+        Output(ids.SIT_FLOOD, "children"),
+        Output(ids.SIT_POSTURE, "children"),
+        Output(ids.SIT_EVENTS, "children"),
+        Output(ids.SIT_EVENTS_COUNT, "children"),
+        Output(ids.SIT_HALLS, "children"),
+        Output(ids.SIT_HALLS_COUNT, "children"),
         *LIVE_INPUTS,
     )

@@ -1,4 +1,5 @@
 """The township room's server side: steps, the route / transfer / resolve dialog, and signing broadcasts."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,8 +34,9 @@ def _order_id(incident: Any) -> str:
 
 def _free_teams(services: Services, township: str) -> list[Any]:
     busy = services.store.read(lambda state: set(state.team_busy))
-    return sorted((x for x in services.district.teams.values() if x.township == township and x.id not in busy),
-                  key=lambda x: x.id)
+    return sorted(
+        (x for x in services.district.teams.values() if x.township == township and x.id not in busy), key=lambda x: x.id
+    )
 
 
 def advance(services: Services, button: dict[str, Any] | None, lang: str) -> Any:
@@ -63,8 +65,17 @@ def on_step(services: Services, button: dict[str, Any] | None, lang: str) -> tup
     return None, body, False
 
 
-def confirm_route(services: Services, action: dict[str, Any] | None, mode: str, team: str | None, target: str,
-                  town: str | None, department: str | None, reason: str | None, lang: str) -> tuple[Any, Any, Any]:
+def confirm_route(
+    services: Services,
+    action: dict[str, Any] | None,
+    mode: str,
+    team: str | None,
+    target: str,
+    town: str | None,
+    department: str | None,
+    reason: str | None,
+    lang: str,
+) -> tuple[Any, Any, Any]:
     """Route to the picked team, or transfer; return (room message, dialog message, dialog hidden)."""
     if not action:
         return no_update, no_update, no_update
@@ -72,24 +83,43 @@ def confirm_route(services: Services, action: dict[str, Any] | None, mode: str, 
     order_id = _order_id(incident)
     if mode == "transfer":
         to_town, to_dept = (town or "", "") if target == "township" else ("", (department or "").strip())
-        outcome = services.commands.transfer(page_actor(), action["incident"], reason or "", to_town, to_dept,
-                                             f"{order_id}.transfer" if order_id else "", remote())
+        outcome = services.commands.transfer(
+            page_actor(),
+            action["incident"],
+            reason or "",
+            to_town,
+            to_dept,
+            f"{order_id}.transfer" if order_id else "",
+            remote(),
+        )
         text = t("town.transferred", lang, target=township_name(services, to_town, lang) if to_town else to_dept)
         return _closing(view.result(outcome, "transfer", lang, text), outcome.ok)
-    outcome = services.commands.advance(page_actor(), action["incident"], "route",
-                                        step_command_id(order_id, "route") if order_id else "",
-                                        remote=remote(), team_id=team or "")
+    outcome = services.commands.advance(
+        page_actor(),
+        action["incident"],
+        "route",
+        step_command_id(order_id, "route") if order_id else "",
+        remote=remote(),
+        team_id=team or "",
+    )
     return _closing(view.result(outcome, "route", lang), outcome.ok)
 
 
-def confirm_resolve(services: Services, action: dict[str, Any] | None, note: str | None, lang: str) -> tuple[Any, Any, Any]:
+def confirm_resolve(
+    services: Services, action: dict[str, Any] | None, note: str | None, lang: str
+) -> tuple[Any, Any, Any]:
     """Resolve with the result note; return (room message, dialog message, dialog hidden)."""
     if not action:
         return no_update, no_update, no_update
     order_id = _order_id(_incident(services, action["incident"]))
-    outcome = services.commands.advance(page_actor(), action["incident"], "resolve",
-                                        step_command_id(order_id, "resolve") if order_id else "",
-                                        note=(note or "").strip(), remote=remote())
+    outcome = services.commands.advance(
+        page_actor(),
+        action["incident"],
+        "resolve",
+        step_command_id(order_id, "resolve") if order_id else "",
+        note=(note or "").strip(),
+        remote=remote(),
+    )
     return _closing(view.result(outcome, "resolve", lang), outcome.ok)
 
 
@@ -104,8 +134,9 @@ def sign_broadcast(services: Services, button: dict[str, Any] | None, lang: str)
         return no_update
     actor = page_actor()
     township = actor.township if actor.role is Role.TOWNSHIP else "-"
-    outcome = services.commands.sign_broadcast(actor, button["broadcast"], f"{button['broadcast']}.sign.{township}",
-                                               remote())
+    outcome = services.commands.sign_broadcast(
+        actor, button["broadcast"], f"{button['broadcast']}.sign.{township}", remote()
+    )
     return view.result(outcome, "sign", lang, t("town.broadcast_signed", lang))
 
 
@@ -127,28 +158,49 @@ def register(app: Guarded, services: Services) -> None:
     """Register the township room's server callbacks."""
     i18n = State(ids.I18N, "data")
     app.callback(
-        Output(ids.TOWN_RESULT, "children"), Output(ids.TOWN_DIALOG_BODY, "children"), Output(ids.TOWN_DIALOG, "hidden"),
-        Input(ids.TOWN_STEP, "data"), i18n,  # a row's step button (assets/keyed.js relays its click)
-        prevent_initial_call=True, access=Access(ROOM, _clicked_step),
+        Output(ids.TOWN_RESULT, "children"),
+        Output(ids.TOWN_DIALOG_BODY, "children"),
+        Output(ids.TOWN_DIALOG, "hidden"),
+        Input(ids.TOWN_STEP, "data"),
+        i18n,  # a row's step button (assets/keyed.js relays its click)
+        prevent_initial_call=True,
+        access=Access(ROOM, _clicked_step),
     )(lambda action, i18n: on_step(services, row_action(action, ("incident", "step")), lang_of(i18n)))
     app.callback(
-        Output(ids.TOWN_RESULT, "children", allow_duplicate=True), Output(ids.TOWN_DIALOG_MSG, "children"),
+        Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
+        Output(ids.TOWN_DIALOG_MSG, "children"),
         Output(ids.TOWN_DIALOG, "hidden", allow_duplicate=True),
-        Input(ids.TOWN_CONFIRM_ROUTE, "n_clicks"), State(ids.TOWN_ACTION, "data"), State(ids.TOWN_MODE, "value"),
-        State(ids.TOWN_TEAM_PICK, "value"), State(ids.TOWN_TRANSFER_TO, "value"), State(ids.TOWN_TRANSFER_TOWN, "value"),
-        State(ids.TOWN_TRANSFER_DEPT, "value"), State(ids.TOWN_REASON, "value"), i18n,
-        prevent_initial_call=True, access=Access(ROOM, lambda _n, action, mode, *_: _acted_on(action, mode)),
-    )(lambda n, action, mode, team, target, town, dept, reason, i18n: confirm_route(
-        services, action if n else None, mode, team, target, town, dept, reason, lang_of(i18n)))
+        Input(ids.TOWN_CONFIRM_ROUTE, "n_clicks"),
+        State(ids.TOWN_ACTION, "data"),
+        State(ids.TOWN_MODE, "value"),
+        State(ids.TOWN_TEAM_PICK, "value"),
+        State(ids.TOWN_TRANSFER_TO, "value"),
+        State(ids.TOWN_TRANSFER_TOWN, "value"),
+        State(ids.TOWN_TRANSFER_DEPT, "value"),
+        State(ids.TOWN_REASON, "value"),
+        i18n,
+        prevent_initial_call=True,
+        access=Access(ROOM, lambda _n, action, mode, *_: _acted_on(action, mode)),
+    )(
+        lambda n, action, mode, team, target, town, dept, reason, i18n: confirm_route(
+            services, action if n else None, mode, team, target, town, dept, reason, lang_of(i18n)
+        )
+    )
     app.callback(
         Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
         Output(ids.TOWN_DIALOG_MSG, "children", allow_duplicate=True),
         Output(ids.TOWN_DIALOG, "hidden", allow_duplicate=True),
-        Input(ids.TOWN_CONFIRM_RESOLVE, "n_clicks"), State(ids.TOWN_ACTION, "data"), State(ids.TOWN_NOTE, "value"), i18n,
-        prevent_initial_call=True, access=Access(ROOM, lambda _n, action, *_: _acted_on(action, "resolve")),
+        Input(ids.TOWN_CONFIRM_RESOLVE, "n_clicks"),
+        State(ids.TOWN_ACTION, "data"),
+        State(ids.TOWN_NOTE, "value"),
+        i18n,
+        prevent_initial_call=True,
+        access=Access(ROOM, lambda _n, action, *_: _acted_on(action, "resolve")),
     )(lambda n, action, note, i18n: confirm_resolve(services, action if n else None, note, lang_of(i18n)))
     app.callback(
         Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
-        Input(ids.TOWN_SIGN, "data"), i18n,
-        prevent_initial_call=True, access=Access(ROOM),  # the broadcast's own scope: Commands.sign_broadcast
+        Input(ids.TOWN_SIGN, "data"),
+        i18n,
+        prevent_initial_call=True,
+        access=Access(ROOM),  # the broadcast's own scope: Commands.sign_broadcast
     )(lambda action, i18n: sign_broadcast(services, row_action(action, ("broadcast",)), lang_of(i18n)))

@@ -1,4 +1,5 @@
 """Who may do what, where: the one place roles and scope are decided."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Public warning alerts (CAP 1.2): issued, updated, cancelled, and expired on their own at their time."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,21 +35,42 @@ class CapAlert:
 def decide(state: State, alert: CapAlert, now: float) -> list[ev.Event]:
     """Return the events of a CAP message; an Update replaces what it references, a Cancel removes it."""
     if alert.msg_type == "Cancel":
-        return [ev.AlertCancelled(event_id=f"cap:{alert.source_id}", at=now, alert_id=alert.source_id,
-                                  references=alert.references)]
+        return [
+            ev.AlertCancelled(
+                event_id=f"cap:{alert.source_id}", at=now, alert_id=alert.source_id, references=alert.references
+            )
+        ]
     expires = alert.expires or alert.sent + DEFAULT_TTL_S
-    return [ev.AlertIssued(
-        event_id=f"cap:{alert.source_id}", at=now, alert_id=alert.source_id, sender=alert.sender,
-        msg_type=alert.msg_type, event=alert.event, severity=alert.severity, urgency=alert.urgency,
-        certainty=alert.certainty, headline=alert.headline, description=alert.description,
-        area_desc=alert.area_desc, polygons=alert.polygons, circles=alert.circles, sent=alert.sent,
-        expires=expires, replaces=alert.references if alert.msg_type == "Update" else ())]
+    return [
+        ev.AlertIssued(
+            event_id=f"cap:{alert.source_id}",
+            at=now,
+            alert_id=alert.source_id,
+            sender=alert.sender,
+            msg_type=alert.msg_type,
+            event=alert.event,
+            severity=alert.severity,
+            urgency=alert.urgency,
+            certainty=alert.certainty,
+            headline=alert.headline,
+            description=alert.description,
+            area_desc=alert.area_desc,
+            polygons=alert.polygons,
+            circles=alert.circles,
+            sent=alert.sent,
+            expires=expires,
+            replaces=alert.references if alert.msg_type == "Update" else (),
+        )
+    ]
 
 
 def expire_due(state: State, now: float) -> list[ev.Event]:
     """Return an AlertExpired for each alert whose time has passed."""
-    return [ev.AlertExpired(event_id=f"cap-expired:{a.id}", at=now, alert_id=a.id)
-            for a in state.alerts.values() if a.expires <= now]
+    return [
+        ev.AlertExpired(event_id=f"cap-expired:{a.id}", at=now, alert_id=a.id)
+        for a in state.alerts.values()
+        if a.expires <= now
+    ]
 
 
 def active(state: State, now: float) -> list[AlertState]:
@@ -65,8 +87,20 @@ def apply_issued(state: State, e: ev.AlertIssued) -> set[str]:
     """Fold an issued or updated alert: it replaces those it references."""
     changed = {f"alert:{r}" for r in e.replaces if state.alerts.pop(r, None) is not None}
     state.alerts[e.alert_id] = AlertState(
-        e.alert_id, e.sender, e.event, e.severity, e.urgency, e.certainty, e.headline, e.description, e.area_desc,
-        _tuples(e.polygons), _tuples(e.circles), e.sent, e.expires)
+        e.alert_id,
+        e.sender,
+        e.event,
+        e.severity,
+        e.urgency,
+        e.certainty,
+        e.headline,
+        e.description,
+        e.area_desc,
+        _tuples(e.polygons),
+        _tuples(e.circles),
+        e.sent,
+        e.expires,
+    )
     return changed | {f"alert:{e.alert_id}"}
 
 

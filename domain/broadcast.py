@@ -1,4 +1,5 @@
 """One-click orders to many townships: flood response levels, security postures, extra hall windows."""
+
 from __future__ import annotations
 
 from domain import events as ev
@@ -16,8 +17,16 @@ KINDS: dict[str, tuple[str, ...]] = {
 SIGN_WITHIN_S = 60.0  # the same one-minute sign clock as an incident order
 
 
-def issue_broadcast(state: State, actor: Actor, kind: str, level: str, townships: list[str] | str,
-                    message: str, command_id: str, now: float) -> list[ev.Event]:
+def issue_broadcast(
+    state: State,
+    actor: Actor,
+    kind: str,
+    level: str,
+    townships: list[str] | str,
+    message: str,
+    command_id: str,
+    now: float,
+) -> list[ev.Event]:
     """Send one order to the chosen townships, or to "all"."""
     authorize(actor, "broadcast")
     if level not in KINDS.get(kind, ()):
@@ -26,8 +35,19 @@ def issue_broadcast(state: State, actor: Actor, kind: str, level: str, townships
     chosen = sorted(known) if townships == "all" else sorted(set(townships))
     if not chosen or any(t not in known for t in chosen):
         raise Rejected("unknown_township", township=",".join(t for t in chosen if t not in known) or "-")
-    return [ev.BroadcastIssued(command_id, now, f"B-{command_id.removeprefix('cmd:')}", kind, level,
-                               message.strip()[:500], tuple(chosen), actor.name, now + SIGN_WITHIN_S)]
+    return [
+        ev.BroadcastIssued(
+            command_id,
+            now,
+            f"B-{command_id.removeprefix('cmd:')}",
+            kind,
+            level,
+            message.strip()[:500],
+            tuple(chosen),
+            actor.name,
+            now + SIGN_WITHIN_S,
+        )
+    ]
 
 
 def sign_broadcast(state: State, actor: Actor, broadcast_id: str, command_id: str, now: float) -> list[ev.Event]:
@@ -46,6 +66,10 @@ def board(b: Broadcast, now: float) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {"on_time": [], "late": [], "pending": [], "overdue": []}
     for t in b.townships:
         at = b.signed.get(t)
-        key = ("late" if at > b.deadline else "on_time") if at is not None else ("overdue" if now > b.deadline else "pending")
+        key = (
+            ("late" if at > b.deadline else "on_time")
+            if at is not None
+            else ("overdue" if now > b.deadline else "pending")
+        )
         out[key].append(t)
     return out

@@ -1,4 +1,5 @@
 """The district's fixed vocabulary: sources, team kinds and the 22 incident categories."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -77,14 +78,37 @@ def category(code: str) -> Category:
     except KeyError:
         raise KeyError(f"unknown category {code!r}") from None
 
+
 # Public warning types (预警信号) as CAP <event> names them, and their English names.
 WARNING_TYPES: dict[str, str] = {
-    "台风": "Typhoon", "暴雨": "Rainstorm", "暴雪": "Snowstorm", "寒潮": "Cold wave", "大风": "Gale",
-    "沙尘暴": "Sandstorm", "高温": "Heat", "干旱": "Drought", "雷电": "Lightning", "雷雨大风": "Thunderstorm and gale",
-    "冰雹": "Hail", "霜冻": "Frost", "大雾": "Fog", "霾": "Haze", "道路结冰": "Road icing", "寒冷": "Cold",
-    "持续低温": "Lasting cold", "森林火险": "Forest fire", "洪水": "Flood", "山洪": "Flash flood", "内涝": "Waterlogging",
-    "城市内涝": "Urban waterlogging", "地质灾害": "Landslide", "强对流": "Severe convection", "风暴潮": "Storm surge",
-    "海浪": "High waves", "臭氧": "Ozone", "空气重污染": "Heavy air pollution",
+    "台风": "Typhoon",
+    "暴雨": "Rainstorm",
+    "暴雪": "Snowstorm",
+    "寒潮": "Cold wave",
+    "大风": "Gale",
+    "沙尘暴": "Sandstorm",
+    "高温": "Heat",
+    "干旱": "Drought",
+    "雷电": "Lightning",
+    "雷雨大风": "Thunderstorm and gale",
+    "冰雹": "Hail",
+    "霜冻": "Frost",
+    "大雾": "Fog",
+    "霾": "Haze",
+    "道路结冰": "Road icing",
+    "寒冷": "Cold",
+    "持续低温": "Lasting cold",
+    "森林火险": "Forest fire",
+    "洪水": "Flood",
+    "山洪": "Flash flood",
+    "内涝": "Waterlogging",
+    "城市内涝": "Urban waterlogging",
+    "地质灾害": "Landslide",
+    "强对流": "Severe convection",
+    "风暴潮": "Storm surge",
+    "海浪": "High waves",
+    "臭氧": "Ozone",
+    "空气重污染": "Heavy air pollution",
 }
 WARNING_LEVELS: dict[str, str] = {"蓝色": "Blue", "黄色": "Yellow", "橙色": "Orange", "红色": "Red"}
 
@@ -103,6 +127,7 @@ def warning_name_en(event: str, headline: str = "") -> str:
         return f"{level} warning".strip().capitalize()
     kind = WARNING_TYPES[max(found, key=len)]  # 雷雨大风 before 大风
     return f"{level} {kind.lower()} warning" if level else f"{kind} warning"
+
 
 # Administrative suffixes a map label can drop: the map's outline already says what a township is.
 SHORT_EN_SUFFIXES = (" Subdistrict", " Sub-district", " Street", " Town", " Township", " Jiedao", " Zhen")

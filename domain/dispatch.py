@@ -1,4 +1,5 @@
 """Decide commands: rank teams, issue and advance orders, find breaches; each returns events."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,8 +45,9 @@ def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
 
 
-def rank_teams(state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH,
-               on_site_s: float | None = None) -> list[Suggestion]:
+def rank_teams(
+    state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH, on_site_s: float | None = None
+) -> list[Suggestion]:
     """Rank free teams: those that can be on site within on_site_s first; then own township, neighbours,
     the district; exact kind before comprehensive; then distance."""
     district = state.district
@@ -57,16 +59,33 @@ def rank_teams(state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEE
             continue
         d = distance_m(incident.lon, incident.lat, team.lon, team.lat)
         eta = d / (speed_kmh / 3.6)
-        ranked.append(Suggestion(team, d, eta, team.township == incident.township, team.kind == kind,
-                                 on_site_s is None or eta <= on_site_s))
+        ranked.append(
+            Suggestion(
+                team,
+                d,
+                eta,
+                team.township == incident.township,
+                team.kind == kind,
+                on_site_s is None or eta <= on_site_s,
+            )
+        )
 
     def key(s: Suggestion) -> tuple[bool, bool, bool, bool, float, str]:
         return (not s.fits, not s.same_township, s.team.township not in near, not s.exact_kind, s.distance_m, s.team.id)
+
     return sorted(ranked, key=key)
 
 
-def issue_order(state: State, policy: SlaPolicy, actor: Actor, incident_id: str, team_id: str,
-                command_id: str, now: float, township: str = "") -> list[ev.Event]:
+def issue_order(
+    state: State,
+    policy: SlaPolicy,
+    actor: Actor,
+    incident_id: str,
+    team_id: str,
+    command_id: str,
+    now: float,
+    township: str = "",
+) -> list[ev.Event]:
     """Order a team (or, with no team, a township room that picks its own) to handle an incident."""
     authorize(actor, "issue_order")
     inc = _incident(state, incident_id)
@@ -79,13 +98,21 @@ def issue_order(state: State, policy: SlaPolicy, actor: Actor, incident_id: str,
     return [order_issued(inc, policy, actor, team_id, township, command_id, now)]
 
 
-def order_issued(inc: Incident, policy: SlaPolicy, actor: Actor, team_id: str, township: str, event_id: str,
-                 now: float) -> ev.OrderIssued:
+def order_issued(
+    inc: Incident, policy: SlaPolicy, actor: Actor, team_id: str, township: str, event_id: str, now: float
+) -> ev.OrderIssued:
     """Return the OrderIssued event of a new order on an incident; its clock starts now."""
     number = len(inc.history) + (2 if inc.order else 1)
-    return ev.OrderIssued(event_id=event_id, at=now, incident_id=inc.id, order_id=f"{inc.id}-{number}",
-                          actor=actor.name, team_id=team_id, township=township,
-                          deadlines=policy.deadlines(inc.category, now))
+    return ev.OrderIssued(
+        event_id=event_id,
+        at=now,
+        incident_id=inc.id,
+        order_id=f"{inc.id}-{number}",
+        actor=actor.name,
+        team_id=team_id,
+        township=township,
+        deadlines=policy.deadlines(inc.category, now),
+    )
 
 
 def check_free_team(state: State, team_id: str, incident_id: str) -> Team:
@@ -98,8 +125,16 @@ def check_free_team(state: State, team_id: str, incident_id: str) -> Team:
     return team
 
 
-def advance_order(state: State, actor: Actor, incident_id: str, step: str, command_id: str,
-                  now: float, note: str = "", team_id: str = "") -> list[ev.Event]:
+def advance_order(
+    state: State,
+    actor: Actor,
+    incident_id: str,
+    step: str,
+    command_id: str,
+    now: float,
+    note: str = "",
+    team_id: str = "",
+) -> list[ev.Event]:
     """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline."""
     authorize_incident(actor, "advance_order", state.incidents.get(incident_id))  # scope before state
     inc = _incident(state, incident_id)
@@ -115,8 +150,15 @@ def advance_order(state: State, actor: Actor, incident_id: str, step: str, comma
     if step != expected:
         raise Rejected("step_out_of_order", step=step, expected=expected or "-")
     deadline = order.deadlines.get(step)
-    common: dict[str, Any] = dict(event_id=command_id, at=now, incident_id=inc.id, order_id=order.id, actor=actor.name,
-                                  late=deadline is not None and now > deadline, note=note[:500])
+    common: dict[str, Any] = dict(
+        event_id=command_id,
+        at=now,
+        incident_id=inc.id,
+        order_id=order.id,
+        actor=actor.name,
+        late=deadline is not None and now > deadline,
+        note=note[:500],
+    )
     if step == "route":
         return [ev.OrderRouted(**common, team_id=_route_team(state, order, team_id))]
     if step == "resolve" and not note.strip():
@@ -141,12 +183,22 @@ def breaches(state: State, now: float) -> list[ev.Event]:
     waiting for its order past the dispatch target; ids are stable so a rerun adds none."""
     open_now = state.open_incidents()
     stages: list[ev.Event] = [
-        ev.SlaBreached(event_id=f"breach:{inc.order.id}:{step}", at=now, incident_id=inc.id,
-                       order_id=inc.order.id, actor="sla", step=step, deadline=deadline)
-        for inc, step, deadline in due_breaches(open_now, now) if inc.order
+        ev.SlaBreached(
+            event_id=f"breach:{inc.order.id}:{step}",
+            at=now,
+            incident_id=inc.id,
+            order_id=inc.order.id,
+            actor="sla",
+            step=step,
+            deadline=deadline,
+        )
+        for inc, step, deadline in due_breaches(open_now, now)
+        if inc.order
     ]
-    return stages + [ev.DispatchBreached(f"dispatch:{inc.id}:{inc.reopened}", now, inc.id, "", "sla", inc.dispatch_due)
-                     for inc in due_dispatch_breaches(open_now, now)]
+    return stages + [
+        ev.DispatchBreached(f"dispatch:{inc.id}:{inc.reopened}", now, inc.id, "", "sla", inc.dispatch_due)
+        for inc in due_dispatch_breaches(open_now, now)
+    ]
 
 
 def _incident(state: State, incident_id: str) -> Incident:

@@ -1,4 +1,5 @@
 """Why the domain refused a command: a code the edges translate, with its parameters."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Every event of the domain, past tense, and their plain-dict codec."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -300,10 +301,26 @@ STEP_EVENTS: dict[str, type[StepDone]] = {
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.__name__: cls
     for cls in (
-        IncidentReported, OrderIssued, *STEP_EVENTS.values(), SlaBreached, OrderTransferred, FeedbackRecorded,
-        IncidentReopened, IncidentClosed, IncidentCancelled, IncidentMerged, IncidentEscalated, DispatchBreached,
-        BroadcastIssued, BroadcastSigned, StationReadingRecorded, HallTicketRecorded, FloodStageChanged,
-        AlertIssued, AlertCancelled, AlertExpired,
+        IncidentReported,
+        OrderIssued,
+        *STEP_EVENTS.values(),
+        SlaBreached,
+        OrderTransferred,
+        FeedbackRecorded,
+        IncidentReopened,
+        IncidentClosed,
+        IncidentCancelled,
+        IncidentMerged,
+        IncidentEscalated,
+        DispatchBreached,
+        BroadcastIssued,
+        BroadcastSigned,
+        StationReadingRecorded,
+        HallTicketRecorded,
+        FloodStageChanged,
+        AlertIssued,
+        AlertCancelled,
+        AlertExpired,
     )
 }
 

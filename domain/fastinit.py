@@ -1,4 +1,5 @@
 """Faster constructors for the frozen dataclasses made once per ingested record (plain fields only)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,14 +29,21 @@ def _compile(cls: type, *, as_init: bool) -> Callable[..., Any]:
     # sharing its keys with the class's other instances, as with the generated __init__.
     fields = dataclasses.fields(cls)
     frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]  # dataclasses' own, not in typeshed
-    if (not frozen or hasattr(cls, "__post_init__") or "__slots__" in vars(cls)
-            or any(f.default_factory is not MISSING or not f.init or f.kw_only or f.name in _LOCALS for f in fields)):
+    if (
+        not frozen
+        or hasattr(cls, "__post_init__")
+        or "__slots__" in vars(cls)
+        or any(f.default_factory is not MISSING or not f.init or f.kw_only or f.name in _LOCALS for f in fields)
+    ):
         raise TypeError(f"{cls.__name__}: only frozen dataclasses of plain fields are compiled")
     params = ", ".join(f.name if f.default is MISSING else f"{f.name}=_v_{f.name}" for f in fields)
     fill = "".join(f"    _d[{f.name!r}] = {f.name}\n" for f in fields)
     head = f"def __init__(_o, {params}):\n" if as_init else f"def new({params}):\n    _o = _new(_cls)\n"
-    scope: dict[str, Any] = {"_new": object.__new__, "_cls": cls,
-                             **{f"_v_{f.name}": f.default for f in fields if f.default is not MISSING}}
+    scope: dict[str, Any] = {
+        "_new": object.__new__,
+        "_cls": cls,
+        **{f"_v_{f.name}": f.default for f in fields if f.default is not MISSING},
+    }
     # As dataclasses does; the source holds nothing but the class's own field names.
     exec(head + "    _d = _o.__dict__\n" + fill + ("" if as_init else "    return _o\n"), scope)  # noqa: S102
     made: Callable[..., Any] = scope["__init__" if as_init else "new"]

@@ -1,4 +1,5 @@
 """Flood watch of a hydrology station: crossing its warning or guarantee level opens one incident, with hysteresis."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -32,8 +33,9 @@ def stage_for(level: float, station: Station, current: int) -> int:
     return stage
 
 
-def assess(watch: FloodWatch, station: Station, level: float, observed_at: float, now: float
-           ) -> tuple[list[ev.Event], FloodWatch]:
+def assess(
+    watch: FloodWatch, station: Station, level: float, observed_at: float, now: float
+) -> tuple[list[ev.Event], FloodWatch]:
     """Return the events a reading brings and the watch after them; a reading older than the last change is ignored."""
     if observed_at < watch.observed_at:  # late or redelivered: it must not move the stage back
         return [], watch
@@ -46,14 +48,33 @@ def assess(watch: FloodWatch, station: Station, level: float, observed_at: float
         episode += 1
         source_id = f"{station.id}#flood{episode}"
         incident_id = incident_id_for(SOURCE, source_id)
-        out.append(ev.IncidentReported(
-            event_id=f"rep:{incident_id}", at=now, incident_id=incident_id, source=SOURCE, source_id=source_id,
-            category=CATEGORY, township=station.township, lon=station.lon, lat=station.lat, priority=PRIORITY,
-            summary=f"{station.name_zh}水位{level:.2f}m，超{'保证' if stage == GUARANTEE else '警戒'}水位",
-            address=station.name_zh, reported_at=observed_at))
+        out.append(
+            ev.IncidentReported(
+                event_id=f"rep:{incident_id}",
+                at=now,
+                incident_id=incident_id,
+                source=SOURCE,
+                source_id=source_id,
+                category=CATEGORY,
+                township=station.township,
+                lon=station.lon,
+                lat=station.lat,
+                priority=PRIORITY,
+                summary=f"{station.name_zh}水位{level:.2f}m，超{'保证' if stage == GUARANTEE else '警戒'}水位",
+                address=station.name_zh,
+                reported_at=observed_at,
+            )
+        )
     changed = ev.FloodStageChanged(
-        event_id=f"flood:{station.id}:{watch.changes + 1}", at=now, station_id=station.id, stage=STAGE_NAMES[stage],
-        level=level, episode=episode, incident_id=incident_id, observed_at=observed_at)
+        event_id=f"flood:{station.id}:{watch.changes + 1}",
+        at=now,
+        station_id=station.id,
+        stage=STAGE_NAMES[stage],
+        level=level,
+        episode=episode,
+        incident_id=incident_id,
+        observed_at=observed_at,
+    )
     out.append(changed)
     return out, advance(watch, changed)
 
@@ -135,12 +156,20 @@ def highest(levels: Iterable[str | None]) -> str | None:
 
 def response_level(state: State, now: float) -> dict[str, Any]:
     """Return the level (None: no response) and what gives it: stations above their lines, flood alerts in force."""
-    states = [level_state(s, r.level if (r := state.stations.get(s.id)) else s.normal_level)
-              for s in state.district.stations.values()]
+    states = [
+        level_state(s, r.level if (r := state.stations.get(s.id)) else s.normal_level)
+        for s in state.district.stations.values()
+    ]
     guarantee = states.count("guarantee")
     warning = guarantee + states.count("warning")
     flood_alerts = [a for a in alerts.active(state, now) if flood_alert(a)]
     by_stations = station_levels(warning, guarantee)
     by_alerts = highest(ALERT_LEVEL.get(a.severity) for a in flood_alerts)
-    return {"level": highest((by_stations, by_alerts)), "by_stations": by_stations, "by_alerts": by_alerts,
-            "above_warning": warning, "above_guarantee": guarantee, "alerts": sorted(a.id for a in flood_alerts)}
+    return {
+        "level": highest((by_stations, by_alerts)),
+        "by_stations": by_stations,
+        "by_alerts": by_alerts,
+        "above_warning": warning,
+        "above_guarantee": guarantee,
+        "alerts": sorted(a.id for a in flood_alerts),
+    }

@@ -1,4 +1,5 @@
 """How each incident and broadcast event changes the projection: one apply per event type (see projection.FOLDS)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -53,10 +54,20 @@ def reported(s: State, e: ev.IncidentReported) -> Changed:
     if e.incident_id in s.incidents:
         return set()
     s.incidents[e.incident_id] = _new_incident(
-        id=e.incident_id, source=e.source, source_id=e.source_id, category=e.category,
-        township=e.township, lon=e.lon, lat=e.lat, priority=e.priority, summary=e.summary,
-        address=e.address, reported_at=e.reported_at or e.at, received_at=e.at,
-        dispatch_since=e.at, dispatch_due=s.dispatch_due(e.priority, e.at),
+        id=e.incident_id,
+        source=e.source,
+        source_id=e.source_id,
+        category=e.category,
+        township=e.township,
+        lon=e.lon,
+        lat=e.lat,
+        priority=e.priority,
+        summary=e.summary,
+        address=e.address,
+        reported_at=e.reported_at or e.at,
+        received_at=e.at,
+        dispatch_since=e.at,
+        dispatch_due=s.dispatch_due(e.priority, e.at),
     )
     return _keys(e.incident_id) | series.count_report(s, e.source, e.at)
 
@@ -65,8 +76,17 @@ def issued(s: State, e: ev.OrderIssued) -> Changed:
     inc = s.incidents[e.incident_id]
     # An order the center issued ends a dispatch round; one the township's transfer made does not.
     round_ = (inc.dispatch_since, inc.dispatch_due) if inc.stage is Stage.NEW else (None, None)
-    order = Order(e.order_id, e.incident_id, e.team_id, e.township, e.at, e.actor, dict(e.deadlines),
-                  dispatch_since=round_[0], dispatch_due=round_[1])
+    order = Order(
+        e.order_id,
+        e.incident_id,
+        e.team_id,
+        e.township,
+        e.at,
+        e.actor,
+        dict(e.deadlines),
+        dispatch_since=round_[0],
+        dispatch_due=round_[1],
+    )
     history = inc.history + ((_ended(inc.order, e.at),) if inc.order is not None else ())
     s.incidents[e.incident_id] = replace(inc, stage=Stage.ORDERED, order=order, history=history)
     changed = _keys(e.incident_id)
@@ -84,8 +104,9 @@ def step(s: State, e: ev.StepDone) -> Changed:
     if team_id != order.team_id:  # the room picked (or changed) its team when routing
         _free(s, order, inc.id, changed)
         _take(s, team_id, inc.id, changed)
-    order = replace(order, team_id=team_id, done={**order.done, name: e.at},
-                    late=order.late + ((name,) if e.late else ()))
+    order = replace(
+        order, team_id=team_id, done={**order.done, name: e.at}, late=order.late + ((name,) if e.late else ())
+    )
     s.incidents[e.incident_id] = replace(inc, stage=STEP_STAGE[name], order=order, note=e.note or inc.note)
     if name == "resolve":
         _free(s, order, inc.id, changed)
@@ -121,9 +142,19 @@ def reopened(s: State, e: ev.IncidentReopened) -> Changed:
     changed = _keys(inc.id)
     _free(s, inc.order, inc.id, changed)
     history = inc.history + ((_ended(inc.order, e.at),) if inc.order is not None else ())
-    s.incidents[inc.id] = replace(inc, stage=Stage.NEW, order=None, history=history, feedback=None,
-                                  reopened=inc.reopened + 1, escalated=(), note=e.reason, dispatch_since=e.at,
-                                  dispatch_due=s.dispatch_due(inc.priority, e.at), dispatch_breached=False)
+    s.incidents[inc.id] = replace(
+        inc,
+        stage=Stage.NEW,
+        order=None,
+        history=history,
+        feedback=None,
+        reopened=inc.reopened + 1,
+        escalated=(),
+        note=e.reason,
+        dispatch_since=e.at,
+        dispatch_due=s.dispatch_due(inc.priority, e.at),
+        dispatch_breached=False,
+    )
     return changed
 
 
@@ -161,8 +192,9 @@ def escalated(s: State, e: ev.IncidentEscalated) -> Changed:
 
 
 def broadcast_issued(s: State, e: ev.BroadcastIssued) -> Changed:
-    s.broadcasts[e.broadcast_id] = Broadcast(e.broadcast_id, e.kind, e.level, e.message, tuple(e.townships),
-                                             e.at, e.actor, e.deadline)
+    s.broadcasts[e.broadcast_id] = Broadcast(
+        e.broadcast_id, e.kind, e.level, e.message, tuple(e.townships), e.at, e.actor, e.deadline
+    )
     return {f"broadcast:{e.broadcast_id}"}
 
 
@@ -190,6 +222,7 @@ def track(s: State, incident_id: str) -> None:
 
 def tracked(fold: Callable[[State, Any], Changed]) -> Callable[[State, Any], Changed]:
     """Return an incident fold that keeps the indexes, and that ignores a later event of an archived incident."""
+
     def run(s: State, e: ev.IncidentEvent) -> Changed:
         iid = e.incident_id
         if iid not in s.incidents:
@@ -205,6 +238,7 @@ def tracked(fold: Callable[[State, Any], Changed]) -> Callable[[State, Any], Cha
         else:
             s.open_ids.pop(iid, None)
         return changed
+
     return run
 
 

@@ -1,4 +1,5 @@
 """Service halls: office hours (open or closed at a local time) and the queue folded from ticket events."""
+
 from __future__ import annotations
 
 from datetime import UTC, datetime

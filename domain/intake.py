@@ -1,4 +1,5 @@
 """Decide what a validated source record means: a new incident, a station reading, a hall ticket."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,12 +33,23 @@ def report_incident(state: State, report: Report, township: str | None, now: flo
     if incident_id in state.incidents:
         return []
     priority = report.priority or CATEGORIES[report.category].priority
-    return [ev.IncidentReported(
-        event_id=f"rep:{incident_id}", at=now, incident_id=incident_id, source=report.source,
-        source_id=report.source_id, category=report.category, township=township, lon=report.lon,
-        lat=report.lat, priority=priority, summary=report.summary, address=report.address,
-        reported_at=report.reported_at,
-    )]
+    return [
+        ev.IncidentReported(
+            event_id=f"rep:{incident_id}",
+            at=now,
+            incident_id=incident_id,
+            source=report.source,
+            source_id=report.source_id,
+            category=report.category,
+            township=township,
+            lon=report.lon,
+            lat=report.lat,
+            priority=priority,
+            summary=report.summary,
+            address=report.address,
+            reported_at=report.reported_at,
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -67,14 +79,20 @@ Intake = Report | Reading | Ticket
 
 def record_reading(state: State, r: Reading, now: float) -> list[ev.Event]:
     """Record a hydrology reading."""
-    return [ev.StationReadingRecorded(event_id=f"hydrology:{r.source_id}", at=now, station_id=r.station_id,
-                                      level=r.level, rainfall=r.rainfall)]
+    return [
+        ev.StationReadingRecorded(
+            event_id=f"hydrology:{r.source_id}", at=now, station_id=r.station_id, level=r.level, rainfall=r.rainfall
+        )
+    ]
 
 
 def record_ticket(state: State, t: Ticket, now: float) -> list[ev.Event]:
     """Record a service-hall queue event."""
-    return [ev.HallTicketRecorded(event_id=f"hall:{t.source_id}", at=now, hall_id=t.hall_id,
-                                  action=t.action, ticket=t.ticket, window=t.window)]
+    return [
+        ev.HallTicketRecorded(
+            event_id=f"hall:{t.source_id}", at=now, hall_id=t.hall_id, action=t.action, ticket=t.ticket, window=t.window
+        )
+    ]
 
 
 def decide(state: State, item: Intake, township: str | None, now: float) -> list[ev.Event]:

@@ -1,4 +1,5 @@
 """The figures the district is judged by, for one day window, district-wide and per township (docs/glossary.md)."""
+
 from __future__ import annotations
 
 import statistics
@@ -29,7 +30,11 @@ class Tally:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the counts and the on-time rate (None when nothing was decided)."""
-        return {"on_time": self.on_time, "late": self.late, "on_time_rate": _ratio(self.on_time, self.on_time + self.late)}
+        return {
+            "on_time": self.on_time,
+            "late": self.late,
+            "on_time_rate": _ratio(self.on_time, self.on_time + self.late),
+        }
 
 
 @dataclass
@@ -56,14 +61,26 @@ class Figures:
         """Return every figure under its glossary name."""
         waits = sorted(self.dispatch_waits)
         return {
-            "received": self.received, "ordered": self.ordered, **self.orders.as_dict(), "resolved": self.resolved,
-            "completion_rate": _ratio(self.resolved, self.ordered), "satisfied": self.satisfied, "rated": self.rated,
-            "satisfaction_rate": _ratio(self.satisfied, self.rated), "open": self.open, "waiting": self.waiting,
-            "waiting_late": self.waiting_late, "in_progress": self.in_progress, "breached_open": self.breached_open,
+            "received": self.received,
+            "ordered": self.ordered,
+            **self.orders.as_dict(),
+            "resolved": self.resolved,
+            "completion_rate": _ratio(self.resolved, self.ordered),
+            "satisfied": self.satisfied,
+            "rated": self.rated,
+            "satisfaction_rate": _ratio(self.satisfied, self.rated),
+            "open": self.open,
+            "waiting": self.waiting,
+            "waiting_late": self.waiting_late,
+            "in_progress": self.in_progress,
+            "breached_open": self.breached_open,
             "awaiting_callback": self.awaiting_callback,
             "stages": {s: t.as_dict() for s, t in self.stages.items()},
-            "dispatch": {**self.dispatch.as_dict(), "median_s": _round(statistics.median(waits)) if waits else None,
-                         "p90_s": _round(_percentile(waits, 0.9)) if waits else None},
+            "dispatch": {
+                **self.dispatch.as_dict(),
+                "median_s": _round(statistics.median(waits)) if waits else None,
+                "p90_s": _round(_percentile(waits, 0.9)) if waits else None,
+            },
         }
 
 
@@ -158,11 +175,25 @@ def day_figures(state: State, start: float, end: float, now: float) -> dict[str,
 
 
 def _merge(into: Figures, f: Figures) -> None:
-    for name in ("received", "ordered", "resolved", "satisfied", "rated", "open", "waiting", "waiting_late",
-                 "in_progress", "breached_open", "awaiting_callback"):
+    for name in (
+        "received",
+        "ordered",
+        "resolved",
+        "satisfied",
+        "rated",
+        "open",
+        "waiting",
+        "waiting_late",
+        "in_progress",
+        "breached_open",
+        "awaiting_callback",
+    ):
         setattr(into, name, getattr(into, name) + getattr(f, name))
-    for mine, theirs in [(into.orders, f.orders), (into.dispatch, f.dispatch),
-                         *((into.stages[s], f.stages[s]) for s in TIMED_STEPS)]:
+    for mine, theirs in [
+        (into.orders, f.orders),
+        (into.dispatch, f.dispatch),
+        *((into.stages[s], f.stages[s]) for s in TIMED_STEPS),
+    ]:
         mine.on_time, mine.late = mine.on_time + theirs.on_time, mine.late + theirs.late
     into.dispatch_waits += f.dispatch_waits
 
@@ -170,12 +201,16 @@ def _merge(into: Figures, f: Figures) -> None:
 def rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Rank townships by on-time rate, then completion rate; equal figures share a rank (1, 1, 3);
     a township with no decided order has no rank (None) and is listed after the ranked ones by id."""
-    ranked = sorted((r for r in rows if r["on_time_rate"] is not None),
-                    key=lambda r: (-r["on_time_rate"], -(r["completion_rate"] or 0), r["id"]))
+    ranked = sorted(
+        (r for r in rows if r["on_time_rate"] is not None),
+        key=lambda r: (-r["on_time_rate"], -(r["completion_rate"] or 0), r["id"]),
+    )
     for i, row in enumerate(ranked):
         prev = ranked[i - 1] if i else None
-        same = prev is not None and (prev["on_time_rate"], prev["completion_rate"]) == (row["on_time_rate"],
-                                                                                         row["completion_rate"])
+        same = prev is not None and (prev["on_time_rate"], prev["completion_rate"]) == (
+            row["on_time_rate"],
+            row["completion_rate"],
+        )
         row["rank"] = prev["rank"] if prev is not None and same else i + 1
     rest = sorted((r for r in rows if r["on_time_rate"] is None), key=lambda r: r["id"])
     for row in rest:
@@ -186,5 +221,8 @@ def rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _relevant(incidents: Iterable[Incident], start: float) -> Iterable[Incident]:
     """Keep those that count for a window from start: open, or received, dispatched or ordered since then."""
     # State.changed_since(start) is a superset of these, with no walk over every incident kept.
-    return (i for i in incidents
-            if i.is_open or i.received_at >= start or i.dispatch_since >= start or (i.order and i.order.issued_at >= start))
+    return (
+        i
+        for i in incidents
+        if i.is_open or i.received_at >= start or i.dispatch_since >= start or (i.order and i.order.issued_at >= start)
+    )

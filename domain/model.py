@@ -1,4 +1,5 @@
 """The district's things as frozen values; times are Unix seconds passed in, never read."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -222,7 +223,9 @@ class HallState:
 
     waiting: tuple[tuple[str, float], ...] = ()  # (ticket, issued_at), oldest first
     open_windows: int = 0
-    served_today: int = 0  # every ticket served since the log began (not a figure: "served" is the day's, served_recent)
+    served_today: int = (
+        0  # every ticket served since the log began (not a figure: "served" is the day's, served_recent)
+    )
     at: float = 0.0
     # (quarter-hour index since the epoch, tickets served in it), the last day's only: domain.halls.served_since
     served_recent: tuple[tuple[int, int], ...] = ()

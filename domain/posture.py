@@ -1,4 +1,5 @@
 """The district's key-period security posture (重点时段安保等级): the latest posture broadcast in force."""
+
 from __future__ import annotations
 
 from domain.model import Broadcast

@@ -1,4 +1,5 @@
 """The read model: a fold of the event log; one apply function per event type."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
@@ -25,8 +26,9 @@ class Projection(State):
         return changed
 
 
-def replay(district: District, events: Iterable[tuple[int, ev.Event]],
-           dispatch_s: Mapping[int, float] | None = None) -> Projection:
+def replay(
+    district: District, events: Iterable[tuple[int, ev.Event]], dispatch_s: Mapping[int, float] | None = None
+) -> Projection:
     """Rebuild the projection from (seq, event) pairs in log order, with the policy's dispatch targets."""
     state = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
     for seq, event in events:
@@ -34,8 +36,9 @@ def replay(district: District, events: Iterable[tuple[int, ev.Event]],
     return state
 
 
-def fold_stream(district: District, events: Iterable[tuple[int, ev.Event]],
-                dispatch_s: Mapping[int, float] | None = None) -> Projection:
+def fold_stream(
+    district: District, events: Iterable[tuple[int, ev.Event]], dispatch_s: Mapping[int, float] | None = None
+) -> Projection:
     """Fold one incident's own stream (an archived incident's, read back from the log) with nothing archived."""
     state = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
     state.retention_s = float("inf")

@@ -4,6 +4,7 @@ A moment t is the log's longest prefix whose events all happened at or before t.
 in time order per process, so that is every event with `at <= t`; stopping at the first later one
 (rather than skipping it) keeps the fold a prefix of the log even when two processes' clocks interleave.
 """
+
 from __future__ import annotations
 
 import copy
@@ -37,10 +38,10 @@ def fold_until(state: Projection, pairs: Iterable[tuple[int, ev.Event]], t: floa
     return False
 
 
-def moment(district: District, pairs: Iterable[tuple[int, ev.Event]], t: float,
-           dispatch_s: Mapping[int, float] | None = None) -> Projection:
+def moment(
+    district: District, pairs: Iterable[tuple[int, ev.Event]], t: float, dispatch_s: Mapping[int, float] | None = None
+) -> Projection:
     """Return the district's state at t, folded from the whole log from its start (no checkpoints)."""
     state = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
     fold_until(state, pairs, t)
     return state
-

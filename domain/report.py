@@ -1,4 +1,5 @@
 """The after-action report's data for a window (a local day or a week) as of a moment: pure, figures from kpi."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,24 +20,38 @@ SECURITY_CATEGORIES = frozenset({"public_safety"})
 Row = dict[str, Any]
 
 
-def report(state: State, start: float, end: float, now: float, stage_changes: Iterable[ev.FloodStageChanged] = (),
-           township: str | None = None, bucket_s: float = 3600.0) -> dict[str, Any]:
+def report(
+    state: State,
+    start: float,
+    end: float,
+    now: float,
+    stage_changes: Iterable[ev.FloodStageChanged] = (),
+    township: str | None = None,
+    bucket_s: float = 3600.0,
+) -> dict[str, Any]:
     """Return the report of [start, end) as of now; a township sees only its own rows (district = its row)."""
     figures = day_figures(state, start, end, now)
     towns = [r for r in figures["townships"] if township is None or r["id"] == township]
     mine = [i for i in state.incidents.values() if township is None or township in _townships(i)]
     received = sorted((i for i in mine if start <= i.received_at < end), key=lambda i: i.received_at)
     return {
-        "start": start, "end": end, "as_of": now, "township": township,
+        "start": start,
+        "end": end,
+        "as_of": now,
+        "township": township,
         "district": figures["district"] if township is None else {k: v for k, v in towns[0].items() if k != "id"},
         "townships": towns,
         "breaches": breaches(mine, start, end, now, township),
         "reopened": [_incident_row(i) for i in received_or_worked(mine, start, end) if i.reopened],
         "flood": [_incident_row(i) for i in received if i.category in FLOOD_CATEGORIES or i.source == "hydrology"],
-        "flood_stages": [_stage_row(e) for e in stage_changes if township is None or
-                         _station_township(state, e.station_id) == township],
-        "security": [_incident_row(i) for i in received
-                     if i.source in SECURITY_SOURCES or i.category in SECURITY_CATEGORIES],
+        "flood_stages": [
+            _stage_row(e)
+            for e in stage_changes
+            if township is None or _station_township(state, e.station_id) == township
+        ],
+        "security": [
+            _incident_row(i) for i in received if i.source in SECURITY_SOURCES or i.category in SECURITY_CATEGORIES
+        ],
         "halls": halls(state, last_day(start, end, now), now, township),
         "by_source": dict(Counter(i.source for i in received).most_common()),
         "by_category": dict(Counter(i.category for i in received).most_common()),
@@ -62,12 +77,18 @@ def _orders(inc: Incident) -> tuple[Order, ...]:
 
 def received_or_worked(incidents: Iterable[Incident], start: float, end: float) -> list[Incident]:
     """Return the incidents received in the window or with an order or dispatch round started in it."""
-    return [i for i in incidents if start <= i.received_at < end or start <= i.dispatch_since < end
-            or any(start <= o.issued_at < end for o in _orders(i))]
+    return [
+        i
+        for i in incidents
+        if start <= i.received_at < end
+        or start <= i.dispatch_since < end
+        or any(start <= o.issued_at < end for o in _orders(i))
+    ]
 
 
-def breaches(incidents: Iterable[Incident], start: float, end: float, now: float,
-             township: str | None = None) -> list[Row]:
+def breaches(
+    incidents: Iterable[Incident], start: float, end: float, now: float, township: str | None = None
+) -> list[Row]:
     """Every late clock of the window (the figures' `late`): each stage of an order, each dispatch round."""
     rows: list[Row] = []
     for inc in incidents:
@@ -75,15 +96,18 @@ def breaches(incidents: Iterable[Incident], start: float, end: float, now: float
             continue  # cancelled and merged incidents count as received and nowhere else
         for order in _orders(inc):
             if start <= order.issued_at < end and township in (None, order.township):
-                rows += [_breach(inc, order.township, step, order.deadlines[step], order.done.get(step), late)
-                         for step, late in stage_lateness(order, now).items()]
+                rows += [
+                    _breach(inc, order.township, step, order.deadlines[step], order.done.get(step), late)
+                    for step, late in stage_lateness(order, now).items()
+                ]
             rows += _dispatch_breach(inc, order, start, end, now, township)
         rows += _dispatch_breach(inc, None, start, end, now, township)
     return sorted(rows, key=lambda r: (r["deadline"], r["incident"], r["stage"]))
 
 
-def _dispatch_breach(inc: Incident, order: Order | None, start: float, end: float, now: float,
-                     township: str | None) -> list[Row]:
+def _dispatch_breach(
+    inc: Incident, order: Order | None, start: float, end: float, now: float, township: str | None
+) -> list[Row]:
     since, due = (order.dispatch_since, order.dispatch_due) if order else (inc.dispatch_since, inc.dispatch_due)
     if since is None or due is None or not start <= since < end or township not in (None, inc.township):
         return []  # due is None: a round without a target, which dispatch_verdict does not judge either
@@ -93,17 +117,34 @@ def _dispatch_breach(inc: Incident, order: Order | None, start: float, end: floa
     return [_breach(inc, inc.township, "dispatch", due, done, (done if done is not None else now) - due)]
 
 
-def _breach(inc: Incident, township: str | None, stage: str, deadline: float, done: float | None,
-            late: float) -> Row:
-    return {"incident": inc.id, "township": township, "category": inc.category, "stage": stage,
-            "deadline": deadline, "done_at": done, "lateness_s": round(late, 1), "note": inc.note,
-            "status": inc.stage.value}
+def _breach(inc: Incident, township: str | None, stage: str, deadline: float, done: float | None, late: float) -> Row:
+    return {
+        "incident": inc.id,
+        "township": township,
+        "category": inc.category,
+        "stage": stage,
+        "deadline": deadline,
+        "done_at": done,
+        "lateness_s": round(late, 1),
+        "note": inc.note,
+        "status": inc.stage.value,
+    }
 
 
 def _incident_row(inc: Incident) -> Row:
-    return {"incident": inc.id, "received_at": inc.received_at, "township": inc.township, "source": inc.source,
-            "category": inc.category, "priority": inc.priority, "summary": inc.summary, "address": inc.address,
-            "status": inc.stage.value, "reopened": inc.reopened, "note": inc.note}
+    return {
+        "incident": inc.id,
+        "received_at": inc.received_at,
+        "township": inc.township,
+        "source": inc.source,
+        "category": inc.category,
+        "priority": inc.priority,
+        "summary": inc.summary,
+        "address": inc.address,
+        "status": inc.stage.value,
+        "reopened": inc.reopened,
+        "note": inc.note,
+    }
 
 
 def _stage_row(e: ev.FloodStageChanged) -> Row:
@@ -119,17 +160,26 @@ def halls(state: State, day_start: float, now: float, township: str | None = Non
             continue
         q = state.halls.get(h.id)
         waiting = hall_waiting(q, day_start)
-        rows.append({"hall": h.id, "township": h.township, "waiting": waiting.count,
-                     "longest_wait_s": round(waiting.longest_s(now), 1),
-                     "open_windows": q.open_windows if q else 0, "windows": h.windows,
-                     "served": served_since(q, day_start) if q else 0})
+        rows.append(
+            {
+                "hall": h.id,
+                "township": h.township,
+                "waiting": waiting.count,
+                "longest_wait_s": round(waiting.longest_s(now), 1),
+                "open_windows": q.open_windows if q else 0,
+                "windows": h.windows,
+                "served": served_since(q, day_start) if q else 0,
+            }
+        )
     return rows
 
 
 def series(incidents: Iterable[Incident], start: float, end: float, bucket_s: float) -> list[Row]:
     """Return incidents received per bucket (an hour of a day, a day of a week) from start to end."""
     counts = Counter(int((i.received_at - start) // bucket_s) for i in incidents)
-    return [{"start": start + b * bucket_s, "received": counts.get(b, 0)} for b in range(int((end - start) // bucket_s))]
+    return [
+        {"start": start + b * bucket_s, "received": counts.get(b, 0)} for b in range(int((end - start) // bucket_s))
+    ]
 
 
 def _station_township(state: State, station_id: str) -> str | None:

@@ -4,6 +4,7 @@ Pure and clock-free: a bucket's time comes from its event, a chart's window from
 live in `State` as dicts of frozen values (so `domain.replay.checkpoint` copies them whole), and each fold
 prunes what fell out of its window, so memory stays bounded however long the log grows.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -76,6 +77,7 @@ def hall_moved(s: State, hall_id: str, at: float, waiting: int) -> Changed:
 
 # ---- reading the series for a window (the views call these with the local day and now) ----
 
+
 def hourly(buckets: dict[tuple[float, str], int], start: float, now: float) -> dict[str, Any]:
     """Return reports per hour by source: today's hours up to now, and the same 24 hours of yesterday."""
     stacks = (*CHART_SOURCES, OTHER)
@@ -84,8 +86,12 @@ def hourly(buckets: dict[tuple[float, str], int], start: float, now: float) -> d
     def day(first: float, count: int) -> dict[str, list[int]]:
         return {src: [buckets.get((first + h * HOUR_S, src), 0) for h in range(count)] for src in stacks}
 
-    return {"sources": list(stacks), "start": start, "today": day(start, hours_done),
-            "yesterday": day(start - 24 * HOUR_S, 24)}
+    return {
+        "sources": list(stacks),
+        "start": start,
+        "today": day(start, hours_done),
+        "yesterday": day(start - 24 * HOUR_S, 24),
+    }
 
 
 def gauge_line(samples: Iterable[Sample], now: float) -> dict[str, list[Any]]:
@@ -133,9 +139,16 @@ def categories(state: State, start: float, end: float, now: float, top: int = TO
         if inc.is_open:
             kpi._now_counts(bucket, inc, now)
         kpi._day_counts(bucket, inc, start, end, now)
-    rows = [{"code": code, **_picked(b[None].as_dict())} for code, b in per.items()
-            if b[None].received or b[None].ordered]
-    rows.sort(key=lambda r: (-r["received"], -r["ordered"], list(CATEGORIES).index(r["code"]) if r["code"] in CATEGORIES else 99))
+    rows = [
+        {"code": code, **_picked(b[None].as_dict())} for code, b in per.items() if b[None].received or b[None].ordered
+    ]
+    rows.sort(
+        key=lambda r: (
+            -r["received"],
+            -r["ordered"],
+            list(CATEGORIES).index(r["code"]) if r["code"] in CATEGORIES else 99,
+        )
+    )
     return rows[:top]
 
 

@@ -1,4 +1,5 @@
 """The 1/2/3/10 promise and the center's own dispatch clock: deadlines, lateness and SLA states."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -176,8 +177,9 @@ def running_clock(incident: Incident) -> Clock | None:
 
 def due_dispatch_breaches(incidents: Iterable[Incident], now: float) -> list[Incident]:
     """Return the incidents waiting for an order past the dispatch target, not yet marked so."""
-    return [i for i in incidents if i.stage is Stage.NEW and i.is_open and now > i.dispatch_due
-            and not i.dispatch_breached]
+    return [
+        i for i in incidents if i.stage is Stage.NEW and i.is_open and now > i.dispatch_due and not i.dispatch_breached
+    ]
 
 
 def due_breaches(incidents: Iterable[Incident], now: float) -> list[tuple[Incident, str, float]]:

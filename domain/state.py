@@ -1,4 +1,5 @@
 """The district's state as the projection holds it: plain data that every fold and decision reads."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -4,6 +4,7 @@ Team positions are fixtures (a team's base, `Team.lon/lat`), never events: a tea
 township's seat while the room has not picked it) until its order's on-site step, and at the site from
 then on. So every position here is rebuilt from the log's steps, and nothing is interpolated.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -16,11 +17,22 @@ from domain.sla import stage_lateness
 
 # What each event of an incident's stream is as a step of its timeline (docs/glossary.md words).
 KINDS: dict[str, str] = {
-    "IncidentReported": "received", "OrderIssued": "ordered", "OrderSigned": "signed", "OrderResponded": "responded",
-    "OrderRouted": "routed", "TeamOnSite": "on_site", "OrderResolved": "resolved", "FeedbackRecorded": "called_back",
-    "IncidentClosed": "closed", "OrderTransferred": "transferred", "IncidentReopened": "reopened",
-    "SlaBreached": "overdue", "DispatchBreached": "overdue", "IncidentEscalated": "escalated",
-    "IncidentCancelled": "cancelled", "IncidentMerged": "merged",
+    "IncidentReported": "received",
+    "OrderIssued": "ordered",
+    "OrderSigned": "signed",
+    "OrderResponded": "responded",
+    "OrderRouted": "routed",
+    "TeamOnSite": "on_site",
+    "OrderResolved": "resolved",
+    "FeedbackRecorded": "called_back",
+    "IncidentClosed": "closed",
+    "OrderTransferred": "transferred",
+    "IncidentReopened": "reopened",
+    "SlaBreached": "overdue",
+    "DispatchBreached": "overdue",
+    "IncidentEscalated": "escalated",
+    "IncidentCancelled": "cancelled",
+    "IncidentMerged": "merged",
 }
 STAGE_OF = {"signed": "sign", "responded": "respond", "routed": "route", "on_site": "on_site"}  # the 1/2/3/10 clocks
 AT_SITE = frozenset({"received", "reopened", "cancelled", "merged", "called_back", "closed"})  # about the place
@@ -58,15 +70,26 @@ def _track(district: District, inc: Incident, order: Order, t: float) -> dict[st
     """Return an order's track: its team from its base to the site, and its stages' lateness as of t."""
     team, site = district.teams.get(order.team_id), (inc.lon, inc.lat)
     lateness = stage_lateness(order, t)
-    return {"order_id": order.id, "team_id": order.team_id, "township": order.township,
-            "team_zh": team.name_zh if team else "", "team_en": team.name_en if team else "",
-            "start": list(_base(district, order.team_id, order.township, site)), "site": list(site),
-            "issued_at": order.issued_at, "routed_at": order.done.get("route"), "on_site_at": order.done.get("on_site"),
-            "ended_at": order.ended_at, "breached": list(lateness), "lateness": {s: round(x, 1) for s, x in lateness.items()}}
+    return {
+        "order_id": order.id,
+        "team_id": order.team_id,
+        "township": order.township,
+        "team_zh": team.name_zh if team else "",
+        "team_en": team.name_en if team else "",
+        "start": list(_base(district, order.team_id, order.township, site)),
+        "site": list(site),
+        "issued_at": order.issued_at,
+        "routed_at": order.done.get("route"),
+        "on_site_at": order.done.get("on_site"),
+        "ended_at": order.ended_at,
+        "breached": list(lateness),
+        "lateness": {s: round(x, 1) for s, x in lateness.items()},
+    }
 
 
-def incident_timeline(inc: Incident, events: Iterable[ev.Event], district: District, t: float,
-                      utc_offset_h: float) -> dict[str, Any]:
+def incident_timeline(
+    inc: Incident, events: Iterable[ev.Event], district: District, t: float, utc_offset_h: float
+) -> dict[str, Any]:
     """Return the incident's timeline as of t: its place, one track per order, and every step numbered in order."""
     orders = {o.id: o for o in (*inc.history, *((inc.order,) if inc.order else ()))}
     site, steps = (inc.lon, inc.lat), list[dict[str, Any]]()
@@ -84,14 +107,38 @@ def incident_timeline(inc: Incident, events: Iterable[ev.Event], district: Distr
         elif isinstance(event, ev.TeamOnSite):
             arrived.add(oid)
         order = orders.get(oid) if oid in team_of else None  # a dispatch clock names no order yet
-        where = site if kind in AT_SITE or order is None or oid in arrived else \
-            _base(district, team_of[oid], order.township, site)
+        where = (
+            site
+            if kind in AT_SITE or order is None or oid in arrived
+            else _base(district, team_of[oid], order.township, site)
+        )
         clock, deadline, late_s = _judge(kind, event, order)
         late = (late_s is not None and late_s > 0) or kind in ("overdue", "escalated")
-        steps.append({"n": len(steps) + 1, "kind": kind, "event": type(event).__name__, "at": event.at,
-                      "local": _clock(event.at, utc_offset_h), "order_id": oid if order else None,
-                      "team_id": team_of.get(oid, "") if order else "", "township": order.township if order else inc.township,
-                      "lon": where[0], "lat": where[1], "clock": clock, "deadline": deadline,
-                      "lateness_s": round(max(late_s, 0.0), 1) if late_s is not None else None, "late": late})
-    return {"incident": inc.id, "at": t, "category": inc.category, "township": inc.township, "address": inc.address,
-            "site": list(site), "tracks": [_track(district, inc, o, t) for o in orders.values()], "steps": steps}
+        steps.append(
+            {
+                "n": len(steps) + 1,
+                "kind": kind,
+                "event": type(event).__name__,
+                "at": event.at,
+                "local": _clock(event.at, utc_offset_h),
+                "order_id": oid if order else None,
+                "team_id": team_of.get(oid, "") if order else "",
+                "township": order.township if order else inc.township,
+                "lon": where[0],
+                "lat": where[1],
+                "clock": clock,
+                "deadline": deadline,
+                "lateness_s": round(max(late_s, 0.0), 1) if late_s is not None else None,
+                "late": late,
+            }
+        )
+    return {
+        "incident": inc.id,
+        "at": t,
+        "category": inc.category,
+        "township": inc.township,
+        "address": inc.address,
+        "site": list(site),
+        "tracks": [_track(district, inc, o, t) for o in orders.values()],
+        "steps": steps,
+    }

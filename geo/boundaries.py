@@ -110,18 +110,29 @@ def _summaries(gdf: gpd.GeoDataFrame) -> tuple[dict[str, Any], ...]:
     out = []
     for row, c in zip(gdf.itertuples(index=False), centroids):
         area_m2 = abs(geod.geometry_area_perimeter(row.geometry)[0])
-        out.append({"id": row.id, "name_zh": row.name_zh, "name_en": row.name_en, "kind": row.kind,
-                    "centroid_lon": round(c.x, 6), "centroid_lat": round(c.y, 6),
-                    "area_km2": round(area_m2 / 1e6, 3)})
+        out.append(
+            {
+                "id": row.id,
+                "name_zh": row.name_zh,
+                "name_en": row.name_en,
+                "kind": row.kind,
+                "centroid_lon": round(c.x, 6),
+                "centroid_lat": round(c.y, 6),
+                "area_km2": round(area_m2 / 1e6, 3),
+            }
+        )
     return tuple(out)
 
 
 def _feature_collection(gdf: gpd.GeoDataFrame) -> str:
     rounded = shapely.transform(gdf.geometry.to_numpy(), lambda xy: np.round(xy, 6))
     features = [
-        {"type": "Feature", "id": row.id,
-         "properties": {"id": row.id, "name_zh": row.name_zh, "name_en": row.name_en, "kind": row.kind},
-         "geometry": json.loads(shapely.to_geojson(geom))}
+        {
+            "type": "Feature",
+            "id": row.id,
+            "properties": {"id": row.id, "name_zh": row.name_zh, "name_en": row.name_en, "kind": row.kind},
+            "geometry": json.loads(shapely.to_geojson(geom)),
+        }
         for row, geom in zip(gdf.itertuples(index=False), rounded)
     ]
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
@@ -165,8 +176,13 @@ def _build(raw: gpd.GeoDataFrame, source: Path | str) -> Boundaries:
     if problem:
         raise _fail(source, problem)
     neighbours = {k: frozenset(v) for k, v in _topology.shared_borders(ids, geoms).items()}
-    return Boundaries(gdf=gdf, source=str(source), _townships=_summaries(gdf),
-                      _neighbours=neighbours, _geojson_text=_feature_collection(gdf))
+    return Boundaries(
+        gdf=gdf,
+        source=str(source),
+        _townships=_summaries(gdf),
+        _neighbours=neighbours,
+        _geojson_text=_feature_collection(gdf),
+    )
 
 
 @functools.lru_cache(maxsize=1)

@@ -48,9 +48,18 @@ TEAM_KINDS = {  # kind -> (zh, en); "comprehensive" first: every township has on
 }
 # Upstream (west) to downstream (east).
 STATION_PLACES = (
-    ("西口", "Xikou"), ("柳堤", "Liudi"), ("石桥", "Shiqiao"), ("渡口", "Dukou"),
-    ("长亭", "Changting"), ("云湖桥", "Yunhuqiao"), ("中洲", "Zhongzhou"), ("湖心闸", "Huxinzha"),
-    ("东渡", "Dongdu"), ("白沙", "Baisha"), ("鹭洲", "Luzhou"), ("入江口", "Rujiangkou"),
+    ("西口", "Xikou"),
+    ("柳堤", "Liudi"),
+    ("石桥", "Shiqiao"),
+    ("渡口", "Dukou"),
+    ("长亭", "Changting"),
+    ("云湖桥", "Yunhuqiao"),
+    ("中洲", "Zhongzhou"),
+    ("湖心闸", "Huxinzha"),
+    ("东渡", "Dongdu"),
+    ("白沙", "Baisha"),
+    ("鹭洲", "Luzhou"),
+    ("入江口", "Rujiangkou"),
 )
 RIVER = ("青溪江", "Qingxi River")
 # Office hours (ISO weekdays: "HH:MM-HH:MM"): the townships' halls on weekdays, the district centre on Saturday morning too.
@@ -79,12 +88,30 @@ def _halls(rng: random.Random, polys: dict[str, Polygon], centre: tuple[float, f
         near = core.intersection(polys[tid].centroid.buffer(0.01))  # halls sit near the township centre
         lon, lat = _sample_inside(rng, near if not near.is_empty else core)
         windows = 8 + int(rng.random() * 9) if kind == "street" else 6 + int(rng.random() * 7)
-        halls.append({"id": f"H{i:02d}", "township": tid, "name_zh": f"{zh}便民服务中心",
-                      "name_en": f"{en} Service Center", "lon": lon, "lat": lat, "windows": windows,
-                      "hours": TOWNSHIP_HALL_HOURS})
-    halls.append({"id": f"H{len(TOWNSHIPS) + 1:02d}", "township": None, "name_zh": "云湖区行政服务中心",
-                  "name_en": "Yunhu District Administrative Service Center",
-                  "lon": centre[0], "lat": centre[1], "windows": 40, "hours": CENTRE_HALL_HOURS})
+        halls.append(
+            {
+                "id": f"H{i:02d}",
+                "township": tid,
+                "name_zh": f"{zh}便民服务中心",
+                "name_en": f"{en} Service Center",
+                "lon": lon,
+                "lat": lat,
+                "windows": windows,
+                "hours": TOWNSHIP_HALL_HOURS,
+            }
+        )
+    halls.append(
+        {
+            "id": f"H{len(TOWNSHIPS) + 1:02d}",
+            "township": None,
+            "name_zh": "云湖区行政服务中心",
+            "name_en": "Yunhu District Administrative Service Center",
+            "lon": centre[0],
+            "lat": centre[1],
+            "windows": 40,
+            "hours": CENTRE_HALL_HOURS,
+        }
+    )
     return halls
 
 
@@ -103,10 +130,21 @@ def _stations(rng: random.Random, polys: dict[str, Polygon], river: LineString) 
         normal = 2.6 + 0.5 * (1 - i / (len(STATION_PLACES) - 1)) + (rng.random() - 0.5) * 0.2
         warning = normal + 0.9 + rng.random() * 0.3
         guarantee = warning + 0.5 + rng.random() * 0.3
-        stations.append({"id": f"S{i + 1:02d}", "name_zh": f"{zh}水文站", "name_en": f"{en} Hydrological Station",
-                         "river_zh": RIVER[0], "river_en": RIVER[1], "township": tid, "lon": p.x, "lat": p.y,
-                         "warning_level": round(warning, 2), "guarantee_level": round(guarantee, 2),
-                         "normal_level": round(normal, 2)})
+        stations.append(
+            {
+                "id": f"S{i + 1:02d}",
+                "name_zh": f"{zh}水文站",
+                "name_en": f"{en} Hydrological Station",
+                "river_zh": RIVER[0],
+                "river_en": RIVER[1],
+                "township": tid,
+                "lon": p.x,
+                "lat": p.y,
+                "warning_level": round(warning, 2),
+                "guarantee_level": round(guarantee, 2),
+                "normal_level": round(normal, 2),
+            }
+        )
     return stations
 
 
@@ -123,9 +161,18 @@ def _teams(rng: random.Random, polys: dict[str, Polygon]) -> list[dict[str, Any]
             lon, lat = _sample_inside(rng, core)
             kzh, ken = TEAM_KINDS[team_kind]
             members = 20 + int(rng.random() * 21) if team_kind == "comprehensive" else 8 + int(rng.random() * 18)
-            teams.append({"id": f"{tid}-{letter}", "township": tid, "kind": team_kind,
-                          "name_zh": f"{zh}{kzh}专职服务队", "name_en": f"{en} {ken} Service Team",
-                          "lon": lon, "lat": lat, "members": members})
+            teams.append(
+                {
+                    "id": f"{tid}-{letter}",
+                    "township": tid,
+                    "kind": team_kind,
+                    "name_zh": f"{zh}{kzh}专职服务队",
+                    "name_en": f"{en} {ken} Service Team",
+                    "lon": lon,
+                    "lat": lat,
+                    "members": members,
+                }
+            )
     return teams
 
 
@@ -146,9 +193,18 @@ def _crews(rng: random.Random, polys: dict[str, Polygon], teams: list[dict[str, 
                 break
             posts.append(far)
             n = len(posts)
-            crews.append({"id": f"{tid}-Z{n}", "township": tid, "kind": "comprehensive",
-                          "name_zh": f"{zh}综合专职服务队第{n}分队", "name_en": f"{en} Comprehensive Service Team, Unit {n}",
-                          "lon": far[0], "lat": far[1], "members": 8 + int(rng.random() * 8)})
+            crews.append(
+                {
+                    "id": f"{tid}-Z{n}",
+                    "township": tid,
+                    "kind": "comprehensive",
+                    "name_zh": f"{zh}综合专职服务队第{n}分队",
+                    "name_en": f"{en} Comprehensive Service Team, Unit {n}",
+                    "lon": far[0],
+                    "lat": far[1],
+                    "members": 8 + int(rng.random() * 8),
+                }
+            )
     return crews
 
 
@@ -157,8 +213,11 @@ def generate(seed: int = SEED) -> tuple[str, str]:
     geom = dg.build(seed)
     rng = random.Random(seed + 1)
     features = [
-        {"type": "Feature", "properties": {"id": tid, "name_zh": zh, "name_en": en, "kind": kind},
-         "geometry": mapping(geom.townships[tid])}
+        {
+            "type": "Feature",
+            "properties": {"id": tid, "name_zh": zh, "name_en": en, "kind": kind},
+            "geometry": mapping(geom.townships[tid]),
+        }
         for tid, zh, en, kind in TOWNSHIPS
     ]
     centre_pt = geom.townships["T01"].buffer(-MARGIN_DEG).intersection(geom.district.centroid.buffer(0.003))
@@ -170,8 +229,14 @@ def generate(seed: int = SEED) -> tuple[str, str]:
         "stations": _stations(rng, geom.townships, geom.river),
         "teams": (teams := _teams(rng, geom.townships)) + _crews(random.Random(seed + 2), geom.townships, teams),
         # Extra layer for the map: the river the stations gauge.
-        "rivers": [{"id": "R01", "name_zh": RIVER[0], "name_en": RIVER[1],
-                    "coordinates": [[_r6(x), _r6(y)] for x, y in geom.river.coords]}],
+        "rivers": [
+            {
+                "id": "R01",
+                "name_zh": RIVER[0],
+                "name_en": RIVER[1],
+                "coordinates": [[_r6(x), _r6(y)] for x, y in geom.river.coords],
+            }
+        ],
     }
     # One feature per line keeps diffs readable without exploding the file vertically.
     lines = ",\n".join(json.dumps(_rounded(f), ensure_ascii=False) for f in features)

@@ -1,4 +1,5 @@
 """Where a township's name goes on the map: the point of its area farthest from its edges, and a short name."""
+
 from __future__ import annotations
 
 import copy

@@ -1,4 +1,5 @@
 """The page shell (location, live summary, catalog) and the router that picks a page by path."""
+
 from __future__ import annotations
 
 import re
@@ -17,15 +18,18 @@ TOWNSHIP = re.compile(r"^/township/(?P<id>[^/]{1,60})/?$")
 def root(services: Services) -> html.Div:
     """Return the shell every page lives in; the page itself is chosen by the router callback."""
     lang = services.settings.lang
-    return html.Div(className="om-root", children=[
-        dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.LIVE, data={"seq": -1, "version": 0, "connected": False}),
-        dcc.Store(id=ids.I18N, data=browser_catalog(services, lang)),
-        dcc.Store(id=ids.SCOPE),
-        dcc.Store(id=ids.BOOT),
-        dcc.Interval(id=ids.TICK, interval=TICK_MS),
-        html.Div(id=ids.PAGE, className="om-page-host"),
-    ])
+    return html.Div(
+        className="om-root",
+        children=[
+            dcc.Location(id=ids.URL, refresh=False),
+            dcc.Store(id=ids.LIVE, data={"seq": -1, "version": 0, "connected": False}),
+            dcc.Store(id=ids.I18N, data=browser_catalog(services, lang)),
+            dcc.Store(id=ids.SCOPE),
+            dcc.Store(id=ids.BOOT),
+            dcc.Interval(id=ids.TICK, interval=TICK_MS),
+            html.Div(id=ids.PAGE, className="om-page-host"),
+        ],
+    )
 
 
 def page(services: Services, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:

@@ -1,4 +1,5 @@
 """The wall's analytics view (/wall/analytics): six Plotly charts, each drawn in the browser from its chart entity."""
+
 from __future__ import annotations
 
 from dash import dcc, html
@@ -10,29 +11,55 @@ from layouts.common import attrs, district_name, panel, title_bar, views_nav
 
 PATH = "/wall/analytics"
 # (chart, panel title key, grid area class): the grid itself is in assets/analytics.css.
-PANELS = (("hourly", "analytics.hourly"), ("stages", "analytics.stages"), ("categories", "analytics.categories"),
-          ("gauges", "analytics.gauges"), ("ranking", "analytics.ranking"), ("halls", "analytics.halls"))
-GRAPH_CONFIG: dcc.Graph.Config = {"displayModeBar": False, "responsive": True, "staticPlot": False,
-                                  "doubleClick": False}
+PANELS = (
+    ("hourly", "analytics.hourly"),
+    ("stages", "analytics.stages"),
+    ("categories", "analytics.categories"),
+    ("gauges", "analytics.gauges"),
+    ("ranking", "analytics.ranking"),
+    ("halls", "analytics.halls"),
+)
+GRAPH_CONFIG: dcc.Graph.Config = {
+    "displayModeBar": False,
+    "responsive": True,
+    "staticPlot": False,
+    "doubleClick": False,
+}
 
 
 def graph(name: str) -> html.Div:
     """Return a chart's place: assets/charts.js draws its entity into the inner div with Plotly.react."""
-    return html.Div(id=ids.ANALYTICS_CHARTS[name], className="om-chart-graph",
-                    children=html.Div(className="om-chart-plot", **attrs({"data-chart": name})))
+    return html.Div(
+        id=ids.ANALYTICS_CHARTS[name],
+        className="om-chart-graph",
+        children=html.Div(className="om-chart-plot", **attrs({"data-chart": name})),
+    )
 
 
 def plotly_loader() -> dcc.Graph:
     """Return a hidden graph: its presence makes Dash load plotly.js (served locally) for charts.js."""
-    return dcc.Graph(id=ids.ANALYTICS_PLOTLY, figure={"data": [], "layout": {}}, config=GRAPH_CONFIG,
-                     style={"display": "none"})
+    return dcc.Graph(
+        id=ids.ANALYTICS_PLOTLY, figure={"data": [], "layout": {}}, config=GRAPH_CONFIG, style={"display": "none"}
+    )
 
 
 def layout(services: Services, lang: str, path: str) -> html.Div:
     """Return the analytics view: title bar, then the charts' grid; nothing on it is computed in the browser."""
     title = t("analytics.title", lang, district=district_name(services, lang))
-    head = title_bar(title, f"{t('app.title', lang)} · {t('analytics.subtitle', lang)}", lang, path,
-                     extra=[views_nav(lang, services.settings.lang, path)])
+    head = title_bar(
+        title,
+        f"{t('app.title', lang)} · {t('analytics.subtitle', lang)}",
+        lang,
+        path,
+        extra=[views_nav(lang, services.settings.lang, path)],
+    )
     cells = [panel(t(key, lang), graph(name), f"om-chart om-chart-{name}") for name, key in PANELS]
-    return html.Div(className="om-wall om-analytics", children=[
-        head, html.Div(cells, className="om-analytics-grid"), dcc.Store(id=ids.ANALYTICS_DRAWN), plotly_loader()])
+    return html.Div(
+        className="om-wall om-analytics",
+        children=[
+            head,
+            html.Div(cells, className="om-analytics-grid"),
+            dcc.Store(id=ids.ANALYTICS_DRAWN),
+            plotly_loader(),
+        ],
+    )

@@ -1,4 +1,5 @@
 """Pieces every page shares: language choice, the browser's catalog, the title bar."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -67,23 +68,36 @@ def clock() -> html.Span:
 
 def title_bar(title: str, subtitle: str, lang: str, path: str, extra: list[Any] | None = None) -> html.Header:
     """Return a page's title bar: title, subtitle, clock, live badge, language switch."""
-    return html.Header(className="om-titlebar", children=[
-        html.Div(className="om-title-block", children=[
-            html.H1(title, className="om-title"), html.Div(subtitle, className="om-subtitle")]),
-        html.Div(className="om-title-right", children=[*(extra or []), clock(), live_badge(), lang_link(path, lang)]),
-    ])
+    return html.Header(
+        className="om-titlebar",
+        children=[
+            html.Div(
+                className="om-title-block",
+                children=[html.H1(title, className="om-title"), html.Div(subtitle, className="om-subtitle")],
+            ),
+            html.Div(
+                className="om-title-right", children=[*(extra or []), clock(), live_badge(), lang_link(path, lang)]
+            ),
+        ],
+    )
 
 
 def panel(title: str, body: Any, class_name: str = "", extra: Any = None) -> html.Section:
     """Return a titled panel."""
-    head = html.Div(className="om-panel-head", children=[html.H2(title), extra] if extra is not None else [html.H2(title)])
-    return html.Section(className=f"om-panel {class_name}".strip(), children=[head, html.Div(body, className="om-panel-body")])
+    head = html.Div(
+        className="om-panel-head", children=[html.H2(title), extra] if extra is not None else [html.H2(title)]
+    )
+    return html.Section(
+        className=f"om-panel {class_name}".strip(), children=[head, html.Div(body, className="om-panel-body")]
+    )
 
 
 def operator_tools() -> list[Any]:
     """Return the title-bar pieces of a working console: the signed-in user (filled by the server) and sound."""
-    return [html.Button(id=ids.SOUND_BTN, className="om-sound", n_clicks=0, **attrs({"data-sound": "1"})),
-            html.Div(id=ids.USER_BOX, className="om-user")]
+    return [
+        html.Button(id=ids.SOUND_BTN, className="om-sound", n_clicks=0, **attrs({"data-sound": "1"})),
+        html.Div(id=ids.USER_BOX, className="om-user"),
+    ]
 
 
 def user_label(actor: Any, lang: str) -> list[Any]:
@@ -92,18 +106,26 @@ def user_label(actor: Any, lang: str) -> list[Any]:
         return []
     role = t(f"role.{actor.role.value}", lang)
     where = f" · {actor.township}" if actor.township else ""
-    return [html.Span(actor.name, className="om-user-name"), html.Span(f"{role}{where}", className="om-user-role"),
-            html.A(t("login.logout", lang), href="/logout", className="om-logout")]
+    return [
+        html.Span(actor.name, className="om-user-name"),
+        html.Span(f"{role}{where}", className="om-user-role"),
+        html.A(t("login.logout", lang), href="/logout", className="om-logout"),
+    ]
 
 
 def dialog(dialog_id: str, body: Any, class_name: str = "") -> html.Div:
     """Return a modal dialog, hidden until a callback (or assets/ui.js) shows it."""
-    return html.Div(id=dialog_id, hidden=True, className="om-dialog-backdrop",
-                    children=html.Div(body, className=f"om-dialog {class_name}".strip(), role="dialog"))
+    return html.Div(
+        id=dialog_id,
+        hidden=True,
+        className="om-dialog-backdrop",
+        children=html.Div(body, className=f"om-dialog {class_name}".strip(), role="dialog"),
+    )
 
 
-def outcome_message(outcome: Any, ok_text: str, lang: str, duplicate_key: str = "cmd.duplicate",
-                    **data: str) -> html.Div:
+def outcome_message(
+    outcome: Any, ok_text: str, lang: str, duplicate_key: str = "cmd.duplicate", **data: str
+) -> html.Div:
     """Return the message after a command: done, already done (a double click), or why it was refused."""
     if outcome.status == "rejected":
         return error_message(error(outcome.code, lang, **outcome.params), outcome.code)
@@ -117,13 +139,23 @@ def error_message(text: str, code: str = "") -> html.Div:
 
 
 # The wall's views, one kiosk token for all, linked to each other in the title bar: (path, label key).
-WALL_VIEWS = (("/wall", "analytics.view_wall"), ("/wall/analytics", "analytics.view_analytics"),
-              ("/wall/situation", "analytics.view_situation"))
+WALL_VIEWS = (
+    ("/wall", "analytics.view_wall"),
+    ("/wall/analytics", "analytics.view_analytics"),
+    ("/wall/situation", "analytics.view_situation"),
+)
 
 
 def views_nav(lang: str, default_lang: str, path: str) -> html.Nav:
     """Return the discreet links between the wall's views (the current one marked)."""
-    return html.Nav(className="om-views", children=[
-        html.A(t(key, lang), href=with_lang(href, lang, default_lang),
-               className="om-view om-view-on" if href == path else "om-view")
-        for href, key in WALL_VIEWS])
+    return html.Nav(
+        className="om-views",
+        children=[
+            html.A(
+                t(key, lang),
+                href=with_lang(href, lang, default_lang),
+                className="om-view om-view-on" if href == path else "om-view",
+            )
+            for href, key in WALL_VIEWS
+        ],
+    )

@@ -1,4 +1,5 @@
 """Every component id of the browser UI, in one place (clientside JS uses the same strings)."""
+
 from __future__ import annotations
 
 # shell: present on every page
@@ -134,15 +135,24 @@ ANALYTICS_PLOTLY = "an-plotly"  # a hidden graph, so Dash loads plotly.js on the
 # What each page's clientside renderer returns, by name: {name: (component id, property)}. callbacks/live.py makes
 # the Dash outputs from these, in this order, and assets/outputs.js puts the renderer's {name: value} in that order.
 WALL_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/wall.js render(), then the map's layers (callbacks/maps.py)
-    "kpis": (WALL_KPIS, "children"), "urgent": (WALL_URGENT, "children"),
-    "urgent_count": (WALL_URGENT_COUNT, "children"), "ranking": (WALL_RANKING, "children"),
-    "status": (WALL_STATUS, "children"), "hall_queues": (WALL_HALLS, "children"), "stages": (WALL_STAGES, "children"),
+    "kpis": (WALL_KPIS, "children"),
+    "urgent": (WALL_URGENT, "children"),
+    "urgent_count": (WALL_URGENT_COUNT, "children"),
+    "ranking": (WALL_RANKING, "children"),
+    "status": (WALL_STATUS, "children"),
+    "hall_queues": (WALL_HALLS, "children"),
+    "stages": (WALL_STAGES, "children"),
 }
 CONSOLE_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/console.js render()
-    "queue_count": (CMD_QUEUE_COUNT, "children"), "incidents": (CMD_INCIDENTS, "data"),
-    "callbacks_count": (CMD_CALLBACKS_COUNT, "children"), "alerts_count": (CMD_ALERTS_COUNT, "children"),
-    "board": (CMD_BOARD, "children"), "sig": (CMD_SIG, "data"),
+    "queue_count": (CMD_QUEUE_COUNT, "children"),
+    "incidents": (CMD_INCIDENTS, "data"),
+    "callbacks_count": (CMD_CALLBACKS_COUNT, "children"),
+    "alerts_count": (CMD_ALERTS_COUNT, "children"),
+    "board": (CMD_BOARD, "children"),
+    "sig": (CMD_SIG, "data"),
 }
 TOWN_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/township.js render()
-    "count": (TOWN_COUNT, "children"), "kpi": (TOWN_KPI, "children"), "banner": (TOWN_BANNER, "children"),
+    "count": (TOWN_COUNT, "children"),
+    "kpi": (TOWN_KPI, "children"),
+    "banner": (TOWN_BANNER, "children"),
 }

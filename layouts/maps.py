@@ -1,4 +1,5 @@
 """The district map: boundaries as the base layer (tiles only when configured), live layers on top."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -15,8 +16,13 @@ from i18n import t
 EMPTY = {"type": "FeatureCollection", "features": []}
 SHADES = ("open", "on_time", "none")  # township shading: open incidents, today's on-time rate, plain
 # Overlays in the layer control, bottom to top: (layer, its Leaflet pane, shown at start).
-OVERLAYS = (("alerts", "omAlerts", True), ("halls", "omHalls", True), ("stations", "omStations", True),
-            ("teams", "omTeams", True), ("incidents", "omIncidents", True))
+OVERLAYS = (
+    ("alerts", "omAlerts", True),
+    ("halls", "omHalls", True),
+    ("stations", "omStations", True),
+    ("teams", "omTeams", True),
+    ("incidents", "omIncidents", True),
+)
 TOWNS_PANE = "omTowns"
 CLUSTER_RADIUS_PX = 80  # assets/mapfeed.js resizes it with the screen
 
@@ -38,8 +44,13 @@ class LayerIds:
 
 def layer_ids(map_id: str) -> LayerIds:
     """Return the ids of a layered map derived from its map id (the wall names its own in layouts/ids.py)."""
-    return LayerIds(map_id, *(f"{map_id}-{n}" for n in
-                              ("layers", "legend", "boundaries", "incidents", "stations", "halls", "teams", "alerts")))
+    return LayerIds(
+        map_id,
+        *(
+            f"{map_id}-{n}"
+            for n in ("layers", "legend", "boundaries", "incidents", "stations", "halls", "teams", "alerts")
+        ),
+    )
 
 
 def _points(coords: Any) -> Iterable[tuple[float, float]]:
@@ -86,23 +97,36 @@ def _shift(crs: str) -> dict[str, Any]:
 
 def township_area(geojson: dict[str, Any], township_id: str) -> dict[str, Any]:
     """Return the FeatureCollection of one township's boundary (empty when the file does not have it)."""
-    return {"type": "FeatureCollection",
-            "features": [f for f in geojson.get("features", []) if (f.get("properties") or {}).get("id") == township_id]}
+    return {
+        "type": "FeatureCollection",
+        "features": [f for f in geojson.get("features", []) if (f.get("properties") or {}).get("id") == township_id],
+    }
 
 
-def boundaries(services: Services, boundaries_id: str, lang: str, shade: str = "none",
-               focus: str | None = None) -> dl.GeoJSON:
+def boundaries(
+    services: Services, boundaries_id: str, lang: str, shade: str = "none", focus: str | None = None
+) -> dl.GeoJSON:
     """Return the labelled township boundaries, shaded by a measure the browser fills in (hideout.fills).
 
     focus: a township id whose map this is; the other townships are drawn dimmed (assets/map.js boundaryStyle).
     """
     crs = tile_crs(services.settings)
-    hideout = {"lang": lang, "tiles": bool(services.settings.tile_url), "crs": crs, "measure": shade,
-               **({"focus": focus} if focus else {})}
+    hideout = {
+        "lang": lang,
+        "tiles": bool(services.settings.tile_url),
+        "crs": crs,
+        "measure": shade,
+        **({"focus": focus} if focus else {}),
+    }
     return dl.GeoJSON(
-        id=boundaries_id, data=labelled_boundaries(services.boundaries_geojson), interactive=False,
-        style={"variable": "onemap.map.boundaryStyle"}, onEachFeature={"variable": "onemap.map.boundaryLabel"},
-        hideout=hideout, **_shift(crs))
+        id=boundaries_id,
+        data=labelled_boundaries(services.boundaries_geojson),
+        interactive=False,
+        style={"variable": "onemap.map.boundaryStyle"},
+        onEachFeature={"variable": "onemap.map.boundaryLabel"},
+        hideout=hideout,
+        **_shift(crs),
+    )
 
 
 def base_layers(services: Services, boundaries_id: str, lang: str) -> list[Any]:
@@ -113,29 +137,51 @@ def base_layers(services: Services, boundaries_id: str, lang: str) -> list[Any]:
     return [*layers, boundaries(services, boundaries_id, lang)]
 
 
-def _map(services: Services, map_id: str, children: list[Any], interactive: bool, township: str | None = None,
-         compact: bool = False) -> dl.MapContainer:
+def _map(
+    services: Services,
+    map_id: str,
+    children: list[Any],
+    interactive: bool,
+    township: str | None = None,
+    compact: bool = False,
+) -> dl.MapContainer:
     crs, area = tile_crs(services.settings), services.boundaries_geojson
     own = township_area(area, township) if township else None
     area = own if own and own["features"] else area  # a township's map is fitted to its own boundary
     return dl.MapContainer(
-        id=map_id, children=children, bounds=bounds_of(area, services.district.center, crs),
-        boundsOptions={"padding": [12, 12]}, zoomSnap=0.1, zoomControl=interactive,
-        attributionControl=False, scrollWheelZoom=interactive, dragging=interactive,
-        doubleClickZoom=interactive, preferCanvas=False, trackViewport=False,
+        id=map_id,
+        children=children,
+        bounds=bounds_of(area, services.district.center, crs),
+        boundsOptions={"padding": [12, 12]},
+        zoomSnap=0.1,
+        zoomControl=interactive,
+        attributionControl=False,
+        scrollWheelZoom=interactive,
+        dragging=interactive,
+        doubleClickZoom=interactive,
+        preferCanvas=False,
+        trackViewport=False,
         className="om-map om-map-compact" if compact else "om-map",
         style={"width": "100%", "height": "100%"},
     )
 
 
 def _live_layer(layer_id: str, lang: str, crs: str, pane: str, **extra: Any) -> dl.GeoJSON:
-    return dl.GeoJSON(id=layer_id, data=EMPTY, pane=pane, pointToLayer={"variable": "onemap.map.pointToLayer"},
-                      onEachFeature={"variable": "onemap.map.pointTooltip"}, hideout={"lang": lang, "crs": crs},
-                      **_shift(crs), **extra)
+    return dl.GeoJSON(
+        id=layer_id,
+        data=EMPTY,
+        pane=pane,
+        pointToLayer={"variable": "onemap.map.pointToLayer"},
+        onEachFeature={"variable": "onemap.map.pointTooltip"},
+        hideout={"lang": lang, "crs": crs},
+        **_shift(crs),
+        **extra,
+    )
 
 
-def district_map(services: Services, map_id: str, boundaries_id: str, layer_ids: list[str], lang: str,
-                 interactive: bool = False) -> dl.MapContainer:
+def district_map(
+    services: Services, map_id: str, boundaries_id: str, layer_ids: list[str], lang: str, interactive: bool = False
+) -> dl.MapContainer:
     """Return a map fitted to the district, with one empty GeoJSON per live layer (filled clientside)."""
     crs = tile_crs(services.settings)
     live = [_live_layer(i, lang, crs, "overlayPane") for i in layer_ids]
@@ -146,31 +192,56 @@ def district_map(services: Services, map_id: str, boundaries_id: str, layer_ids:
 def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, lang: str, crs: str) -> dl.Overlay:
     extra: dict[str, Any] = {}
     if layer == "incidents":
-        extra = {"cluster": False, "clusterToLayer": {"variable": "onemap.map.clusterToLayer"},
-                 "superClusterOptions": {"radius": CLUSTER_RADIUS_PX, "maxZoom": 18}, "zoomToBoundsOnClick": True}
+        extra = {
+            "cluster": False,
+            "clusterToLayer": {"variable": "onemap.map.clusterToLayer"},
+            "superClusterOptions": {"radius": CLUSTER_RADIUS_PX, "maxZoom": 18},
+            "zoomToBoundsOnClick": True,
+        }
     elif layer == "alerts":
         extra = {"style": {"variable": "onemap.map.alertStyle"}, "interactive": False}
     geojson = _live_layer(getattr(lids, layer), lang, crs, pane, **extra)
-    return dl.Overlay(dl.Pane(geojson, name=pane, className=f"om-pane om-pane-{pane}"),
-                      name=t(f"layer.{layer}", lang), checked=checked)
+    return dl.Overlay(
+        dl.Pane(geojson, name=pane, className=f"om-pane om-pane-{pane}"),
+        name=t(f"layer.{layer}", lang),
+        checked=checked,
+    )
 
 
-def layered_map(services: Services, lids: LayerIds, lang: str, interactive: bool = False, shade: str = "open",
-                township: str | None = None) -> dl.MapContainer:
+def layered_map(
+    services: Services,
+    lids: LayerIds,
+    lang: str,
+    interactive: bool = False,
+    shade: str = "open",
+    township: str | None = None,
+) -> dl.MapContainer:
     """Return the district map with a compact layer control: township shading (radio) and one overlay per layer.
 
     township: a township room's map instead: fitted to that township, the others dimmed, no shading (assets/mapfeed.js
     keeps that township's incidents, teams, gauges and halls).
     """
     crs, shade = tile_crs(services.settings), "none" if township else shade
-    tiles = [dl.TileLayer(url=services.settings.tile_url, attribution="", maxZoom=18)] if services.settings.tile_url else []
-    towns = dl.Pane(boundaries(services, lids.boundaries, lang, shade, township), name=TOWNS_PANE,
-                    className="om-pane om-pane-towns")
-    shades = [] if township else [dl.BaseLayer(dl.LayerGroup(), name=t(f"layer.shade.{s}", lang), checked=s == shade)
-                                  for s in SHADES]
+    tiles = (
+        [dl.TileLayer(url=services.settings.tile_url, attribution="", maxZoom=18)] if services.settings.tile_url else []
+    )
+    towns = dl.Pane(
+        boundaries(services, lids.boundaries, lang, shade, township), name=TOWNS_PANE, className="om-pane om-pane-towns"
+    )
+    shades = (
+        []
+        if township
+        else [dl.BaseLayer(dl.LayerGroup(), name=t(f"layer.shade.{s}", lang), checked=s == shade) for s in SHADES]
+    )
     overlays = [_overlay(lids, layer, pane, checked, lang, crs) for layer, pane, checked in OVERLAYS]
     # overlays and baseLayer are given up front: dash-leaflet 1.1.3 filters `overlays` when one is switched off.
-    control = dl.LayersControl([*shades, *overlays], id=lids.control, position="topright", collapsed=True, sortLayers=False,
-                               baseLayer=t(f"layer.shade.{shade}", lang) if shades else None,
-                               overlays=[o.name for o in overlays if o.checked])
+    control = dl.LayersControl(
+        [*shades, *overlays],
+        id=lids.control,
+        position="topright",
+        collapsed=True,
+        sortLayers=False,
+        baseLayer=t(f"layer.shade.{shade}", lang) if shades else None,
+        overlays=[o.name for o in overlays if o.checked],
+    )
     return _map(services, lids.map, [*tiles, towns, control], interactive, township)

@@ -1,4 +1,5 @@
 """The console's suggested teams: each with its ETA against the on-site target, the top one a one-click order."""
+
 from __future__ import annotations
 
 import math
@@ -37,21 +38,34 @@ def team_name(services: Services, team_id: str, lang: str) -> str:
     return (team.name_en if lang == "en" else team.name_zh) if team else team_id
 
 
-def suggestion_row(services: Services, incident_id: str, s: Suggestion, lang: str, first: bool, k: int,
-                   on_site_s: float) -> html.Div:
+def suggestion_row(
+    services: Services, incident_id: str, s: Suggestion, lang: str, first: bool, k: int, on_site_s: float
+) -> html.Div:
     """Return one suggested team, its ETA against the on-site target and its issue button (the top one: Enter)."""
     where = township_name(services, s.team.township, lang)
     label = t("cmd.issue" if first else "cmd.issue_other", lang)
     extra = attrs({"data-shortcut": "issue"} if first else {})
-    button = html.Button(label, id={"type": ids.ISSUE_BTN, "incident": incident_id, "team": s.team.id, "k": k},
-                         className="om-btn om-btn-primary" if first else "om-btn", n_clicks=0, **extra)
+    button = html.Button(
+        label,
+        id={"type": ids.ISSUE_BTN, "incident": incident_id, "team": s.team.id, "k": k},
+        className="om-btn om-btn-primary" if first else "om-btn",
+        n_clicks=0,
+        **extra,
+    )
     meta = f"{where} · {name('team_kind', s.team.kind, lang)} · {_eta(s, lang)} "
-    return html.Div(className="om-suggestion" + ("" if s.fits else " om-sugg-far"),
-                    **attrs({"data-fits": "1" if s.fits else "0"}), children=[
-        html.Div([html.Div(team_name(services, s.team.id, lang), className="om-sugg-team"),
-                  html.Div([meta, _fit(s, on_site_s, lang)], className="om-sugg-meta")]),
-        button,
-    ])
+    return html.Div(
+        className="om-suggestion" + ("" if s.fits else " om-sugg-far"),
+        **attrs({"data-fits": "1" if s.fits else "0"}),
+        children=[
+            html.Div(
+                [
+                    html.Div(team_name(services, s.team.id, lang), className="om-sugg-team"),
+                    html.Div([meta, _fit(s, on_site_s, lang)], className="om-sugg-meta"),
+                ]
+            ),
+            button,
+        ],
+    )
 
 
 def issue_section(services: Services, incident: Any, suggestions: list[Suggestion], lang: str, k: int) -> html.Div:
@@ -60,16 +74,32 @@ def issue_section(services: Services, incident: Any, suggestions: list[Suggestio
     rows: list[Any] = [html.H3([t("cmd.suggest", lang), target])]
     if suggestions and not any(s.fits for s in suggestions):  # the domain ranks teams that fit first
         rows.append(html.P(t("cmd.none_fits", lang, min=_minutes(on_site_s)), className="om-none-fits", role="alert"))
-    rows += [suggestion_row(services, incident.id, s, lang, i == 0, k, on_site_s)
-             for i, s in enumerate(suggestions[:SUGGESTIONS_SHOWN])]
+    rows += [
+        suggestion_row(services, incident.id, s, lang, i == 0, k, on_site_s)
+        for i, s in enumerate(suggestions[:SUGGESTIONS_SHOWN])
+    ]
     if not suggestions:
         rows.append(html.P(t("cmd.no_teams", lang), className="om-hint om-hint-tight"))
     if incident.township in services.district.townships:
         town = township_name(services, incident.township, lang)
-        rows.append(html.Div(className="om-suggestion om-room-choice", children=[
-            html.Div([html.Div(t("town.room", lang, name=town), className="om-sugg-team"),
-                      html.Div(t("cmd.issue_room_hint", lang), className="om-sugg-meta")]),
-            html.Button(t("cmd.issue_room", lang), n_clicks=0, className="om-btn om-btn-room",
+        rows.append(
+            html.Div(
+                className="om-suggestion om-room-choice",
+                children=[
+                    html.Div(
+                        [
+                            html.Div(t("town.room", lang, name=town), className="om-sugg-team"),
+                            html.Div(t("cmd.issue_room_hint", lang), className="om-sugg-meta"),
+                        ]
+                    ),
+                    html.Button(
+                        t("cmd.issue_room", lang),
+                        n_clicks=0,
+                        className="om-btn om-btn-room",
                         **attrs({"data-shortcut": "room"}),
-                        id={"type": ids.ISSUE_ROOM_BTN, "incident": incident.id, "township": incident.township, "k": k})]))
+                        id={"type": ids.ISSUE_ROOM_BTN, "incident": incident.id, "township": incident.township, "k": k},
+                    ),
+                ],
+            )
+        )
     return html.Div(rows, className="om-suggestions")

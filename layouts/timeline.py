@@ -1,4 +1,5 @@
 """The replay's incident timeline as the page shows it: the step list and the map layer's features (server data in)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -9,8 +10,13 @@ from dash import html
 from i18n import t
 from layouts.common import attrs
 
-CLOCK_WORDS = {"dispatch": "step.dispatch", "sign": "step.sign", "respond": "step.respond", "route": "step.route",
-               "on_site": "step.on_site"}
+CLOCK_WORDS = {
+    "dispatch": "step.dispatch",
+    "sign": "step.sign",
+    "respond": "step.respond",
+    "route": "step.route",
+    "on_site": "step.on_site",
+}
 
 
 def _mmss(seconds: float) -> str:
@@ -44,13 +50,21 @@ def step_list(timeline: dict[str, Any], district: Any, lang: str) -> list[html.A
     for s in timeline["steps"]:
         who = _names(district, lang, s["team_id"], s["township"]) if s["order_id"] else ""
         late = verdict(s, lang)
-        rows.append(html.A(
-            [html.Span(str(s["n"]), className="om-tl-n"), html.B(s["local"]), " ", what(s, lang),
-             f" → {who}" if s["kind"] == "ordered" and who else "",
-             html.Span(late, className="om-tl-verdict") if late else ""],
-            href=f"/replay?at={s['at']!r}&incident={timeline['incident']}",
-            className="om-replay-step" + (" om-tl-late" if s["late"] else ""),
-            **attrs({"data-moment": str(s["at"]), "data-n": str(s["n"]), "data-late": "1" if s["late"] else "0"})))
+        rows.append(
+            html.A(
+                [
+                    html.Span(str(s["n"]), className="om-tl-n"),
+                    html.B(s["local"]),
+                    " ",
+                    what(s, lang),
+                    f" → {who}" if s["kind"] == "ordered" and who else "",
+                    html.Span(late, className="om-tl-verdict") if late else "",
+                ],
+                href=f"/replay?at={s['at']!r}&incident={timeline['incident']}",
+                className="om-replay-step" + (" om-tl-late" if s["late"] else ""),
+                **attrs({"data-moment": str(s["at"]), "data-n": str(s["n"]), "data-late": "1" if s["late"] else "0"}),
+            )
+        )
     return rows
 
 
@@ -63,17 +77,40 @@ def features(timeline: dict[str, Any], district: Any, lang: str) -> dict[str, An
     out: list[dict[str, Any]] = []
     for i, tr in enumerate(timeline["tracks"]):
         who = _names(district, lang, tr["team_id"], tr["township"])
-        out.append({"type": "Feature", "geometry": {"type": "LineString", "coordinates": [tr["start"], tr["site"]]},
-                    "properties": {"kind": "track", "i": i, "order_id": tr["order_id"], "reached": tr["on_site_at"] is not None,
-                                   "ended": tr["ended_at"] is not None, "late": bool(tr["breached"]), "label": who}})
+        out.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": [tr["start"], tr["site"]]},
+                "properties": {
+                    "kind": "track",
+                    "i": i,
+                    "order_id": tr["order_id"],
+                    "reached": tr["on_site_at"] is not None,
+                    "ended": tr["ended_at"] is not None,
+                    "late": bool(tr["breached"]),
+                    "label": who,
+                },
+            }
+        )
         label = t("tl.base", lang, team=who) if tr["team_id"] else t("tl.seat", lang, township=who)
         out.append(_point(tr["start"], {"kind": "base", "i": i, "label": label}))
     placed: dict[tuple[float, float], int] = {}  # steps at one place are fanned out beside each other
     for s in timeline["steps"]:
         spot = (s["lon"], s["lat"])
         placed[spot] = placed.get(spot, 0) + 1
-        out.append(_point(spot, {"kind": "step", "n": s["n"], "at": s["at"], "late": s["late"], "slot": placed[spot] - 1,
-                                  "label": " ".join(x for x in (s["local"], what(s, lang), verdict(s, lang)) if x)}))
+        out.append(
+            _point(
+                spot,
+                {
+                    "kind": "step",
+                    "n": s["n"],
+                    "at": s["at"],
+                    "late": s["late"],
+                    "slot": placed[spot] - 1,
+                    "label": " ".join(x for x in (s["local"], what(s, lang), verdict(s, lang)) if x),
+                },
+            )
+        )
     for f in out:
         if f["properties"]["kind"] == "step":
             f["properties"]["of"] = placed[tuple(f["geometry"]["coordinates"])]

@@ -1,4 +1,5 @@
 """Users with hashed passwords, and revocable tokens (API for systems, kiosk for wall screens)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -44,9 +45,19 @@ class Accounts:
         if (role is Role.TOWNSHIP) != bool(township):
             raise ValueError("a township operator needs a township, and only they have one")
         with self.engine.begin() as conn:
-            conn.execute(users.insert(), [{"username": username.strip()[:60], "role": role.value, "township": township,
-                                           "password_hash": generate_password_hash(password), "active": 1,
-                                           "created_at": self.clock()}])
+            conn.execute(
+                users.insert(),
+                [
+                    {
+                        "username": username.strip()[:60],
+                        "role": role.value,
+                        "township": township,
+                        "password_hash": generate_password_hash(password),
+                        "active": 1,
+                        "created_at": self.clock(),
+                    }
+                ],
+            )
 
     def verify(self, username: str, password: str) -> Actor | None:
         """Return the actor for a right username and password of an active user, else None."""
@@ -59,7 +70,9 @@ class Accounts:
     def user(self, username: str) -> Actor | None:
         """Return an active user's actor (sessions re-check that the user still exists and is active)."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(users).where(users.c.username == username, users.c.active == 1)).mappings().first()
+            row = (
+                conn.execute(select(users).where(users.c.username == username, users.c.active == 1)).mappings().first()
+            )
         return Actor(row["username"], Role(row["role"]), row["township"]) if row else None
 
     def set_active(self, username: str, active: bool) -> None:
@@ -70,14 +83,20 @@ class Accounts:
     def list_users(self) -> list[dict[str, Any]]:
         """Return the users, without their password hashes."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(users.c.username, users.c.role, users.c.township, users.c.active,
-                                       users.c.created_at).order_by(users.c.username)).mappings()
+            rows = conn.execute(
+                select(users.c.username, users.c.role, users.c.township, users.c.active, users.c.created_at).order_by(
+                    users.c.username
+                )
+            ).mappings()
             return [dict(r) for r in rows]
 
     def has_admin(self) -> bool:
         """Tell whether an active admin exists."""
         with self.engine.connect() as conn:
-            return conn.execute(select(users.c.id).where(users.c.role == Role.ADMIN.value, users.c.active == 1)).first() is not None
+            return (
+                conn.execute(select(users.c.id).where(users.c.role == Role.ADMIN.value, users.c.active == 1)).first()
+                is not None
+            )
 
     def create_token(self, name: str, kind: str, role: Role, township: str | None = None) -> str:
         """Make a token and return it; only its hash is kept, so this is the one time it is seen."""
@@ -85,8 +104,19 @@ class Accounts:
             raise ValueError("a kiosk token is a read-only wall token; kinds are api and kiosk")
         token = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
-            conn.execute(tokens.insert(), [{"name": name[:120], "token_hash": _hash_token(token), "kind": kind,
-                                            "role": role.value, "township": township, "created_at": self.clock()}])
+            conn.execute(
+                tokens.insert(),
+                [
+                    {
+                        "name": name[:120],
+                        "token_hash": _hash_token(token),
+                        "kind": kind,
+                        "role": role.value,
+                        "township": township,
+                        "created_at": self.clock(),
+                    }
+                ],
+            )
         return token
 
     def token_actor(self, token: str, kind: str) -> TokenActor | None:
@@ -94,14 +124,26 @@ class Accounts:
         if not token:
             return None
         with self.engine.connect() as conn:
-            row = conn.execute(select(tokens).where(tokens.c.token_hash == _hash_token(token), tokens.c.kind == kind,
-                                                    tokens.c.revoked_at.is_(None))).mappings().first()
-        return TokenActor(Actor(f"{kind}:{row['name']}", Role(row["role"]), row["township"]), row["id"]) if row else None
+            row = (
+                conn.execute(
+                    select(tokens).where(
+                        tokens.c.token_hash == _hash_token(token), tokens.c.kind == kind, tokens.c.revoked_at.is_(None)
+                    )
+                )
+                .mappings()
+                .first()
+            )
+        return (
+            TokenActor(Actor(f"{kind}:{row['name']}", Role(row["role"]), row["township"]), row["id"]) if row else None
+        )
 
     def token_live(self, token_id: int) -> bool:
         """Tell whether a token is still unrevoked."""
         with self.engine.connect() as conn:
-            return conn.execute(select(tokens.c.id).where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))).first() is not None
+            return (
+                conn.execute(select(tokens.c.id).where(tokens.c.id == token_id, tokens.c.revoked_at.is_(None))).first()
+                is not None
+            )
 
     def revoke_token(self, token_id: int) -> None:
         """Revoke a token; sessions and sockets opened with it stop working."""
@@ -111,6 +153,15 @@ class Accounts:
     def list_tokens(self) -> list[dict[str, Any]]:
         """Return the tokens' metadata (never the tokens)."""
         with self.engine.connect() as conn:
-            rows = conn.execute(select(tokens.c.id, tokens.c.name, tokens.c.kind, tokens.c.role, tokens.c.township,
-                                       tokens.c.created_at, tokens.c.revoked_at).order_by(tokens.c.id)).mappings()
+            rows = conn.execute(
+                select(
+                    tokens.c.id,
+                    tokens.c.name,
+                    tokens.c.kind,
+                    tokens.c.role,
+                    tokens.c.township,
+                    tokens.c.created_at,
+                    tokens.c.revoked_at,
+                ).order_by(tokens.c.id)
+            ).mappings()
             return [dict(r) for r in rows]

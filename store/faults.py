@@ -1,4 +1,5 @@
 """Which failures mean a server is out of reach (the store, the bus) rather than a bad request or a bug."""
+
 from __future__ import annotations
 
 import redis

@@ -1,4 +1,5 @@
 """The event log through SQLAlchemy Core: SQLite by default, PostgreSQL by URL; appends are idempotent."""
+
 from __future__ import annotations
 
 import functools
@@ -85,7 +86,7 @@ class EventLog:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._insert = (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)
+        self._insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         metadata.create_all(engine)
 
     def append(self, batch: Sequence[ev.Event]) -> list[tuple[int, ev.Event]]:
@@ -126,8 +127,12 @@ class EventLog:
         """Yield (seq, event) after a seq, in order, in chunks (the log may be large)."""
         while True:
             with self.engine.connect() as conn:
-                chunk = conn.execute(select(events.c.seq, events.c.payload).where(events.c.seq > after)
-                                     .order_by(events.c.seq).limit(READ_CHUNK)).all()
+                chunk = conn.execute(
+                    select(events.c.seq, events.c.payload)
+                    .where(events.c.seq > after)
+                    .order_by(events.c.seq)
+                    .limit(READ_CHUNK)
+                ).all()
             for seq, payload in chunk:
                 yield seq, ev.from_dict(json.loads(payload))
             if len(chunk) < READ_CHUNK:
@@ -138,7 +143,8 @@ class EventLog:
         """Return one incident's (or station's, hall's) events in order: its timeline."""
         # The event that opened the stream by its id, the others by the stream index (store/tables.py).
         opening = select(events.c.seq, events.c.payload).where(
-            events.c.event_id == OPENING_PREFIX + stream_id, events.c.stream == stream_id)
+            events.c.event_id == OPENING_PREFIX + stream_id, events.c.stream == stream_id
+        )
         rest = select(events.c.seq, events.c.payload).where(events.c.stream == stream_id, text(NOT_OPENING))
         with self.engine.connect() as conn:
             rows = conn.execute(union_all(opening, rest).order_by(text("seq"))).all()
@@ -146,8 +152,11 @@ class EventLog:
 
     def between(self, start: float, end: float, types: Sequence[str]) -> list[tuple[int, ev.Event]]:
         """Return (seq, event) of some event types that happened in [start, end), in seq order."""
-        query = (select(events.c.seq, events.c.payload).where(events.c.type.in_(list(types)), events.c.at >= start,
-                                                              events.c.at < end).order_by(events.c.seq))
+        query = (
+            select(events.c.seq, events.c.payload)
+            .where(events.c.type.in_(list(types)), events.c.at >= start, events.c.at < end)
+            .order_by(events.c.seq)
+        )
         with self.engine.connect() as conn:
             return [(seq, ev.from_dict(json.loads(p))) for seq, p in conn.execute(query).all()]
 
@@ -216,8 +225,9 @@ class Writer:
 
     def read(self, after: int) -> list[tuple[int, ev.Event]]:
         """Return (seq, event) after a seq, in order: the tail other processes committed before the lock."""
-        rows = self.conn.execute(select(events.c.seq, events.c.payload).where(events.c.seq > after)
-                                 .order_by(events.c.seq)).all()
+        rows = self.conn.execute(
+            select(events.c.seq, events.c.payload).where(events.c.seq > after).order_by(events.c.seq)
+        ).all()
         return [(seq, ev.from_dict(json.loads(payload))) for seq, payload in rows]
 
     def has(self, event_id: str) -> bool:
@@ -247,8 +257,9 @@ class AuditFilter:
     hide_automatic: bool = False
 
 
-_SQLITE_APPEND = ("INSERT OR IGNORE INTO events (event_id, dedupe_key, type, stream, at, payload) "
-                  "VALUES (?, ?, ?, ?, ?, ?)")
+_SQLITE_APPEND = (
+    "INSERT OR IGNORE INTO events (event_id, dedupe_key, type, stream, at, payload) VALUES (?, ?, ?, ?, ?, ?)"
+)
 _SQLITE_NEWEST = "SELECT seq, event_id FROM events ORDER BY seq DESC LIMIT ?"
 _SQLITE_SPAN = "SELECT min(seq), max(seq) FROM (SELECT seq FROM events ORDER BY seq DESC LIMIT ?)"
 
@@ -282,8 +293,14 @@ def _values(e: ev.Event) -> tuple[Any, ...]:
 
 
 def _row(e: ev.Event) -> dict[str, Any]:
-    return {"event_id": e.event_id, "dedupe_key": e.dedupe_key(), "type": type(e).__name__, "stream": e.stream(),
-            "at": e.at, "payload": _payload(e)}
+    return {
+        "event_id": e.event_id,
+        "dedupe_key": e.dedupe_key(),
+        "type": type(e).__name__,
+        "stream": e.stream(),
+        "at": e.at,
+        "payload": _payload(e),
+    }
 
 
 def _payload(e: ev.Event) -> str:

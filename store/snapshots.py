@@ -7,6 +7,7 @@ It is a pickle, and unpickling runs code: each is signed (HMAC-SHA256) with the 
 whose signature does not match (written by anyone who could write to the database without the secret) is
 skipped unread.
 """
+
 from __future__ import annotations
 
 import functools
@@ -85,21 +86,26 @@ class Snapshots:
         fmt = format_of(state.district, state.dispatch_s, state.retention_s)
         with self.engine.begin() as conn:
             conn.execute(snapshots.insert(), [{"seq": state.seq, "taken_at": taken_at, "format": fmt, "blob": blob}])
-            oldest_kept = conn.execute(select(snapshots.c.id).order_by(snapshots.c.id.desc())
-                                       .offset(self.keep - 1).limit(1)).scalar()
+            oldest_kept = conn.execute(
+                select(snapshots.c.id).order_by(snapshots.c.id.desc()).offset(self.keep - 1).limit(1)
+            ).scalar()
             if oldest_kept is not None:
                 conn.execute(delete(snapshots).where(snapshots.c.id < oldest_kept))
         return len(blob)
 
-    def load(self, district: District, dispatch_s: Mapping[int, float] | None, retention_s: float,
-             last_seq: int) -> Projection | None:
+    def load(
+        self, district: District, dispatch_s: Mapping[int, float] | None, retention_s: float, last_seq: int
+    ) -> Projection | None:
         """Return the newest compatible snapshot at or before the log's last seq as a state, or None."""
         empty = Projection(district, dict(dispatch_s)) if dispatch_s else Projection(district)
         empty.retention_s = retention_s
         fmt = format_of(district, empty.dispatch_s, retention_s)
-        query = (select(snapshots.c.id, snapshots.c.seq, snapshots.c.blob)
-                 .where(snapshots.c.format == fmt, snapshots.c.seq <= last_seq)
-                 .order_by(snapshots.c.seq.desc()).limit(TRIED))
+        query = (
+            select(snapshots.c.id, snapshots.c.seq, snapshots.c.blob)
+            .where(snapshots.c.format == fmt, snapshots.c.seq <= last_seq)
+            .order_by(snapshots.c.seq.desc())
+            .limit(TRIED)
+        )
         try:
             with self.engine.connect() as conn:
                 rows = conn.execute(query).all()
@@ -109,8 +115,12 @@ class Snapshots:
         for row_id, seq, blob in rows:
             mac, body = blob[:MAC_BYTES], blob[MAC_BYTES:]
             if not hmac.compare_digest(mac, _mac(self.key, body)):
-                log.warning("snapshot %s (seq %s) not signed with this installation's secret "
-                            "(ONEMAP_SECRET_KEY); skipped unread", row_id, seq)
+                log.warning(
+                    "snapshot %s (seq %s) not signed with this installation's secret "
+                    "(ONEMAP_SECRET_KEY); skipped unread",
+                    row_id,
+                    seq,
+                )
                 continue
             try:
                 return _restore(empty, pickle.loads(zlib.decompress(body)), seq)
@@ -121,8 +131,9 @@ class Snapshots:
     def newest(self) -> tuple[int, float] | None:
         """Return (seq, taken_at) of the newest snapshot, of any format, or None."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(snapshots.c.seq, snapshots.c.taken_at)
-                               .order_by(snapshots.c.id.desc()).limit(1)).first()
+            row = conn.execute(
+                select(snapshots.c.seq, snapshots.c.taken_at).order_by(snapshots.c.id.desc()).limit(1)
+            ).first()
         return (int(row[0]), float(row[1])) if row else None
 
 

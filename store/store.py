@@ -1,4 +1,5 @@
 """The store: decide against the projection, append to the log, fold in, tell listeners; one lock, two doors."""
+
 from __future__ import annotations
 
 import threading
@@ -38,8 +39,15 @@ class Store:
     appends the outcome. The lock and the projection are its own: nothing else takes the one or holds the other.
     """
 
-    def __init__(self, log: EventLog, district: District, dispatch_s: Mapping[int, float] | None = None,
-                 snapshots: bool = True, retention_s: float = RETENTION_S, snapshot_key: bytes = b"") -> None:
+    def __init__(
+        self,
+        log: EventLog,
+        district: District,
+        dispatch_s: Mapping[int, float] | None = None,
+        snapshots: bool = True,
+        retention_s: float = RETENTION_S,
+        snapshot_key: bytes = b"",
+    ) -> None:
         self.log = log
         self._lock = threading.RLock()
         # snapshot_key signs the snapshots: the installation's secret where it is wired (app, consumers, manage.py).
@@ -114,8 +122,13 @@ class Store:
         with self._lock:
             return fn(self._state)
 
-    def execute(self, decide: Callable[[Projection], list[ev.Event]], once: str = "",
-                check: Callable[[Projection], None] | None = None, exclusive: bool = True) -> Appended:
+    def execute(
+        self,
+        decide: Callable[[Projection], list[ev.Event]],
+        once: str = "",
+        check: Callable[[Projection], None] | None = None,
+        exclusive: bool = True,
+    ) -> Appended:
         """Decide against the current state and append the outcome, with no other writer between, in any process.
 
         The log's write lock (EventLog.writing) is taken before the last of the tail is read, and held

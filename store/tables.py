@@ -1,4 +1,5 @@
 """The tables: an append-only event log, the dead-letter of rejected input, the audit trail, projection snapshots."""
+
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Column, Float, Index, Integer, LargeBinary, MetaData, String, Table, Text, text
@@ -9,7 +10,8 @@ metadata = MetaData()
 SeqType = BigInteger().with_variant(Integer(), "sqlite")
 
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("seq", SeqType, primary_key=True, autoincrement=True),
     Column("event_id", String(200), nullable=False, unique=True),
     Column("dedupe_key", String(300), unique=True),  # source:source_id for reports; NULL otherwise
@@ -27,7 +29,8 @@ NOT_OPENING = f"NOT (event_id = ('{OPENING_PREFIX}' || stream))"
 Index("ix_events_stream", events.c.stream, sqlite_where=text(NOT_OPENING), postgresql_where=text(NOT_OPENING))
 
 dead_letters = Table(
-    "dead_letters", metadata,
+    "dead_letters",
+    metadata,
     Column("id", SeqType, primary_key=True, autoincrement=True),
     Column("at", Float, nullable=False),
     Column("source", String(60), nullable=False),
@@ -37,7 +40,8 @@ dead_letters = Table(
 )
 
 audit = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("id", SeqType, primary_key=True, autoincrement=True),
     Column("at", Float, nullable=False),
     Column("actor", String(120), nullable=False),
@@ -51,7 +55,8 @@ audit = Table(
 )
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", SeqType, primary_key=True, autoincrement=True),
     Column("username", String(60), nullable=False, unique=True),
     Column("password_hash", String(300), nullable=False),
@@ -62,7 +67,8 @@ users = Table(
 )
 
 tokens = Table(
-    "tokens", metadata,
+    "tokens",
+    metadata,
     Column("id", SeqType, primary_key=True, autoincrement=True),
     Column("name", String(120), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),  # sha256: the token itself is never stored
@@ -75,7 +81,8 @@ tokens = Table(
 
 # The projection as it stood after a seq (store/snapshots.py): start-up folds only the log after the newest one.
 snapshots = Table(
-    "snapshots", metadata,
+    "snapshots",
+    metadata,
     Column("id", SeqType, primary_key=True, autoincrement=True),
     Column("seq", SeqType, nullable=False),
     Column("taken_at", Float, nullable=False),

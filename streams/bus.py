@@ -1,4 +1,5 @@
 """The bus between sources and the consumer; the in-process one is the embedded default."""
+
 from __future__ import annotations
 
 import itertools

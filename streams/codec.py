@@ -1,4 +1,5 @@
 """The wire form of a record on a bus: JSON bytes; what cannot be decoded becomes an Undecodable."""
+
 from __future__ import annotations
 
 import json
@@ -113,7 +114,7 @@ def _pieces(raw: str, keep: int) -> list[str]:
         elif token in "]}":
             depth -= 1
             if depth >= keep and depth % keep == 0 and len(stack) > 1:
-                stack[-1].append(raw[last:match.end()])
+                stack[-1].append(raw[last : match.end()])
                 done.append("".join(stack.pop()))
                 last = match.end()
     stack[-1].append(raw[last:])

@@ -1,4 +1,5 @@
 """`python -m streams.consume`: a consumer process of the Redis consumer group; Ctrl-C stops it cleanly."""
+
 from __future__ import annotations
 
 import argparse
@@ -33,10 +34,18 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--claim-idle-ms", type=int, default=s.redis_claim_idle_ms)
     p.add_argument("--claim-every-s", type=float, default=RedisConfig.claim_every_s)
     p.add_argument("--maxlen", type=int, default=s.redis_maxlen)
-    p.add_argument("--max-deliveries", type=int, default=s.redis_max_deliveries,
-                   help="an entry delivered this often without an ack is dead-lettered (default %(default)s)")
-    p.add_argument("--forget-idle-ms", type=int, default=s.redis_forget_idle_ms,
-                   help="consumers idle this long with nothing pending leave the group (default %(default)s)")
+    p.add_argument(
+        "--max-deliveries",
+        type=int,
+        default=s.redis_max_deliveries,
+        help="an entry delivered this often without an ack is dead-lettered (default %(default)s)",
+    )
+    p.add_argument(
+        "--forget-idle-ms",
+        type=int,
+        default=s.redis_forget_idle_ms,
+        help="consumers idle this long with nothing pending leave the group (default %(default)s)",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     return p.parse_args(argv)
 
@@ -49,9 +58,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit("streams.consume needs REDIS_URL (or --redis-url): the in-process bus has no other process")
     settings = from_env([]).with_(database_url=args.db)
     ingestor = bootstrap(settings).ingestor(time.time)
-    bus = RedisBus(RedisConfig(args.redis_url, args.prefix, args.group, args.maxlen, args.claim_idle_ms,
-                               args.claim_every_s, max_deliveries=args.max_deliveries,
-                               forget_idle_ms=args.forget_idle_ms))
+    bus = RedisBus(
+        RedisConfig(
+            args.redis_url,
+            args.prefix,
+            args.group,
+            args.maxlen,
+            args.claim_idle_ms,
+            args.claim_every_s,
+            max_deliveries=args.max_deliveries,
+            forget_idle_ms=args.forget_idle_ms,
+        )
+    )
     stop, tally, started = threading.Event(), Counter[str](), time.monotonic()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -3,6 +3,7 @@
 Faults: a batch that fails is retried entry by entry, so one poison record never holds back the others; a
 batch in hand when the store or Redis goes away is kept and retried until it is committed and acked.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,14 @@ def default_name() -> str:
     return f"{socket.gethostname()}-{os.getpid()}"
 
 
-def consume_once(bus: Bus, ingestor: Ingestor, consumer: str = "web-1", count: int = BATCH,
-                 block_ms: int = BLOCK_MS, tally: Counter[str] | None = None) -> int:
+def consume_once(
+    bus: Bus,
+    ingestor: Ingestor,
+    consumer: str = "web-1",
+    count: int = BATCH,
+    block_ms: int = BLOCK_MS,
+    tally: Counter[str] | None = None,
+) -> int:
     """Process one batch; return how many entries it took. Acks only after the store committed."""
     # A backlog is read and processed with the collector held off (see collector_paused), reading
     # included: the reply is the batch's largest heap of objects. Only an idle wait keeps it on.
@@ -91,8 +98,12 @@ def settle(bus: Bus, entries: Sequence[Entry], results: Sequence[Result | None],
 
 def _one_by_one(bus: Bus, ingestor: Ingestor, entries: list[Entry], failure: Exception) -> list[Result | None]:
     """Retry a failed batch entry by entry; return each one's result, None for one that fails on its own."""
-    log.error("a batch of %d failed (%s: %s); retrying it entry by entry", len(entries), type(failure).__name__,
-              str(failure)[:200])
+    log.error(
+        "a batch of %d failed (%s: %s); retrying it entry by entry",
+        len(entries),
+        type(failure).__name__,
+        str(failure)[:200],
+    )
     results: list[Result | None] = []
     for e in entries:
         try:
@@ -115,9 +126,16 @@ def _poison(bus: Bus, ingestor: Ingestor, entry: Entry, exc: Exception) -> Resul
     return ingestor.ingest([codec.Undecodable(reason, str(source or "?")[:60], raw)])[0]
 
 
-def run(bus: Bus, ingestor: Ingestor, stop: threading.Event, consumer: str = "", count: int = BATCH,
-        block_ms: int = BLOCK_MS, tally: Counter[str] | None = None,
-        on_batch: Callable[[int], None] | None = None) -> None:
+def run(
+    bus: Bus,
+    ingestor: Ingestor,
+    stop: threading.Event,
+    consumer: str = "",
+    count: int = BATCH,
+    block_ms: int = BLOCK_MS,
+    tally: Counter[str] | None = None,
+    on_batch: Callable[[int], None] | None = None,
+) -> None:
     """Consume until stop is set; a failing batch is logged and retried, never fatal."""
     consumer = consumer or default_name()
     next_tick = 0.0
@@ -166,8 +184,13 @@ class _Outage:
     def during(self, cause: Any) -> None:
         if self.since is None:
             self.since = time.monotonic()
-            log.warning("%s unavailable (%s: %s); retrying every %.0f s", unavailable(cause) or "server",
-                        type(cause).__name__, str(cause)[:200], RETRY_S)
+            log.warning(
+                "%s unavailable (%s: %s); retrying every %.0f s",
+                unavailable(cause) or "server",
+                type(cause).__name__,
+                str(cause)[:200],
+                RETRY_S,
+            )
 
     def over(self) -> None:
         if self.since is not None:

@@ -1,4 +1,5 @@
 """Take a batch of raw records: validate, locate, decide, append; answer each, dead-letter the bad."""
+
 from __future__ import annotations
 
 import contextlib
@@ -67,15 +68,20 @@ class Result:
 
     def as_dict(self) -> dict[str, str]:
         """Return the API form."""
-        return {"source_id": self.source_id, "status": self.status, "reason": self.reason,
-                "incident_id": self.incident_id}
+        return {
+            "source_id": self.source_id,
+            "status": self.status,
+            "reason": self.reason,
+            "incident_id": self.incident_id,
+        }
 
 
 class Ingestor:
     """The one path every record takes, from the API, the bus or the simulator."""
 
-    def __init__(self, store: Store, locator: Locator, clock: Callable[[], float],
-                 adapters: sources.Adapters | None = None) -> None:
+    def __init__(
+        self, store: Store, locator: Locator, clock: Callable[[], float], adapters: sources.Adapters | None = None
+    ) -> None:
         self.store, self.locator, self.clock = store, locator, clock
         self.adapters = adapters or sources.DEFAULT
         self.district = store.read(lambda state: state.district)  # the store's district: fixed for its life
@@ -98,6 +104,7 @@ class Ingestor:
         def decide(state: Projection) -> list[Event]:
             decided.extend(self._decide_all(state, items, township, now))
             return [e for d in decided for e in d]
+
         # A record is stored once by its source and id (the log skips a duplicate), so a batch need not wait
         # for the other processes' writers: exclusive=False.
         stored = {e.event_id for e in self.store.execute(decide, exclusive=False).events}
@@ -129,8 +136,9 @@ class Ingestor:
             return Result(item.source_id, "rejected", f"unknown hall '{item.hall_id}'")
         return item
 
-    def _decide_all(self, state: Projection, items: list[Any], township: dict[int, str | None],
-                    now: float) -> list[list[Event]]:
+    def _decide_all(
+        self, state: Projection, items: list[Any], township: dict[int, str | None], now: float
+    ) -> list[list[Event]]:
         """Decide each record; a record repeated within the batch is a duplicate of the first."""
         decided: list[list[Event]] = []
         seen: set[str] = set()
@@ -144,8 +152,10 @@ class Ingestor:
                     events = self._decide(state, it, township.get(i), now, watches)
             except Exception as exc:  # as above: never fail the batch for one record
                 log.exception("decide failed on a record")
-                items[i], events = Result(getattr(it, "source_id", ""), "rejected",
-                                          f"internal error: {type(exc).__name__}"), []
+                items[i], events = (
+                    Result(getattr(it, "source_id", ""), "rejected", f"internal error: {type(exc).__name__}"),
+                    [],
+                )
             for e in events:
                 if e.event_id in seen:  # rare: keep only the events not already decided in this batch
                     events = [e for e in events if e.event_id not in seen]
@@ -156,8 +166,9 @@ class Ingestor:
         return decided
 
     @staticmethod
-    def _decide(state: Projection, item: Any, township: str | None, now: float,
-                watches: dict[str, FloodWatch]) -> list[Event]:
+    def _decide(
+        state: Projection, item: Any, township: str | None, now: float, watches: dict[str, FloodWatch]
+    ) -> list[Event]:
         if isinstance(item, Result):
             return []
         if isinstance(item, alerts.CapAlert):
@@ -165,8 +176,9 @@ class Ingestor:
         events = intake.decide(state, item, township, now)
         if isinstance(item, intake.Reading):
             watch = watches.get(item.station_id) or flood.watch_of(state, item.station_id)
-            more, watches[item.station_id] = flood.assess(watch, state.district.stations[item.station_id],
-                                                          item.level, item.observed_at, now)
+            more, watches[item.station_id] = flood.assess(
+                watch, state.district.stations[item.station_id], item.level, item.observed_at, now
+            )
             events += more
         return events
 
@@ -181,17 +193,30 @@ class Ingestor:
             incident_id = ""
             if isinstance(item, intake.Report):
                 first = events[0] if events else None
-                incident_id = first.incident_id if type(first) is IncidentReported else \
-                    incident_id_for(item.source, item.source_id)
-            fresh = bool(events) and (events[0].event_id in stored if len(events) == 1
-                                      else all(e.event_id in stored for e in events))
+                incident_id = (
+                    first.incident_id
+                    if type(first) is IncidentReported
+                    else incident_id_for(item.source, item.source_id)
+                )
+            fresh = bool(events) and (
+                events[0].event_id in stored if len(events) == 1 else all(e.event_id in stored for e in events)
+            )
             out.append(Result(item.source_id, "accepted" if fresh else "duplicate", "", incident_id))
         return out
 
     @staticmethod
     def _dead_letters(raws: Sequence[Any], items: Sequence[Any], now: float) -> list[dict[str, Any]]:
-        return [{"at": now, "source": _source(raw), "source_id": it.source_id[:300], "reason": it.reason[:1000],
-                 "raw": _raw_text(raw)} for raw, it in zip(raws, items) if type(it) is Result]
+        return [
+            {
+                "at": now,
+                "source": _source(raw),
+                "source_id": it.source_id[:300],
+                "reason": it.reason[:1000],
+                "raw": _raw_text(raw),
+            }
+            for raw, it in zip(raws, items)
+            if type(it) is Result
+        ]
 
 
 def _source(raw: Any) -> str:

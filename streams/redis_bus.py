@@ -4,6 +4,7 @@ Faults: an entry delivered max_deliveries times without an ack is answered as po
 consumers idle past forget_idle_ms with nothing pending are removed from the group; a Redis restart that lost
 the streams (NOGROUP) recreates the groups.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,8 +65,9 @@ class RedisBus:
     name = "redis"
     redelivers = True  # an entry left unacked comes back (claimed), counted: the poison cutoff needs no help
 
-    def __init__(self, config: RedisConfig, sources: Iterable[str] = tuple(SOURCES),
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, config: RedisConfig, sources: Iterable[str] = tuple(SOURCES), clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.config, self._clock = config, clock
         self._known = frozenset(sources)
         self.streams = [self.stream_key(s) for s in (*sorted(self._known), UNKNOWN)]
@@ -97,8 +99,12 @@ class RedisBus:
         """XADD each record to its source's stream, trimmed with MAXLEN ~; return the entry ids."""
         pipe = self._pub.pipeline(transaction=False)
         for record in records:
-            pipe.xadd(self.stream_key(self._source_of(record)), {FIELD: codec.dumps(record)},
-                      maxlen=self.config.maxlen, approximate=True)
+            pipe.xadd(
+                self.stream_key(self._source_of(record)),
+                {FIELD: codec.dumps(record)},
+                maxlen=self.config.maxlen,
+                approximate=True,
+            )
         return [i.decode() for i in pipe.execute()]
 
     def read(self, consumer: str, count: int, block_ms: int) -> list[Entry]:
@@ -128,8 +134,9 @@ class RedisBus:
             if claimed:
                 return claimed
         block = max(1, min(block_ms, int(self.config.socket_timeout_s * 1000) - BLOCK_MARGIN_MS))
-        reply = self._sub.xreadgroup(self.config.group, consumer, {s: ">" for s in self.streams},
-                                     count=count, block=block)
+        reply = self._sub.xreadgroup(
+            self.config.group, consumer, {s: ">" for s in self.streams}, count=count, block=block
+        )
         return self._entries(reply)
 
     def _ensure_groups(self) -> None:
@@ -163,8 +170,9 @@ class RedisBus:
         out: list[Entry] = []
         while self._cursors and len(out) < count:
             stream, cursor = next(iter(self._cursors.items()))
-            reply = self._sub.xautoclaim(stream, self.config.group, consumer, self.config.claim_idle_ms,
-                                         start_id=cursor, count=count)
+            reply = self._sub.xautoclaim(
+                stream, self.config.group, consumer, self.config.claim_idle_ms, start_id=cursor, count=count
+            )
             # Redis 7 answers [next cursor, entries, deleted ids]; 6.2 only the first two. Deleted
             # ids are already out of the pending list, so there is nothing to do for them.
             nxt, claimed = reply[0], reply[1]
@@ -254,8 +262,12 @@ class RedisBus:
         pipe = self._sub.pipeline(transaction=False)
         for e, reason in rejected:
             raw = e.record.raw if isinstance(e.record, codec.Undecodable) else codec.dumps(e.record)
-            pipe.xadd(self.dead_key, {"stream": e.stream, "id": e.id, "reason": reason[:2000], "raw": raw},
-                      maxlen=self.config.maxlen, approximate=True)
+            pipe.xadd(
+                self.dead_key,
+                {"stream": e.stream, "id": e.id, "reason": reason[:2000], "raw": raw},
+                maxlen=self.config.maxlen,
+                approximate=True,
+            )
         pipe.execute()
 
     def backlog(self) -> int:
@@ -305,7 +317,14 @@ def _text(value: Any) -> str:
 
 def from_settings(settings: Any) -> RedisBus:
     """Build the bus from Settings (config.py)."""
-    return RedisBus(RedisConfig(settings.redis_url, settings.redis_prefix, settings.redis_group,
-                                settings.redis_maxlen, settings.redis_claim_idle_ms,
-                                max_deliveries=settings.redis_max_deliveries,
-                                forget_idle_ms=settings.redis_forget_idle_ms))
+    return RedisBus(
+        RedisConfig(
+            settings.redis_url,
+            settings.redis_prefix,
+            settings.redis_group,
+            settings.redis_maxlen,
+            settings.redis_claim_idle_ms,
+            max_deliveries=settings.redis_max_deliveries,
+            forget_idle_ms=settings.redis_forget_idle_ms,
+        )
+    )

@@ -1,4 +1,5 @@
 """`python -m streams.simulate`: the demo district's feed, to Redis (REDIS_URL) or the embedded bus and store."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,16 +23,29 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     """Read the flags; the environment (config.py) gives the defaults."""
     s = from_env([])
     p = argparse.ArgumentParser(prog="python -m streams.simulate", description="Feed the demo district.")
-    p.add_argument("--rate", type=float, default=600.0,
-                   help="incident reports per minute, as `python app.py --rate` (readings and tickets come on top; "
-                        "default %(default)s)")
+    p.add_argument(
+        "--rate",
+        type=float,
+        default=600.0,
+        help="incident reports per minute, as `python app.py --rate` (readings and tickets come on top; "
+        "default %(default)s)",
+    )
     p.add_argument("--duration", type=float, default=0.0, help="seconds to run (default 0: until Ctrl-C)")
     p.add_argument("--seed", type=int, default=s.simulator_seed, help="random seed (default %(default)s)")
-    p.add_argument("--redis-url", default=s.redis_url,
-                   help="Redis to publish to (env REDIS_URL; empty: the embedded bus into the local store)")
-    p.add_argument("--prefix", default=s.redis_prefix, help="stream key prefix (env ONEMAP_REDIS_PREFIX; default %(default)s)")
-    p.add_argument("--malformed", type=float, default=0.005,
-                   help="share of records damaged on purpose, to exercise the dead letters (default %(default)s)")
+    p.add_argument(
+        "--redis-url",
+        default=s.redis_url,
+        help="Redis to publish to (env REDIS_URL; empty: the embedded bus into the local store)",
+    )
+    p.add_argument(
+        "--prefix", default=s.redis_prefix, help="stream key prefix (env ONEMAP_REDIS_PREFIX; default %(default)s)"
+    )
+    p.add_argument(
+        "--malformed",
+        type=float,
+        default=0.005,
+        help="share of records damaged on purpose, to exercise the dead letters (default %(default)s)",
+    )
     return p.parse_args(argv)
 
 
@@ -46,8 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(sig, lambda *_: stop.set())
     embedded = None
     if not settings.redis_url:  # nobody else reads an in-process bus: consume it here, into the local store
-        embedded = threading.Thread(target=consumer.run, args=(bus, core.ingestor(time.time), stop, "simulate"),
-                                    daemon=True)
+        embedded = threading.Thread(
+            target=consumer.run, args=(bus, core.ingestor(time.time), stop, "simulate"), daemon=True
+        )
         embedded.start()
     sim = Simulator(core.district, core.locator.assign, args.rate, args.seed, args.malformed)
     where = f"Redis {args.prefix}:src:*" if settings.redis_url else f"the embedded bus into {settings.db_url}"

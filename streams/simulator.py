@@ -1,4 +1,5 @@
 """The demo district's feed: incidents with a daytime rhythm, station readings, hall tickets; seedable."""
+
 from __future__ import annotations
 
 import math
@@ -13,17 +14,60 @@ from domain.model import District
 from streams.feeds import OPEN311_CODE, cap_alert, native
 
 # Hourly weight of incident reports over a local day: quiet nights, busy mornings and evenings.
-HOURLY = [0.4, 0.3, 0.25, 0.25, 0.3, 0.4, 0.7, 1.1, 1.4, 1.5, 1.4, 1.3,
-          1.2, 1.2, 1.3, 1.3, 1.4, 1.5, 1.6, 1.5, 1.3, 1.0, 0.7, 0.5]
+HOURLY = [
+    0.4,
+    0.3,
+    0.25,
+    0.25,
+    0.3,
+    0.4,
+    0.7,
+    1.1,
+    1.4,
+    1.5,
+    1.4,
+    1.3,
+    1.2,
+    1.2,
+    1.3,
+    1.3,
+    1.4,
+    1.5,
+    1.6,
+    1.5,
+    1.3,
+    1.0,
+    0.7,
+    0.5,
+]
 MAX_WARMUP_S = 6 * 3600.0
 SOURCE_MIX = (("12345", 0.45), ("grid", 0.27), ("110", 0.18), ("open311", 0.05), ("security", 0.05))
 ID_PREFIX = {"12345": "GD", "grid": "WG", "110": "JJ", "open311": "SR", "security": "AB"}
 ALERT_EVERY_S = 4 * 3600.0
-CATEGORY_WEIGHT = {"noise": 8, "illegal_parking": 9, "garbage": 8, "road_occupation": 7, "neighbour_dispute": 6,
-                   "streetlight": 5, "property_dispute": 5, "waterlogging": 4, "water_outage": 3, "power_outage": 3,
-                   "pollution": 4, "illegal_construction": 3, "fallen_tree": 3, "road_obstruction": 4,
-                   "manhole_cover": 2, "stray_animal": 3, "elderly_help": 2, "lost_person": 1, "wage_dispute": 2,
-                   "gas_leak": 1, "flood_risk": 1, "public_safety": 2}
+CATEGORY_WEIGHT = {
+    "noise": 8,
+    "illegal_parking": 9,
+    "garbage": 8,
+    "road_occupation": 7,
+    "neighbour_dispute": 6,
+    "streetlight": 5,
+    "property_dispute": 5,
+    "waterlogging": 4,
+    "water_outage": 3,
+    "power_outage": 3,
+    "pollution": 4,
+    "illegal_construction": 3,
+    "fallen_tree": 3,
+    "road_obstruction": 4,
+    "manhole_cover": 2,
+    "stray_animal": 3,
+    "elderly_help": 2,
+    "lost_person": 1,
+    "wage_dispute": 2,
+    "gas_leak": 1,
+    "flood_risk": 1,
+    "public_safety": 2,
+}
 READING_EVERY_S = 300.0
 TICKETS_PER_HALL_PER_H = 12.0
 ROADS = ("人民路", "解放路", "青溪路", "湖滨大道", "建设路", "文化路", "新华路", "学府路", "工业路", "滨江路")
@@ -32,8 +76,14 @@ ROADS = ("人民路", "解放路", "青溪路", "湖滨大道", "建设路", "�
 class Simulator:
     """Emits raw source records for the span since its last tick, as real systems would send them."""
 
-    def __init__(self, district: District, in_district: Callable[[Sequence[float], Sequence[float]], list[Any]],
-                 rate_per_min: float, seed: int, malformed_share: float = 0.005) -> None:
+    def __init__(
+        self,
+        district: District,
+        in_district: Callable[[Sequence[float], Sequence[float]], list[Any]],
+        rate_per_min: float,
+        seed: int,
+        malformed_share: float = 0.005,
+    ) -> None:
         self.district, self.rate_per_min, self.malformed_share = district, rate_per_min, malformed_share
         self.zone = timezone(timedelta(hours=district.utc_offset_h))  # the rhythm and the halls keep its local day
         self.rng = random.Random(seed)
@@ -46,8 +96,9 @@ class Simulator:
         self.open_halls: set[str] = set()
         self.next_alert = 0.0
 
-    def _sample_points(self, in_district: Callable[[Sequence[float], Sequence[float]], list[Any]],
-                       n: int) -> list[tuple[float, float]]:
+    def _sample_points(
+        self, in_district: Callable[[Sequence[float], Sequence[float]], list[Any]], n: int
+    ) -> list[tuple[float, float]]:
         lons = [t.lon for t in self.district.townships.values()]
         lats = [t.lat for t in self.district.townships.values()]
         pad = 0.06
@@ -86,8 +137,9 @@ class Simulator:
         address = f"{self.rng.choice(ROADS)}{self.rng.randint(1, 399)}号"
         when = datetime.fromtimestamp(at, self.zone).isoformat(timespec="seconds")
         text = f"{address}附近：{CATEGORIES[code].name_zh}"
-        record = native(source, self._id(ID_PREFIX[source]), code, round(lon, 6), round(lat, 6), when, text, address,
-                        self.rng)
+        record = native(
+            source, self._id(ID_PREFIX[source]), code, round(lon, 6), round(lat, 6), when, text, address, self.rng
+        )
         if self.rng.random() < self.malformed_share:
             record = self._break(record)
         return record
@@ -117,9 +169,16 @@ class Simulator:
             surge = 0.5 if self.rng.random() < 0.02 else 0.0
             level = self.levels[s.id] + 0.15 * (s.normal_level - self.levels[s.id]) + self.rng.gauss(0, 0.05) + surge
             self.levels[s.id] = level
-            out.append({"source": "hydrology", "source_id": self._id(s.id), "station_id": s.id,
-                        "level": round(level, 2), "rainfall": round(max(0.0, self.rng.gauss(2, 3)), 1),
-                        "observed_at": now})
+            out.append(
+                {
+                    "source": "hydrology",
+                    "source_id": self._id(s.id),
+                    "station_id": s.id,
+                    "level": round(level, 2),
+                    "rainfall": round(max(0.0, self.rng.gauss(2, 3)), 1),
+                    "observed_at": now,
+                }
+            )
         return out
 
     def _windows(self, local: datetime) -> list[dict[str, Any]]:
@@ -130,11 +189,21 @@ class Simulator:
             self.open_halls ^= {h.id}
             action = "window_opened" if h.id in self.open_halls else "window_closed"
             if action == "window_closed":  # at closing time the last tickets are called, as a hall does
-                out += [{"source": "hall", "source_id": self._id(h.id), "hall_id": h.id, "action": "called",
-                         "ticket": ticket} for ticket in self.queues[h.id]]
+                out += [
+                    {
+                        "source": "hall",
+                        "source_id": self._id(h.id),
+                        "hall_id": h.id,
+                        "action": "called",
+                        "ticket": ticket,
+                    }
+                    for ticket in self.queues[h.id]
+                ]
                 self.queues[h.id] = []
-            out += [{"source": "hall", "source_id": self._id(h.id), "hall_id": h.id, "action": action,
-                     "window": str(w + 1)} for w in range(max(1, h.windows // 2))]
+            out += [
+                {"source": "hall", "source_id": self._id(h.id), "hall_id": h.id, "action": action, "window": str(w + 1)}
+                for w in range(max(1, h.windows // 2))
+            ]
         return out
 
     def _tickets(self, now: float, span: float) -> list[dict[str, Any]]:
@@ -145,11 +214,25 @@ class Simulator:
             for _ in range(_poisson(self.rng, TICKETS_PER_HALL_PER_H / 3600 * span)):
                 ticket = f"A{self.counter % 1000:03d}"
                 queue.append(ticket)
-                out.append({"source": "hall", "source_id": self._id(hall), "hall_id": hall, "action": "issued",
-                            "ticket": ticket})
+                out.append(
+                    {
+                        "source": "hall",
+                        "source_id": self._id(hall),
+                        "hall_id": hall,
+                        "action": "issued",
+                        "ticket": ticket,
+                    }
+                )
             for _ in range(min(len(queue), _poisson(self.rng, TICKETS_PER_HALL_PER_H / 3600 * span))):
-                out.append({"source": "hall", "source_id": self._id(hall), "hall_id": hall, "action": "served",
-                            "ticket": queue.pop(0)})
+                out.append(
+                    {
+                        "source": "hall",
+                        "source_id": self._id(hall),
+                        "hall_id": hall,
+                        "action": "served",
+                        "ticket": queue.pop(0),
+                    }
+                )
         return out
 
 

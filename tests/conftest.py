@@ -1,4 +1,5 @@
 """Shared fixtures: the demo district, a clock tests move by hand, stores on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import uuid

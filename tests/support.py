@@ -1,4 +1,5 @@
 """What every tier shares besides fixtures: the fixed instant, the services' URLs, a hand-moved clock, one wait, node."""
+
 from __future__ import annotations
 
 import json
@@ -59,6 +60,7 @@ def run_node(prelude: str, script: str, needed_for: str, stdin: str | None = Non
     node = shutil.which("node")
     if node is None:
         pytest.fail(f"node is needed to run {needed_for} outside the browser")
-    done = subprocess.run([node, "-e", prelude + script], input=stdin, capture_output=True, text=True,
-                          timeout=NODE_TIMEOUT_S, check=True)
+    done = subprocess.run(
+        [node, "-e", prelude + script], input=stdin, capture_output=True, text=True, timeout=NODE_TIMEOUT_S, check=True
+    )
     return json.loads(done.stdout)

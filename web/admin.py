@@ -1,4 +1,5 @@
 """The admin's page: users, API and kiosk tokens (re-issue a lost wall URL), the audit trail filtered and paged."""
+
 from __future__ import annotations
 
 import csv
@@ -38,9 +39,16 @@ def _townships(lg: str) -> list[tuple[str, str]]:
 
 def _users(lg: str) -> list[list[str]]:
     tr = lambda k: i18n.t(k, lg)  # noqa: E731
-    return [[u["username"], tr("role." + u["role"]), u["township"] or "—",
-             tr("admin.active") if u["active"] else tr("admin.disabled"), _local(u["created_at"])]
-            for u in services().accounts.list_users()]
+    return [
+        [
+            u["username"],
+            tr("role." + u["role"]),
+            u["township"] or "—",
+            tr("admin.active") if u["active"] else tr("admin.disabled"),
+            _local(u["created_at"]),
+        ]
+        for u in services().accounts.list_users()
+    ]
 
 
 def _tokens(lg: str) -> list[dict[str, Any]]:
@@ -49,11 +57,22 @@ def _tokens(lg: str) -> list[dict[str, Any]]:
     for t in services().accounts.list_tokens():
         live = not t["revoked_at"]
         # A live token can be revoked; a live kiosk token re-issued too (a lost wall URL).
-        actions = [(a, tr("admin." + a)) for a in ("reissue", "revoke") if live and (a == "revoke" or t["kind"] == "kiosk")]
-        rows.append({"id": t["id"], "name": t["name"], "kind": tr("admin.kind_" + t["kind"]), "role": tr("role." + t["role"]),
-                     "township": t["township"] or "—", "created": _local(t["created_at"]),
-                     "state": "live" if live else "revoked", "state_label": tr("admin.live" if live else "admin.revoked"),
-                     "actions": actions})
+        actions = [
+            (a, tr("admin." + a)) for a in ("reissue", "revoke") if live and (a == "revoke" or t["kind"] == "kiosk")
+        ]
+        rows.append(
+            {
+                "id": t["id"],
+                "name": t["name"],
+                "kind": tr("admin.kind_" + t["kind"]),
+                "role": tr("role." + t["role"]),
+                "township": t["township"] or "—",
+                "created": _local(t["created_at"]),
+                "state": "live" if live else "revoked",
+                "state_label": tr("admin.live" if live else "admin.revoked"),
+                "actions": actions,
+            }
+        )
     return rows
 
 
@@ -70,8 +89,14 @@ def audit_filter(hide_automatic: bool = True) -> AuditFilter:
             return datetime.fromisoformat(a[key]).replace(tzinfo=_zone()).timestamp() if a.get(key) else None
         except ValueError:
             return None
-    return AuditFilter(actor=a.get("actor", "")[:120], action=a.get("action", "")[:60], since=at("since"),
-                       until=at("until"), hide_automatic=a.get("auto", "hide" if hide_automatic else "show") == "hide")
+
+    return AuditFilter(
+        actor=a.get("actor", "")[:120],
+        action=a.get("action", "")[:60],
+        since=at("since"),
+        until=at("until"),
+        hide_automatic=a.get("auto", "hide" if hide_automatic else "show") == "hide",
+    )
 
 
 def _audit(lg: str) -> dict[str, Any]:
@@ -81,14 +106,23 @@ def _audit(lg: str) -> dict[str, Any]:
     cols = ("actor", "role", "township", "action", "target", "result", "remote")
     query = {k: v for k, v in request.args.items() if k != "page"}
     pages = max(1, -(-total // PAGE_ROWS))
-    nav = [(f"?{urlencode({**query, 'page': n})}", label)
-           for n, label in ((page_no - 1, tr("admin.prev")), (page_no + 1, tr("admin.next"))) if 1 <= n <= pages]
-    return {"rows": [[_local(r["at"])] + [str(r[c] or "—") for c in cols] for r in rows],
-            "actions": [("", tr("admin.all_actions"))] + [(x, x) for x in log.audit_actions()], "action": f.action,
-            "actor": f.actor, "since": request.args.get("since", ""), "until": request.args.get("until", ""),
-            "show_automatic": not f.hide_automatic, "nav": nav,
-            "csv": f"/admin/audit.csv?{urlencode({**query, 'auto': 'show' if not f.hide_automatic else 'hide'})}",
-            "summary": i18n.t("admin.audit_count", lg, total=total, page=page_no, pages=pages)}
+    nav = [
+        (f"?{urlencode({**query, 'page': n})}", label)
+        for n, label in ((page_no - 1, tr("admin.prev")), (page_no + 1, tr("admin.next")))
+        if 1 <= n <= pages
+    ]
+    return {
+        "rows": [[_local(r["at"])] + [str(r[c] or "—") for c in cols] for r in rows],
+        "actions": [("", tr("admin.all_actions"))] + [(x, x) for x in log.audit_actions()],
+        "action": f.action,
+        "actor": f.actor,
+        "since": request.args.get("since", ""),
+        "until": request.args.get("until", ""),
+        "show_automatic": not f.hide_automatic,
+        "nav": nav,
+        "csv": f"/admin/audit.csv?{urlencode({**query, 'auto': 'show' if not f.hide_automatic else 'hide'})}",
+        "summary": i18n.t("admin.audit_count", lg, total=total, page=page_no, pages=pages),
+    }
 
 
 class Note(NamedTuple):
@@ -115,10 +149,21 @@ def admin() -> Any:
         notes.append(_act(actor.name, lg))
     roles = lambda rs: [(r.value, i18n.t("role." + r.value, lg)) for r in rs]  # noqa: E731
     kinds = [(k, i18n.t("admin.kind_" + k, lg)) for k in ("kiosk", "api")]
-    return render("admin.html", i18n.t("admin.title", lg), notes=notes, csrf=csrf_token(), users=_users(lg),
-                  tokens=_tokens(lg), townships=_townships(lg), user_roles=roles(USER_ROLES),
-                  default_user_role=Role.TOWNSHIP.value, token_roles=roles(TOKEN_ROLES), token_kinds=kinds,
-                  default_token_role=Role.WALL.value, audit=_audit(lg)), status
+    return render(
+        "admin.html",
+        i18n.t("admin.title", lg),
+        notes=notes,
+        csrf=csrf_token(),
+        users=_users(lg),
+        tokens=_tokens(lg),
+        townships=_townships(lg),
+        user_roles=roles(USER_ROLES),
+        default_user_role=Role.TOWNSHIP.value,
+        token_roles=roles(TOKEN_ROLES),
+        token_kinds=kinds,
+        default_token_role=Role.WALL.value,
+        audit=_audit(lg),
+    ), status
 
 
 def _act(who: str, lg: str) -> Note:
@@ -131,8 +176,9 @@ def _act(who: str, lg: str) -> Note:
             s.accounts.create_user(f["username"], f["password"], Role(f["role"]), f.get("township") or None)
             result = Note(i18n.t("admin.done", lg))
         elif action == "token":
-            result = _shown_once(s.accounts.create_token(f["name"], f["kind"], Role(f["role"]), f.get("township") or None),
-                                 f["kind"], lg)
+            result = _shown_once(
+                s.accounts.create_token(f["name"], f["kind"], Role(f["role"]), f.get("township") or None), f["kind"], lg
+            )
         elif action in ("revoke", "reissue"):
             result = _revoke(int(f["token_id"]), action == "reissue", lg)
         else:
@@ -173,7 +219,12 @@ def audit_csv() -> Response:
     w.writeheader()
     rows, _total = services().store.log.audit_query(audit_filter(hide_automatic=False), 0, 100_000)
     for row in rows:
-        w.writerow({**{k: neutralise(v) for k, v in row.items()},  # a sign-in's name is the caller's text
-                    "at": datetime.fromtimestamp(row["at"], _zone()).isoformat(timespec="seconds")})
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=onemap-audit.csv"})
+        w.writerow(
+            {
+                **{k: neutralise(v) for k, v in row.items()},  # a sign-in's name is the caller's text
+                "at": datetime.fromtimestamp(row["at"], _zone()).isoformat(timespec="seconds"),
+            }
+        )
+    return Response(
+        out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": "attachment; filename=onemap-audit.csv"}
+    )

@@ -1,4 +1,5 @@
 """What every response shares: request size limits, security headers, and JSON errors where JSON is spoken."""
+
 from __future__ import annotations
 
 import logging
@@ -38,12 +39,14 @@ def content_security_policy(script_hashes: list[str], tile_url: str = "") -> str
     # variables, and the only new Function() in the bundles is a globalThis fallback no current browser
     # reaches (checked in headless Chromium: tests/e2e/test_security_headers.py). style-src keeps
     # 'unsafe-inline': React and Leaflet set style attributes, and the sign-in page has a <style>.
-    return ("default-src 'self'; "
-            f"script-src 'self' {hashes}; "
-            "style-src 'self' 'unsafe-inline'; "
-            f"img-src 'self' data: blob:{tile_src}; "
-            "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+    return (
+        "default-src 'self'; "
+        f"script-src 'self' {hashes}; "
+        "style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' data: blob:{tile_src}; "
+        "font-src 'self' data:; connect-src 'self'; worker-src 'self' blob:; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def error(status: int, code: str, **params: Any) -> tuple[Response, int]:
@@ -88,8 +91,14 @@ def install(server: Flask, csp: Any, tls: bool = False) -> None:
     def _http_error(exc: HTTPException) -> Any:
         if not request.path.startswith(JSON_PATHS):
             return exc
-        code = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-                405: "method_not_allowed", 413: "too_large"}.get(exc.code or 400, "bad_request")
+        code = {
+            400: "bad_request",
+            401: "unauthorized",
+            403: "forbidden",
+            404: "not_found",
+            405: "method_not_allowed",
+            413: "too_large",
+        }.get(exc.code or 400, "bad_request")
         return error(exc.code or 400, code, reason=(exc.description or "")[:200], limit=body_limit(request.path))
 
     @server.errorhandler(Exception)
@@ -100,13 +109,20 @@ def install(server: Flask, csp: Any, tls: bool = False) -> None:
             return Response("not found", status=404, mimetype="text/plain")
         down = unavailable(exc)
         if down:  # the store or Redis out of reach: a clear 503 the caller may retry, not a traceback
-            log.warning("%s unavailable on %s %s: %s: %s", down, request.method, request.path, type(exc).__name__,
-                        str(exc).splitlines()[0][:200] if str(exc) else "")
+            log.warning(
+                "%s unavailable on %s %s: %s: %s",
+                down,
+                request.method,
+                request.path,
+                type(exc).__name__,
+                str(exc).splitlines()[0][:200] if str(exc) else "",
+            )
             if request.path.startswith(JSON_PATHS):
                 return error(503, f"{down}_unavailable")
             lang = request.args.get("lang") or request.accept_languages.best_match(list(i18n.LANGS)) or "zh"
-            return Response(i18n.error(f"{down}_unavailable", lang), status=503, mimetype="text/plain",
-                            headers={"Retry-After": "5"})
+            return Response(
+                i18n.error(f"{down}_unavailable", lang), status=503, mimetype="text/plain", headers={"Retry-After": "5"}
+            )
         log.exception("unhandled error on %s %s", request.method, request.path)
         if request.path == "/_dash-update-component":
             return error(400, "bad_request", reason=type(exc).__name__)

@@ -1,4 +1,5 @@
 """Server-rendered pages outside the dashboards: sign-in and sign-out, and what the admin page shares with them."""
+
 from __future__ import annotations
 
 import secrets
@@ -60,7 +61,12 @@ def login() -> Any:
         if s.login_limiter.blocked(key):
             return render("login.html", i18n.t("login.title", lg), card=True, blocked=True), 429
         actor = s.accounts.verify(user, request.form.get("password", ""))
-        audit(actor.name if actor else user[:60], actor.role.value if actor else "-", "login", "ok" if actor else "rejected:bad_credentials")
+        audit(
+            actor.name if actor else user[:60],
+            actor.role.value if actor else "-",
+            "login",
+            "ok" if actor else "rejected:bad_credentials",
+        )
         if actor:
             s.login_limiter.succeeded(key)
             s.web_auth.sign_in(actor)
@@ -80,4 +86,3 @@ def logout() -> Any:
     """End the session."""
     session.clear()
     return redirect("/login")
-

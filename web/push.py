@@ -1,4 +1,5 @@
 """Socket.IO push: a snapshot on connect and on resync, then numbered deltas of what changed."""
+
 from __future__ import annotations
 
 import logging
@@ -76,8 +77,9 @@ class _Cached:
 class Pusher:
     """Collects changed keys from the store and sends each scope room what it may see."""
 
-    def __init__(self, store: Store, clock: Callable[[], float], utc_offset_h: float,
-                 tick: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, store: Store, clock: Callable[[], float], utc_offset_h: float, tick: Callable[[], float] = time.monotonic
+    ) -> None:
         self.store, self.clock, self.utc_offset_h = store, clock, utc_offset_h
         self.tick = tick  # paces the figures: a steady clock, not the district's (which a test or replay may hold)
         self._dirty: set[str] = set()  # under the store's lock: _changed runs in it, the rest reads it via store.read
@@ -104,6 +106,7 @@ class Pusher:
         A new one is built from a copy of the state taken under the store's lock and then outside it, so
         a storm of connecting walls holds back neither the ingest nor the deltas for the build's length.
         """
+
         def copy(state: Projection) -> tuple[_Cached | None, Projection | None, float]:
             now = self.clock()
             cached = self._snapshots.get(scope)
@@ -138,6 +141,7 @@ class Pusher:
         figures_every_s > 0: the day's figures and charts, which count the whole day, are built at most
         that often; changed in between, they wait (see figures_due) while the rest goes out at once.
         """
+
         def build(state: Projection) -> tuple[dict[str, Any], int, float, float]:
             now = self.clock()
             keys, self._dirty = self._dirty, set()
@@ -157,8 +161,14 @@ class Pusher:
             for scope in self.scopes:
                 upsert = [e for e in built.values() if e is not None and views.visible(e, scope)]
                 remove = [_ref(k) for k, e in built.items() if e is None or not views.visible(e, scope)]
-                out[scope] = {"from_seq": from_seq, "seq": seq, "server_time": now, "last_event_at": last_at,
-                              "upsert": upsert, "remove": remove}
+                out[scope] = {
+                    "from_seq": from_seq,
+                    "seq": seq,
+                    "server_time": now,
+                    "last_event_at": last_at,
+                    "upsert": upsert,
+                    "remove": remove,
+                }
                 if seq != from_seq or upsert or remove:  # heartbeats change nothing: the chain stays whole without them
                     self._recent.setdefault(scope, deque(maxlen=RESUME_DELTAS)).append(out[scope])
         return out
@@ -257,6 +267,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
 
     def send_state(scope: str, since: int | None) -> None:
         """Bring this socket's screen to now and join it to its scope's room."""
+
         def joined(wire: bytes | None, deltas: list[Message]) -> None:
             # Under the publish lock (Pusher.join): nothing is published between these and joining the room.
             if wire is not None:
@@ -264,6 +275,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
             for msg in deltas:
                 emit("delta", delta_wire(msg))
             join_room(room(scope))
+
         pusher.join(scope, since, joined)
 
     @socketio.on("connect")
@@ -300,8 +312,14 @@ class Pacing:
     """When the next delta may go: at once after a quiet spell; under a stream of changes every busy_gap_s while the
     process has CPU to spare, coalesced over a window widening to max_gap_s once it has not."""
 
-    def __init__(self, min_gap_s: float, max_gap_s: float, busy_gap_s: float | None = None,
-                 cpu: Callable[[], float] = time.process_time, tick: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        min_gap_s: float,
+        max_gap_s: float,
+        busy_gap_s: float | None = None,
+        cpu: Callable[[], float] = time.process_time,
+        tick: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.min_gap_s, self.max_gap_s = min_gap_s, max_gap_s
         self.busy_gap_s = max_gap_s if busy_gap_s is None else min(busy_gap_s, max_gap_s)
         self.gap_s = min_gap_s

@@ -1,4 +1,5 @@
 """The background loops of a web process (started by app.py): feed, consume, SLA tick, push; each survives its own errors."""
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,14 @@ def every(period_s: float, stop: threading.Event, work: Callable[[], None], name
             log.exception("%s failed; continuing", name)
 
 
-def start(socketio: SocketIO, services: Services, bus: Bus, simulator: Simulator | None,
-          autopilot: Autopilot | None, stop: threading.Event) -> None:
+def start(
+    socketio: SocketIO,
+    services: Services,
+    bus: Bus,
+    simulator: Simulator | None,
+    autopilot: Autopilot | None,
+    stop: threading.Event,
+) -> None:
     """Start the loops as Socket.IO background tasks."""
     s, clock = services.settings, services.clock
     if simulator is not None:

@@ -1,4 +1,5 @@
 """Web sign-in: sessions that expire, kiosk tokens for walls, page rules, CSRF and login rate limits."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,17 @@ from store.accounts import Accounts
 from store.log import AuditRecord
 from web.hardening import error
 
-OPEN_PREFIXES = ("/login", "/logout", "/healthz", "/metrics", "/assets/", "/_dash-component-suites/",
-                 "/_favicon.ico", "/api/", "/socket.io")
+OPEN_PREFIXES = (
+    "/login",
+    "/logout",
+    "/healthz",
+    "/metrics",
+    "/assets/",
+    "/_dash-component-suites/",
+    "/_favicon.ico",
+    "/api/",
+    "/socket.io",
+)
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 TOWNSHIP_PAGE = re.compile(r"^/township/(?P<id>[A-Za-z0-9_-]{1,30})/?$")
 CONSOLE_ROLES = frozenset({Role.COMMANDER, Role.DUTY_LEADER})
@@ -38,7 +48,9 @@ def page_allowed(actor: Actor, path: str) -> bool:
     if path.startswith("/admin"):
         return actor.role is Role.ADMIN
     if path in WALL_PAGES:
-        return actor.role is not Role.TOWNSHIP  # the district-wide wall (its views, its replay); a room has its own page
+        return (
+            actor.role is not Role.TOWNSHIP
+        )  # the district-wide wall (its views, its replay); a room has its own page
     return True  # the index is for everyone signed in
 
 
@@ -81,13 +93,17 @@ def scope_for(actor: Actor | None, requested: str, known: set[str]) -> str | Non
 
 def home(actor: Actor) -> str:
     """Return the page an actor starts on."""
-    return {Role.TOWNSHIP: f"/township/{actor.township}", Role.ADMIN: "/admin", Role.WALL: "/wall"}.get(actor.role, "/command")
+    return {Role.TOWNSHIP: f"/township/{actor.township}", Role.ADMIN: "/admin", Role.WALL: "/wall"}.get(
+        actor.role, "/command"
+    )
 
 
 class LoginLimiter:
     """Refuse sign-in attempts for a key (address and username) after too many recent failures."""
 
-    def __init__(self, max_failures: int = 5, window_s: float = 300.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, max_failures: int = 5, window_s: float = 300.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.max_failures, self.window_s, self.clock = max_failures, window_s, clock
         self._failures: dict[str, deque[float]] = defaultdict(deque)
         self._lock = threading.Lock()
@@ -120,8 +136,16 @@ class WebAuth:
     def sign_in(self, actor: Actor, kiosk_id: int | None = None) -> None:
         """Start a session for an actor (a fresh session: no fixation)."""
         session.clear()
-        session.update({"user": actor.name, "role": actor.role.value, "township": actor.township,
-                        "at": self.clock(), "kiosk": kiosk_id, "csrf": secrets.token_urlsafe(16)})
+        session.update(
+            {
+                "user": actor.name,
+                "role": actor.role.value,
+                "township": actor.township,
+                "at": self.clock(),
+                "kiosk": kiosk_id,
+                "csrf": secrets.token_urlsafe(16),
+            }
+        )
         session.permanent = True
 
     def current(self) -> Actor | None:
@@ -173,8 +197,9 @@ def install(server: Flask, auth: WebAuth, accounts: Accounts) -> None:
 def audit(who: str, role: str, action: str, result: str, target: str | None = None) -> None:
     """Write a sign-in, an admin action or a refused forgery to the audit trail."""
     s = current_app.extensions["onemap"]  # the app's Services (application.services imports this module)
-    s.store.log.audit(AuditRecord(s.clock(), who, role, action, result, target=target,
-                                  remote=(request.remote_addr or "")[:100]))
+    s.store.log.audit(
+        AuditRecord(s.clock(), who, role, action, result, target=target, remote=(request.remote_addr or "")[:100])
+    )
 
 
 def request_actor() -> Actor | None:

@@ -1,4 +1,5 @@
 """The one reader of time and date parameters: a finite moment or a calendar day inside what the product holds."""
+
 from __future__ import annotations
 
 import math

@@ -1,4 +1,5 @@
 """What the browsers see: entities built from the projection by their kinds' declarations (web/kinds/)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -10,8 +11,22 @@ from web.kinds.base import DAY_S
 from web.kinds.broadcast import BROADCAST_SHOWN_S
 from web.kinds.incident import incident_entity, is_live
 
-__all__ = ["BROADCAST_SHOWN_S", "DAY_S", "DayFigures", "Entity", "all_keys", "day_window", "entities", "entity",
-           "figured", "incident_entity", "is_live", "snapshot", "timed_keys", "visible"]
+__all__ = [
+    "BROADCAST_SHOWN_S",
+    "DAY_S",
+    "DayFigures",
+    "Entity",
+    "all_keys",
+    "day_window",
+    "entities",
+    "entity",
+    "figured",
+    "incident_entity",
+    "is_live",
+    "snapshot",
+    "timed_keys",
+    "visible",
+]
 
 # What changes with the clock alone (the day's window, the charts' hours and slots, the halls' day): re-sent every
 # 10 minutes, so also at the district's midnight (a slot's end for any whole-hour offset).
@@ -53,8 +68,13 @@ def all_keys(state: Projection) -> list[str]:
 def snapshot(state: Projection, now: float, utc_offset_h: float, scope: str) -> dict[str, Any]:
     """Return what a scope sees of a state at a moment: the live snapshot, and a replay's, are this."""
     ents = entities(state, all_keys(state), now, utc_offset_h).values()
-    return {"seq": state.seq, "server_time": now, "last_event_at": state.last_event_at, "scope": scope,
-            "entities": [e for e in ents if e is not None and visible(e, scope)]}
+    return {
+        "seq": state.seq,
+        "server_time": now,
+        "last_event_at": state.last_event_at,
+        "scope": scope,
+        "entities": [e for e in ents if e is not None and visible(e, scope)],
+    }
 
 
 def visible(entity: Entity, scope: str) -> bool:

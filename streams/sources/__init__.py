@@ -1,4 +1,5 @@
 """Source adapters: each turns one raw record of its source into a validated domain intake item."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -11,8 +12,13 @@ from streams.sources.base import Invalid
 
 Parser = Callable[[Mapping[str, Any], float], Any]
 # The field that carries each source's own id (the envelope's "source_id" is accepted by all).
-ID_FIELDS: dict[str, str] = {"110": "alarm_no", "12345": "order_no", "grid": "event_no",
-                             "open311": "service_request_id", "security": "event_no"}
+ID_FIELDS: dict[str, str] = {
+    "110": "alarm_no",
+    "12345": "order_no",
+    "grid": "event_no",
+    "open311": "service_request_id",
+    "security": "event_no",
+}
 
 
 class Adapters:
@@ -38,8 +44,11 @@ class Adapters:
     def parse(self, raw: Any, now: float) -> Any:
         """Validate a raw record by its "source" field; raise Invalid with the reason."""
         if type(raw) is not dict and not isinstance(raw, Mapping):  # the exact check first: ABCs are slow
-            raise Invalid(raw.reason if isinstance(raw, Undecodable) else
-                          f"a record must be a JSON object, got {type(raw).__name__}")
+            raise Invalid(
+                raw.reason
+                if isinstance(raw, Undecodable)
+                else f"a record must be a JSON object, got {type(raw).__name__}"
+            )
         source = raw.get("source")
         parser = self.parsers.get(source) if isinstance(source, str) else None
         if parser is None:

@@ -1,4 +1,5 @@
 """What every source adapter shares: the Invalid error and field readers that say what is wrong."""
+
 from __future__ import annotations
 
 import math
@@ -105,8 +106,14 @@ def parse_time(value: Any, key: str) -> float:
     return at
 
 
-def choice(raw: Mapping[str, Any], key: str, allowed: Mapping[str, Any] | frozenset[str], *,
-           required: bool = True, default: str = "") -> str:
+def choice(
+    raw: Mapping[str, Any],
+    key: str,
+    allowed: Mapping[str, Any] | frozenset[str],
+    *,
+    required: bool = True,
+    default: str = "",
+) -> str:
     """Read a string that must be one of the allowed values."""
     value = text(raw, key, required=required, limit=200) or default
     if value not in allowed:
@@ -123,12 +130,19 @@ def mapped(raw: Mapping[str, Any], key: str, table: Mapping[str, str], what: str
         raise Invalid(f"unknown {what} {code[:40]!r} in field '{key}'") from None
 
 
-def point(raw: Mapping[str, Any], lon_key: str = "lon", lat_key: str = "lat", crs_key: str = "crs") -> tuple[float, float]:
+def point(
+    raw: Mapping[str, Any], lon_key: str = "lon", lat_key: str = "lat", crs_key: str = "crs"
+) -> tuple[float, float]:
     """Read a point and convert it from its "crs" (wgs84 | gcj02 | bd09; default wgs84) to WGS-84."""
     lon, lat, given = raw.get(lon_key), raw.get(lat_key), raw.get(crs_key)
     # Most records: two floats in range (NaN fails the comparisons), nothing to convert or normalise.
-    if type(lon) is float and type(lat) is float and -180 <= lon <= 180 and -90 <= lat <= 90 and (
-            given is None or given == "wgs84"):
+    if (
+        type(lon) is float
+        and type(lat) is float
+        and -180 <= lon <= 180
+        and -90 <= lat <= 90
+        and (given is None or given == "wgs84")
+    ):
         return round(lon, 7), round(lat, 7)
     lon, lat = number(raw, lon_key, -180, 180), number(raw, lat_key, -90, 90)
     crs = text(raw, crs_key, required=False, limit=20).lower().replace("-", "").replace("_", "") or "wgs84"

@@ -1,4 +1,5 @@
 """CAP 1.2 alerts (Alert, Update, Cancel), such as heavy-rain and typhoon warnings, as areas on the map."""
+
 from __future__ import annotations
 
 import math
@@ -58,11 +59,22 @@ def _with_info(root: Element, head: CapAlert, now: float) -> CapAlert:
     if not polygons and not circles:
         raise Invalid("the alert has no area polygon or circle to show")
     return CapAlert(
-        head.source_id, head.sender, head.sent, head.msg_type, head.references, event=text(f, "event", limit=200),
-        severity=text(f, "severity", limit=20), urgency=text(f, "urgency", limit=20),
-        certainty=text(f, "certainty", limit=20), headline=text(f, "headline", required=False, limit=300),
-        description=text(f, "description", required=False), area_desc="；".join(d for d in descs if d)[:500],
-        polygons=tuple(polygons), circles=tuple(circles), expires=expires or 0.0)
+        head.source_id,
+        head.sender,
+        head.sent,
+        head.msg_type,
+        head.references,
+        event=text(f, "event", limit=200),
+        severity=text(f, "severity", limit=20),
+        urgency=text(f, "urgency", limit=20),
+        certainty=text(f, "certainty", limit=20),
+        headline=text(f, "headline", required=False, limit=300),
+        description=text(f, "description", required=False),
+        area_desc="；".join(d for d in descs if d)[:500],
+        polygons=tuple(polygons),
+        circles=tuple(circles),
+        expires=expires or 0.0,
+    )
 
 
 def _fields(element: Element) -> dict[str, str]:

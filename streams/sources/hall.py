@@ -1,4 +1,5 @@
 """Service-hall ticket events: a ticket issued, called or served; a window opened or closed."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -14,7 +15,9 @@ def parse(raw: Mapping[str, Any], now: float) -> Ticket:
     """Validate a ticket event: source_id, hall_id, action, [ticket, window]."""
     action = choice(raw, "action", ACTIONS)
     return Ticket(
-        source_id=ident(raw, "source_id"), hall_id=ident(raw, "hall_id"), action=action,
+        source_id=ident(raw, "source_id"),
+        hall_id=ident(raw, "hall_id"),
+        action=action,
         ticket=text(raw, "ticket", required=action in ("issued", "called", "served"), limit=40),
         window=text(raw, "window", required=False, limit=40),
     )

@@ -1,4 +1,5 @@
 """What the incident sources share: build a Report from a source's own fields, with envelope fallbacks."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -21,7 +22,9 @@ def category(raw: Mapping[str, Any], key: str, table: Mapping[str, str], what: s
     return mapped(raw, key, table, what)
 
 
-def located(raw: Mapping[str, Any], nested: str = "", lon_key: str = "lon", lat_key: str = "lat") -> tuple[float, float]:
+def located(
+    raw: Mapping[str, Any], nested: str = "", lon_key: str = "lon", lat_key: str = "lat"
+) -> tuple[float, float]:
     """Read the point from a nested object, the source's own keys, or the envelope's lon/lat."""
     if nested and raw.get(nested) is not None:
         return point(obj(raw, nested), lon_key, lat_key)
@@ -30,16 +33,33 @@ def located(raw: Mapping[str, Any], nested: str = "", lon_key: str = "lon", lat_
     return point(raw, lon_key, lat_key)
 
 
-def report(raw: Mapping[str, Any], now: float, *, source: str, id_key: str, category: str, where: tuple[float, float],
-           time_key: str, summary_key: str, address_key: str = "address", prio: int | None = None) -> Report:
+def report(
+    raw: Mapping[str, Any],
+    now: float,
+    *,
+    source: str,
+    id_key: str,
+    category: str,
+    where: tuple[float, float],
+    time_key: str,
+    summary_key: str,
+    address_key: str = "address",
+    prio: int | None = None,
+) -> Report:
     """Build the Report; the envelope's source_id, reported_at, summary stand in for absent own fields."""
     lon, lat = where
     at_key = time_key if raw.get(time_key) not in (None, "") else "reported_at"
     summary = text(raw, summary_key, required=False) or text(raw, "summary", required=False)
     return Report(
-        source=source, source_id=ident(raw, id_key, "source_id"), category=category, lon=lon, lat=lat,
-        reported_at=timestamp(raw, at_key, now, required=False), summary=summary,
-        address=text(raw, address_key, required=False, limit=MAX_ADDRESS), priority=prio,
+        source=source,
+        source_id=ident(raw, id_key, "source_id"),
+        category=category,
+        lon=lon,
+        lat=lat,
+        reported_at=timestamp(raw, at_key, now, required=False),
+        summary=summary,
+        address=text(raw, address_key, required=False, limit=MAX_ADDRESS),
+        priority=prio,
     )
 
 

@@ -1,4 +1,5 @@
 """Open311 GeoReport v2 service requests; service_code maps onto our catalog through a config table."""
+
 from __future__ import annotations
 
 import json
@@ -14,9 +15,18 @@ from streams.sources.incident import located, report
 SOURCE = "open311"
 # The default table; an installation sets its own (ONEMAP_OPEN311_CODES, a JSON object code -> category).
 SERVICE_CODES: dict[str, str] = {
-    "001": "streetlight", "002": "garbage", "003": "illegal_parking", "004": "noise", "005": "manhole_cover",
-    "006": "fallen_tree", "007": "waterlogging", "008": "road_obstruction", "009": "pollution",
-    "010": "stray_animal", "011": "illegal_construction", "012": "road_occupation",
+    "001": "streetlight",
+    "002": "garbage",
+    "003": "illegal_parking",
+    "004": "noise",
+    "005": "manhole_cover",
+    "006": "fallen_tree",
+    "007": "waterlogging",
+    "008": "road_obstruction",
+    "009": "pollution",
+    "010": "stray_animal",
+    "011": "illegal_construction",
+    "012": "road_occupation",
 }
 STATUSES = frozenset({"open", "closed"})
 
@@ -33,7 +43,14 @@ def parse(raw: Mapping[str, Any], now: float, codes: Mapping[str, str] = SERVICE
     """Validate: service_request_id, service_code, lat, long, [requested_datetime, description, address_string, status]."""
     if choice(raw, "status", STATUSES, required=False, default="open") == "closed":
         raise Invalid("a closed request asks for nothing: not taken")
-    return report(raw, now, source=SOURCE, id_key="service_request_id",
-                  category=mapped(raw, "service_code", codes, "Open311 service_code"),
-                  where=located(raw, lon_key="long", lat_key="lat"), time_key="requested_datetime",
-                  summary_key="description", address_key="address_string")
+    return report(
+        raw,
+        now,
+        source=SOURCE,
+        id_key="service_request_id",
+        category=mapped(raw, "service_code", codes, "Open311 service_code"),
+        where=located(raw, lon_key="long", lat_key="lat"),
+        time_key="requested_datetime",
+        summary_key="description",
+        address_key="address_string",
+    )

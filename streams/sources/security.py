@@ -1,4 +1,5 @@
 """Key-period security events (重点时段安保): crowd density, public order, fire, traffic accident."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,9 +11,14 @@ from streams.sources.incident import located, report
 
 SOURCE = "security"
 KINDS: dict[str, str] = {
-    "crowd_density": "public_safety", "public_order": "public_safety", "fire": "public_safety",
+    "crowd_density": "public_safety",
+    "public_order": "public_safety",
+    "fire": "public_safety",
     "traffic_accident": "road_obstruction",
-    "人员密集": "public_safety", "治安事件": "public_safety", "火情": "public_safety", "交通事故": "road_obstruction",
+    "人员密集": "public_safety",
+    "治安事件": "public_safety",
+    "火情": "public_safety",
+    "交通事故": "road_obstruction",
 }
 CROWD_KINDS = frozenset({"crowd_density", "人员密集"})
 MAX_DENSITY = 12.0  # persons per square metre: above this a camera count is wrong, not a crowd
@@ -30,5 +36,14 @@ def parse(raw: Mapping[str, Any], now: float) -> Report:
     elif raw.get("density") is not None:
         raise Invalid("field 'density' belongs to crowd_density events only")
     venue = text(raw, "venue", required=False, limit=200)
-    return report({**raw, "address": venue or raw.get("address")}, now, source=SOURCE, id_key="event_no",
-                  category=cat, where=located(raw), time_key="observed_at", summary_key="description", prio=prio)
+    return report(
+        {**raw, "address": venue or raw.get("address")},
+        now,
+        source=SOURCE,
+        id_key="event_no",
+        category=cat,
+        where=located(raw),
+        time_key="observed_at",
+        summary_key="description",
+        prio=prio,
+    )

@@ -1,4 +1,5 @@
 """Parse untrusted XML with expat: no DTD, hence no entity expansion (billion laughs) and no external entities."""
+
 from __future__ import annotations
 
 from typing import NoReturn

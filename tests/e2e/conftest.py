@@ -1,4 +1,5 @@
 """End-to-end fixtures: the real app in a subprocess, and Debian's Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,12 +22,21 @@ from tests.support import wait_until
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("ONEMAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # Short targets so a run sees every SLA state; long enough that the test itself is never late. The dispatch
 # targets are long so the simulator's waiting incidents never crowd an order out of the wall's most urgent rows.
-SLA_POLICY = {"default": {"sign": 45, "respond": 90, "route": 120, "on_site": 180},
-              "dispatch": {"1": 3600, "2": 3600, "3": 3600}}
+SLA_POLICY = {
+    "default": {"sign": 45, "respond": 90, "route": 120, "on_site": 180},
+    "dispatch": {"1": 3600, "2": 3600, "3": 3600},
+}
 STARTUP_TIMEOUT_S = 40
 PASSWORD = "e2e-password-1"  # throwaway users in a throwaway database
 COMMANDER = "e2e-commander"
@@ -40,8 +50,12 @@ def operator(township: str) -> str:
 def api(url: str, path: str, token: str, body: Any = None) -> Any:
     """Call the app's API with a bearer token: GET without a body, POST with one; return the JSON answer."""
     data = None if body is None else json.dumps(body).encode()
-    req = urllib.request.Request(f"{url}/api/v1{path}", data=data, method="GET" if body is None else "POST",
-                                 headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{url}/api/v1{path}",
+        data=data,
+        method="GET" if body is None else "POST",
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         return json.load(resp)
 
@@ -53,8 +67,15 @@ def report_in_t03(url: str, token: str, tag: str) -> list[str]:
     """Report three incidents a few hundred metres apart in T03 through the API; return their ids."""
     ids = []
     for n, category in enumerate(("road_obstruction", "fallen_tree", "pollution")):
-        rec = {"source": "12345", "source_id": f"{tag}-{n}", "category": category, "summary": f"{category} {n}",
-               "address": f"新华路{n + 1}号", "lon": T03_SPOT["lon"] + n * 0.001, "lat": T03_SPOT["lat"]}
+        rec = {
+            "source": "12345",
+            "source_id": f"{tag}-{n}",
+            "category": category,
+            "summary": f"{category} {n}",
+            "address": f"新华路{n + 1}号",
+            "lon": T03_SPOT["lon"] + n * 0.001,
+            "lat": T03_SPOT["lat"],
+        }
         ids.append(api(url, "/records", token, rec)["results"][0]["incident_id"])
     return ids
 
@@ -80,7 +101,9 @@ def _wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> None:
     try:
         wait_until(lambda: _healthy(url, proc, log), STARTUP_TIMEOUT_S, "/healthz", tick_s=0.3)
     except AssertionError:
-        raise RuntimeError(f"app not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}") from None
+        raise RuntimeError(
+            f"app not healthy after {STARTUP_TIMEOUT_S}s:\n{log.read_text(errors='replace')[-3000:]}"
+        ) from None
 
 
 def _seed_users(env: dict[str, str]) -> None:
@@ -109,8 +132,13 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     tmp = tmp_path_factory.mktemp("onemap-e2e")
     policy = tmp / "sla.json"
     policy.write_text(json.dumps(SLA_POLICY), encoding="utf-8")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_AUTOPILOT": "off",
-           "ONEMAP_SLA_POLICY": str(policy), "PYTHONUNBUFFERED": "1"}
+    env = {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "ONEMAP_AUTOPILOT": "off",
+        "ONEMAP_SLA_POLICY": str(policy),
+        "PYTHONUNBUFFERED": "1",
+    }
     _seed_users(env)
     return env
 
@@ -118,9 +146,15 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def quiet_env(tmp: Path, policy: dict[str, Any], tokens: dict[str, str]) -> dict[str, str]:
     """Return the environment of an app with no simulator, this SLA policy and these API tokens; users seeded."""
     (tmp / "sla.json").write_text(json.dumps(policy), encoding="utf-8")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_SIMULATOR": "off",
-           "ONEMAP_AUTOPILOT": "off", "ONEMAP_SLA_POLICY": str(tmp / "sla.json"), "PYTHONUNBUFFERED": "1",
-           "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in tokens.items())}
+    env = {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "ONEMAP_SIMULATOR": "off",
+        "ONEMAP_AUTOPILOT": "off",
+        "ONEMAP_SLA_POLICY": str(tmp / "sla.json"),
+        "PYTHONUNBUFFERED": "1",
+        "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in tokens.items()),
+    }
     _seed_users(env)
     return env
 
@@ -131,8 +165,13 @@ def running_app(env: dict[str, str], rate: int) -> Iterator[str]:
     port = _free_port()
     log = Path(env["ONEMAP_DATA_DIR"]).parent / "app.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py", "--port", str(port), "--rate", str(rate)],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "app.py", "--port", str(port), "--rate", str(rate)],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc, log)

@@ -1,4 +1,5 @@
 """A running app whose map carries two CAP alerts (a lobed polygon and a circle), shared by the legibility tests."""
+
 from __future__ import annotations
 
 import contextlib
@@ -21,8 +22,12 @@ SIM_RATE = 120  # records per minute: enough markers and incidents to crowd the 
 
 
 def _post(url: str, record: dict[str, Any]) -> dict[str, Any]:
-    req = urllib.request.Request(f"{url}/api/v1/records", data=json.dumps(record).encode(), method="POST",
-                                 headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    req = urllib.request.Request(
+        f"{url}/api/v1/records",
+        data=json.dumps(record).encode(),
+        method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=10) as resp:
         return json.load(resp)["results"][0]
 
@@ -34,15 +39,20 @@ def cap_records(now: float) -> list[dict[str, Any]]:
     lat, lon, km = CIRCLE
     start, end = circle["xml"].index("<polygon>"), circle["xml"].index("</polygon>") + len("</polygon>")
     circle["xml"] = (circle["xml"][:start] + f"<circle>{lat},{lon} {km}</circle>" + circle["xml"][end:]).replace(
-        "<event>暴雨</event>", "<event>大风</event>")
+        "<event>暴雨</event>", "<event>大风</event>"
+    )
     return [polygon, circle]
 
 
 @contextlib.contextmanager
 def running_cap_app(tmp: Path) -> Iterator[str]:
     """Run the app in tmp with its simulator and an API token; post the two CAP alerts; yield its URL."""
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "PYTHONUNBUFFERED": "1",
-           "ONEMAP_API_TOKENS": f"{TOKEN}=system"}
+    env = {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "PYTHONUNBUFFERED": "1",
+        "ONEMAP_API_TOKENS": f"{TOKEN}=system",
+    }
     _seed_users(env)
     with running_app(env, SIM_RATE) as url:
         for record in cap_records(time.time()):

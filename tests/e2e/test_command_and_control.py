@@ -1,5 +1,6 @@
 """Command and control in real Chromium: the whole order lifecycle across two signed-in browsers, a room
 refused another township's order (and the audit trail has it), and a wall kiosk token that dies when revoked."""
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,16 @@ ADMIN, ADMIN_PASSWORD = "e2e-admin", "e2e-admin-password-1"
 
 
 def _manage(env: dict[str, str], *args: str, stdin: str = "") -> str:
-    done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=30, check=False)
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
 
@@ -57,7 +66,9 @@ def _pick_queued(console: Any, exclude_township: str = "") -> tuple[str, str]:
     # Read in the page in one step: an element handle read later may be of a row that has left the queue since.
     found = console.wait_for_function(
         "(sel) => { const r = document.querySelector(sel); return r && [r.dataset.incident, r.dataset.township]; }",
-        arg=f".om-queue-row:not([data-township=''])[data-township]{skip}", timeout=WAIT_MS)
+        arg=f".om-queue-row:not([data-township=''])[data-township]{skip}",
+        timeout=WAIT_MS,
+    )
     incident_id, township = found.json_value()
     console.click(f".om-queue-row[data-incident='{incident_id}']")  # keyed: the row is the same node until it leaves
     console.wait_for_selector(f".om-detail[data-incident='{incident_id}'] [data-shortcut='issue']", timeout=WAIT_MS)
@@ -71,8 +82,9 @@ def _step(room: Any, row: str, step: str) -> None:
 
 # First in the module: the shared app's simulator adds 10 incidents a second and none is ever ordered here, so
 # a wall opened minutes later draws thousands; on a loaded machine it then took over 20 s to go live.
-def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: str, app_env: dict[str, str],
-                                                       admin: tuple[str, str]) -> None:
+def test_a_wall_kiosk_token_stops_working_once_revoked(
+    browser: Any, app_url: str, app_env: dict[str, str], admin: tuple[str, str]
+) -> None:
     name = "e2e-wall-revoked"
     token = _manage(app_env, "create-token", name, "kiosk", "wall").splitlines()[-1]
     wall = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
@@ -92,7 +104,8 @@ def test_a_wall_kiosk_token_stops_working_once_revoked(browser: Any, app_url: st
 
 
 def test_an_order_goes_from_issue_to_close_across_the_console_and_the_room(
-        open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
+    open_page: Callable[..., Any], app_url: str, artifacts: Path
+) -> None:
     console, console_errors = open_page(f"{app_url}/command")
     incident_id, township = _pick_queued(_live(console))
     room, room_errors = open_page(f"{app_url}/township/{township}", township=township)
@@ -136,7 +149,8 @@ def test_an_order_goes_from_issue_to_close_across_the_console_and_the_room(
 
 
 def test_a_township_operator_is_refused_another_townships_order(
-        open_page: Callable[..., Any], browser: Any, app_url: str, admin: tuple[str, str]) -> None:
+    open_page: Callable[..., Any], browser: Any, app_url: str, admin: tuple[str, str]
+) -> None:
     console, console_errors = open_page(f"{app_url}/command")
     incident_id, _ = _pick_queued(_live(console), exclude_township="T01")
     console.keyboard.press("Enter")  # the shortcut: to the top suggested team
@@ -147,10 +161,13 @@ def test_a_township_operator_is_refused_another_townships_order(
     assert room.url.endswith(f"/township/{intruder}"), "another township's room redirects to the operator's own"
     _live(room)
     # A tampered page: a sign-for click relayed for the other township's order, sent through this operator's session.
-    room.evaluate("""(incident) => { const b = document.createElement('button');
+    room.evaluate(
+        """(incident) => { const b = document.createElement('button');
         b.className = 'forged'; b.textContent = 'sign';
         Object.assign(b.dataset, {relay: 'town-step', incident: incident, step: 'sign'});
-        document.body.appendChild(b); }""", incident_id)
+        document.body.appendChild(b); }""",
+        incident_id,
+    )
     room.click("button.forged")
     refusal = room.wait_for_selector("#town-result .om-msg-error", timeout=WAIT_MS).text_content() or ""
     assert "不在本镇街的管辖范围" in refusal, refusal

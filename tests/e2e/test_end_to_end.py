@@ -1,4 +1,5 @@
 """The one-map command center end to end, in real Chromium: wall -> order -> township sign-for -> wall."""
+
 from __future__ import annotations
 
 import re
@@ -23,7 +24,9 @@ def _wait_live(page: Any) -> None:
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
 
 
-def test_wall_shows_live_incidents_at_1080p_and_4k(open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
+def test_wall_shows_live_incidents_at_1080p_and_4k(
+    open_page: Callable[..., Any], app_url: str, artifacts: Path
+) -> None:
     page, errors = open_page(f"{app_url}/wall")
     _wait_live(page)
     page.wait_for_function("() => document.querySelectorAll('path.om-inc').length > 0", timeout=WAIT_MS)
@@ -82,13 +85,18 @@ def test_order_issued_signed_and_seen_on_the_wall(open_page: Callable[..., Any],
     row = f".om-order-row[data-incident='{incident_id}'][data-step='respond']"
     page.wait_for_selector(row, timeout=WAIT_MS)
     cd = f"{row} .om-cd"
-    page.wait_for_function("cd => /\\d\\d:\\d\\d/.test((document.querySelector(cd) || {}).textContent)", arg=cd,
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "cd => /\\d\\d:\\d\\d/.test((document.querySelector(cd) || {}).textContent)", arg=cd, timeout=WAIT_MS
+    )
     first = page.text_content(cd) or ""
     # The countdown ticks in the browser: its text changes. Waited for, not slept on: a page busy drawing thousands of
     # incidents on a loaded machine may hold its once-a-second tick back for longer than any fixed pause.
-    page.wait_for_function("([cd, first]) => { const t = (document.querySelector(cd) || {}).textContent;"
-                           " return /\\d\\d:\\d\\d/.test(t) && t !== first; }", arg=[cd, first], timeout=WAIT_MS)
+    page.wait_for_function(
+        "([cd, first]) => { const t = (document.querySelector(cd) || {}).textContent;"
+        " return /\\d\\d:\\d\\d/.test(t) && t !== first; }",
+        arg=[cd, first],
+        timeout=WAIT_MS,
+    )
     second = page.text_content(cd) or ""
     assert COUNTDOWN.match(first) and COUNTDOWN.match(second), (first, second)
     assert not errors, errors

@@ -1,5 +1,6 @@
 """Keyed lists in real Chromium: a row of the console's queue or call-backs, or of a township room's orders, keeps its
 DOM node, its focus, hover and selection while incidents arrive, other rows change, the order changes and time ticks."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -14,8 +15,10 @@ pytestmark = pytest.mark.e2e
 WAIT_MS = 20_000
 TICK_S = 5  # layouts/__init__.py TICK_MS: the lists re-render at least this often
 # Long targets: nothing turns late during the test, so only what the test does changes the rows.
-POLICY = {"default": {"sign": 600, "respond": 900, "route": 1200, "on_site": 1800},
-          "dispatch": {"1": 3600, "2": 3600, "3": 3600}}
+POLICY = {
+    "default": {"sign": 600, "respond": 900, "route": 1200, "on_site": 1800},
+    "dispatch": {"1": 3600, "2": 3600, "3": 3600},
+}
 TOKENS = {"sys-keyed": "system", "cmd-keyed": "commander", "t01-keyed": "township:T01"}
 QUEUE, CALLBACKS, ORDERS = "#cmd-queue .om-queue-row", "#cmd-callbacks .om-cb-row", "#town-orders .om-town-row"
 
@@ -34,8 +37,15 @@ STATE = """([sel, marked]) => {
 
 def _report(url: str, n: int, category: str) -> str:
     """Report an incident in T01 through the API; return its id."""
-    rec = {"source": "12345", "source_id": f"KEYED-{n}", "category": category, "summary": f"{category} {n}",
-           "address": f"人民路{n}号", "lon": 121.140 + n * 0.001, "lat": 31.075}
+    rec = {
+        "source": "12345",
+        "source_id": f"KEYED-{n}",
+        "category": category,
+        "summary": f"{category} {n}",
+        "address": f"人民路{n}号",
+        "lon": 121.140 + n * 0.001,
+        "lat": 31.075,
+    }
     result = api(url, "/records", "sys-keyed", rec)["results"][0]
     assert result["status"] == "accepted", result
     return result["incident_id"]
@@ -52,8 +62,13 @@ def _step(url: str, incident: str, step: str, **fields: str) -> None:
 def _resolve(url: str, incident: str, team: str) -> None:
     """Take an incident through the room to resolved, the way the room would."""
     _to_room(url, incident)
-    for step, fields in (("sign", {}), ("respond", {}), ("route", {"team_id": team}), ("on-site", {}),
-                         ("resolve", {"note": "已处理"})):
+    for step, fields in (
+        ("sign", {}),
+        ("respond", {}),
+        ("route", {"team_id": team}),
+        ("on-site", {}),
+        ("resolve", {"note": "已处理"}),
+    ):
         _step(url, incident, step, **fields)
 
 
@@ -67,8 +82,11 @@ def keyed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _rows(page: Any, sel: str, incidents: list[str]) -> None:
-    page.wait_for_function("([sel, ids]) => ids.every(id => document.querySelector(sel + '[data-incident=\"' + id + '\"]'))",
-                           arg=[sel, incidents], timeout=WAIT_MS)
+    page.wait_for_function(
+        "([sel, ids]) => ids.every(id => document.querySelector(sel + '[data-incident=\"' + id + '\"]'))",
+        arg=[sel, incidents],
+        timeout=WAIT_MS,
+    )
 
 
 def _kept(page: Any, sel: str, marked: list[str], focused: str, **expect: Any) -> dict[str, Any]:
@@ -88,7 +106,8 @@ def _ticked(page: Any) -> None:
 
 
 def test_a_queue_row_keeps_its_node_focus_hover_and_selection_as_incidents_arrive_and_the_selection_moves(
-        keyed_app: str, open_page: Callable[..., Any]) -> None:
+    keyed_app: str, open_page: Callable[..., Any]
+) -> None:
     url = keyed_app
     a, b, c, d = (_report(url, n, cat) for n, cat in enumerate(["gas_leak", "fallen_tree", "noise", "garbage"]))
     console, errors = open_page(f"{url}/command")
@@ -122,7 +141,8 @@ def test_a_queue_row_keeps_its_node_focus_hover_and_selection_as_incidents_arriv
 
 
 def test_a_call_back_rows_focused_button_survives_another_call_back_arriving_and_changing(
-        keyed_app: str, open_page: Callable[..., Any]) -> None:
+    keyed_app: str, open_page: Callable[..., Any]
+) -> None:
     url = keyed_app
     first, second = _report(url, 10, "water_outage"), _report(url, 11, "power_outage")
     _resolve(url, first, "T01-A")
@@ -145,7 +165,8 @@ def test_a_call_back_rows_focused_button_survives_another_call_back_arriving_and
 
 
 def test_a_room_order_rows_focused_button_survives_its_step_taken_elsewhere_a_reorder_and_a_new_order(
-        keyed_app: str, open_page: Callable[..., Any]) -> None:
+    keyed_app: str, open_page: Callable[..., Any]
+) -> None:
     url = keyed_app
     x, y, z = _report(url, 20, "road_obstruction"), _report(url, 21, "pollution"), _report(url, 22, "wage_dispute")
     _to_room(url, x)
@@ -161,7 +182,9 @@ def test_a_room_order_rows_focused_button_survives_its_step_taken_elsewhere_a_re
     room.evaluate(MARK_FOCUS)
     marked = room.evaluate(MARK, ORDERS)
 
-    other.click(f"{ORDERS}[data-incident='{x}'][data-step='sign'] button")  # signed elsewhere: its next deadline is later
+    other.click(
+        f"{ORDERS}[data-incident='{x}'][data-step='sign'] button"
+    )  # signed elsewhere: its next deadline is later
     room.wait_for_selector(f"{ORDERS}[data-incident='{x}'][data-step='respond']", timeout=WAIT_MS)
     state = _kept(room, ORDERS, marked, x)
     assert state["order"].index(y) < state["order"].index(x), state  # the row moved, its button still focused

@@ -1,5 +1,6 @@
 """A burst of records makes a delta too large for plain JSON: in real Chromium it arrives deflated and is applied in
 order with the small deltas around it (no gap, no resync), and every incident of the burst is on the wall."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -25,9 +26,18 @@ def burst_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def records(tag: str, n: int) -> list[dict[str, Any]]:
     """n 12345 records a few metres apart in T03."""
-    return [{"source": "12345", "source_id": f"{tag}-{k}", "category": "noise", "summary": f"噪声扰民 {k}",
-             "address": f"新华路{k + 1}号", "lon": T03_SPOT["lon"] + k * 0.00005, "lat": T03_SPOT["lat"]}
-            for k in range(n)]
+    return [
+        {
+            "source": "12345",
+            "source_id": f"{tag}-{k}",
+            "category": "noise",
+            "summary": f"噪声扰民 {k}",
+            "address": f"新华路{k + 1}号",
+            "lon": T03_SPOT["lon"] + k * 0.00005,
+            "lat": T03_SPOT["lat"],
+        }
+        for k in range(n)
+    ]
 
 
 def post(url: str, batch: list[dict[str, Any]]) -> list[str]:
@@ -36,16 +46,30 @@ def post(url: str, batch: list[dict[str, Any]]) -> list[str]:
 
 
 def test_a_burst_arrives_as_one_deflated_delta_applied_in_order_with_the_small_ones_around_it(
-        open_page: Callable[..., Any], burst_app: str) -> None:
+    open_page: Callable[..., Any], burst_app: str
+) -> None:
     page, errors = open_page(f"{burst_app}/wall")
     page.goto("about:blank")  # the sign-in's wall and its socket are gone before the recording starts
     deltas: list[str] = []  # "json" or "deflated", in the order they came
     sent: list[str] = []
-    page.on("websocket", lambda ws: (
-        ws.on("framereceived", lambda f: isinstance(f, str) and (
-            f.startswith('42["delta"') and deltas.append("json") or
-            f.startswith('451-["delta"') and deltas.append("deflated"))),
-        ws.on("framesent", lambda f: sent.append(f if isinstance(f, str) else "<binary>"))))
+    page.on(
+        "websocket",
+        lambda ws: (
+            ws.on(
+                "framereceived",
+                lambda f: (
+                    isinstance(f, str)
+                    and (
+                        f.startswith('42["delta"')
+                        and deltas.append("json")
+                        or f.startswith('451-["delta"')
+                        and deltas.append("deflated")
+                    )
+                ),
+            ),
+            ws.on("framesent", lambda f: sent.append(f if isinstance(f, str) else "<binary>")),
+        ),
+    )
     page.goto(f"{burst_app}/wall")
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
 
@@ -56,7 +80,7 @@ def test_a_burst_arrives_as_one_deflated_delta_applied_in_order_with_the_small_o
     page.wait_for_function(shown, arg=ids, timeout=WAIT_MS)
 
     assert "deflated" in deltas, deltas  # the burst's delta
-    assert "json" in deltas[deltas.index("deflated") + 1:], deltas  # and plain ones after it (B2's at least)
+    assert "json" in deltas[deltas.index("deflated") + 1 :], deltas  # and plain ones after it (B2's at least)
     assert not [f for f in sent if "resync" in f], sent  # each delta applied in its turn: no gap seen
     assert page.evaluate("() => window.onemap.live.all('incident').length") == len(ids)
     assert errors == []

@@ -1,4 +1,5 @@
 """The wall's map layers in real Chromium: every layer drawn, a layer toggled, clusters, alert expiry, local tiles."""
+
 from __future__ import annotations
 
 import json
@@ -43,11 +44,17 @@ def _wait_live(page: Any) -> None:
 
 def _png() -> bytes:
     """Return a 256x256 dark-blue PNG: one tile."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return pack(">I", len(data)) + kind + data + pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     rows = b"".join(b"\x00" + bytes((30, 50, 80)) * 256 for _ in range(256))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +87,14 @@ def tile_server() -> Iterator[tuple[str, list[str]]]:
 def gcj02_app_url(tmp_path_factory: pytest.TempPathFactory, tile_server: tuple[str, list[str]]) -> Iterator[str]:
     """Run the app with tiles from the local server, drawn in GCJ-02 (as AMap's are)."""
     tmp = tmp_path_factory.mktemp("onemap-tiles")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_AUTOPILOT": "off", "PYTHONUNBUFFERED": "1",
-           "ONEMAP_TILE_URL": tile_server[0], "ONEMAP_TILE_CRS": "gcj02"}
+    env = {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "ONEMAP_AUTOPILOT": "off",
+        "PYTHONUNBUFFERED": "1",
+        "ONEMAP_TILE_URL": tile_server[0],
+        "ONEMAP_TILE_CRS": "gcj02",
+    }
     _seed_users(env)
     with running_app(env, 120) as url:
         yield url
@@ -111,7 +124,8 @@ EXPIRE_SOON = """() => {
 
 
 def test_wall_draws_every_layer_toggles_one_clusters_and_hides_expired_alerts(
-        open_page: Callable[..., Any], app_url: str, artifacts: Path) -> None:
+    open_page: Callable[..., Any], app_url: str, artifacts: Path
+) -> None:
     fixtures = load_fixtures()
     page, errors = open_page(f"{app_url}/wall")
     _wait_live(page)
@@ -136,8 +150,10 @@ def test_wall_draws_every_layer_toggles_one_clusters_and_hides_expired_alerts(
     _wait_count(page, ".om-gauge-icon", f"=== {len(fixtures['stations'])}")
     # Shade the townships by today's on-time rate: the legend follows.
     page.locator(".leaflet-control-layers-base label", has_text=STRINGS["layer.shade.on_time"][0]).click()
-    page.wait_for_function(f"() => (document.querySelector('.om-shade-title') || {{}}).textContent === {json.dumps(STRINGS['map.shade.on_time'][0])}",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        f"() => (document.querySelector('.om-shade-title') || {{}}).textContent === {json.dumps(STRINGS['map.shade.on_time'][0])}",
+        timeout=WAIT_MS,
+    )
 
     # Past a few hundred incidents they cluster, breached clusters pulse; alerts show until they expire.
     page.evaluate(INJECT, [FAKE_INCIDENTS, page.evaluate("window.onemap.live.now()")])
@@ -155,7 +171,8 @@ def test_wall_draws_every_layer_toggles_one_clusters_and_hides_expired_alerts(
 
 
 def test_local_tiles_load_and_gcj02_tiles_shift_every_marker(
-        open_page: Callable[..., Any], gcj02_app_url: str, tile_server: tuple[str, list[str]], artifacts: Path) -> None:
+    open_page: Callable[..., Any], gcj02_app_url: str, tile_server: tuple[str, list[str]], artifacts: Path
+) -> None:
     page, errors = open_page(f"{gcj02_app_url}/wall")
     _wait_live(page)
     _wait_count(page, ".om-gauge-icon", "> 0")

@@ -1,5 +1,6 @@
 """A legible wall map in real Chromium, at 1080p and 4K, in Chinese and English: every township label shown, none on
 another label or a marker icon; CAP areas drawn as the polygons and circles the alerts carry."""
+
 from __future__ import annotations
 
 import json
@@ -54,20 +55,27 @@ ALERT_SHAPES = """() => {
 
 def _labels(page: Any, towns: int) -> dict[str, Any]:
     # The page's own passes have placed and shown every label before the test looks.
-    page.wait_for_function("() => [...document.querySelectorAll('.om-town-label:not(.om-town-label-hidden)')]"
-                           f".filter(e => e.style.opacity !== '0').length === {towns}", timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.om-town-label:not(.om-town-label-hidden)')]"
+        f".filter(e => e.style.opacity !== '0').length === {towns}",
+        timeout=WAIT_MS,
+    )
     return json.loads(page.evaluate(LABEL_REPORT))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_every_township_label_is_shown_and_none_sits_on_another_label_or_a_marker(
-        open_page: Callable[..., Any], cap_app: str, size: tuple[int, int], lang: str) -> None:
+    open_page: Callable[..., Any], cap_app: str, size: tuple[int, int], lang: str
+) -> None:
     fixtures, towns = load_fixtures(), demo_boundaries().townships
     page, errors = open_page(f"{cap_app}/wall?lang={lang}", width=size[0], height=size[1])
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
-    page.wait_for_function(f"() => document.querySelectorAll('.leaflet-marker-icon.om-hall').length === {len(fixtures['halls'])}"
-                           f" && document.querySelectorAll('.om-alert-label').length >= 2", timeout=WAIT_MS)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.leaflet-marker-icon.om-hall').length === {len(fixtures['halls'])}"
+        f" && document.querySelectorAll('.om-alert-label').length >= 2",
+        timeout=WAIT_MS,
+    )
     report = _labels(page, len(towns))
     names = {t["name_zh"] if lang == "zh" else short_name_en(t["name_en"]) for t in towns}
     assert {re.sub(r"\s*[\d.%—-]+$", "", label) for label in report["labels"]} == names, report  # every township named
@@ -80,7 +88,8 @@ def test_every_township_label_is_shown_and_none_sits_on_another_label_or_a_marke
 
 
 def test_a_cap_polygon_is_drawn_as_its_polygon_and_a_circle_as_a_circle(
-        open_page: Callable[..., Any], cap_app: str) -> None:
+    open_page: Callable[..., Any], cap_app: str
+) -> None:
     page, errors = open_page(f"{cap_app}/wall?lang=en")
     page.wait_for_function("() => document.querySelectorAll('.om-alert-label').length >= 2", timeout=WAIT_MS)
     shapes = json.loads(page.evaluate(ALERT_SHAPES))

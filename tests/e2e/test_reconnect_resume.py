@@ -1,5 +1,6 @@
 """A wall whose connection drops for a moment catches up from the deltas it missed, in real Chromium: no second
 snapshot, and no gap in the seqs (the browser would ask for a resync)."""
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,8 @@ def frames(page: Any) -> tuple[list[str], list[str]]:
 
 
 def test_a_wall_back_after_a_dropped_connection_catches_up_without_a_new_snapshot(
-        open_page: Callable[..., Any], app_url: str) -> None:
+    open_page: Callable[..., Any], app_url: str
+) -> None:
     page, errors = open_page(f"{app_url}/wall")  # signed in
     page.goto("about:blank")  # the sign-in's wall and its socket are gone before the recording starts
     seen, sent = frames(page)
@@ -65,8 +67,9 @@ def test_a_wall_back_after_a_dropped_connection_catches_up_without_a_new_snapsho
     page.wait_for_selector(".om-badge-live", state="detached", timeout=WAIT_MS)
     page.context.set_offline(False)
     # The simulator keeps reporting meanwhile: the wall is live again with a later seq.
-    page.wait_for_function(f"() => window.onemap.live.isLive() && window.onemap.live.state().seq > {seq_before}",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        f"() => window.onemap.live.isLive() && window.onemap.live.state().seq > {seq_before}", timeout=WAIT_MS
+    )
     assert seen.count("snapshot") == 1, seen  # caught up from deltas, not a snapshot
     assert not [f for f in sent if "resync" in f], sent  # every missed delta arrived, in order
     assert page.evaluate("() => window.onemap.live.all('incident').length") > 0

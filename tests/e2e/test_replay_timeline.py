@@ -1,6 +1,7 @@
 """An incident's own timeline played on the map, in real Chromium, on the scripted day: incident D, transferred from
 T09 to T10, whose room signed 40 s late. The map shows its site, both teams' tracks and its eleven numbered steps,
 the late ones red; clicking a step, in the list or on the map, moves the replay to that step's moment."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
@@ -18,7 +19,10 @@ from tests.integration import scenario_day as day
 pytestmark = pytest.mark.e2e
 WAIT_MS = 30_000
 PANE = ".leaflet-omTimeline-pane"
-LATE_STEPS = ["6", "7"]  # D's sign-for overdue at 215 and signed at 250, 40 s late (tests/integration/test_replay_timeline.py)
+LATE_STEPS = [
+    "6",
+    "7",
+]  # D's sign-for overdue at 215 and signed at 250, 40 s late (tests/integration/test_replay_timeline.py)
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +36,9 @@ def scripted(tmp_path_factory: pytest.TempPathFactory, district: Any) -> Iterato
 
 def _open(open_page: Callable[..., Any], scripted: dict[str, Any], lang: str = "zh") -> tuple[Any, list[str]]:
     page, errors = open_page(f"{scripted['url']}/replay?incident={scripted['d']}&lang={lang}")
-    page.wait_for_function("() => document.querySelectorAll('.leaflet-omTimeline-pane .om-tl-step').length === 11",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.leaflet-omTimeline-pane .om-tl-step').length === 11", timeout=WAIT_MS
+    )
     return page, errors
 
 
@@ -42,7 +47,8 @@ def _now(page: Any) -> float:
 
 
 def test_the_map_shows_the_site_both_teams_tracks_and_every_step_numbered_the_late_ones_red(
-        scripted: dict[str, Any], open_page: Callable[..., Any], artifacts: Path) -> None:
+    scripted: dict[str, Any], open_page: Callable[..., Any], artifacts: Path
+) -> None:
     page, errors = _open(open_page, scripted)
     numbers = page.eval_on_selector_all(f"{PANE} .om-tl-step", "els => els.map(e => e.textContent)")
     assert sorted(numbers, key=int) == [str(n) for n in range(1, 12)]
@@ -68,7 +74,8 @@ def test_the_map_shows_the_site_both_teams_tracks_and_every_step_numbered_the_la
 
 
 def test_clicking_a_step_moves_the_replay_to_its_moment_and_the_map_follows(
-        scripted: dict[str, Any], open_page: Callable[..., Any]) -> None:
+    scripted: dict[str, Any], open_page: Callable[..., Any]
+) -> None:
     page, errors = _open(open_page, scripted)
     start = scripted["start"]
     page.click(".om-replay-step[data-n='7']")  # signed for, late, at 09:04:10

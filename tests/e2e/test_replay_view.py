@@ -1,5 +1,6 @@
 """The replay view in real Chromium: the wall as it stood at a moment, marked REPLAY and read-only, drawn by the live
 renderers from the replayed entities; play moves it on; the link carries ?at=; a township room may not open it."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,14 @@ T01_SPOT = {"lon": 121.145, "lat": 31.075}
 
 
 def _report(url: str, source_id: str) -> str:
-    rec = {"source": "12345", "source_id": source_id, "category": "noise", "summary": "噪声", "address": "人民路1号",
-           **T01_SPOT}
+    rec = {
+        "source": "12345",
+        "source_id": source_id,
+        "category": "noise",
+        "summary": "噪声",
+        "address": "人民路1号",
+        **T01_SPOT,
+    }
     return api(url, "/records", "sys-rp", rec)["results"][0]["incident_id"]
 
 
@@ -28,8 +35,14 @@ def _report(url: str, source_id: str) -> str:
 def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     """Run an app with no simulator: A reported and ordered, the moment taken, then B reported."""
     tmp = tmp_path_factory.mktemp("onemap-replay")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_SIMULATOR": "off", "ONEMAP_AUTOPILOT": "off",
-           "PYTHONUNBUFFERED": "1", "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
+    env = {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "ONEMAP_SIMULATOR": "off",
+        "ONEMAP_AUTOPILOT": "off",
+        "PYTHONUNBUFFERED": "1",
+        "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items()),
+    }
     _seed_users(env)
     with running_app(env, 1) as url:
         a = _report(url, "RP-A")
@@ -41,7 +54,8 @@ def day(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 
 def test_a_replay_shows_the_wall_as_it_stood_marked_and_drawn_from_the_replayed_entities(
-        day: dict[str, Any], open_page: Any, artifacts: Path) -> None:
+    day: dict[str, Any], open_page: Any, artifacts: Path
+) -> None:
     url, a, b, at = day["url"], day["a"], day["b"], day["at"]
     page, errors = open_page(f"{url}/replay?at={at}")
     page.wait_for_selector(".om-badge-replay", timeout=WAIT_MS)
@@ -65,8 +79,9 @@ def test_play_moves_the_moment_on_until_what_happened_later_appears(day: dict[st
     page, _errors = open_page(f"{url}/wall?at={at}")
     page.wait_for_selector(".om-badge-replay", timeout=WAIT_MS)
     page.click("#replay-play")
-    page.wait_for_selector(f".om-order-row[data-incident='{b}'], [data-incident='{b}']", state="attached",
-                           timeout=WAIT_MS)
+    page.wait_for_selector(
+        f".om-order-row[data-incident='{b}'], [data-incident='{b}']", state="attached", timeout=WAIT_MS
+    )
     page.wait_for_function("at => window.onemap.live.now() > at", arg=at, timeout=WAIT_MS)
 
 

@@ -1,4 +1,5 @@
 """A township room's own map in real Chromium: fitted to its boundary, its incidents by SLA state, its teams and halls."""
+
 from __future__ import annotations
 
 import os
@@ -66,8 +67,13 @@ def room_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     map clusters them, so an incident is no longer a dot of its own.
     """
     tmp = tmp_path_factory.mktemp("onemap-room")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_AUTOPILOT": "off", "PYTHONUNBUFFERED": "1",
-           "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
+    env = {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "ONEMAP_AUTOPILOT": "off",
+        "PYTHONUNBUFFERED": "1",
+        "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items()),
+    }
     _seed_users(env)
     with running_app(env, 60) as url:
         incident = report_in_t03(url, "sys-room", "ROOM")[-1]
@@ -76,12 +82,17 @@ def room_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _contains(outer: list[float], inner: list[float], slack: float = 1e-9) -> bool:
-    return (outer[0] <= inner[0] + slack and outer[1] <= inner[1] + slack
-            and outer[2] >= inner[2] - slack and outer[3] >= inner[3] - slack)
+    return (
+        outer[0] <= inner[0] + slack
+        and outer[1] <= inner[1] + slack
+        and outer[2] >= inner[2] - slack
+        and outer[3] >= inner[3] - slack
+    )
 
 
 def test_a_township_room_maps_its_own_township_its_incidents_by_sla_state_and_its_teams(
-        open_page: Callable[..., Any], room_app: str, artifacts: Path) -> None:
+    open_page: Callable[..., Any], room_app: str, artifacts: Path
+) -> None:
     fixtures = load_fixtures()
     teams = [t for t in fixtures["teams"] if t["township"] == TOWN]
     halls = [h for h in fixtures["halls"] if h["township"] == TOWN]
@@ -89,8 +100,9 @@ def test_a_township_room_maps_its_own_township_its_incidents_by_sla_state_and_it
     page, errors = open_page(f"{room_app}/township/{TOWN}", township=TOWN)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     page.wait_for_function("() => document.querySelectorAll('#room-map path.om-inc').length > 0", timeout=WAIT_MS)
-    page.wait_for_function(f"() => document.querySelectorAll('#room-map .om-team-icon').length === {len(teams)}",
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        f"() => document.querySelectorAll('#room-map .om-team-icon').length === {len(teams)}", timeout=WAIT_MS
+    )
 
     # Its teams, halls and gauges only, though the room's socket sends every team, hall and gauge of the district.
     assert page.evaluate("window.onemap.live.all('team').length") > len(teams)

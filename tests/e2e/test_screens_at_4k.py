@@ -1,5 +1,6 @@
 """The console and a township room at 4K, in real Chromium: text and controls twice their 1080p size, the panels
 filling the screen, legible at 1080p; screenshots of both pages at both sizes in Chinese and English."""
+
 from __future__ import annotations
 
 import os
@@ -17,10 +18,18 @@ WAIT_MS = 30_000
 SIZES = ((1920, 1080), (3840, 2160))
 TOKENS = {"sys-4k": "system", "cmd-4k": "commander"}
 PAGES = {  # page -> (path, its main grid, a row that must be there, the elements whose text size is compared)
-    "command": ("/command", ".om-console-main", "#cmd-queue .om-queue-row",
-                (".om-title", "#cmd-queue .om-queue-title", ".om-panel-head h2", "#bcast-open")),
-    "township-T03": ("/township/T03", ".om-room-main", "#town-orders .om-town-row",
-                     (".om-title", "#town-orders .om-order-title", ".om-panel-head h2", "#town-orders .om-btn-step")),
+    "command": (
+        "/command",
+        ".om-console-main",
+        "#cmd-queue .om-queue-row",
+        (".om-title", "#cmd-queue .om-queue-title", ".om-panel-head h2", "#bcast-open"),
+    ),
+    "township-T03": (
+        "/township/T03",
+        ".om-room-main",
+        "#town-orders .om-town-row",
+        (".om-title", "#town-orders .om-order-title", ".om-panel-head h2", "#town-orders .om-btn-step"),
+    ),
 }
 MEASURE = """([main, fonts]) => {
   const visible = e => e.offsetParent !== null, box = e => e.getBoundingClientRect();
@@ -40,8 +49,12 @@ MEASURE = """([main, fonts]) => {
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Run the demo as shipped (simulator, its recent past, the autopilot) with three orders sent to T03's room."""
     tmp = tmp_path_factory.mktemp("onemap-4k")
-    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "PYTHONUNBUFFERED": "1",
-           "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items())}
+    env = {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "PYTHONUNBUFFERED": "1",
+        "ONEMAP_API_TOKENS": ",".join(f"{k}={v}" for k, v in TOKENS.items()),
+    }
     _seed_users(env)
     with running_app(env, 60) as url:
         for incident in report_in_t03(url, "sys-4k", "4K"):
@@ -49,15 +62,18 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-def _measure(open_page: Callable[..., Any], url: str, name: str, lang: str, size: tuple[int, int],
-             artifacts: Path) -> dict[str, Any]:
+def _measure(
+    open_page: Callable[..., Any], url: str, name: str, lang: str, size: tuple[int, int], artifacts: Path
+) -> dict[str, Any]:
     """Open a page at a size, wait for its rows, save its screenshot, return its measures."""
     path, main, row, fonts = PAGES[name]
     page, errors = open_page(f"{url}{path}?lang={lang}", width=size[0], height=size[1])
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     page.wait_for_selector(row, timeout=WAIT_MS)
-    page.wait_for_function("() => !document.querySelector('.om-map') || document.querySelectorAll('.om-map path').length > 0",
-                           timeout=WAIT_MS)  # a map, where the page has one, has drawn its townships
+    page.wait_for_function(
+        "() => !document.querySelector('.om-map') || document.querySelectorAll('.om-map path').length > 0",
+        timeout=WAIT_MS,
+    )  # a map, where the page has one, has drawn its townships
     page.screenshot(path=str(artifacts / f"{name}-{size[0]}x{size[1]}-{lang}.png"))
     measures = page.evaluate(MEASURE, [main, list(fonts)])
     assert not errors, errors
@@ -77,7 +93,8 @@ def _fills(m: dict[str, Any]) -> None:
 @pytest.mark.parametrize("name", list(PAGES))
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_at_4k_text_and_controls_are_twice_their_1080p_size_and_the_panels_fill_the_screen(
-        demo_app: str, open_page: Callable[..., Any], artifacts: Path, name: str, lang: str) -> None:
+    demo_app: str, open_page: Callable[..., Any], artifacts: Path, name: str, lang: str
+) -> None:
     hd, uhd = (_measure(open_page, demo_app, name, lang, size, artifacts) for size in SIZES)
     for m in (hd, uhd):
         _fills(m)

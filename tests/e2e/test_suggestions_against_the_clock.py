@@ -1,4 +1,5 @@
 """The console's suggested teams, each against the on-site target: fits or too far by how much; a notice when none fits."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -26,8 +27,11 @@ def _texts(component: Any) -> list[str]:
 def _classes(component: Any) -> list[str]:
     children = getattr(component, "children", None)
     own = [getattr(component, "className", None) or ""]
-    return own + [c for ch in (children if isinstance(children, list) else [children] if children is not None else [])
-                  for c in _classes(ch)]
+    return own + [
+        c
+        for ch in (children if isinstance(children, list) else [children] if children is not None else [])
+        for c in _classes(ch)
+    ]
 
 
 def _section(district: Any, etas: list[float]) -> Any:

@@ -1,6 +1,7 @@
 """The analytics view of a hand-computed day, read from the browser: each Plotly chart's data equals the worked
 series, and a new record moves its charts in place with no server callback. The categories' texts never overlap
 (boxes measured at 1080p and 4K, zh and en), and the halls' chart says so before the day's first queue."""
+
 from __future__ import annotations
 
 import random
@@ -36,10 +37,23 @@ BOXES = """() => {
             heads: all('.annotation-text')};
 }"""
 # A worst case for the categories chart: the longest names, three-digit counts, 100%, 0% and no rate at all.
-WORST = {"rows": [{"code": c, "received": n, "on_time_rate": r} for c, n, r in [
-    ("property_dispute", 328, 1.0), ("road_occupation", 327, 0.0), ("elderly_help", 120, None),
-    ("manhole_cover", 99, 0.917), ("illegal_construction", 64, 1.0), ("wage_dispute", 20, 0.5),
-    ("public_safety", 9, 1.0), ("streetlight", 3, 0.333), ("neighbour_dispute", 1, 1.0), ("road_obstruction", 1, 1.0)]]}
+WORST = {
+    "rows": [
+        {"code": c, "received": n, "on_time_rate": r}
+        for c, n, r in [
+            ("property_dispute", 328, 1.0),
+            ("road_occupation", 327, 0.0),
+            ("elderly_help", 120, None),
+            ("manhole_cover", 99, 0.917),
+            ("illegal_construction", 64, 1.0),
+            ("wage_dispute", 20, 0.5),
+            ("public_safety", 9, 1.0),
+            ("streetlight", 3, 0.333),
+            ("neighbour_dispute", 1, 1.0),
+            ("road_obstruction", 1, 1.0),
+        ]
+    ]
+}
 DRAW_WORST = """async (entity) => {
     const gd = document.querySelector('#an-categories .js-plotly-plot');
     const fig = window.onemap.charts.build.categories(entity, parseFloat(getComputedStyle(document.documentElement).fontSize));
@@ -82,13 +96,17 @@ def _by(traces: list[dict[str, Any]], **meta: Any) -> dict[str, Any]:
 
 
 def _drawn(page: Any) -> dict[str, Any]:
-    page.wait_for_function("() => %s.every(n => { const gd = document.querySelector('#an-' + n + ' .js-plotly-plot');"
-                           " return gd && gd.data && gd.data.length > 0; })" % list(CHARTS), timeout=WAIT_MS)
+    page.wait_for_function(
+        "() => %s.every(n => { const gd = document.querySelector('#an-' + n + ' .js-plotly-plot');"
+        " return gd && gd.data && gd.data.length > 0; })" % list(CHARTS),
+        timeout=WAIT_MS,
+    )
     return page.evaluate(READ)
 
 
 def test_every_chart_on_the_analytics_view_shows_the_hand_computed_day(
-        analytics: tuple[Any, str, float], open_page: Callable[..., Any], artifacts: Path) -> None:
+    analytics: tuple[Any, str, float], open_page: Callable[..., Any], artifacts: Path
+) -> None:
     _onemap, url, start = analytics
     page, errors = open_page(url)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
@@ -122,7 +140,8 @@ def test_every_chart_on_the_analytics_view_shows_the_hand_computed_day(
 
 
 def test_a_new_record_moves_its_charts_in_place_without_a_server_callback(
-        analytics: tuple[Any, str, float], open_page: Callable[..., Any]) -> None:
+    analytics: tuple[Any, str, float], open_page: Callable[..., Any]
+) -> None:
     onemap, url, _start = analytics
     page, errors = open_page(url)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
@@ -135,9 +154,12 @@ def test_a_new_record_moves_its_charts_in_place_without_a_server_callback(
     record = native("grid", "e2e-grid-1", "garbage", lon, lat, when, "垃圾", "青溪路1号", random.Random(1))
     r = onemap.server.test_client().post("/api/v1/records", headers={"Authorization": "Bearer sys"}, json=record)
     assert r.get_json()["results"][0]["status"] == "accepted", r.get_json()
-    page.wait_for_function("""() => { const gd = document.querySelector('#an-hourly .js-plotly-plot');
+    page.wait_for_function(
+        """() => { const gd = document.querySelector('#an-hourly .js-plotly-plot');
         const t = gd.data.find(t => t.meta && t.meta.day === 'today' && t.meta.source === 'grid');
-        return t && t.y[9] === 1; }""", timeout=WAIT_MS)
+        return t && t.y[9] === 1; }""",
+        timeout=WAIT_MS,
+    )
     assert page.evaluate("() => document.querySelector('#an-hourly .js-plotly-plot') === window.__graph")
     received = page.evaluate("""() => document.querySelector('#an-categories .js-plotly-plot').data
         .find(t => t.meta.figure === 'received').x.reduce((a, b) => a + b, 0)""")
@@ -158,20 +180,22 @@ def _assert_categories_readable(boxes: dict[str, Any], rows: int) -> None:
         hit = [o for o in boxes["bars"] + counts + ticks + boxes["heads"] if _overlap(rate, o)]
         assert not hit, (rate, hit)
     for n, text in enumerate(counts + ticks):
-        hit = [o for o in rates + (counts + ticks)[n + 1:] if _overlap(text, o)]
+        hit = [o for o in rates + (counts + ticks)[n + 1 :] if _overlap(text, o)]
         assert not hit, (text, hit)
     div = boxes["div"]
     for text in rates + counts + ticks + boxes["heads"]:
-        assert div["l"] <= text["l"] and text["r"] <= div["r"] and div["t"] <= text["t"] and text["b"] <= div["b"], \
-            (text, div)
+        assert div["l"] <= text["l"] and text["r"] <= div["r"] and div["t"] <= text["t"] and text["b"] <= div["b"], (
+            text,
+            div,
+        )
     assert len(rates) == rows and len(counts) == rows, boxes
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_categories_on_time_rates_stand_in_their_own_column_clear_of_every_bar_and_count(
-        analytics: tuple[Any, str, float], open_page: Callable[..., Any], artifacts: Path,
-        size: tuple[int, int], lang: str) -> None:
+    analytics: tuple[Any, str, float], open_page: Callable[..., Any], artifacts: Path, size: tuple[int, int], lang: str
+) -> None:
     _onemap, url, _start = analytics
     page, errors = open_page(f"{url}&lang={lang}", width=size[0], height=size[1])
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
@@ -204,7 +228,8 @@ HALLS_SHOWN = """() => { const gd = document.querySelector('#an-halls .js-plotly
 
 
 def test_before_the_first_queue_the_halls_chart_says_none_is_recorded_then_draws_the_queue(
-        before_the_queues: tuple[Any, str], open_page: Callable[..., Any], artifacts: Path) -> None:
+    before_the_queues: tuple[Any, str], open_page: Callable[..., Any], artifacts: Path
+) -> None:
     onemap, url = before_the_queues
     for lang in ("zh", "en"):
         page, errors = open_page(f"{url}&lang={lang}")
@@ -214,10 +239,12 @@ def test_before_the_first_queue_the_halls_chart_says_none_is_recorded_then_draws
         assert shown == {"traces": [], "notes": [i18n.catalog(lang)["analytics.halls_none"]]}, (lang, shown)
         page.locator("#an-halls").screenshot(path=str(artifacts / f"wall-analytics-halls-none-{lang}.png"))
         assert not errors, errors
-    api_caller(onemap)("sys", "records", {"source": "hall", "source_id": "dawn-1", "hall_id": charts.HALL,
-                                          "action": "issued", "ticket": "A001"})
-    page.wait_for_function("() => document.querySelector('#an-halls .js-plotly-plot').data.length > 0",
-                           timeout=WAIT_MS)
+    api_caller(onemap)(
+        "sys",
+        "records",
+        {"source": "hall", "source_id": "dawn-1", "hall_id": charts.HALL, "action": "issued", "ticket": "A001"},
+    )
+    page.wait_for_function("() => document.querySelector('#an-halls .js-plotly-plot').data.length > 0", timeout=WAIT_MS)
     shown = page.evaluate(HALLS_SHOWN)
     assert shown["notes"] == [] and [t["type"] for t in shown["traces"]] == ["heatmap"], shown
     row = shown["traces"][0]["z"][shown["traces"][0]["halls"].index(charts.HALL)]

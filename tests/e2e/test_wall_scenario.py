@@ -1,4 +1,5 @@
 """The wall of a hand-computed day, read from the browser: every number equals the worked answer, after a restart too."""
+
 from __future__ import annotations
 
 import re
@@ -49,15 +50,34 @@ def _read(page: Any) -> dict[str, str]:
 
 def _expected() -> dict[str, str]:
     d = day.EXPECTED_DISTRICT
-    out = {name: str(d[name]) for name in ("received", "ordered", "on_time", "resolved", "waiting", "waiting_late",
-                                           "in_progress", "breached_open", "awaiting_callback")}
+    out = {
+        name: str(d[name])
+        for name in (
+            "received",
+            "ordered",
+            "on_time",
+            "resolved",
+            "waiting",
+            "waiting_late",
+            "in_progress",
+            "breached_open",
+            "awaiting_callback",
+        )
+    }
     out |= {name: _pct(d[name]) for name in ("completion_rate", "on_time_rate", "satisfaction_rate")}
-    out |= {"dispatch.on_time_rate": _pct(d["dispatch"]["on_time_rate"]), "dispatch.on_time": str(d["dispatch"]["on_time"]),
-            "dispatch.late": str(d["dispatch"]["late"]), "dispatch.median_s": _mmss(d["dispatch"]["median_s"]),
-            "dispatch.p90_s": _mmss(d["dispatch"]["p90_s"])}
+    out |= {
+        "dispatch.on_time_rate": _pct(d["dispatch"]["on_time_rate"]),
+        "dispatch.on_time": str(d["dispatch"]["on_time"]),
+        "dispatch.late": str(d["dispatch"]["late"]),
+        "dispatch.median_s": _mmss(d["dispatch"]["median_s"]),
+        "dispatch.p90_s": _mmss(d["dispatch"]["p90_s"]),
+    }
     for s, tally in d["stages"].items():
-        out |= {f"stages.{s}.on_time_rate": _pct(tally["on_time_rate"]), f"stages.{s}.on_time": str(tally["on_time"]),
-                f"stages.{s}.late": str(tally["late"])}
+        out |= {
+            f"stages.{s}.on_time_rate": _pct(tally["on_time_rate"]),
+            f"stages.{s}.on_time": str(tally["on_time"]),
+            f"stages.{s}.late": str(tally["late"]),
+        }
     for tid, rank in day.EXPECTED_RANKS:
         row = day.EXPECTED_TOWNSHIPS[tid]
         out[f"rank.{tid}"] = "—" if rank is None else str(rank)
@@ -69,7 +89,8 @@ def _expected() -> dict[str, str]:
 
 @pytest.mark.parametrize("restarted", [False, True], ids=["first-start", "after-restart"])
 def test_every_number_on_the_wall_equals_the_hand_computed_day(
-        scenario: tuple[Settings, Clock], open_page: Callable[..., Any], artifacts: Path, restarted: bool) -> None:
+    scenario: tuple[Settings, Clock], open_page: Callable[..., Any], artifacts: Path, restarted: bool
+) -> None:
     settings, clock = scenario
     url = _wall(settings, clock)
     if restarted:
@@ -77,11 +98,14 @@ def test_every_number_on_the_wall_equals_the_hand_computed_day(
     page, errors = open_page(url)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     expected = _expected()
-    page.wait_for_function("n => document.querySelectorAll('[data-figure]').length >= n", arg=len(expected),
-                           timeout=WAIT_MS)
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-figure]').length >= n", arg=len(expected), timeout=WAIT_MS
+    )
     shown = _read(page)
     assert {k: shown.get(k) for k in expected} == expected
     # The wall's clock shows the district's time (09:16:40 and on), whatever the browser's time zone (UTC here).
-    assert re.match(r"^\d{4}-\d\d-\d\d 09:1\d:\d\d$", page.text_content("[data-clock]") or ""), page.text_content("[data-clock]")
+    assert re.match(r"^\d{4}-\d\d-\d\d 09:1\d:\d\d$", page.text_content("[data-clock]") or ""), page.text_content(
+        "[data-clock]"
+    )
     page.screenshot(path=str(artifacts / f"wall-scenario-{'restart' if restarted else 'first'}.png"))
     assert not errors, errors

@@ -1,4 +1,5 @@
 """Helpers of the streams tests: Redis required, a bus under a prefix, a bus as seen after a crash, a 110 record."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,5 +35,11 @@ def incident(n: int, district, source: str = "110") -> dict:
     """A valid 110 record at a township centre."""
     towns = sorted(district.townships.values(), key=lambda t: t.id)
     t = towns[n % len(towns)]
-    return {"source": source, "alarm_no": f"JJ-{n}", "case_type": "FJ01", "lon": t.lon, "lat": t.lat,
-            "alarm_at": T0 - 60}
+    return {
+        "source": source,
+        "alarm_no": f"JJ-{n}",
+        "case_type": "FJ01",
+        "lon": t.lon,
+        "lat": t.lat,
+        "alarm_at": T0 - 60,
+    }

@@ -1,4 +1,5 @@
 """Integration fixtures: a quiet app with its users, Redis key prefixes, both buses, a store on SQLite, an ingestor."""
+
 from __future__ import annotations
 
 import uuid

@@ -3,6 +3,7 @@
 The one place that knows how a web process is started (`start_web`), so a production server
 command can replace `python app.py` here alone. Every wait has a deadline and polls a condition.
 """
+
 from __future__ import annotations
 
 import os
@@ -65,12 +66,21 @@ class Deployment:
 
     def env(self) -> dict[str, str]:
         """Return the environment of a process of this deployment."""
-        return {**os.environ, "DATABASE_URL": self.db_url, "REDIS_URL": REDIS_URL, "ONEMAP_REDIS_PREFIX": self.prefix,
-                # Small batches: web processes consume too, and the consumers must get their share.
-                "ONEMAP_REDIS_CLAIM_IDLE_MS": str(self.claim_idle_ms), "ONEMAP_REDIS_BATCH": "50",
-                "ONEMAP_SECRET_KEY": self.secret_key, "ONEMAP_DATA_DIR": str(self.data_dir),
-                "ONEMAP_SIMULATOR": "off", "ONEMAP_LANG": "en", "PYTHONUNBUFFERED": "1",
-                "ONEMAP_API_TOKENS": f"{SYSTEM_TOKEN}=system,{COMMANDER_TOKEN}=commander"}
+        return {
+            **os.environ,
+            "DATABASE_URL": self.db_url,
+            "REDIS_URL": REDIS_URL,
+            "ONEMAP_REDIS_PREFIX": self.prefix,
+            # Small batches: web processes consume too, and the consumers must get their share.
+            "ONEMAP_REDIS_CLAIM_IDLE_MS": str(self.claim_idle_ms),
+            "ONEMAP_REDIS_BATCH": "50",
+            "ONEMAP_SECRET_KEY": self.secret_key,
+            "ONEMAP_DATA_DIR": str(self.data_dir),
+            "ONEMAP_SIMULATOR": "off",
+            "ONEMAP_LANG": "en",
+            "PYTHONUNBUFFERED": "1",
+            "ONEMAP_API_TOKENS": f"{SYSTEM_TOKEN}=system,{COMMANDER_TOKEN}=commander",
+        }
 
     def engine(self) -> Engine:
         """Return an engine on the deployment's schema (the caller disposes it)."""
@@ -163,8 +173,9 @@ class Web(Proc):
 
     def api(self, method: str, path: str, token: str = COMMANDER_TOKEN, body: Any = None) -> requests.Response:
         """Call the API with a bearer token."""
-        return requests.request(method, f"{self.url}/api/v1{path}", json=body, timeout=30,
-                                headers={"Authorization": f"Bearer {token}"})
+        return requests.request(
+            method, f"{self.url}/api/v1{path}", json=body, timeout=30, headers={"Authorization": f"Bearer {token}"}
+        )
 
 
 def start_web(name: str, port: int, env: dict[str, str], log_dir: Path) -> Web:
@@ -180,8 +191,18 @@ def start_web(name: str, port: int, env: dict[str, str], log_dir: Path) -> Web:
 
 def start_consumer(name: str, env: dict[str, str], log_dir: Path, batch: int = 50) -> Proc:
     """Start `python -m streams.consume`, reclaiming stale entries quickly (claim idle from the environment)."""
-    args = [sys.executable, "-m", "streams.consume", "--name", name, "--batch", str(batch),
-            "--claim-every-s", "0.5", "--quiet"]
+    args = [
+        sys.executable,
+        "-m",
+        "streams.consume",
+        "--name",
+        name,
+        "--batch",
+        str(batch),
+        "--claim-every-s",
+        "0.5",
+        "--quiet",
+    ]
     return Proc(name, args, env, log_dir)
 
 
@@ -200,8 +221,14 @@ def wall_cookie(deployment: Deployment, web: Web) -> str:
 
 def record(n: int, tag: str, lon: float, lat: float) -> dict:
     """A valid 110 record at a point, received a minute ago (the processes run on the real clock)."""
-    return {"source": "110", "alarm_no": f"{tag}-{n}", "case_type": "FJ01", "lon": lon, "lat": lat,
-            "alarm_at": time.time() - 60}
+    return {
+        "source": "110",
+        "alarm_no": f"{tag}-{n}",
+        "case_type": "FJ01",
+        "lon": lon,
+        "lat": lat,
+        "alarm_at": time.time() - 60,
+    }
 
 
 def stable(entity: dict) -> dict:
@@ -251,8 +278,9 @@ class Screen:
         with self.lock:
             self.resync_pending = False  # as live.js on a lost connection: what we missed comes on connecting
         self.client = client  # before connecting: a delta may ask for a resync at once
-        client.connect(f"{web.url}?{urlencode(query)}", headers={"Cookie": self.cookie}, transports=["polling"],
-                       wait_timeout=30)
+        client.connect(
+            f"{web.url}?{urlencode(query)}", headers={"Cookie": self.cookie}, transports=["polling"], wait_timeout=30
+        )
 
     def close(self) -> None:
         if self.client is not None:

@@ -12,6 +12,7 @@ gauges   S01: yesterday 08:00 3.10 (more than 24 h before the read: out), yester
 halls    H01: issued 08:30 and 08:35 (2 waiting), served 08:52 (1), issued 09:16:40 (2). Slots of 10 minutes from
          00:00 to 09:16:40 (56): unknown before 08:30, then 2, 2, 1, 1, 2 (the queue at each slot's end, now for the last).
 """
+
 from __future__ import annotations
 
 import random
@@ -24,8 +25,12 @@ from tests.integration import scenario_day as day
 
 DAY_S = 86400
 # (seconds after S, source, category, township) of yesterday's reports
-YESTERDAY = [(-DAY_S - 3000, "110", "noise", "T01"), (-DAY_S + 300, "grid", "garbage", "T02"),
-             (-DAY_S + 1800, "12345", "noise", "T03"), (-DAY_S + 14 * 3600 + 3000, "open311", "streetlight", "T04")]
+YESTERDAY = [
+    (-DAY_S - 3000, "110", "noise", "T01"),
+    (-DAY_S + 300, "grid", "garbage", "T02"),
+    (-DAY_S + 1800, "12345", "noise", "T03"),
+    (-DAY_S + 14 * 3600 + 3000, "open311", "streetlight", "T04"),
+]
 READINGS = [(-DAY_S - 3600, 3.10), (-DAY_S + 3600, 3.20), (-3600, 3.30), (-540, 3.40), (-120, 3.45)]
 LAST_READING = (day.READ_AT, 3.50)
 TICKETS = [(-1800, "issued", "A001"), (-1500, "issued", "A002"), (-480, "served", "A001")]
@@ -59,14 +64,27 @@ def _local(at: float) -> str:
     return datetime.fromtimestamp(at, timezone(timedelta(hours=8))).isoformat(timespec="seconds")
 
 
-def before_the_day(call: Callable[[str, str, dict[str, Any]], dict[str, Any]], set_clock: Callable[[float], None],
-                   start: float, place: Callable[[str], tuple[float, float]]) -> None:
+def before_the_day(
+    call: Callable[[str, str, dict[str, Any]], dict[str, Any]],
+    set_clock: Callable[[float], None],
+    start: float,
+    place: Callable[[str], tuple[float, float]],
+) -> None:
     """Post, in time order, everything before S: yesterday's reports (each cancelled), S01's readings, H01's tickets."""
     rng, steps = random.Random(7), []
     for n, (at, source, category, town) in enumerate(YESTERDAY):
         lon, lat = place(town)
-        steps.append((at, lambda n=n, s=source, c=category, lon=lon, lat=lat, at=at: _report_and_cancel(
-            call, set_clock, start + at, native(s, f"yday-{n}", c, lon, lat, _local(start + at), "昨日事件", "昨日路1号", rng))))
+        steps.append(
+            (
+                at,
+                lambda n=n, s=source, c=category, lon=lon, lat=lat, at=at: _report_and_cancel(
+                    call,
+                    set_clock,
+                    start + at,
+                    native(s, f"yday-{n}", c, lon, lat, _local(start + at), "昨日事件", "昨日路1号", rng),
+                ),
+            )
+        )
     steps += [(at, lambda n=n, level=level: reading(call, f"r-{n}", level)) for n, (at, level) in enumerate(READINGS)]
     steps += [(at, lambda n=n, a=a, tk=tk: ticket(call, f"k-{n}", a, tk)) for n, (at, a, tk) in enumerate(TICKETS)]
     for at, post in sorted(steps, key=lambda s: s[0]):
@@ -84,7 +102,11 @@ def _report_and_cancel(call: Callable, set_clock: Callable[[float], None], at: f
     result = call("sys", "records", record)["results"][0]
     assert result["status"] == "accepted", result
     set_clock(at + 30)
-    call("cmd", f"incidents/{result['incident_id']}/cancel", {"reason": "测试", "command_id": f"yc-{result['incident_id']}"})
+    call(
+        "cmd",
+        f"incidents/{result['incident_id']}/cancel",
+        {"reason": "测试", "command_id": f"yc-{result['incident_id']}"},
+    )
 
 
 def reading(call: Callable, source_id: str, level: float) -> None:
@@ -95,13 +117,21 @@ def reading(call: Callable, source_id: str, level: float) -> None:
 
 def ticket(call: Callable, source_id: str, action: str, number: str) -> None:
     """Post one H01 ticket event, received now."""
-    r = call("sys", "records", {"source": "hall", "source_id": source_id, "hall_id": HALL, "action": action,
-                                "ticket": number})
+    r = call(
+        "sys",
+        "records",
+        {"source": "hall", "source_id": source_id, "hall_id": HALL, "action": action, "ticket": number},
+    )
     assert r["results"][0]["status"] == "accepted", r
 
 
-def play(call: Callable, set_clock: Callable[[float], None], tick: Callable[[int], None],
-         place: Callable[[str], tuple[float, float]], start: float) -> dict[str, str]:
+def play(
+    call: Callable,
+    set_clock: Callable[[float], None],
+    tick: Callable[[int], None],
+    place: Callable[[str], tuple[float, float]],
+    start: float,
+) -> dict[str, str]:
     """Play the whole charts day: before it, scenario_day itself (its clock from S), and the records at the read."""
     before_the_day(call, set_clock, start, place)
     set_clock(start)

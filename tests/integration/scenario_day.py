@@ -17,6 +17,7 @@ I  T05 elderly  recv 700, waiting past its dispatch target (due 760): DispatchBr
 J  T06 noise    recv 300, ordered 320 (wait 20), every stage on time, resolved 520
 K  T07 noise    recv 310, ordered 330 (wait 20), every stage on time, resolved 530
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -99,60 +100,197 @@ def _tally(on_time: int, late: int) -> dict[str, Any]:
     return {"on_time": on_time, "late": late, "on_time_rate": _rate(on_time, late)}
 
 
-def figures(received=0, ordered=0, orders=(0, 0), resolved=0, satisfied=0, rated=0, waiting=0, waiting_late=0,
-            in_progress=0, breached_open=0, awaiting_callback=0, sign=(0, 0), respond=(0, 0), route=(0, 0),
-            on_site=(0, 0), dispatch=(0, 0), median_s=None, p90_s=None) -> dict[str, Any]:
+def figures(
+    received=0,
+    ordered=0,
+    orders=(0, 0),
+    resolved=0,
+    satisfied=0,
+    rated=0,
+    waiting=0,
+    waiting_late=0,
+    in_progress=0,
+    breached_open=0,
+    awaiting_callback=0,
+    sign=(0, 0),
+    respond=(0, 0),
+    route=(0, 0),
+    on_site=(0, 0),
+    dispatch=(0, 0),
+    median_s=None,
+    p90_s=None,
+) -> dict[str, Any]:
     """Return one row of figures as GET /api/v1/kpi names them."""
     return {
-        "received": received, "ordered": ordered, **_tally(*orders), "resolved": resolved,
-        "completion_rate": round(resolved / ordered, 4) if ordered else None, "satisfied": satisfied, "rated": rated,
+        "received": received,
+        "ordered": ordered,
+        **_tally(*orders),
+        "resolved": resolved,
+        "completion_rate": round(resolved / ordered, 4) if ordered else None,
+        "satisfied": satisfied,
+        "rated": rated,
         "satisfaction_rate": round(satisfied / rated, 4) if rated else None,
-        "open": waiting + in_progress + awaiting_callback, "waiting": waiting, "waiting_late": waiting_late,
-        "in_progress": in_progress, "breached_open": breached_open, "awaiting_callback": awaiting_callback,
-        "stages": {"sign": _tally(*sign), "respond": _tally(*respond), "route": _tally(*route),
-                   "on_site": _tally(*on_site)},
+        "open": waiting + in_progress + awaiting_callback,
+        "waiting": waiting,
+        "waiting_late": waiting_late,
+        "in_progress": in_progress,
+        "breached_open": breached_open,
+        "awaiting_callback": awaiting_callback,
+        "stages": {
+            "sign": _tally(*sign),
+            "respond": _tally(*respond),
+            "route": _tally(*route),
+            "on_site": _tally(*on_site),
+        },
         "dispatch": {**_tally(*dispatch), "median_s": median_s, "p90_s": p90_s},
     }
 
 
 EXPECTED_TOWNSHIPS: dict[str, dict[str, Any]] = {
-    "T01": figures(received=2, ordered=2, orders=(1, 1), resolved=1, satisfied=1, rated=1, in_progress=1,
-                   breached_open=1, sign=(1, 1), respond=(2, 0), route=(2, 0), on_site=(1, 1), dispatch=(2, 0),
-                   median_s=145.0, p90_s=181.0),
-    "T02": figures(received=1, ordered=1, rated=1, in_progress=1, sign=(2, 0), respond=(1, 0), route=(1, 0),
-                   on_site=(1, 0), dispatch=(1, 1), median_s=105.0, p90_s=165.0),
-    "T03": figures(received=3, ordered=1, orders=(0, 1), in_progress=1, breached_open=1, sign=(1, 0), respond=(0, 1),
-                   route=(0, 1), on_site=(0, 1), dispatch=(1, 0), median_s=65.0, p90_s=65.0),
+    "T01": figures(
+        received=2,
+        ordered=2,
+        orders=(1, 1),
+        resolved=1,
+        satisfied=1,
+        rated=1,
+        in_progress=1,
+        breached_open=1,
+        sign=(1, 1),
+        respond=(2, 0),
+        route=(2, 0),
+        on_site=(1, 1),
+        dispatch=(2, 0),
+        median_s=145.0,
+        p90_s=181.0,
+    ),
+    "T02": figures(
+        received=1,
+        ordered=1,
+        rated=1,
+        in_progress=1,
+        sign=(2, 0),
+        respond=(1, 0),
+        route=(1, 0),
+        on_site=(1, 0),
+        dispatch=(1, 1),
+        median_s=105.0,
+        p90_s=165.0,
+    ),
+    "T03": figures(
+        received=3,
+        ordered=1,
+        orders=(0, 1),
+        in_progress=1,
+        breached_open=1,
+        sign=(1, 0),
+        respond=(0, 1),
+        route=(0, 1),
+        on_site=(0, 1),
+        dispatch=(1, 0),
+        median_s=65.0,
+        p90_s=65.0,
+    ),
     "T04": figures(received=1, waiting=1),
     "T05": figures(received=1, waiting=1, waiting_late=1, dispatch=(0, 1)),
-    "T06": figures(received=1, ordered=1, orders=(1, 0), resolved=1, awaiting_callback=1, sign=(1, 0), respond=(1, 0),
-                   route=(1, 0), on_site=(1, 0), dispatch=(1, 0), median_s=20.0, p90_s=20.0),
-    "T07": figures(received=1, ordered=1, orders=(1, 0), resolved=1, awaiting_callback=1, sign=(1, 0), respond=(1, 0),
-                   route=(1, 0), on_site=(1, 0), dispatch=(1, 0), median_s=20.0, p90_s=20.0),
+    "T06": figures(
+        received=1,
+        ordered=1,
+        orders=(1, 0),
+        resolved=1,
+        awaiting_callback=1,
+        sign=(1, 0),
+        respond=(1, 0),
+        route=(1, 0),
+        on_site=(1, 0),
+        dispatch=(1, 0),
+        median_s=20.0,
+        p90_s=20.0,
+    ),
+    "T07": figures(
+        received=1,
+        ordered=1,
+        orders=(1, 0),
+        resolved=1,
+        awaiting_callback=1,
+        sign=(1, 0),
+        respond=(1, 0),
+        route=(1, 0),
+        on_site=(1, 0),
+        dispatch=(1, 0),
+        median_s=20.0,
+        p90_s=20.0,
+    ),
     "T08": figures(),
     "T09": figures(received=1, sign=(1, 0), dispatch=(1, 0), median_s=30.0, p90_s=30.0),
-    "T10": figures(ordered=1, orders=(0, 1), resolved=1, awaiting_callback=1, sign=(0, 1), respond=(1, 0),
-                   route=(1, 0), on_site=(1, 0)),
+    "T10": figures(
+        ordered=1,
+        orders=(0, 1),
+        resolved=1,
+        awaiting_callback=1,
+        sign=(0, 1),
+        respond=(1, 0),
+        route=(1, 0),
+        on_site=(1, 0),
+    ),
     "T11": figures(),
 }
-EXPECTED_DISTRICT = figures(received=11, ordered=7, orders=(3, 3), resolved=4, satisfied=1, rated=2, waiting=2,
-                            waiting_late=1, in_progress=3, breached_open=2, awaiting_callback=3, sign=(7, 2),
-                            respond=(6, 1), route=(6, 1), on_site=(5, 2), dispatch=(7, 2), median_s=47.5, p90_s=183.0)
+EXPECTED_DISTRICT = figures(
+    received=11,
+    ordered=7,
+    orders=(3, 3),
+    resolved=4,
+    satisfied=1,
+    rated=2,
+    waiting=2,
+    waiting_late=1,
+    in_progress=3,
+    breached_open=2,
+    awaiting_callback=3,
+    sign=(7, 2),
+    respond=(6, 1),
+    route=(6, 1),
+    on_site=(5, 2),
+    dispatch=(7, 2),
+    median_s=47.5,
+    p90_s=183.0,
+)
 # Ties share a rank; no decided order, no rank (listed after, by id).
-EXPECTED_RANKS = [("T06", 1), ("T07", 1), ("T01", 3), ("T10", 4), ("T03", 5), ("T02", None), ("T04", None),
-                  ("T05", None), ("T08", None), ("T09", None), ("T11", None)]
+EXPECTED_RANKS = [
+    ("T06", 1),
+    ("T07", 1),
+    ("T01", 3),
+    ("T10", 4),
+    ("T03", 5),
+    ("T02", None),
+    ("T04", None),
+    ("T05", None),
+    ("T08", None),
+    ("T09", None),
+    ("T11", None),
+]
 
 
-def play(call: Callable[[str, str, dict[str, Any]], dict[str, Any]], tick: Callable[[int], None],
-         place: Callable[[str], tuple[float, float]]) -> dict[str, str]:
+def play(
+    call: Callable[[str, str, dict[str, Any]], dict[str, Any]],
+    tick: Callable[[int], None],
+    place: Callable[[str], tuple[float, float]],
+) -> dict[str, str]:
     """Run the script: tick(t) moves the clock to S+t (running the SLA ticker on the way); return letter -> id."""
     ids: dict[str, str] = {}
     for at, who, what, letter, body in SCRIPT:
         tick(at)
         if what == "record":
             lon, lat = place(body["township"])
-            rec = {"source": "12345", "source_id": f"scenario-{letter}", "category": body["category"], "lon": lon,
-                   "lat": lat, "summary": f"事件{letter}", "address": f"{letter}路1号"}
+            rec = {
+                "source": "12345",
+                "source_id": f"scenario-{letter}",
+                "category": body["category"],
+                "lon": lon,
+                "lat": lat,
+                "summary": f"事件{letter}",
+                "address": f"{letter}路1号",
+            }
             result = call(who, "records", rec)["results"][0]
             assert result["status"] == "accepted", result
             ids[letter] = result["incident_id"]
@@ -187,6 +325,7 @@ def api_caller(onemap: Any) -> Callable[[str, str, dict[str, Any]], dict[str, An
         r = client.post(f"/api/v1/{path}", json=body, headers={"Authorization": f"Bearer {token}"})
         assert r.status_code == 200, (path, body, r.get_json())
         return r.get_json()
+
     return call
 
 
@@ -223,9 +362,18 @@ def serve(onemap: Any) -> str:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     onemap.start()
-    threading.Thread(target=onemap.socketio.run, args=(onemap.server,), daemon=True,
-                     kwargs={"host": "127.0.0.1", "port": port, "allow_unsafe_werkzeug": True,
-                             "use_reloader": False, "log_output": False}).start()
+    threading.Thread(
+        target=onemap.socketio.run,
+        args=(onemap.server,),
+        daemon=True,
+        kwargs={
+            "host": "127.0.0.1",
+            "port": port,
+            "allow_unsafe_werkzeug": True,
+            "use_reloader": False,
+            "log_output": False,
+        },
+    ).start()
     deadline = time.monotonic() + 20
     while True:  # the server thread binds its port a moment after it starts
         try:

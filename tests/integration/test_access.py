@@ -1,4 +1,5 @@
 """Sign-in, sessions, page rules, CSRF, kiosk tokens and Socket.IO rooms, each refused where it must be."""
+
 from __future__ import annotations
 
 import pytest
@@ -38,8 +39,11 @@ def test_a_wrong_password_is_refused_and_too_many_failures_are_rate_limited(onem
 
 
 def _refusals(onemap) -> list[tuple[str, str, str]]:
-    return [(r["actor"], r["action"], r["target"]) for r in onemap.services.store.log.audit_trail()
-            if r["action"] == "csrf_refused"]
+    return [
+        (r["actor"], r["action"], r["target"])
+        for r in onemap.services.store.log.audit_trail()
+        if r["action"] == "csrf_refused"
+    ]
 
 
 @pytest.mark.parametrize("token", [None, "forged-token"])
@@ -53,10 +57,17 @@ def test_a_login_form_without_its_csrf_token_is_refused_403_with_a_note_and_audi
     assert client.get("/command").status_code == 302  # not signed in
 
 
-@pytest.mark.parametrize("user,path,lands", [("cmd", "/command", None), ("cmd", "/admin", "/command"),
-                                             ("t01", "/township/T01", None), ("t01", "/township/T02", "/township/T01"),
-                                             ("t01", "/command", "/township/T01"),
-                                             ("boss", "/command", "/admin?refused=/command")])
+@pytest.mark.parametrize(
+    "user,path,lands",
+    [
+        ("cmd", "/command", None),
+        ("cmd", "/admin", "/command"),
+        ("t01", "/township/T01", None),
+        ("t01", "/township/T02", "/township/T01"),
+        ("t01", "/command", "/township/T01"),
+        ("boss", "/command", "/admin?refused=/command"),
+    ],
+)
 def test_each_role_opens_only_its_own_pages(onemap, user, path, lands):
     client, _ = login(onemap, user)
     r = client.get(path)
@@ -132,15 +143,25 @@ def test_an_admin_makes_a_user_and_a_token_through_the_admin_page_and_it_is_audi
     admin, _ = login(onemap, "boss")
     with admin.session_transaction() as s:
         csrf = s["csrf"]
-    admin.post("/admin", data={"action": "user", "username": "t02", "password": PASSWORD, "role": "township",
-                               "township": "T02", "csrf": csrf}, headers=ORIGIN)
+    admin.post(
+        "/admin",
+        data={
+            "action": "user",
+            "username": "t02",
+            "password": PASSWORD,
+            "role": "township",
+            "township": "T02",
+            "csrf": csrf,
+        },
+        headers=ORIGIN,
+    )
     assert onemap.services.accounts.verify("t02", PASSWORD).township == "T02"
     assert onemap.services.store.log.audit_trail()[0]["action"] == "admin_user"
     assert "admin_user" in admin.get("/admin").data.decode()  # viewable on the page, not only as CSV
 
 
 def test_the_audit_csv_defuses_formulas_typed_as_a_username(onemap):
-    login(onemap, "=HYPERLINK(\"http://evil\")", "whatever-password")
+    login(onemap, '=HYPERLINK("http://evil")', "whatever-password")
     admin, _ = login(onemap, "boss")
     body = admin.get("/admin/audit.csv").data.decode()
     assert "'=HYPERLINK" in body and "\n=HYPERLINK" not in body and ",=HYPERLINK" not in body

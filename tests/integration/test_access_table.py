@@ -1,4 +1,5 @@
 """Every Flask route and every Dash server callback, for every role, in and out of scope, against docs/api.md."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,15 @@ from tests.integration.world import ROLES, World, build_world, command_id, recor
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
-HOME_PAGE = {"township": "township/T01", "wall": "wall", "admin": "nope", "commander": "command",
-             "duty_leader": "command", "anonymous": "wall", "system": "wall"}
+HOME_PAGE = {
+    "township": "township/T01",
+    "wall": "wall",
+    "admin": "nope",
+    "commander": "command",
+    "duty_leader": "command",
+    "anonymous": "wall",
+    "system": "wall",
+}
 LAST = ("/logout", "/login")  # these end or replace the session: run after the rest
 
 
@@ -42,10 +50,16 @@ def callback_name(cb: dict[str, Any]) -> str:
 
 def entry_points(world: World) -> list[tuple[str, str, str]]:
     """Return (entry, method, rule) for every route of the Flask app and every server callback of the Dash app."""
-    out = [(f"{m} {r.rule}", m, r.rule) for r in world.onemap.server.url_map.iter_rules()
-           for m in sorted(r.methods - {"HEAD", "OPTIONS"})]
-    out += [(f"callback {callback_name(cb)}", "POST", key)
-            for key, cb in world.onemap.dash.callback_map.items() if "callback" in cb]
+    out = [
+        (f"{m} {r.rule}", m, r.rule)
+        for r in world.onemap.server.url_map.iter_rules()
+        for m in sorted(r.methods - {"HEAD", "OPTIONS"})
+    ]
+    out += [
+        (f"callback {callback_name(cb)}", "POST", key)
+        for key, cb in world.onemap.dash.callback_map.items()
+        if "callback" in cb
+    ]
     return sorted(out, key=lambda e: any(e[2].startswith(p) for p in LAST))
 
 
@@ -56,17 +70,33 @@ def world(tmp_path_factory) -> World:
 
 def _url(world: World, rule: str, role: str, town: str) -> str:
     """Fill a rule's variables with ids of a township (T01: in the township operator's scope; T02: out)."""
-    values = {"incident_id": world.incident[town], "order_id": f"{world.incident[town]}-1", "step": "sign",
-              "broadcast_id": world.broadcast[town], "rest": "v1/nope", "filename": "onemap.css",
-              "package_name": "dash", "fingerprinted_path": "nope.js",
-              "path": HOME_PAGE[role] if town == "T01" else "township/T02"}
+    values = {
+        "incident_id": world.incident[town],
+        "order_id": f"{world.incident[town]}-1",
+        "step": "sign",
+        "broadcast_id": world.broadcast[town],
+        "rest": "v1/nope",
+        "filename": "onemap.css",
+        "package_name": "dash",
+        "fingerprinted_path": "nope.js",
+        "path": HOME_PAGE[role] if town == "T01" else "township/T02",
+    }
     return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m[1]], rule)
 
 
 def _body(world: World, town: str, other: str) -> dict[str, Any]:
-    return {"command_id": command_id(), "team_id": world.team[town], "note": "done", "reason": "duplicate",
-            "into": other, "kind": "flood_response", "level": "IV", "townships": [town], "message": "m",
-            **record(f"tbl-{command_id()}", 121.14, 31.07)}
+    return {
+        "command_id": command_id(),
+        "team_id": world.team[town],
+        "note": "done",
+        "reason": "duplicate",
+        "into": other,
+        "kind": "flood_response",
+        "level": "IV",
+        "townships": [town],
+        "message": "m",
+        **record(f"tbl-{command_id()}", 121.14, 31.07),
+    }
 
 
 def _dep(spec: dict[str, Any], fill: dict[str, Any], values: dict[str, Any]) -> Any:
@@ -83,24 +113,58 @@ def callback_payload(world: World, key: str, role: str, town: str) -> dict[str, 
     """Return the /_dash-update-component body for a server callback about a township's ids."""
     cb = world.onemap.dash.callback_map[key]
     iid = world.incident[town]
-    fill = {"incident": iid, "team": world.team[town], "township": town, "k": 0, "result": "satisfied",
-            "dup": world.twin[town], "into": iid, "step": "sign", "broadcast": world.broadcast[town]}
-    values = {"om-url.pathname": "/" + _url(world, "<path>", role, town), "om-url.search": "",
-              "om-i18n.data": {"lang": "zh"}, "cmd-sig.data": 1, "cmd-done.data": 0, "cmd-selected.data": iid,
-              "town-confirm-route.n_clicks": 1, "town-confirm-resolve.n_clicks": 1, "town-action.data": {"incident": iid},
-              "town-mode.value": "route", "town-team-pick.value": world.team[town], "town-note.value": "done",
-              "bcast-send.n_clicks": 1, "bcast-cmd.data": command_id(), "bcast-kind.value": "flood_response",
-              "bcast-level.value": "IV", "bcast-scope.value": "all", "bcast-msg.value": "m",
-              "cancel-reason.value": "dup", "merge-reason.value": "dup", "replay-incident.data": iid,
-              # a keyed row's button relays its click to a store (assets/keyed.js)
-              "town-step.data": {"incident": iid, "step": "sign", "n": 1}, "town-sign.data": {**fill, "n": 1},
-              "cmd-feedback.data": {"incident": iid, "result": "satisfied", "n": 1}, "cmd-close.data": {"incident": iid, "n": 1}}
+    fill = {
+        "incident": iid,
+        "team": world.team[town],
+        "township": town,
+        "k": 0,
+        "result": "satisfied",
+        "dup": world.twin[town],
+        "into": iid,
+        "step": "sign",
+        "broadcast": world.broadcast[town],
+    }
+    values = {
+        "om-url.pathname": "/" + _url(world, "<path>", role, town),
+        "om-url.search": "",
+        "om-i18n.data": {"lang": "zh"},
+        "cmd-sig.data": 1,
+        "cmd-done.data": 0,
+        "cmd-selected.data": iid,
+        "town-confirm-route.n_clicks": 1,
+        "town-confirm-resolve.n_clicks": 1,
+        "town-action.data": {"incident": iid},
+        "town-mode.value": "route",
+        "town-team-pick.value": world.team[town],
+        "town-note.value": "done",
+        "bcast-send.n_clicks": 1,
+        "bcast-cmd.data": command_id(),
+        "bcast-kind.value": "flood_response",
+        "bcast-level.value": "IV",
+        "bcast-scope.value": "all",
+        "bcast-msg.value": "m",
+        "cancel-reason.value": "dup",
+        "merge-reason.value": "dup",
+        "replay-incident.data": iid,
+        # a keyed row's button relays its click to a store (assets/keyed.js)
+        "town-step.data": {"incident": iid, "step": "sign", "n": 1},
+        "town-sign.data": {**fill, "n": 1},
+        "cmd-feedback.data": {"incident": iid, "result": "satisfied", "n": 1},
+        "cmd-close.data": {"incident": iid, "n": 1},
+    }
     inputs = [_dep(s, fill, values) for s in cb["inputs"]]
     first = inputs[0][0] if isinstance(inputs[0], list) else inputs[0]
-    first_id = first["id"] if isinstance(first["id"], str) else json.dumps(first["id"], sort_keys=True, separators=(",", ":"))
+    first_id = (
+        first["id"] if isinstance(first["id"], str) else json.dumps(first["id"], sort_keys=True, separators=(",", ":"))
+    )
     outputs = [dict(zip(("id", "property"), o.split(".", 1))) for o in key.strip(".").split("...")]
-    return {"output": key, "outputs": outputs if key.startswith("..") else outputs[0], "inputs": inputs,
-            "state": [_dep(s, fill, values) for s in cb["state"]], "changedPropIds": [f"{first_id}.{first['property']}"]}
+    return {
+        "output": key,
+        "outputs": outputs if key.startswith("..") else outputs[0],
+        "inputs": inputs,
+        "state": [_dep(s, fill, values) for s in cb["state"]],
+        "changedPropIds": [f"{first_id}.{first['property']}"],
+    }
 
 
 def _csrf(client: Any) -> str:
@@ -117,13 +181,16 @@ def _csrf(client: Any) -> str:
 def ask(world: World, client: Any, role: str, entry: str, method: str, rule: str, town: str) -> Any:
     """Send one entry point's request as a role, about a township's ids."""
     if entry.startswith("callback "):
-        return client.post("/_dash-update-component", json=callback_payload(world, rule, role, town),
-                           headers=world.headers(role))
+        return client.post(
+            "/_dash-update-component", json=callback_payload(world, rule, role, town), headers=world.headers(role)
+        )
     url = _url(world, rule, role, town)
     if method == "GET":
         return client.get(url, headers=world.headers(role))
     if rule in ("/login", "/logout", "/admin"):  # forms: with the session's CSRF token, as the page posts them
-        return client.open(url, method=method, data={"action": "none", "csrf": _csrf(client)}, headers=world.headers(role))
+        return client.open(
+            url, method=method, data={"action": "none", "csrf": _csrf(client)}, headers=world.headers(role)
+        )
     return client.open(url, method=method, json=_body(world, town, world.twin[town]), headers=world.headers(role))
 
 

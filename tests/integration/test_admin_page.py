@@ -1,4 +1,5 @@
 """The admin page as an admin uses it: labelled tables, least-privilege defaults, wall URLs re-issued, the audit filtered."""
+
 from __future__ import annotations
 
 import re
@@ -94,19 +95,37 @@ def test_the_township_menus_name_each_township_as_the_district_does_in_the_page_
 @pytest.mark.parametrize("token", [None, "forged-token"])
 def test_an_admin_form_with_a_missing_or_forged_csrf_token_is_refused_403_with_a_note_and_audited(onemap, token):
     client, _ = admin_client(onemap)
-    form = {"action": "user", "username": "sneaky", "password": PASSWORD, "role": "admin",
-            **({"csrf": token} if token else {})}
+    form = {
+        "action": "user",
+        "username": "sneaky",
+        "password": PASSWORD,
+        "role": "admin",
+        **({"csrf": token} if token else {}),
+    }
     r = client.post("/admin", data=form, headers=ORIGIN)
     assert r.status_code == 403 and "<p class='om-note'>表单已过期，请重试</p>" in r.data.decode()
     assert onemap.services.accounts.verify("sneaky", PASSWORD) is None
     last = onemap.services.store.log.audit_trail()[0]
-    assert (last["actor"], last["action"], last["result"], last["target"]) == ("boss", "csrf_refused", "refused", "/admin")
+    assert (last["actor"], last["action"], last["result"], last["target"]) == (
+        "boss",
+        "csrf_refused",
+        "refused",
+        "/admin",
+    )
 
 
 def test_a_user_name_and_an_audit_text_holding_a_script_tag_come_out_escaped(onemap, clock):
     onemap.services.accounts.create_user("<script>alert('u')</script>", PASSWORD, Role.TOWNSHIP, "T01")
-    onemap.services.store.log.audit(AuditRecord(clock.now, "<img src=x onerror=alert(1)>", "commander", "cancel",
-                                                "done", target="<script>alert('t')</script>"))
+    onemap.services.store.log.audit(
+        AuditRecord(
+            clock.now,
+            "<img src=x onerror=alert(1)>",
+            "commander",
+            "cancel",
+            "done",
+            target="<script>alert('t')</script>",
+        )
+    )
     client, _ = admin_client(onemap)
     html = client.get("/admin").data.decode()
     assert "<script>" not in html and "<img" not in html

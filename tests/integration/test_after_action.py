@@ -1,4 +1,5 @@
 """After action on the scripted day: the report is the KPI figure by figure; a replay is the live state it replays."""
+
 from __future__ import annotations
 
 import io
@@ -43,8 +44,10 @@ def the_day(start: float) -> str:
 
 
 def daily(client, start, fmt="json", token="cmd", lang="zh"):
-    return client.get(f"/api/v1/reports/daily?day={the_day(start)}&format={fmt}&lang={lang}",
-                      headers={"Authorization": f"Bearer {token}"})
+    return client.get(
+        f"/api/v1/reports/daily?day={the_day(start)}&format={fmt}&lang={lang}",
+        headers={"Authorization": f"Bearer {token}"},
+    )
 
 
 def test_the_daily_report_equals_the_kpi_of_the_day_figure_by_figure(played):
@@ -63,8 +66,10 @@ def test_the_report_lists_every_late_clock_the_figures_count_with_its_lateness_a
     for row in report["breaches"]:
         by_stage[row["stage"]] = by_stage.get(row["stage"], 0) + 1
     figures = report["district"]
-    assert by_stage == {"dispatch": figures["dispatch"]["late"],
-                        **{s: t["late"] for s, t in figures["stages"].items() if t["late"]}}
+    assert by_stage == {
+        "dispatch": figures["dispatch"]["late"],
+        **{s: t["late"] for s, t in figures["stages"].items() if t["late"]},
+    }
     # B signed 40 s late in T01; D's second order signed 40 s late in T10, where it was worked.
     signs = sorted((r["township"], r["lateness_s"]) for r in report["breaches"] if r["stage"] == "sign")
     assert signs == [("T01", 40.0), ("T10", 40.0)]
@@ -90,8 +95,12 @@ def test_a_replay_is_the_same_with_checkpoints_every_few_events_and_without(play
     from application.replay import Replayer
 
     for every in (1, 7, 1_000_000):
-        replayer = Replayer(onemap.services.store.log, onemap.services.district,
-                            onemap.services.settings.sla_policy.dispatch_s, every=every)
+        replayer = Replayer(
+            onemap.services.store.log,
+            onemap.services.district,
+            onemap.services.settings.sla_policy.dispatch_s,
+            every=every,
+        )
         for moment in MOMENTS:
             state = replayer.at(start + moment)
             assert views.snapshot(state, start + moment, 8.0, "all") == live[moment], (every, moment)
@@ -102,11 +111,16 @@ def test_a_township_reads_only_its_own_part_and_no_other_township(played):
     own = daily(client, start, token="t01").get_json()
     assert [r["id"] for r in own["townships"]] == ["T01"] and own["township"] == "T01"
     assert {r["township"] for r in own["breaches"]} == {"T01"}
-    asked = client.get(f"/api/v1/reports/daily?day={the_day(start)}&township=T02", headers={"Authorization": "Bearer t01"})
+    asked = client.get(
+        f"/api/v1/reports/daily?day={the_day(start)}&township=T02", headers={"Authorization": "Bearer t01"}
+    )
     assert asked.status_code == 403
     replay = client.get(f"/api/v1/replay?at={start + 500}", headers={"Authorization": "Bearer t01"}).get_json()
-    assert all(e.get("township") == "T01" or (e.get("order") or {}).get("township") == "T01"
-               for e in replay["entities"] if e["kind"] == "incident")
+    assert all(
+        e.get("township") == "T01" or (e.get("order") or {}).get("township") == "T01"
+        for e in replay["entities"]
+        if e["kind"] == "incident"
+    )
 
 
 def test_a_source_system_may_neither_read_reports_nor_replay(played):
@@ -141,12 +155,26 @@ def test_the_fallback_cid_font_still_makes_a_pdf_with_chinese_text(played):
 def test_the_workbook_has_a_sheet_per_table_with_the_figures(played):
     _onemap, client, start, _live = played
     wb = load_workbook(io.BytesIO(daily(client, start, fmt="xlsx").data))
-    assert wb.sheetnames == ["summary", "stages", "ranking", "breaches", "reopened", "flood", "flood_stages",
-                             "security", "halls", "by_source", "by_category", "series"]
+    assert wb.sheetnames == [
+        "summary",
+        "stages",
+        "ranking",
+        "breaches",
+        "reopened",
+        "flood",
+        "flood_stages",
+        "security",
+        "halls",
+        "by_source",
+        "by_category",
+        "series",
+    ]
     summary = {row[0]: row[1] for row in wb["summary"].iter_rows(min_row=4, values_only=True)}
     assert summary["接报"] == 11 and summary["派单"] == 7 and summary["按时率"] == 0.5
     ranking = list(wb["ranking"].iter_rows(min_row=4, values_only=True))
-    assert [(r[0], r[1]) for r in ranking[:3]] == [(1, "东湖街道"), (1, "西湖街道"), (3, "城关街道")] or ranking[0][0] == 1
+    assert [(r[0], r[1]) for r in ranking[:3]] == [(1, "东湖街道"), (1, "西湖街道"), (3, "城关街道")] or ranking[0][
+        0
+    ] == 1
     assert wb["breaches"].max_row - 3 == len(daily(client, start).get_json()["breaches"])
 
 

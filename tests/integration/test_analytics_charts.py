@@ -1,5 +1,6 @@
 """The analytics charts of a hand-computed day: each series equals the worked answer, the API's figures where they
 overlap, a replay of any moment, and a restart; the kiosk opens the wall's views and nothing else."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -54,8 +55,11 @@ def played(settings, clock, district):
 def chart_entities(onemap, now: float, state=None) -> dict[str, dict[str, Any]]:
     """Return the chart entities of the live snapshot (or of a given state) at a moment."""
     offset = onemap.services.settings.utc_offset_h
-    snap = views.snapshot(state, now, offset, "all") if state is not None else onemap.services.store.read(
-        lambda live: views.snapshot(live, now, offset, "all"))
+    snap = (
+        views.snapshot(state, now, offset, "all")
+        if state is not None
+        else onemap.services.store.read(lambda live: views.snapshot(live, now, offset, "all"))
+    )
     return {e["id"]: e for e in snap["entities"] if e["kind"] == "chart"}
 
 
@@ -83,17 +87,24 @@ def test_the_stage_and_ranking_charts_are_the_days_figures_of_the_api(played):
     api, d = kpi(client), day.EXPECTED_DISTRICT
     expected_stages = [{"stage": "dispatch", **{k: d["dispatch"][k] for k in ("on_time", "late", "on_time_rate")}}]
     expected_stages += [{"stage": s, **d["stages"][s]} for s in ("sign", "respond", "route", "on_site")]
-    assert [{k: s[k] for k in ("stage", "on_time", "late", "on_time_rate")} for s in got["stages"]["stages"]] == expected_stages
+    assert [
+        {k: s[k] for k in ("stage", "on_time", "late", "on_time_rate")} for s in got["stages"]["stages"]
+    ] == expected_stages
     assert got["stages"]["stages"][0] == {"stage": "dispatch", **api["district"]["dispatch"]}
-    assert [{"stage": s["stage"], **{k: s[k] for k in ("on_time", "late", "on_time_rate")}} for s in got["stages"]["stages"][1:]] \
-        == [{"stage": s, **api["district"]["stages"][s]} for s in ("sign", "respond", "route", "on_site")]
+    assert [
+        {"stage": s["stage"], **{k: s[k] for k in ("on_time", "late", "on_time_rate")}}
+        for s in got["stages"]["stages"][1:]
+    ] == [{"stage": s, **api["district"]["stages"][s]} for s in ("sign", "respond", "route", "on_site")]
     rows = got["ranking"]["rows"]
     assert [(r["id"], r["rank"]) for r in rows] == day.EXPECTED_RANKS
     for r in rows:
-        assert {k: r[k] for k in ("on_time_rate", "completion_rate", "satisfaction_rate")} == \
-            {k: day.EXPECTED_TOWNSHIPS[r["id"]][k] for k in ("on_time_rate", "completion_rate", "satisfaction_rate")}
-    assert rows == [{k: r[k] for k in ("id", "rank", "on_time_rate", "completion_rate", "satisfaction_rate")}
-                    for r in api["townships"]]
+        assert {k: r[k] for k in ("on_time_rate", "completion_rate", "satisfaction_rate")} == {
+            k: day.EXPECTED_TOWNSHIPS[r["id"]][k] for k in ("on_time_rate", "completion_rate", "satisfaction_rate")
+        }
+    assert rows == [
+        {k: r[k] for k in ("id", "rank", "on_time_rate", "completion_rate", "satisfaction_rate")}
+        for r in api["townships"]
+    ]
 
 
 def test_the_categories_chart_counts_each_category_by_the_figures_definitions(played):
@@ -147,8 +158,15 @@ def test_a_township_room_receives_no_chart_and_the_wall_receives_each_changed_on
     pusher = onemap.services.pusher
     pusher.scopes |= {"T01"}
     pusher.deltas()
-    charts.reading(lambda *a: onemap.server.test_client().post(
-        "/api/v1/records", json=a[2], headers={"Authorization": "Bearer sys"}).get_json(), "r-more", 3.6)
+    charts.reading(
+        lambda *a: (
+            onemap.server.test_client()
+            .post("/api/v1/records", json=a[2], headers={"Authorization": "Bearer sys"})
+            .get_json()
+        ),
+        "r-more",
+        3.6,
+    )
     out = pusher.deltas()
     assert [e["id"] for e in out["all"]["upsert"] if e["kind"] == "chart"] == ["gauges"]
     assert not [e for e in out["T01"]["upsert"] if e["kind"] == "chart"]
@@ -193,11 +211,28 @@ def test_the_series_stay_bounded_however_long_the_log_grows(district):
     state, t0 = Projection(district), 1_795_000_000.0
     for minute in range(0, 5 * 24 * 60, 3):  # five days: a report, a reading and a ticket every 3 minutes
         at = t0 + minute * 60
-        state.apply(ev.IncidentReported(event_id=f"e{minute}", at=at, incident_id=f"i{minute}", source="12345",
-                                        source_id=f"s{minute}", category="noise", township="T01", lon=0, lat=0,
-                                        priority=3, summary="", address=""))
-        state.apply(ev.StationReadingRecorded(event_id=f"r{minute}", at=at, station_id="S01", level=3 + minute % 7 / 10))
-        state.apply(ev.HallTicketRecorded(event_id=f"h{minute}", at=at, hall_id="H01", action="issued", ticket=f"T{minute}"))
+        state.apply(
+            ev.IncidentReported(
+                event_id=f"e{minute}",
+                at=at,
+                incident_id=f"i{minute}",
+                source="12345",
+                source_id=f"s{minute}",
+                category="noise",
+                township="T01",
+                lon=0,
+                lat=0,
+                priority=3,
+                summary="",
+                address="",
+            )
+        )
+        state.apply(
+            ev.StationReadingRecorded(event_id=f"r{minute}", at=at, station_id="S01", level=3 + minute % 7 / 10)
+        )
+        state.apply(
+            ev.HallTicketRecorded(event_id=f"h{minute}", at=at, hall_id="H01", action="issued", ticket=f"T{minute}")
+        )
     assert len(state.hourly) <= series.HOURS_KEPT
     assert len(state.gauge_samples["S01"]) <= series.SAMPLES_KEPT_S // series.SAMPLE_S + 2
     assert len(state.hall_samples["H01"]) <= series.SAMPLES_KEPT_S // series.SAMPLE_S + 2

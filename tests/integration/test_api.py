@@ -1,4 +1,5 @@
 """The HTTP API: records answered one by one, orders issued and advanced, roles and scope enforced."""
+
 from __future__ import annotations
 
 import threading
@@ -14,8 +15,10 @@ TOKENS = {"sys-token": "system", "cmd-token": "commander", "t01-token": "townshi
 
 @pytest.fixture
 def client(make_app):
-    onemap = make_app(api_tokens=TOKENS,
-                      sla_policy=SlaPolicy.from_dict({"default": {"sign": 5, "respond": 10, "route": 15, "on_site": 60}}))
+    onemap = make_app(
+        api_tokens=TOKENS,
+        sla_policy=SlaPolicy.from_dict({"default": {"sign": 5, "respond": 10, "route": 15, "on_site": 60}}),
+    )
     client = onemap.server.test_client()
     client.onemap = onemap
     return client
@@ -26,8 +29,15 @@ def auth(token: str) -> dict[str, str]:
 
 
 def record(source_id: str, **over) -> dict:
-    rec = {"source": "12345", "source_id": source_id, "category": "noise", "lon": 121.145, "lat": 31.075,
-           "summary": "广场舞音响扰民", "address": "人民路100号"}
+    rec = {
+        "source": "12345",
+        "source_id": source_id,
+        "category": "noise",
+        "lon": 121.145,
+        "lat": 31.075,
+        "summary": "广场舞音响扰民",
+        "address": "人民路100号",
+    }
     return {**rec, **over}
 
 
@@ -57,18 +67,31 @@ def test_an_order_goes_from_issue_to_resolve_over_the_api_and_the_timeline_shows
     iid = post(client, record("C1")).get_json()["results"][0]["incident_id"]
     listed = client.get("/api/v1/incidents", headers=auth("cmd-token")).get_json()
     assert listed["incidents"][0]["stage"] == "new" and listed["server_time"] == clock.now
-    r = client.post(f"/api/v1/incidents/{iid}/order", json={"team_id": "T01-A", "command_id": "click-0001"},
-                    headers=auth("cmd-token"))
+    r = client.post(
+        f"/api/v1/incidents/{iid}/order",
+        json={"team_id": "T01-A", "command_id": "click-0001"},
+        headers=auth("cmd-token"),
+    )
     assert r.status_code == 200, r.get_json()
     for step in ("sign", "respond", "route", "on-site", "resolve"):
         clock.advance(1)
-        r = client.post(f"/api/v1/orders/{iid}/{step}", json={"command_id": f"{iid}.{step}", "note": "已处理"},
-                        headers=auth("t01-token"))
+        r = client.post(
+            f"/api/v1/orders/{iid}/{step}",
+            json={"command_id": f"{iid}.{step}", "note": "已处理"},
+            headers=auth("t01-token"),
+        )
         assert r.status_code == 200, r.get_json()
     body = client.get(f"/api/v1/incidents/{iid}", headers=auth("cmd-token")).get_json()
     assert body["stage"] == "resolved"
-    assert [e["type"] for e in body["timeline"]] == ["IncidentReported", "OrderIssued", "OrderSigned", "OrderResponded",
-                                                     "OrderRouted", "TeamOnSite", "OrderResolved"]
+    assert [e["type"] for e in body["timeline"]] == [
+        "IncidentReported",
+        "OrderIssued",
+        "OrderSigned",
+        "OrderResponded",
+        "OrderRouted",
+        "TeamOnSite",
+        "OrderResolved",
+    ]
 
 
 def test_a_repeated_command_id_issues_one_order_only(client):
@@ -84,8 +107,9 @@ def test_a_repeated_command_id_issues_one_order_only(client):
 @pytest.mark.parametrize("token,status", [("", 401), ("nope", 401), ("wall-token", 403), ("t01-token", 403)])
 def test_issuing_an_order_needs_a_commanders_token(client, token, status):
     iid = post(client, record("E1")).get_json()["results"][0]["incident_id"]
-    r = client.post(f"/api/v1/incidents/{iid}/order", json={"team_id": "T01-A", "command_id": "click-0002"},
-                    headers=auth(token))
+    r = client.post(
+        f"/api/v1/incidents/{iid}/order", json={"team_id": "T01-A", "command_id": "click-0002"}, headers=auth(token)
+    )
     assert r.status_code == status and r.get_json()["error"]["code"]
 
 
@@ -94,7 +118,11 @@ def test_a_township_token_cannot_advance_another_townships_order_and_the_refusal
     township = client.get(f"/api/v1/incidents/{iid}", headers=auth("cmd-token")).get_json()["township"]
     team = next(t for t in client.onemap.services.district.teams.values() if t.township == township)
     assert township != "T01"
-    client.post(f"/api/v1/incidents/{iid}/order", json={"team_id": team.id, "command_id": "click-0003"}, headers=auth("cmd-token"))
+    client.post(
+        f"/api/v1/incidents/{iid}/order",
+        json={"team_id": team.id, "command_id": "click-0003"},
+        headers=auth("cmd-token"),
+    )
     r = client.post(f"/api/v1/orders/{iid}/sign", json={"command_id": "sign-0003"}, headers=auth("t01-token"))
     assert r.status_code == 403 and r.get_json()["error"]["code"] == "out_of_scope"
     audit = client.onemap.services.store.log.audit_trail()
@@ -103,7 +131,11 @@ def test_a_township_token_cannot_advance_another_townships_order_and_the_refusal
 
 def test_an_illegal_step_is_refused_with_a_message_in_the_users_language(client):
     iid = post(client, record("G1")).get_json()["results"][0]["incident_id"]
-    client.post(f"/api/v1/incidents/{iid}/order", json={"team_id": "T01-A", "command_id": "click-0004"}, headers=auth("cmd-token"))
+    client.post(
+        f"/api/v1/incidents/{iid}/order",
+        json={"team_id": "T01-A", "command_id": "click-0004"},
+        headers=auth("cmd-token"),
+    )
     r = client.post(f"/api/v1/orders/{iid}/resolve?lang=en", json={"command_id": "res-0004"}, headers=auth("t01-token"))
     assert r.status_code == 409 and r.get_json()["error"]["message"] == "Do “Sign for” first"
     r = client.post(f"/api/v1/orders/{iid}/resolve?lang=zh", json={"command_id": "res-0005"}, headers=auth("t01-token"))
@@ -131,11 +163,20 @@ def test_a_token_in_the_url_opens_nothing_and_the_same_token_in_the_header_does(
     assert client.get("/api/v1/incidents", headers=auth("cmd-token")).status_code == 200
 
 
-@pytest.mark.parametrize("mode,token,status", [
-    ("open", None, 200), ("off", None, 404), ("off", "sys-token", 404), ("token", None, 401),
-    ("token", "nope", 401), ("token", "cmd-token", 403), ("token", "wall-token", 403), ("token", "sys-token", 200),
-    ("token", "made-admin", 200),
-])
+@pytest.mark.parametrize(
+    "mode,token,status",
+    [
+        ("open", None, 200),
+        ("off", None, 404),
+        ("off", "sys-token", 404),
+        ("token", None, 401),
+        ("token", "nope", 401),
+        ("token", "cmd-token", 403),
+        ("token", "wall-token", 403),
+        ("token", "sys-token", 200),
+        ("token", "made-admin", 200),
+    ],
+)
 def test_metrics_are_open_behind_a_system_or_admin_token_or_off_as_onemap_metrics_says(make_app, mode, token, status):
     onemap = make_app(api_tokens=TOKENS, metrics=mode)
     if token == "made-admin":
@@ -171,8 +212,15 @@ def test_metrics_read_the_projection_under_the_stores_lock_so_a_fold_meanwhile_w
     post(client, record("M1"))
     store, waited = client.onemap.services.store, []
     t = store.read(lambda state: state.district.townships["T01"])
-    more = store.read(lambda state: [e for n in (2, 3) for e in report_incident(
-        state, Report("12345", f"M{n}", "noise", t.lon, t.lat + n * 1e-3, clock.now), "T01", clock.now)])
+    more = store.read(
+        lambda state: [
+            e
+            for n in (2, 3)
+            for e in report_incident(
+                state, Report("12345", f"M{n}", "noise", t.lon, t.lat + n * 1e-3, clock.now), "T01", clock.now
+            )
+        ]
+    )
 
     def fold() -> None:
         # A fold arriving while /metrics walks the open incidents: it goes in at once if the store's lock is free
@@ -184,6 +232,7 @@ def test_metrics_read_the_projection_under_the_stores_lock_so_a_fold_meanwhile_w
             store.append(more)
         finally:
             store._lock.release()
+
     store.read(lambda state: setattr(state, "open_ids", _WalkedWithAWriter(state.open_ids, fold)))
     metrics = client.get("/metrics")
     assert metrics.status_code == 200 and "onemap_open_incidents 1" in metrics.get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The command lines answer --help at once, with every flag's default and environment name."""
+
 from __future__ import annotations
 
 import os
@@ -20,28 +21,49 @@ print('LOADED', sorted(m for m in ('dash', 'geopandas', 'flask_socketio') if m i
 
 def test_app_help_names_each_flag_with_its_default_and_environment_before_loading_dash_or_geopandas():
     out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=60).stdout
-    for flag, env in (("--host", "ONEMAP_HOST"), ("--port", "ONEMAP_PORT"), ("--no-simulator", "ONEMAP_SIMULATOR"),
-                      ("--rate", "ONEMAP_SIM_RATE"), ("--lang", "ONEMAP_LANG")):
+    for flag, env in (
+        ("--host", "ONEMAP_HOST"),
+        ("--port", "ONEMAP_PORT"),
+        ("--no-simulator", "ONEMAP_SIMULATOR"),
+        ("--rate", "ONEMAP_SIM_RATE"),
+        ("--lang", "ONEMAP_LANG"),
+    ):
         assert flag in out and env in out, flag
     assert "per minute" in out and "default 8050" in out and "DATABASE_URL" in out
     assert "EXIT 0" in out and "LOADED []" in out
 
 
 def test_the_simulator_counts_its_rate_per_minute_like_the_app():
-    out = subprocess.run([sys.executable, "-m", "streams.simulate", "--help"], cwd=ROOT, capture_output=True,
-                         text=True, timeout=60).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "streams.simulate", "--help"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    ).stdout
     assert "per minute" in out and "per second" not in out
 
 
 def test_manage_lists_users_and_tokens_as_tables_in_the_districts_time(tmp_path):
     env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp_path)}
-    made = subprocess.run([sys.executable, "manage.py", "create-user", "op1", "township", "--township", "T01"],
-                          cwd=ROOT, env=env, input="a-long-password\n", capture_output=True, text=True, timeout=60)
+    made = subprocess.run(
+        [sys.executable, "manage.py", "create-user", "op1", "township", "--township", "T01"],
+        cwd=ROOT,
+        env=env,
+        input="a-long-password\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert made.returncode == 0, made.stderr
-    subprocess.run([sys.executable, "manage.py", "create-token", "wall-9", "kiosk", "wall"], cwd=ROOT, env=env,
-                   capture_output=True, text=True, timeout=60, check=True)
-    out = subprocess.run([sys.executable, "manage.py", "list"], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=60).stdout
+    subprocess.run(
+        [sys.executable, "manage.py", "create-token", "wall-9", "kiosk", "wall"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    out = subprocess.run(
+        [sys.executable, "manage.py", "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    ).stdout
     lines = out.splitlines()
     assert lines[0].split() == ["username", "role", "township", "active", "created_at"]
     assert lines[1].split()[:4] == ["op1", "township", "T01", "yes"]

@@ -12,21 +12,28 @@ from shapely.geometry import box, mapping
 from geo.boundaries import DEMO_TOWNSHIPS_PATH, BoundaryError, demo_boundaries, load_boundaries
 
 SQUARES = [box(121.0, 31.0, 121.1, 31.1), box(121.1, 31.0, 121.2, 31.1), box(121.0, 31.1, 121.1, 31.2)]
-BOWTIE = {"type": "Polygon",
-          "coordinates": [[[121.0, 31.0], [121.1, 31.1], [121.1, 31.0], [121.0, 31.1], [121.0, 31.0]]]}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[121.0, 31.0], [121.1, 31.1], [121.1, 31.0], [121.0, 31.1], [121.0, 31.0]]],
+}
 
 
 def _write_geojson(path: Path, geometries, props=None, **extra) -> Path:
     props = props or [{"id": f"T{i}", "name_zh": f"第{i}街道"} for i in range(len(geometries))]
-    features = [{"type": "Feature", "properties": p, "geometry": g if isinstance(g, dict) else mapping(g)}
-                for p, g in zip(props, geometries)]
+    features = [
+        {"type": "Feature", "properties": p, "geometry": g if isinstance(g, dict) else mapping(g)}
+        for p, g in zip(props, geometries)
+    ]
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features, **extra}), encoding="utf-8")
     return path
 
 
 def _squares_frame() -> gpd.GeoDataFrame:
-    return gpd.GeoDataFrame({"id": ["A", "B", "C"], "name_zh": ["甲镇", "乙镇", "丙街道"], "name_en": ["Jia", "Yi", "Bing"]},
-                            geometry=SQUARES, crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        {"id": ["A", "B", "C"], "name_zh": ["甲镇", "乙镇", "丙街道"], "name_en": ["Jia", "Yi", "Bing"]},
+        geometry=SQUARES,
+        crs="EPSG:4326",
+    )
 
 
 def _error(path) -> str:

@@ -1,4 +1,5 @@
 """A hall's queue is the district's day's: at midnight the screens hear it without yesterday's tickets, with no event."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -27,7 +28,8 @@ def test_at_the_districts_midnight_the_screens_hear_the_halls_queue_without_yest
 
 
 def test_a_district_set_an_hour_east_of_greenwich_has_its_midnight_its_hall_hours_and_its_clocks_in_its_own_time(
-        tmp_path):
+    tmp_path,
+):
     from app import create_app
     from config import from_env
     from layouts.common import browser_catalog

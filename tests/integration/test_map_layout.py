@@ -1,4 +1,5 @@
 """The layered map's layout: a layer control, one GeoJSON per layer, tiles only when configured, GCJ-02 when asked."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -43,7 +44,13 @@ def test_the_wall_map_has_a_compact_layer_control_with_shading_and_one_overlay_p
     overlays = _of(control, dl.Overlay)
     assert [o.name for o in overlays] == [STRINGS[f"layer.{name}"][0] for name, _, _ in OVERLAYS]
     layer_ids_drawn = [g.id for o in overlays for g in _of(o, dl.GeoJSON)]
-    assert layer_ids_drawn == [ids.WALL_ALERTS, ids.WALL_HALL_MARKS, ids.WALL_STATIONS, ids.WALL_TEAMS, ids.WALL_INCIDENTS]
+    assert layer_ids_drawn == [
+        ids.WALL_ALERTS,
+        ids.WALL_HALL_MARKS,
+        ids.WALL_STATIONS,
+        ids.WALL_TEAMS,
+        ids.WALL_INCIDENTS,
+    ]
     panes = [p.name for o in overlays for p in _of(o, dl.Pane)]
     assert len(set(panes)) == len(panes) == 5  # one pane each: a layer switched back on keeps its place in the stack
 
@@ -68,13 +75,17 @@ def test_gcj02_tiles_shift_every_layer_and_the_fitted_bounds(district, boundarie
     the_map = layered_map(_services(district, boundaries, tile_url=TILES, tile_crs="gcj02"), wall.MAP_IDS, "zh")
     layers = _of(the_map, dl.GeoJSON)
     assert len(layers) == 6
-    assert all(g.hideout["crs"] == "gcj02" and g.coordsToLatLng == {"variable": "onemap.map.coordsToLatLng"} for g in layers)
+    assert all(
+        g.hideout["crs"] == "gcj02" and g.coordsToLatLng == {"variable": "onemap.map.coordsToLatLng"} for g in layers
+    )
     (s, w), (n, e) = the_map.bounds
     (s0, w0), (n0, e0) = plain.bounds
     assert 100 < haversine_m(w0, s0, w, s) < 1000 and 100 < haversine_m(e0, n0, e, n) < 1000
 
 
-@pytest.mark.parametrize("url,crs,expected", [("", "gcj02", "wgs84"), (TILES, "GCJ-02", "gcj02"), (TILES, "wgs84", "wgs84")])
+@pytest.mark.parametrize(
+    "url,crs,expected", [("", "gcj02", "wgs84"), (TILES, "GCJ-02", "gcj02"), (TILES, "wgs84", "wgs84")]
+)
 def test_the_map_is_drawn_in_the_tiles_coordinate_system(url: str, crs: str, expected: str) -> None:
     assert tile_crs(Settings(tile_url=url, tile_crs=crs)) == expected
 
@@ -87,5 +98,13 @@ def test_another_map_derives_its_layer_ids_from_its_map_id() -> None:
 
 def test_every_layer_name_and_map_string_is_in_both_languages() -> None:
     keys = [f"layer.{name}" for name, _, _ in OVERLAYS] + [f"layer.shade.{s}" for s in SHADES]
-    keys += ["map.shade.open", "map.shade.on_time", "map.no_data", "map.thresholds", "map.alert_until", "wall.teams", "wall.alerts"]
+    keys += [
+        "map.shade.open",
+        "map.shade.on_time",
+        "map.no_data",
+        "map.thresholds",
+        "map.alert_until",
+        "wall.teams",
+        "wall.alerts",
+    ]
     assert all(k in STRINGS and all(STRINGS[k]) for k in keys)

@@ -3,6 +3,7 @@
 Run on SQLite with the in-process bus, and on PostgreSQL with the Redis bus: psycopg and redis-py must yield to
 gevent, or the worker's one hub would stall and no delta would arrive.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -53,6 +54,7 @@ def kiosk_token(env: dict[str, str]) -> str:
 
 def wait_healthy(url: str, proc: subprocess.Popen, log: Path) -> dict[str, Any]:
     """Poll /healthz until the server answers (it is starting, not flaky); fail with its log if it exits."""
+
     def answer() -> dict[str, Any] | None:
         if proc.poll() is not None:
             pytest.fail(f"serve.py exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
@@ -73,8 +75,9 @@ def production_server(env: dict[str, str], tmp: Path) -> Iterator[tuple[str, dic
     """Run the documented production command; yield its URL and first health answer; stop it with SIGTERM."""
     port, log = free_port(), tmp / "serve.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "serve.py", "--port", str(port)], cwd=ROOT, env=env,
-                                stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "serve.py", "--port", str(port)], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             yield url, wait_healthy(url, proc, log)
@@ -93,15 +96,27 @@ def wall_cookie(url: str, kiosk: str) -> str:
     """Open the wall's kiosk URL, as its browser does; return the session cookie it was given."""
     jar = http.cookiejar.CookieJar()
     urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)).open(
-        f"{url}/wall?kiosk={kiosk}", timeout=30).read()
+        f"{url}/wall?kiosk={kiosk}", timeout=30
+    ).read()
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 def post_record(url: str, source_id: str) -> dict[str, Any]:
-    body = {"source": "12345", "source_id": source_id, "category": "noise", "lon": 121.145, "lat": 31.075,
-            "summary": "广场舞音响扰民", "address": "人民路100号"}
-    req = urllib.request.Request(f"{url}/api/v1/records", json.dumps(body).encode(), method="POST", headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {API_TOKEN}"})
+    body = {
+        "source": "12345",
+        "source_id": source_id,
+        "category": "noise",
+        "lon": 121.145,
+        "lat": 31.075,
+        "summary": "广场舞音响扰民",
+        "address": "人民路100号",
+    }
+    req = urllib.request.Request(
+        f"{url}/api/v1/records",
+        json.dumps(body).encode(),
+        method="POST",
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {API_TOKEN}"},
+    )
     with urllib.request.urlopen(req, timeout=30) as resp:
         return json.load(resp)
 
@@ -138,14 +153,28 @@ async def wall_sees(url: str, cookie: str, source_id: str) -> tuple[str, dict[st
 def base_env(tmp: Path) -> dict[str, str]:
     import os
 
-    return {**os.environ, "ONEMAP_DATA_DIR": str(tmp / "data"), "ONEMAP_SIMULATOR": "off",
-            "ONEMAP_AUTOPILOT": "off", "ONEMAP_API_TOKENS": f"{API_TOKEN}=system", "PYTHONUNBUFFERED": "1"}
+    return {
+        **os.environ,
+        "ONEMAP_DATA_DIR": str(tmp / "data"),
+        "ONEMAP_SIMULATOR": "off",
+        "ONEMAP_AUTOPILOT": "off",
+        "ONEMAP_API_TOKENS": f"{API_TOKEN}=system",
+        "PYTHONUNBUFFERED": "1",
+    }
 
 
 def refused_order_from(url: str, client_address: str) -> int:
     """Ask for an order with the system's token (not its role's), as nginx forwards it; return the HTTP status."""
-    req = urllib.request.Request(f"{url}/api/v1/incidents/none/order", b"{}", method="POST", headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {API_TOKEN}", "X-Forwarded-For": client_address})
+    req = urllib.request.Request(
+        f"{url}/api/v1/incidents/none/order",
+        b"{}",
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "Authorization": f"Bearer {API_TOKEN}",
+            "X-Forwarded-For": client_address,
+        },
+    )
     try:
         urllib.request.urlopen(req, timeout=30).read()
     except urllib.error.HTTPError as exc:
@@ -160,7 +189,8 @@ def serves_a_wall(env: dict[str, str], tmp: Path, source_id: str) -> dict[str, A
         # A thread of its own: the e2e tests' session-wide Playwright keeps an event loop running in this one.
         with concurrent.futures.ThreadPoolExecutor(1) as worker:
             transport, snap, statuses = worker.submit(
-                asyncio.run, wall_sees(url, wall_cookie(url, kiosk), source_id)).result()
+                asyncio.run, wall_sees(url, wall_cookie(url, kiosk), source_id)
+            ).result()
         health["refused"] = refused_order_from(url, "203.0.113.7")
     assert transport == "websocket"
     assert snap["seq"] == 0 and isinstance(snap["entities"], list)
@@ -174,12 +204,18 @@ def test_the_production_command_serves_health_a_websocket_snapshot_and_a_posted_
 
 
 def test_the_production_command_in_scaled_mode_serves_from_postgresql_through_redis_behind_a_proxy(
-        tmp_path, pg_schema, prefix):
+    tmp_path, pg_schema, prefix
+):
     from store.log import EventLog, make_engine
 
     engine = make_engine(PG_URL, schema=pg_schema)  # creates the schema; the app finds it by its search_path
-    env = {**base_env(tmp_path), "DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{pg_schema}",
-           "REDIS_URL": REDIS_URL, "ONEMAP_REDIS_PREFIX": prefix, "ONEMAP_PROXIES": "1"}
+    env = {
+        **base_env(tmp_path),
+        "DATABASE_URL": f"{PG_URL}?options=-csearch_path%3D{pg_schema}",
+        "REDIS_URL": REDIS_URL,
+        "ONEMAP_REDIS_PREFIX": prefix,
+        "ONEMAP_PROXIES": "1",
+    }
     health = serves_a_wall(env, tmp_path, "PROD-2")
     assert health["store"] == "postgresql" and health["bus"] != "memory"
     # Behind one proxy (ONEMAP_PROXIES=1) the audit trail names the client nginx forwarded, not nginx.

@@ -1,4 +1,5 @@
 """Push pacing: a change goes out at once when idle, changes are coalesced under load, connecting walls share a snapshot."""
+
 from __future__ import annotations
 
 import threading
@@ -108,7 +109,8 @@ def test_walls_connecting_together_share_one_snapshot_until_the_state_or_the_sec
 
 
 def test_under_a_stream_of_changes_the_day_figures_are_counted_once_a_second_and_the_incidents_go_at_once(
-        tmp_path, district):
+    tmp_path, district
+):
     store = Store(EventLog(make_engine(f"sqlite:///{tmp_path / 'log.db'}")), district)
     tick = [100.0]
     pusher = Pusher(store, lambda: T0 + 5, 8.0, tick=lambda: tick[0])

@@ -1,4 +1,5 @@
 """A screen back after a short outage catches up from the deltas it missed; one too far behind gets a snapshot."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,8 @@ def wall_socket(onemap, since: str | None = None):
 def report(onemap, n: int) -> None:
     t = onemap.services.district.townships["T02"]
     onemap.services.store.execute(
-        lambda s: report_incident(s, Report("12345", f"R{n}", "noise", t.lon, t.lat, T0), "T02", T0 + n))
+        lambda s: report_incident(s, Report("12345", f"R{n}", "noise", t.lon, t.lat, T0), "T02", T0 + n)
+    )
 
 
 def published(onemap) -> None:

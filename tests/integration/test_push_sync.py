@@ -1,4 +1,5 @@
 """The sync property: a snapshot plus the deltas after it, merged as the browser merges them, equals a fresh snapshot."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,12 @@ COMMANDER = Actor("c", Role.COMMANDER)
 
 def browser_merge(snapshot: dict, deltas: list[dict]) -> dict:
     """Run the browser's own merge (assets/live.js) in node."""
-    return run_node(node_require("live", "live.js"), MERGE, "the browser's merge",
-                    stdin=json.dumps({"snapshot": snapshot, "deltas": deltas}))
+    return run_node(
+        node_require("live", "live.js"),
+        MERGE,
+        "the browser's merge",
+        stdin=json.dumps({"snapshot": snapshot, "deltas": deltas}),
+    )
 
 
 def by_key(entities: list[dict]) -> dict[str, dict]:
@@ -39,8 +44,9 @@ def work(store: Store, pusher: Pusher, scope: str) -> list[dict]:
     deltas, policy = [], SlaPolicy()
     t = store.read(lambda state: state.district.townships)
     for n, town in enumerate(["T01", "T02", "T01", "T03", "T01"]):
-        store.execute(lambda s: report_incident(s, Report("12345", f"R{n}", "noise", t[town].lon, t[town].lat, T0),
-                                                town, T0 + n))
+        store.execute(
+            lambda s: report_incident(s, Report("12345", f"R{n}", "noise", t[town].lon, t[town].lat, T0), town, T0 + n)
+        )
         if n % 2:
             deltas.append(pusher.deltas()[scope])
     ids = store.read(lambda state: sorted(state.incidents))

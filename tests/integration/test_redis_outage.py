@@ -2,6 +2,7 @@
 
 Each test starts its own redis-server on a free port and kills it; the shared Redis at 6379 is never touched.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,9 +45,23 @@ class PrivateRedis:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.fail("redis-server is needed to start a Redis of the test's own")
-        self.proc = subprocess.Popen([binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                                      "--appendonly", "no", "--daemonize", "no"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--daemonize",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         client = redis.Redis.from_url(self.url)
         wait_until(lambda: _pings(client), 10, "the private Redis to start")
         client.close()
@@ -79,7 +94,8 @@ def _source_ids(store: Any) -> set[str]:
 
 
 def test_the_consumer_loop_survives_a_redis_restart_that_lost_the_streams_and_takes_records_again(
-        private_redis, store, ingestor, district, caplog):
+    private_redis, store, ingestor, district, caplog
+):
     caplog.set_level(logging.WARNING, logger="streams")
     bus = RedisBus(RedisConfig(private_redis.url, "faults"))
     stop = threading.Event()
@@ -104,10 +120,15 @@ def test_the_consumer_loop_survives_a_redis_restart_that_lost_the_streams_and_ta
 
 
 def test_while_redis_is_down_pages_reads_and_records_are_served_from_the_store_and_the_bus_resumes_after(
-        private_redis, tmp_path):
+    private_redis, tmp_path
+):
     prefix = f"t{uuid.uuid4().hex[:8]}"
-    onemap = create_app(Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS, redis_url=private_redis.url,
-                                 redis_prefix=prefix), clock=Clock())
+    onemap = create_app(
+        Settings(
+            data_dir=tmp_path, simulator=False, api_tokens=TOKENS, redis_url=private_redis.url, redis_prefix=prefix
+        ),
+        clock=Clock(),
+    )
     onemap.start()
     try:
         kiosk = onemap.services.accounts.create_token("wall-1", "kiosk", Role.WALL)
@@ -129,7 +150,9 @@ def test_while_redis_is_down_pages_reads_and_records_are_served_from_the_store_a
 
         private_redis.start()  # empty: the app's consumer recreates the group
         onemap.bus.publish([{**record, "source_id": "OUT-2"}])
-        wait_until(lambda: "OUT-2" in _source_ids(onemap.services.store), 20, "a record through the bus after the restart")
+        wait_until(
+            lambda: "OUT-2" in _source_ids(onemap.services.store), 20, "a record through the bus after the restart"
+        )
     finally:
         onemap.stop.set()
 
@@ -138,17 +161,21 @@ def test_a_request_that_needs_redis_while_it_is_down_is_answered_503_with_a_clea
     server = Flask(__name__)
     hardening.install(server, lambda: "default-src 'self'")
     bus = RedisBus(RedisConfig(private_redis.url, "faults"))
-    server.add_url_rule("/api/v1/publish", "publish", lambda: {"ids": bus.publish([{"source": "110"}])},
-                        methods=["POST"])
+    server.add_url_rule(
+        "/api/v1/publish", "publish", lambda: {"ids": bus.publish([{"source": "110"}])}, methods=["POST"]
+    )
     client = server.test_client()
     assert client.post("/api/v1/publish").status_code == 200
     private_redis.kill()
     down = client.post("/api/v1/publish", headers={"Accept-Language": "en"})
     assert down.status_code == 503
     assert down.headers["Retry-After"] == "5"
-    assert down.get_json() == {"error": {"code": "bus_unavailable",
-                                         "message": "The message bus (Redis) cannot be reached right now; "
-                                                    "try again shortly"}}
+    assert down.get_json() == {
+        "error": {
+            "code": "bus_unavailable",
+            "message": "The message bus (Redis) cannot be reached right now; try again shortly",
+        }
+    }
     bus.close()
 
 

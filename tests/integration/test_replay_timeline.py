@@ -1,4 +1,5 @@
 """An incident's own timeline on the scripted day: where each step happened, which team, when, how late (worked answers)."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,8 +47,10 @@ def test_a_transferred_incident_s_steps_have_their_times_teams_and_lateness_as_w
     assert [s["n"] for s in body["steps"]] == list(range(1, 12))
     assert [s["order_id"] for s in body["steps"]] == [None, d1, d1, d1, d2, d2, d2, d2, d2, d2, d2]
     # Every team it was ordered to, each drawn from its base to the site; T09 answers for nothing late.
-    tracks = [(t["order_id"], t["team_id"], t["township"], t["lateness"], t["on_site_at"] and t["on_site_at"] - p.start)
-              for t in body["tracks"]]
+    tracks = [
+        (t["order_id"], t["team_id"], t["township"], t["lateness"], t["on_site_at"] and t["on_site_at"] - p.start)
+        for t in body["tracks"]
+    ]
     assert tracks == [(d1, "T09-A", "T09", {}, None), (d2, "T10-A", "T10", {"sign": 40.0}, 500)]
     t10a, site = district.teams["T10-A"], tuple(body["site"])
     assert body["tracks"][1]["start"] == [t10a.lon, t10a.lat]

@@ -1,4 +1,5 @@
 """Text from outside leaves in the report's files as text: no export hands a spreadsheet a formula to run."""
+
 from __future__ import annotations
 
 import csv
@@ -30,11 +31,17 @@ def cancelled(tmp_path_factory):
     client, team = world.onemap.server.test_client(), world.services.district.teams[world.team["T01"]]
     reasons = {}
     for n, lead in enumerate(LEADS):
-        r = client.post("/api/v1/records", headers=world.headers("system"), json=record(
-            f"CELL-{n}", team.lon + n * 1e-3, team.lat, category="waterlogging", summary=lead + PAYLOAD))
+        r = client.post(
+            "/api/v1/records",
+            headers=world.headers("system"),
+            json=record(f"CELL-{n}", team.lon + n * 1e-3, team.lat, category="waterlogging", summary=lead + PAYLOAD),
+        )
         iid = r.get_json()["results"][0]["incident_id"]
-        r = client.post(f"/api/v1/incidents/{iid}/cancel", headers=world.headers("commander"),
-                        json={"reason": lead + PAYLOAD, "command_id": command_id()})
+        r = client.post(
+            f"/api/v1/incidents/{iid}/cancel",
+            headers=world.headers("commander"),
+            json={"reason": lead + PAYLOAD, "command_id": command_id()},
+        )
         assert r.status_code == 200, r.get_json()
         reasons[iid] = client.get(f"/api/v1/incidents/{iid}", headers=world.headers("commander")).get_json()["note"]
     assert [r for r in reasons.values() if r.startswith(("=", "+", "-", "@"))]  # what the API keeps of each
@@ -66,7 +73,9 @@ def test_every_cancel_reason_in_the_workbook_is_a_text_cell_never_a_formula(canc
     texts = {c.value: c for c in cells if isinstance(c.value, str)}
     for reason in reasons.values():
         assert texts[reason].data_type == "s" and texts[reason].quotePrefix == reason.startswith(FORMULA_START)
-    assert any(isinstance(c.value, int) and c.data_type == "n" for c in book["by_source"].iter_rows(min_row=4) for c in c)
+    assert any(
+        isinstance(c.value, int) and c.data_type == "n" for c in book["by_source"].iter_rows(min_row=4) for c in c
+    )
 
 
 def test_the_pdf_shows_the_reasons_as_they_were_written(cancelled):

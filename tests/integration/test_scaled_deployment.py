@@ -3,6 +3,7 @@
 Screens on both web processes see the same state as the API; a consumer killed mid-stream loses
 nothing; a web process killed, its screens move to the other and resync from the seq they hold.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -48,8 +49,13 @@ class Log:
     def reported(self) -> list[str]:
         """The source ids of every incident report in the log, one per stored event."""
         with self.engine.connect() as conn:
-            return conn.execute(text("SELECT CAST(payload AS json)->>'source_id' FROM events "
-                                     "WHERE type = 'IncidentReported'")).scalars().all()
+            return (
+                conn.execute(
+                    text("SELECT CAST(payload AS json)->>'source_id' FROM events WHERE type = 'IncidentReported'")
+                )
+                .scalars()
+                .all()
+            )
 
     def dead_letters(self) -> int:
         with self.engine.connect() as conn:
@@ -119,6 +125,7 @@ def _publish(feed: RedisBus, tag: str, n: int) -> set[str]:
 
 def _kill_mid_batch(log: Log, consumer: Proc) -> int:
     """SIGKILL a consumer while it holds entries read and not acked; return how many it left pending."""
+
     def frozen_holding() -> bool:
         if log.pending(consumer.name) == 0:
             return False
@@ -175,8 +182,9 @@ def _scenario(deployment: Deployment) -> None:
         assert {r["status"] for r in answer} == {"accepted"}
         expected |= {r["alarm_no"] for r in api}
         first = answer[0]["incident_id"]
-        assert a.api("POST", f"/incidents/{first}/order", body={"team_id": "T02-A",
-                                                                  "command_id": f"o-{uuid.uuid4().hex}"}).ok
+        assert a.api(
+            "POST", f"/incidents/{first}/order", body={"team_id": "T02-A", "command_id": f"o-{uuid.uuid4().hex}"}
+        ).ok
         assert b.api("POST", f"/orders/{first}/sign", body={"command_id": f"s-{uuid.uuid4().hex}"}).ok
         _converge(log, [a, b], screens, expected, procs)
         converged = log.last_seq()

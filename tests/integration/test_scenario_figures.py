@@ -1,4 +1,5 @@
 """A hand-computed day: every figure of GET /api/v1/kpi equals the worked answer, before and after a restart."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -59,7 +60,9 @@ def test_a_dispatch_breach_is_an_event_with_a_stable_id_and_goes_up_to_the_duty_
     assert [k for k, _ in kinds].count("DispatchBreached") == 1
     # C breached its first round and was ordered in time after the reopening: one breach, of round 0.
     c_events = client.get(f"/api/v1/incidents/{ids['C']}", headers={"Authorization": "Bearer cmd"}).get_json()
-    assert [e["event_id"] for e in c_events["timeline"] if e["type"] == "DispatchBreached"] == [f"dispatch:{ids['C']}:0"]
+    assert [e["event_id"] for e in c_events["timeline"] if e["type"] == "DispatchBreached"] == [
+        f"dispatch:{ids['C']}:0"
+    ]
 
 
 def test_an_order_with_an_earlier_late_stage_stays_breached_while_its_current_step_is_in_time(played):

@@ -1,4 +1,5 @@
 """The holes of issue 10, each probed: scope before state, hostile bodies, limits, repeats, unknown paths, headers."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,9 @@ def test_a_township_session_cannot_read_another_townships_incident_through_the_c
     from tests.integration.test_access_table import callback_payload
 
     key = next(k for k, cb in world.onemap.dash.callback_map.items() if k == "cmd-detail.children")
-    r = world.client("township").post("/_dash-update-component", json=callback_payload(world, key, "township", "T02"),
-                                      headers=ORIGIN)
+    r = world.client("township").post(
+        "/_dash-update-component", json=callback_payload(world, key, "township", "T02"), headers=ORIGIN
+    )
     incident = world.services.store.read(lambda state: state.incidents[world.incident["T02"]])
     assert r.status_code == 403 and error_shape(r)
     assert incident.summary not in r.get_data(as_text=True)
@@ -39,7 +41,9 @@ def test_a_township_session_cannot_read_another_townships_incident_through_the_c
 def test_a_township_rooms_dialogs_refuse_another_townships_incident_with_a_message_and_leak_nothing(world, callback):
     from tests.integration.test_access_table import callback_name, callback_payload
 
-    key = next(k for k, cb in world.onemap.dash.callback_map.items() if "callback" in cb and callback_name(cb) == callback)
+    key = next(
+        k for k, cb in world.onemap.dash.callback_map.items() if "callback" in cb and callback_name(cb) == callback
+    )
     payload = callback_payload(world, key, "township", "T02")
     if callback == "town-step.data":  # the route step opens the dialog with the incident's teams and address
         payload["inputs"][0]["value"]["step"] = "route"
@@ -62,13 +66,17 @@ def test_merge_candidates_of_another_townships_incident_are_refused(world):
     assert own["candidates"] == [world.twin["T01"]]
 
 
-@pytest.mark.parametrize("step,body", [("sign", {}), ("route", {"to_township": "T03", "reason": "not ours"}),
-                                       ("resolve", {"note": "x"})])
+@pytest.mark.parametrize(
+    "step,body", [("sign", {}), ("route", {"to_township": "T03", "reason": "not ours"}), ("resolve", {"note": "x"})]
+)
 def test_another_townships_order_and_an_unknown_one_are_refused_alike_before_any_state_check(world, step, body):
-    answers = [api(world, "POST", f"/api/v1/orders/{ident}/{step}", json={"command_id": command_id(), **body})
-               for ident in (world.incident["T02"], "I000000000000", f"{world.incident['T02']}-1")]
-    assert {(r.status_code, r.get_json()["error"]["code"], r.get_json()["error"]["message"]) for r in answers} == \
-        {(403, "out_of_scope", answers[0].get_json()["error"]["message"])}
+    answers = [
+        api(world, "POST", f"/api/v1/orders/{ident}/{step}", json={"command_id": command_id(), **body})
+        for ident in (world.incident["T02"], "I000000000000", f"{world.incident['T02']}-1")
+    ]
+    assert {(r.status_code, r.get_json()["error"]["code"], r.get_json()["error"]["message"]) for r in answers} == {
+        (403, "out_of_scope", answers[0].get_json()["error"]["message"])
+    }
     assert "T02" not in answers[0].get_data(as_text=True)
     assert world.services.store.log.audit_trail()[0]["result"] == "rejected:out_of_scope"
 
@@ -87,7 +95,10 @@ def test_json_nested_tens_of_thousands_deep_is_a_400_in_the_error_shape(world, p
     assert r.status_code == 400 and error_shape(r)
     if path.endswith("records"):
         assert len(letters(world)) == before + 1 and "nested" in letters(world)[0]["reason"]
-    assert api(world, "POST", "/api/v1/records", role="system", json=record(command_id(), 121.142, 31.07)).status_code == 200
+    assert (
+        api(world, "POST", "/api/v1/records", role="system", json=record(command_id(), 121.142, 31.07)).status_code
+        == 200
+    )
 
 
 def test_a_batch_with_one_record_nested_970_deep_answers_each_record_and_dead_letters_the_deep_one(world):
@@ -95,7 +106,9 @@ def test_a_batch_with_one_record_nested_970_deep_answers_each_record_and_dead_le
     # pytest version (pytest 9.2 hit Python's recursion limit before the request was made).
     deep = '{"a":' * 970 + '{"x":1}' + "}" * 970
     body = '{"records":[%s,{"source":"12345","source_id":"DEEP-1","x":%s}]}' % (
-        json.dumps(record("GOOD-1", 121.142, 31.07)), deep)
+        json.dumps(record("GOOD-1", 121.142, 31.07)),
+        deep,
+    )
     r = api(world, "POST", "/api/v1/records", role="system", data=body, content_type="application/json")
     assert r.status_code == 200
     assert [x["status"] for x in r.get_json()["results"]] == ["accepted", "rejected"]
@@ -117,8 +130,15 @@ def test_ids_blank_after_stripping_or_of_invisible_characters_are_rejected_and_d
     assert len(letters(world)) == before + 2
 
 
-@pytest.mark.parametrize("path,size", [("/api/v1/records", 8 * 1024 * 1024 + 1), ("/api/v1/broadcasts", 64 * 1024 + 1),
-                                       ("/_dash-update-component", 1024 * 1024 + 1), ("/login", 64 * 1024 + 1)])
+@pytest.mark.parametrize(
+    "path,size",
+    [
+        ("/api/v1/records", 8 * 1024 * 1024 + 1),
+        ("/api/v1/broadcasts", 64 * 1024 + 1),
+        ("/_dash-update-component", 1024 * 1024 + 1),
+        ("/login", 64 * 1024 + 1),
+    ],
+)
 def test_a_body_over_its_endpoints_limit_is_a_413_in_the_error_shape(world, path, size):
     r = api(world, "POST", path, role="commander", data=b"x" * size, content_type="application/json")
     assert r.status_code == 413 and error_shape(r)
@@ -126,20 +146,25 @@ def test_a_body_over_its_endpoints_limit_is_a_413_in_the_error_shape(world, path
 
 def test_ten_simultaneous_repeats_of_one_command_all_answer_duplicate_but_the_one_that_acted(world):
     iid, barrier, answers = world.twin["T01"], threading.Barrier(10), []
-    free = next(t.id for t in world.services.district.teams.values() if t.township == "T01" and t.id != world.team["T01"])
+    free = next(
+        t.id for t in world.services.district.teams.values() if t.township == "T01" and t.id != world.team["T01"]
+    )
     body = {"team_id": free, "command_id": command_id()}
 
     def send() -> None:
         client = world.onemap.server.test_client()
         barrier.wait()
         answers.append(client.post(f"/api/v1/incidents/{iid}/order", json=body, headers=world.headers("commander")))
+
     threads = [threading.Thread(target=send) for _ in range(10)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(r.get_json().get("status", r.get_json().get("error", {}).get("code")) for r in answers) == \
-        ["done"] + ["duplicate"] * 9
+    assert (
+        sorted(r.get_json().get("status", r.get_json().get("error", {}).get("code")) for r in answers)
+        == ["done"] + ["duplicate"] * 9
+    )
 
 
 @pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/incidents/x/y/z", "/api/v2/incidents", "/api/", "/api/v1/"])
@@ -152,7 +177,10 @@ def test_pages_and_the_api_carry_the_security_headers(world):
     client = world.client("commander")
     for path in ("/command", "/login", "/api/v1/kpi"):
         h = client.get(path, headers=world.headers("commander")).headers
-        assert "frame-ancestors 'none'" in h["Content-Security-Policy"] and "'unsafe-eval'" not in h["Content-Security-Policy"]
+        assert (
+            "frame-ancestors 'none'" in h["Content-Security-Policy"]
+            and "'unsafe-eval'" not in h["Content-Security-Policy"]
+        )
         assert h["X-Content-Type-Options"] == "nosniff" and h["Referrer-Policy"] == "same-origin"
 
 

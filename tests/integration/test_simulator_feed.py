@@ -1,4 +1,5 @@
 """The demo feed: seedable, believable, and its occasional broken record is dead-lettered, not lost."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -59,6 +60,7 @@ def test_the_recent_past_reaches_back_further_at_night_for_the_same_number_of_re
     assert 1800 <= day <= 3600 and night > 3 * day
     assert warmup_span(T0 - T0 % 86400 + 10 * 3600, 1.5, 90, -7.0) == night  # 03:00 in a district at UTC-7
 
+
 def test_an_empty_demo_district_opens_with_its_recent_past_received_and_worked_at_their_own_times(tmp_path, clock):
     from app import create_app
     from config import Settings
@@ -69,8 +71,11 @@ def test_an_empty_demo_district_opens_with_its_recent_past_received_and_worked_a
     received = sorted(i.received_at for i in incidents)
     assert 60 <= len(incidents) <= 130 and received[-1] <= clock.now
     assert received[-1] - received[0] > 1200 and len(set(received)) > len(received) // 2  # spread, not one instant
-    ordered = [(i.received_at, (i.history + ((i.order,) if i.order else ()))[0].issued_at)
-               for i in incidents if i.order or i.history]
+    ordered = [
+        (i.received_at, (i.history + ((i.order,) if i.order else ()))[0].issued_at)
+        for i in incidents
+        if i.order or i.history
+    ]
     assert len(ordered) > len(incidents) // 2  # the other rooms worked most of it, as they went
     assert all(received_at < issued_at < clock.now for received_at, issued_at in ordered)
     assert onemap.services.clock() == clock.now  # the played past is over: the clock is the real one again

@@ -1,4 +1,5 @@
 """Start-up from a projection snapshot and the log's tail, on SQLite and PostgreSQL; archived incidents read back."""
+
 from __future__ import annotations
 
 import pickle
@@ -28,7 +29,7 @@ def as_dict(state: Projection) -> dict:
 
 def fill(store: Store, events: list) -> None:
     for i in range(0, len(events), BATCH):
-        store.append(events[i:i + BATCH])
+        store.append(events[i : i + BATCH])
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +42,7 @@ def test_a_store_started_from_a_snapshot_and_the_tail_equals_a_full_replay(engin
     fill(first, events[: len(events) // 2])
     seq, size = first.take_snapshot(T0)
     assert seq == first.read(lambda state: state.seq) and size > 0
-    fill(first, events[len(events) // 2:])
+    fill(first, events[len(events) // 2 :])
     started = Store(EventLog(engine), district)
     replayed = Store(EventLog(engine), district, snapshots=False)
     assert started.started_from == seq and replayed.started_from == 0
@@ -80,8 +81,7 @@ class _Planted:
         return (_planted, ())
 
 
-def test_a_snapshot_not_signed_with_the_installations_secret_is_skipped_and_never_unpickled(engine, district,
-                                                                                             events):
+def test_a_snapshot_not_signed_with_the_installations_secret_is_skipped_and_never_unpickled(engine, district, events):
     ours = Store(EventLog(engine), district, snapshot_key=b"the installation's secret")
     fill(ours, events[:3000])
     signed, _ = ours.take_snapshot(T0)
@@ -99,7 +99,7 @@ def test_a_snapshot_not_signed_with_the_installations_secret_is_skipped_and_neve
 def test_only_the_newest_few_snapshots_are_kept_and_one_is_taken_when_due(engine, district, events):
     store = Store(EventLog(engine), district)
     for k in range(KEEP + 2):
-        fill(store, events[k * 100:(k + 1) * 100])
+        fill(store, events[k * 100 : (k + 1) * 100])
         store.take_snapshot(T0 + k)
     with engine.connect() as conn:
         assert len(conn.execute(select(snapshots.c.id)).all()) == KEEP
@@ -160,18 +160,30 @@ def test_a_snapshots_format_is_the_same_in_every_process_whatever_its_string_has
     import sys
     from pathlib import Path
 
-    code = ("from application.district import build_district, load_fixtures\n"
-            "from geo.boundaries import demo_boundaries\nfrom store.snapshots import format_of\n"
-            "b = demo_boundaries()\n"
-            "print(format_of(build_district(b.townships, b.neighbours(), load_fixtures()), {1: 60.0}, 8.0))")
+    code = (
+        "from application.district import build_district, load_fixtures\n"
+        "from geo.boundaries import demo_boundaries\nfrom store.snapshots import format_of\n"
+        "b = demo_boundaries()\n"
+        "print(format_of(build_district(b.townships, b.neighbours(), load_fixtures()), {1: 60.0}, 8.0))"
+    )
     root = Path(__file__).resolve().parents[2]
-    formats = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    formats = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
     assert len(formats) == 1
 
 
-def test_a_replayer_seeded_with_a_snapshot_rebuilds_moments_before_and_after_it_as_a_full_fold(engine, district,
-                                                                                             events):
+def test_a_replayer_seeded_with_a_snapshot_rebuilds_moments_before_and_after_it_as_a_full_fold(
+    engine, district, events
+):
     from application.replay import Replayer
     from domain.replay import moment
 

@@ -1,4 +1,5 @@
 """The event log on SQLite and PostgreSQL: idempotent appends, ordered reads, a faithful replay."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,6 +25,7 @@ def report(store: Store, source_id: str, at: float = T0) -> list[ev.Event]:
     def decide(state: Projection) -> list[ev.Event]:
         t = state.district.townships["T02"]
         return report_incident(state, Report("110", source_id, "noise", t.lon, t.lat, at), "T02", at)
+
     return store.read(decide)
 
 
@@ -63,7 +65,9 @@ def test_the_projection_rebuilt_from_the_log_after_a_restart_equals_the_one_befo
         store.append(report(store, f"S{n}", clock.advance(1)))
     iid = store.read(lambda state: sorted(state.incidents))[0]
     store.execute(lambda s: issue_order(s, policy, commander, iid, "T02-A", "cmd:o1", clock.advance(5)))
-    store.execute(lambda s: advance_order(s, Actor("r", Role.TOWNSHIP, "T02"), iid, "sign", "cmd:s1", clock.advance(70)))
+    store.execute(
+        lambda s: advance_order(s, Actor("r", Role.TOWNSHIP, "T02"), iid, "sign", "cmd:s1", clock.advance(70))
+    )
     restarted = Store(EventLog(engine), district)
     assert restarted.read(_folded) == store.read(_folded)
 
@@ -110,7 +114,6 @@ def test_a_store_hands_out_neither_its_projection_nor_its_lock(engine, district)
     assert store.read(lambda state: (state.seq, len(state.incidents))) == (1, 1)
 
 
-
 def test_a_check_that_refuses_comes_before_the_repeat_and_nothing_is_decided_or_appended(engine, district):
     store, policy, decided = Store(EventLog(engine), district), SlaPolicy(), []
     store.append(report(store, "R1"))
@@ -120,15 +123,24 @@ def test_a_check_that_refuses_comes_before_the_repeat_and_nothing_is_decided_or_
     def out_of_scope(state: Projection) -> None:
         if state.incidents[iid].township != "T01":
             raise Rejected("out_of_scope")
+
     with pytest.raises(Rejected):  # the same command id again: refused, not answered as a repeat
         store.execute(lambda s: decided.append(s) or [], once="cmd:o1", check=out_of_scope)
     assert decided == [] and store.log.last_seq() == 2
 
+
 def test_no_module_outside_the_store_takes_its_lock_or_reads_its_state():
     root = Path(__file__).resolve().parents[2]
     reach = re.compile(r"\bstore\.(lock|state)\b")  # as services.store.<lock or state> did, or self.store.<...>
-    sources = [p for p in root.rglob("*.py") if p.parent.name != "store" and not any(
-        part.startswith(".") for part in p.relative_to(root).parts)]
-    found = [f"{path.relative_to(root)}:{n}" for path in sorted(sources)
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if reach.search(line)]
+    sources = [
+        p
+        for p in root.rglob("*.py")
+        if p.parent.name != "store" and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    ]
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in sorted(sources)
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if reach.search(line)
+    ]
     assert found == []

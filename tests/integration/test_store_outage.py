@@ -3,6 +3,7 @@
 The app connects as a role of the test's own, in a schema of its own; the outage is that role refused new
 connections (NOLOGIN) and its open ones terminated (pg_terminate_backend). The shared server keeps running.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,9 @@ TOKENS = {"sys-token-1": "system", "cmd-token-1": "commander"}
 SYSTEM = {"Authorization": "Bearer sys-token-1"}
 COMMANDER = {"Authorization": "Bearer cmd-token-1", "Accept-Language": "en"}
 PASSWORD = "correct-horse-battery"
-UNAVAILABLE = {"error": {"code": "store_unavailable",
-                         "message": "The database cannot be reached right now; try again shortly"}}
+UNAVAILABLE = {
+    "error": {"code": "store_unavailable", "message": "The database cannot be reached right now; try again shortly"}
+}
 
 
 class Database:
@@ -53,8 +55,9 @@ class Database:
         """Refuse the app's role new connections and end the ones it has."""
         with self.admin.begin() as conn:
             conn.execute(text(f'ALTER ROLE "{self.role}" NOLOGIN'))
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"),
-                         {"r": self.role})
+            conn.execute(
+                text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = :r"), {"r": self.role}
+            )
 
     def restore(self) -> None:
         with self.admin.begin() as conn:
@@ -66,8 +69,12 @@ class Database:
 
     def waiting_on_a_lock(self) -> bool:
         with self.admin.connect() as conn:
-            return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE usename = :r "
-                                          "AND wait_event_type = 'Lock'"), {"r": self.role}).scalar_one())
+            return bool(
+                conn.execute(
+                    text("SELECT count(*) FROM pg_stat_activity WHERE usename = :r AND wait_event_type = 'Lock'"),
+                    {"r": self.role},
+                ).scalar_one()
+            )
 
     def drop(self) -> None:
         self.cut()
@@ -127,8 +134,11 @@ def test_a_command_whose_connection_dies_mid_append_is_answered_503_and_nothing_
 
     with database.admin.connect() as holder:
         holder.execute(text(f'LOCK TABLE "{database.role}".events IN EXCLUSIVE MODE'))  # reads pass, the append waits
-        worker = threading.Thread(target=lambda: answer.append(
-            client.post(f"/api/v1/incidents/{incident}/order", json=order, headers=COMMANDER)))
+        worker = threading.Thread(
+            target=lambda: answer.append(
+                client.post(f"/api/v1/incidents/{incident}/order", json=order, headers=COMMANDER)
+            )
+        )
         worker.start()
         wait_until(database.waiting_on_a_lock, 20, "the command's append to wait inside its transaction")
         database.cut()  # the connection dies with the append half done
@@ -159,23 +169,32 @@ def _order_click(onemap: Any, incident: str, team: str) -> dict[str, Any]:
     key = next(k for k, cb in onemap.dash.callback_map.items() if any(ids.ISSUE_BTN in i["id"] for i in cb["inputs"]))
     button = {"type": ids.ISSUE_BTN, "incident": incident, "team": team, "k": 0}
     outputs = [dict(zip(("id", "property"), o.split(".", 1))) for o in key.strip(".").split("...")]
-    return {"output": key, "outputs": outputs,
-            "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
-            "state": [{"id": ids.I18N, "property": "data", "value": {"lang": "zh"}},
-                      {"id": ids.CMD_DONE, "property": "data", "value": 0}],
-            "changedPropIds": [json.dumps(button, sort_keys=True, separators=(",", ":")) + ".n_clicks"]}
+    return {
+        "output": key,
+        "outputs": outputs,
+        "inputs": [[{"id": button, "property": "n_clicks", "value": 1}]],
+        "state": [
+            {"id": ids.I18N, "property": "data", "value": {"lang": "zh"}},
+            {"id": ids.CMD_DONE, "property": "data", "value": 0},
+        ],
+        "changedPropIds": [json.dumps(button, sort_keys=True, separators=(",", ":")) + ".n_clicks"],
+    }
 
 
 def test_an_order_clicked_on_the_console_when_its_append_is_cut_off_says_the_database_cannot_be_reached(
-        database, onemap):
+    database, onemap
+):
     incident, team = _incident_and_team(onemap)
     client, events = _signed_in_commander(onemap), database.count("events")
     answer: list[Any] = []
     with database.admin.connect() as holder:
         holder.execute(text(f'LOCK TABLE "{database.role}".events IN EXCLUSIVE MODE'))
         click = _order_click(onemap, incident, team)
-        worker = threading.Thread(target=lambda: answer.append(client.post(
-            "/_dash-update-component", json=click, headers={"Origin": "http://localhost"})))
+        worker = threading.Thread(
+            target=lambda: answer.append(
+                client.post("/_dash-update-component", json=click, headers={"Origin": "http://localhost"})
+            )
+        )
         worker.start()
         wait_until(database.waiting_on_a_lock, 20, "the order's append to wait inside its transaction")
         database.cut()
@@ -199,7 +218,8 @@ class CountingIngestor(Ingestor):
 
 
 def test_the_consumer_holds_its_batch_through_the_outage_and_commits_it_after_without_counting_redeliveries(
-        database, prefix, district, boundaries, caplog):
+    database, prefix, district, boundaries, caplog
+):
     caplog.set_level(logging.WARNING, logger="streams")
     store = Store(EventLog(make_engine(database.url)), district)
     ingestor = CountingIngestor(store, Locator(boundaries), Clock())

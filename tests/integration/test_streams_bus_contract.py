@@ -1,4 +1,5 @@
 """The bus contract, run against the in-process bus and Redis Streams alike."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,4 +1,5 @@
 """Faults of the consumer group: dead consumer names removed, poison records cut off, a group lost with its data."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -36,12 +37,16 @@ def _consumers(client: redis.Redis, stream: str) -> dict[str, int]:
 
 def _stored(store) -> set[str]:
     with store.log.engine.connect() as conn:
-        return set(conn.execute(text("SELECT json_extract(payload, '$.source_id') FROM events "
-                                     "WHERE type = 'IncidentReported'")).scalars())
+        return set(
+            conn.execute(
+                text("SELECT json_extract(payload, '$.source_id') FROM events WHERE type = 'IncidentReported'")
+            ).scalars()
+        )
 
 
 def test_consumers_idle_with_nothing_pending_are_removed_and_one_with_pending_entries_only_once_claimed(
-        prefix, district):
+    prefix, district
+):
     earlier = redis_bus(prefix)  # the processes that died, with the default thresholds
     bus = redis_bus(prefix, claim_idle_ms=0, claim_every_s=0, forget_idle_ms=0)
     client = redis.Redis.from_url(REDIS_URL)
@@ -72,7 +77,8 @@ def test_a_consumer_idle_for_less_than_the_threshold_is_kept(prefix, district):
 
 
 def test_a_poison_record_is_dead_lettered_after_max_deliveries_and_the_good_ones_of_its_batch_are_not_held_back(
-        prefix, district, store, ingestor):
+    prefix, district, store, ingestor
+):
     bus = redis_bus(prefix, claim_idle_ms=0, claim_every_s=0, max_deliveries=3)
     crashing = _crashing(ingestor)
     good = [incident(i, district) for i in range(3)]
@@ -103,13 +109,15 @@ def test_a_poison_record_is_dead_lettered_after_max_deliveries_and_the_good_ones
 
 
 def test_on_the_in_process_bus_a_poison_record_is_dead_lettered_at_once_and_the_others_stored(
-        district, store, ingestor):
+    district, store, ingestor
+):
     bus = MemoryBus()
     bus.publish([incident(0, district), {**incident(9, district), "alarm_no": MARKER}, incident(1, district)])
     assert consumer.consume_once(bus, _crashing(ingestor), "c1", 100, 1) == 3
     assert _stored(store) == {"JJ-0", "JJ-1"}
     assert [reason for _, reason in bus.dead_letters] == [
-        "poison: processing failed (RuntimeError: processing crashed)"]
+        "poison: processing failed (RuntimeError: processing crashed)"
+    ]
     assert bus.requeue_pending() == 0  # everything acked: nothing comes back
 
 

@@ -1,4 +1,5 @@
 """A real consumer process killed with SIGKILL mid-batch and restarted: every record lands exactly once."""
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,26 @@ GROUP = "onemap"
 
 
 def _consumer(prefix: str, db: str, name: str) -> subprocess.Popen:
-    args = [sys.executable, "-m", "streams.consume", "--redis-url", REDIS_URL, "--prefix", prefix, "--db", db,
-            "--name", name, "--batch", "200", "--claim-idle-ms", "300", "--claim-every-s", "1", "--quiet"]
+    args = [
+        sys.executable,
+        "-m",
+        "streams.consume",
+        "--redis-url",
+        REDIS_URL,
+        "--prefix",
+        prefix,
+        "--db",
+        db,
+        "--name",
+        name,
+        "--batch",
+        "200",
+        "--claim-idle-ms",
+        "300",
+        "--claim-every-s",
+        "1",
+        "--quiet",
+    ]
     env = {**os.environ, "ONEMAP_DATA_DIR": str(Path(db.split("///", 1)[1]).parent)}
     return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
@@ -71,8 +90,13 @@ def test_a_consumer_killed_mid_batch_and_restarted_loses_nothing_and_duplicates_
 
     engine = _ENGINES.pop(db)
     with engine.connect() as conn:
-        ids = conn.execute(text("SELECT json_extract(payload, '$.source_id') FROM events "
-                                "WHERE type = 'IncidentReported'")).scalars().all()
+        ids = (
+            conn.execute(
+                text("SELECT json_extract(payload, '$.source_id') FROM events WHERE type = 'IncidentReported'")
+            )
+            .scalars()
+            .all()
+        )
         dead = conn.execute(text("SELECT count(*) FROM dead_letters")).scalar_one()
     engine.dispose()
     assert sorted(ids) == sorted(f"JJ-{i}" for i in range(N))  # every record, each exactly once

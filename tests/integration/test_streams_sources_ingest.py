@@ -1,4 +1,5 @@
 """Sources through the one ingest path: flood incidents with hysteresis, alerts that expire, every source taken."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -15,8 +16,16 @@ from tests.unit.test_sources_hostile import GOOD, hostile  # the same hostile va
 def test_readings_hovering_on_a_line_within_one_batch_open_one_flood_incident(ingestor, store, district):
     station = next(iter(district.stations.values()))
     w = station.warning_level
-    readings = [{"source": "hydrology", "source_id": f"R{i}", "station_id": station.id,
-                 "level": w + (0.02 if i % 2 else -0.02), "observed_at": T0 - 600 + i} for i in range(40)]
+    readings = [
+        {
+            "source": "hydrology",
+            "source_id": f"R{i}",
+            "station_id": station.id,
+            "level": w + (0.02 if i % 2 else -0.02),
+            "observed_at": T0 - 600 + i,
+        }
+        for i in range(40)
+    ]
     ingestor.ingest(readings[:20])
     ingestor.ingest(readings[20:] + readings[:5])  # later readings, and a redelivered stretch
     floods = store.read(lambda state: [i for i in state.incidents.values() if i.category == "flood_risk"])
@@ -25,8 +34,12 @@ def test_readings_hovering_on_a_line_within_one_batch_open_one_flood_incident(in
 
 
 def test_a_cap_alert_is_on_the_map_until_it_expires_and_a_cancel_removes_its_target(ingestor, store, clock):
-    ingestor.ingest([feeds.cap_alert("W-1", 120.15, 30.25, T0, "暴雨", expires_in_s=600),
-                     feeds.cap_alert("W-2", 120.15, 30.25, T0, "大风")])
+    ingestor.ingest(
+        [
+            feeds.cap_alert("W-1", 120.15, 30.25, T0, "暴雨", expires_in_s=600),
+            feeds.cap_alert("W-2", 120.15, 30.25, T0, "大风"),
+        ]
+    )
     assert store.read(lambda state: set(state.alerts)) == {"W-1", "W-2"}
     ingestor.ingest([feeds.cap_alert("W-3", 120.15, 30.25, T0, "解除", "Cancel", "weather@district.example,W-2,x")])
     assert store.read(lambda state: set(state.alerts)) == {"W-1"}

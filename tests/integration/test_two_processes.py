@@ -1,4 +1,5 @@
 """Several processes on one PostgreSQL log: conflicting commands on one incident have exactly one outcome."""
+
 from __future__ import annotations
 
 import threading
@@ -27,14 +28,20 @@ PER_PROCESS = 10  # conflicting commands sent to each web process at once
 def _waiting_for_the_write_lock(engine, application: str) -> bool:
     """Tell whether a session of that application name waits for the log's advisory lock."""
     with engine.connect() as conn:
-        return bool(conn.execute(text(
-            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' "
-            "AND NOT l.granted AND l.objid = :key AND a.application_name = :app"),
-            {"key": APPEND_LOCK_KEY, "app": application}).scalar_one())
+        return bool(
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' "
+                    "AND NOT l.granted AND l.objid = :key AND a.application_name = :app"
+                ),
+                {"key": APPEND_LOCK_KEY, "app": application},
+            ).scalar_one()
+        )
 
 
 def test_a_process_deciding_on_an_incident_another_is_deciding_on_waits_and_decides_against_its_outcome(
-        pg_schema, district):
+    pg_schema, district
+):
     app_b = f"onemap-b-{uuid.uuid4().hex[:8]}"
     a = Store(EventLog(make_engine(PG_URL, schema=pg_schema)), district)
     b = Store(EventLog(make_engine(f"{PG_URL}?application_name={app_b}", schema=pg_schema)), district)
@@ -117,8 +124,11 @@ def _outcomes(answers: list[tuple[int, dict]]) -> Counter:
 def _audit(deployment: Deployment, target: str, action: str) -> Counter:
     engine = deployment.engine()
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT result FROM audit WHERE target = :t AND action = :a"),
-                            {"t": target, "a": action}).scalars().all()
+        rows = (
+            conn.execute(text("SELECT result FROM audit WHERE target = :t AND action = :a"), {"t": target, "a": action})
+            .scalars()
+            .all()
+        )
     engine.dispose()
     return Counter(rows)
 
@@ -126,8 +136,11 @@ def _audit(deployment: Deployment, target: str, action: str) -> Counter:
 def test_orders_for_one_incident_to_different_teams_at_two_processes_at_once_give_exactly_one_order(webs):
     deployment, a, b = webs
     iid = _new_incident(a, "order")
-    answers = _storm((a, b), f"/incidents/{iid}/order", lambda i: {
-        "team_id": ("T02-A", "T02-B")[i % 2], "command_id": f"order-{i}-{uuid.uuid4().hex[:8]}"})
+    answers = _storm(
+        (a, b),
+        f"/incidents/{iid}/order",
+        lambda i: {"team_id": ("T02-A", "T02-B")[i % 2], "command_id": f"order-{i}-{uuid.uuid4().hex[:8]}"},
+    )
     assert _outcomes(answers) == {"done": 1, "409:already_ordered": 2 * PER_PROCESS - 1}
     [winner] = [body["events"][0] for status, body in answers if status == 200]
     for web in (a, b):
@@ -149,8 +162,12 @@ def test_one_step_taken_at_two_processes_at_once_is_taken_once_whether_by_one_co
     assert _outcomes(responds) == {"done": 1, "duplicate": 2 * PER_PROCESS - 1}
     for web in (a, b):
         seen = web.api("GET", f"/incidents/{iid}").json()
-        assert [e["type"] for e in seen["timeline"]] == ["IncidentReported", "OrderIssued", "OrderSigned",
-                                                          "OrderResponded"]
+        assert [e["type"] for e in seen["timeline"]] == [
+            "IncidentReported",
+            "OrderIssued",
+            "OrderSigned",
+            "OrderResponded",
+        ]
         assert sorted(seen["order"]["done"]) == ["respond", "sign"]
     assert _audit(deployment, iid, "order_sign") == {"done": 1, "rejected:step_already_done": 2 * PER_PROCESS - 1}
     assert _audit(deployment, iid, "order_respond") == {"done": 1, "duplicate": 2 * PER_PROCESS - 1}

@@ -1,4 +1,5 @@
 """A small district every access and hostile-input test shares: two townships' incidents, orders, broadcasts, sessions."""
+
 from __future__ import annotations
 
 import itertools
@@ -15,11 +16,21 @@ from tests.conftest import Clock
 PASSWORD = "correct-horse-battery"
 ORIGIN = {"Origin": "http://localhost"}
 ROLES = ("anonymous", "wall", "township", "commander", "duty_leader", "admin", "system")
-TOKENS = {"sys-token-1": "system", "cmd-token-1": "commander", "dl-token-1": "duty_leader",
-          "t01-token-1": "township:T01", "wall-token-1": "wall", "adm-token-1": "admin"}
+TOKENS = {
+    "sys-token-1": "system",
+    "cmd-token-1": "commander",
+    "dl-token-1": "duty_leader",
+    "t01-token-1": "township:T01",
+    "wall-token-1": "wall",
+    "adm-token-1": "admin",
+}
 TOKEN_OF = {spec.split(":")[0]: token for token, spec in TOKENS.items()}
-USERS = {"township": ("op-t01", Role.TOWNSHIP, "T01"), "commander": ("cmd", Role.COMMANDER, None),
-         "duty_leader": ("lead", Role.DUTY_LEADER, None), "admin": ("boss", Role.ADMIN, None)}
+USERS = {
+    "township": ("op-t01", Role.TOWNSHIP, "T01"),
+    "commander": ("cmd", Role.COMMANDER, None),
+    "duty_leader": ("lead", Role.DUTY_LEADER, None),
+    "admin": ("boss", Role.ADMIN, None),
+}
 REFUSAL_CODES = ("unauthorized", "forbidden", "out_of_scope", "csrf")
 _REFUSED_MESSAGE = re.compile(r'"data-code":\s*"(forbidden|out_of_scope)"')
 _ids = itertools.count()
@@ -32,8 +43,16 @@ def command_id() -> str:
 
 def record(source_id: str, lon: float, lat: float, **over: Any) -> dict[str, Any]:
     """Return a valid 12345 record at a point."""
-    return {"source": "12345", "source_id": source_id, "category": "noise", "lon": lon, "lat": lat,
-            "summary": "广场舞音响扰民", "address": "人民路100号", **over}
+    return {
+        "source": "12345",
+        "source_id": source_id,
+        "category": "noise",
+        "lon": lon,
+        "lat": lat,
+        "summary": "广场舞音响扰民",
+        "address": "人民路100号",
+        **over,
+    }
 
 
 @dataclass
@@ -82,16 +101,30 @@ def build_world(tmp_path: Any) -> World:
         team = next(t for t in onemap.services.district.teams.values() if t.township == town)
         world.team[town] = team.id
         for n, slot in ((0, world.incident), (1, world.twin)):
-            r = client.post("/api/v1/records", json=record(f"{town}-{n}", team.lon + n * 1e-4, team.lat),
-                            headers=world.headers("system"))
+            r = client.post(
+                "/api/v1/records",
+                json=record(f"{town}-{n}", team.lon + n * 1e-4, team.lat),
+                headers=world.headers("system"),
+            )
             slot[town] = r.get_json()["results"][0]["incident_id"]
         assert onemap.services.store.read(lambda state: state.incidents[world.incident[town]].township) == town
-        r = client.post(f"/api/v1/incidents/{world.incident[town]}/order",
-                        json={"team_id": team.id, "command_id": command_id()}, headers=commander)
+        r = client.post(
+            f"/api/v1/incidents/{world.incident[town]}/order",
+            json={"team_id": team.id, "command_id": command_id()},
+            headers=commander,
+        )
         assert r.status_code == 200, r.get_json()
-        r = client.post("/api/v1/broadcasts", json={"kind": "flood_response", "level": "IV", "townships": [town],
-                                                    "message": f"only {town}", "command_id": command_id()},
-                        headers=commander)
+        r = client.post(
+            "/api/v1/broadcasts",
+            json={
+                "kind": "flood_response",
+                "level": "IV",
+                "townships": [town],
+                "message": f"only {town}",
+                "command_id": command_id(),
+            },
+            headers=commander,
+        )
         world.broadcast[town] = r.get_json()["events"][0]["broadcast_id"]
     return world
 

@@ -1,4 +1,5 @@
 """Node tier: the browser's own code (assets/*.js) run in node, no browser; its tests are marked `node`."""
+
 from __future__ import annotations
 
 from pathlib import Path

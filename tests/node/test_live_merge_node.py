@@ -1,4 +1,5 @@
 """The browser's own merge (assets/live.js) and SLA states (assets/sla.js), run in node."""
+
 from __future__ import annotations
 
 import json
@@ -11,9 +12,12 @@ from tests.support import node_require, run_node
 
 def _node(script: str) -> Any:
     """Run a script in node with live and sla loaded; return what it prints as JSON."""
-    prelude = (node_require("live", "live.js") + node_require("sla", "sla.js")
-               + "const plain = s => ({seq: s.seq, version: s.version, ready: s.ready,"
-               " entities: Object.fromEntries([...s.entities].sort())});")
+    prelude = (
+        node_require("live", "live.js")
+        + node_require("sla", "sla.js")
+        + "const plain = s => ({seq: s.seq, version: s.version, ready: s.ready,"
+        " entities: Object.fromEntries([...s.entities].sort())});"
+    )
     return run_node(prelude, script, "the browser's merge")
 
 
@@ -26,10 +30,19 @@ def test_old_snapshot_plus_deltas_equals_the_new_snapshot() -> None:
     deltas = [
         {"from_seq": 5, "seq": 7, "server_time": 101.0, "upsert": [_inc("a", "ordered")], "remove": []},
         {"from_seq": 7, "seq": 7, "server_time": 103.0, "upsert": [], "remove": []},  # a heartbeat
-        {"from_seq": 7, "seq": 9, "server_time": 104.0, "upsert": [_inc("c"), {"kind": "kpi", "id": "today", "n": 2}],
-         "remove": [{"kind": "incident", "id": "b"}]},
+        {
+            "from_seq": 7,
+            "seq": 9,
+            "server_time": 104.0,
+            "upsert": [_inc("c"), {"kind": "kpi", "id": "today", "n": 2}],
+            "remove": [{"kind": "incident", "id": "b"}],
+        },
     ]
-    new = {"seq": 9, "server_time": 104.0, "entities": [_inc("a", "ordered"), _inc("c"), {"kind": "kpi", "id": "today", "n": 2}]}
+    new = {
+        "seq": 9,
+        "server_time": 104.0,
+        "entities": [_inc("a", "ordered"), _inc("c"), {"kind": "kpi", "id": "today", "n": 2}],
+    }
     got = _node(f"""
         let s = live.applySnapshot(live.emptyState(), {json.dumps(old)}, 0);
         for (const d of {json.dumps(deltas)}) {{ const r = live.applyDelta(s, d, 0); if (r.resync) throw 1; s = r.state; }}
@@ -63,7 +76,11 @@ def test_server_time_sets_the_clock_offset() -> None:
 
 @pytest.mark.parametrize("now,expected", [(1005, "ok"), (1050, "warning"), (1061, "breached")])
 def test_sla_status_moves_on_by_the_servers_clock_times_alone(now: float, expected: str) -> None:
-    order = {"issued_at": 1000, "deadlines": {"sign": 1060, "respond": 1120, "route": 1180, "on_site": 1600}, "done": {}}
+    order = {
+        "issued_at": 1000,
+        "deadlines": {"sign": 1060, "respond": 1120, "route": 1180, "on_site": 1600},
+        "done": {},
+    }
     clock = {"name": "sign", "since": 1000, "warn_at": 1045, "due": 1060, "late_at": 1060}  # domain/sla.py's times
     got = _node(f"""const inc = {{status: "ok", order: {json.dumps(order)}, clock: {json.dumps(clock)}}};
         console.log(JSON.stringify([sla.status(inc, {now}), sla.status({{status: "waiting", order: null, clock: null}}, {now}),

@@ -1,4 +1,5 @@
 """The clientside renderers and Dash agree on outputs by name (assets/outputs.js, callbacks/live.py), not position."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,10 @@ from tests.support import node_require, run_node
 
 
 def _in_order(names: list[str], values: dict[str, Any]) -> Any:
-    script = (f"try {{ console.log(JSON.stringify(outputs.inOrder({json.dumps(names)}, {json.dumps(values)}))); }}"
-              " catch (e) { console.log(JSON.stringify({error: e.message})); }")
+    script = (
+        f"try {{ console.log(JSON.stringify(outputs.inOrder({json.dumps(names)}, {json.dumps(values)}))); }}"
+        " catch (e) { console.log(JSON.stringify({error: e.message})); }"
+    )
     return run_node(node_require("outputs", "outputs.js"), script, "the clientside outputs' adapter")
 
 

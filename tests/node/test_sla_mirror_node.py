@@ -1,5 +1,6 @@
 """The server sends each running clock's times (domain/sla.py, the one copy of the rules); assets/sla.js only compares
 them to its clock, and so says what domain/sla.py status() says at any later moment, with no update in between."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,10 @@ ISSUED = T0 + 10  # default targets: sign 60 s, respond 120 s; a routine inciden
 
 def _js_status(entities: list[dict[str, Any]], nows: list[float]) -> list[Any]:
     """Return [status, late steps] from assets/sla.js for each entity at its now."""
-    script = (f"const es = {json.dumps(entities)}, ns = {json.dumps(nows)};"
-              "console.log(JSON.stringify(es.map((e, i) => [sla.status(e, ns[i]), sla.lateSteps(e, ns[i])])));")
+    script = (
+        f"const es = {json.dumps(entities)}, ns = {json.dumps(nows)};"
+        "console.log(JSON.stringify(es.map((e, i) => [sla.status(e, ns[i]), sla.lateSteps(e, ns[i])])));"
+    )
     return run_node(node_require("sla", "sla.js"), script, "the browser's SLA rules")
 
 
@@ -46,8 +49,18 @@ CASES = [
     ("breached: an undone sign past due before the server's update", {}, ISSUED + 30, ISSUED + 61),
     ("handling: all four timed steps done on time", ALL_ON_TIME, ISSUED + 40, ISSUED + 40),
     ("breached: all four done, one of them late", {**ALL_ON_TIME, "route": ISSUED + 200}, ISSUED + 250, ISSUED + 250),
-    ("resolved: a late order resolved is no longer breached", {"sign": ISSUED + 70, "respond": ISSUED + 80,
-     "route": ISSUED + 90, "on_site": ISSUED + 100, "resolve": ISSUED + 110}, ISSUED + 120, ISSUED + 120),
+    (
+        "resolved: a late order resolved is no longer breached",
+        {
+            "sign": ISSUED + 70,
+            "respond": ISSUED + 80,
+            "route": ISSUED + 90,
+            "on_site": ISSUED + 100,
+            "resolve": ISSUED + 110,
+        },
+        ISSUED + 120,
+        ISSUED + 120,
+    ),
 ]
 
 
@@ -61,8 +74,21 @@ def test_the_browsers_status_from_the_servers_clock_times_equals_the_servers_for
         expected.append(status(inc, judged))
     got = [s for s, _late in _js_status(entities, nows)]
     assert got == expected, [(c[0], g, e) for c, g, e in zip(CASES, got, expected) if g != e]
-    assert expected == ["waiting", "waiting_warning", "waiting_late", "waiting_late", "ok", "warning", "warning",
-                        "breached", "breached", "breached", "handling", "breached", "resolved"]
+    assert expected == [
+        "waiting",
+        "waiting_warning",
+        "waiting_late",
+        "waiting_late",
+        "ok",
+        "warning",
+        "warning",
+        "breached",
+        "breached",
+        "breached",
+        "handling",
+        "breached",
+        "resolved",
+    ]
 
 
 def test_the_browser_names_the_late_stages_while_the_current_step_is_within_time(district: Any) -> None:
@@ -80,8 +106,13 @@ def test_the_entity_carries_the_running_clocks_warning_and_due_times(district: A
     assert waiting == {"name": "dispatch", "since": T0, "warn_at": T0 + 450, "due": T0 + 600, "late_at": T0 + 600}
     state, iid = _ordered(district, {"sign": ISSUED + 5})  # respond due at 120 s: warning from 90 s (a quarter)
     ordered = incident_entity(state, state.incidents[iid], ISSUED + 30)["clock"]
-    assert ordered == {"name": "respond", "since": ISSUED, "warn_at": ISSUED + 90, "due": ISSUED + 120,
-                       "late_at": ISSUED + 120}
+    assert ordered == {
+        "name": "respond",
+        "since": ISSUED,
+        "warn_at": ISSUED + 90,
+        "due": ISSUED + 120,
+        "late_at": ISSUED + 120,
+    }
     state, iid = _ordered(district, ALL_ON_TIME)
     assert incident_entity(state, state.incidents[iid], ISSUED + 40)["clock"] is None  # no timed step left
 

@@ -1,4 +1,5 @@
 """Builders for unit tests: a projection with incidents in it, without any I/O."""
+
 from __future__ import annotations
 
 from domain import events as ev
@@ -22,8 +23,9 @@ def fold(state: Projection, events: list[ev.Event]) -> list[ev.Event]:
     return events
 
 
-def with_incident(district: District, now: float, category: str = "noise", township: str = "T01",
-                  source_id: str = "A1") -> tuple[Projection, str]:
+def with_incident(
+    district: District, now: float, category: str = "noise", township: str = "T01", source_id: str = "A1"
+) -> tuple[Projection, str]:
     """Return a projection holding one new incident at its township's centre."""
     state = Projection(district)
     t = district.townships[township]

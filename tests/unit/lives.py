@@ -1,4 +1,5 @@
 """A synthetic log of many days for the retention and index tests: incidents' whole lives, in time order."""
+
 from __future__ import annotations
 
 import random
@@ -10,12 +11,18 @@ from domain.model import District
 from domain.sla import SlaPolicy
 
 DAY = 86400.0
-STEPS = (("sign", ev.OrderSigned), ("respond", ev.OrderResponded), ("route", ev.OrderRouted),
-         ("on_site", ev.TeamOnSite), ("resolve", ev.OrderResolved))
+STEPS = (
+    ("sign", ev.OrderSigned),
+    ("respond", ev.OrderResponded),
+    ("route", ev.OrderRouted),
+    ("on_site", ev.TeamOnSite),
+    ("resolve", ev.OrderResolved),
+)
 
 
-def _order(rng: random.Random, policy: SlaPolicy, iid: str, n: int, cat: str, town: str, team: str, at: float,
-           steps: int = 5) -> tuple[list[ev.Event], float]:
+def _order(
+    rng: random.Random, policy: SlaPolicy, iid: str, n: int, cat: str, town: str, team: str, at: float, steps: int = 5
+) -> tuple[list[ev.Event], float]:
     """An order issued at `at` and its first `steps` steps, each late now and then (with its breach first)."""
     oid = f"{iid}-{n}"
     deadlines = policy.deadlines(cat, at)
@@ -26,21 +33,34 @@ def _order(rng: random.Random, policy: SlaPolicy, iid: str, n: int, cat: str, to
         late = deadline is not None and at > deadline
         if late:
             out.append(ev.SlaBreached(f"breach:{oid}:{name}", deadline + 1, iid, oid, "sla", name, deadline))
-        out.append(cls(event_id=f"{name}:{oid}", at=at, incident_id=iid, order_id=oid, actor="t", late=late,
-                       note="done" if name == "resolve" else ""))
+        out.append(
+            cls(
+                event_id=f"{name}:{oid}",
+                at=at,
+                incident_id=iid,
+                order_id=oid,
+                actor="t",
+                late=late,
+                note="done" if name == "resolve" else "",
+            )
+        )
     return out, at
 
 
-def life(rng: random.Random, district: District, policy: SlaPolicy, n: int, at: float,
-         others: list[str]) -> list[ev.Event]:
+def life(
+    rng: random.Random, district: District, policy: SlaPolicy, n: int, at: float, others: list[str]
+) -> list[ev.Event]:
     """One incident's life: mostly ordered, worked and closed; some cancelled, merged, reopened, transferred
     or left open, at random."""
     town = rng.choice(sorted(district.townships))
     team = next(t.id for t in district.teams.values() if t.township == town)
     cat = rng.choice(sorted(CATEGORIES))
     iid = f"L{n:05d}"
-    out: list[ev.Event] = [ev.IncidentReported(
-        f"rep:{iid}", at, iid, "12345", f"s{n}", cat, town, 121.4, 31.2, CATEGORIES[cat].priority, "x", "y", at)]
+    out: list[ev.Event] = [
+        ev.IncidentReported(
+            f"rep:{iid}", at, iid, "12345", f"s{n}", cat, town, 121.4, 31.2, CATEGORIES[cat].priority, "x", "y", at
+        )
+    ]
     at += rng.choice((30.0, 200.0, 900.0))
     fate = rng.random()
     if fate < 0.05:
@@ -61,15 +81,19 @@ def life(rng: random.Random, district: District, policy: SlaPolicy, n: int, at: 
     oid = f"{iid}-{number}"
     at += rng.choice((600.0, 3 * 3600.0, 2 * DAY))
     if 0.25 <= fate < 0.3:  # an unsatisfied call-back: reopened, ordered again
-        out += [ev.FeedbackRecorded(f"fb:{iid}", at, iid, oid, "t", "unsatisfied"),
-                ev.IncidentReopened(f"reopen:{iid}", at, iid, oid, "t", "again")]
+        out += [
+            ev.FeedbackRecorded(f"fb:{iid}", at, iid, oid, "t", "unsatisfied"),
+            ev.IncidentReopened(f"reopen:{iid}", at, iid, oid, "t", "again"),
+        ]
         again, at = _order(rng, policy, iid, number + 1, cat, town, team, at + 300)
         out += again
         oid, at = f"{iid}-{number + 1}", at + 600
     if fate > 0.95:
         return out  # resolved, awaiting its call-back
-    return out + [ev.FeedbackRecorded(f"fb2:{iid}", at, iid, oid, "t", "satisfied"),
-                  ev.IncidentClosed(f"close:{iid}", at + 5, iid, oid, "t", "")]
+    return out + [
+        ev.FeedbackRecorded(f"fb2:{iid}", at, iid, oid, "t", "satisfied"),
+        ev.IncidentClosed(f"close:{iid}", at + 5, iid, oid, "t", ""),
+    ]
 
 
 def district_log(district: District, days: int, per_day: int, start: float, seed: int = 7) -> list[ev.Event]:

@@ -1,4 +1,5 @@
 """Every UI string the code asks for by its literal key is in the catalog, in Chinese and in English."""
+
 from __future__ import annotations
 
 import logging
@@ -45,8 +46,7 @@ def test_the_code_asks_for_many_keys_so_the_scan_finds_them() -> None:
 
 
 def test_every_key_the_python_code_and_the_templates_ask_for_is_in_the_catalog_in_both_languages() -> None:
-    missing = {k: f for k, f in _keys(_server_sources()).items()
-               if not (k in i18n.STRINGS and all(i18n.STRINGS[k]))}
+    missing = {k: f for k, f in _keys(_server_sources()).items() if not (k in i18n.STRINGS and all(i18n.STRINGS[k]))}
     assert not missing, missing
 
 
@@ -79,8 +79,9 @@ def test_a_missing_key_in_production_shows_the_key_and_is_logged_once(caplog: py
     finally:
         i18n.set_strict(True)
     assert shown == ["no.such.key.logged"] * 2
-    assert [r.getMessage() for r in caplog.records].count("i18n: no string for 'no.such.key.logged'; "
-                                                           "the key is shown instead") == 1
+    assert [r.getMessage() for r in caplog.records].count(
+        "i18n: no string for 'no.such.key.logged'; the key is shown instead"
+    ) == 1
 
 
 def test_every_role_has_a_name_in_both_languages() -> None:

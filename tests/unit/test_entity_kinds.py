@@ -1,4 +1,5 @@
 """Each entity kind is declared once (web/kinds/): its shape, the events that change it, its scope and its clock."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
@@ -42,9 +43,25 @@ def _day_of_everything(district) -> list[ev.Event]:
         ev.BroadcastSigned("bs", T + 420, "B1", "T01", "room"),
         ev.StationReadingRecorded("sr", T + 430, station, 9.9, 1.0),
         ev.FloodStageChanged("fs", T + 440, station, "warning", 9.9, 1),
-        ev.AlertIssued("ai", T + 450, "A1", "气象台", "Alert", "暴雨", "Severe", "Expected", "Likely", "h", "d", "area",
-                       polygons=(((121.0, 31.0), (121.5, 31.0), (121.5, 31.5)),), expires=T + 9000),
-        ev.AlertIssued("ai2", T + 455, "A2", "气象台", "Alert", "大风", "Minor", "Expected", "Likely", "h", "d", "area"),
+        ev.AlertIssued(
+            "ai",
+            T + 450,
+            "A1",
+            "气象台",
+            "Alert",
+            "暴雨",
+            "Severe",
+            "Expected",
+            "Likely",
+            "h",
+            "d",
+            "area",
+            polygons=(((121.0, 31.0), (121.5, 31.0), (121.5, 31.5)),),
+            expires=T + 9000,
+        ),
+        ev.AlertIssued(
+            "ai2", T + 455, "A2", "气象台", "Alert", "大风", "Minor", "Expected", "Likely", "h", "d", "area"
+        ),
         ev.AlertCancelled("ac", T + 460, "A2", references=("A2",)),
         ev.AlertExpired("ae", T + 470, "A1"),
         ev.HallTicketRecorded("h1", T + 480, hall, "issued", "A001"),

@@ -1,4 +1,5 @@
 """The flood response level: the highest level any station state or flood alert in force gives; trends of stations."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,9 +12,18 @@ from domain.situation import KEY, situation
 T = 1_795_000_000.0
 
 
-@pytest.mark.parametrize("warning, guarantee, level", [
-    (0, 0, None), (1, 0, "IV"), (2, 0, "III"), (3, 0, "II"), (1, 1, "II"), (2, 2, "I"), (5, 0, "II"),
-])
+@pytest.mark.parametrize(
+    "warning, guarantee, level",
+    [
+        (0, 0, None),
+        (1, 0, "IV"),
+        (2, 0, "III"),
+        (3, 0, "II"),
+        (1, 1, "II"),
+        (2, 2, "I"),
+        (5, 0, "II"),
+    ],
+)
 def test_stations_above_their_lines_give_the_level(warning, guarantee, level):
     assert flood.station_levels(warning, guarantee) == level
 
@@ -23,8 +33,25 @@ def _read(state, station, level, n):
 
 
 def _alert(state, severity, event="暴雨", expires=T + 3600):
-    state.apply(ev.AlertIssued(f"cap:{severity}", T, f"A-{severity}", "气象台", "Alert", event, severity, "Expected",
-                               "Likely", f"{event}预警", "", "云湖区", sent=T, expires=expires), state.seq + 1)
+    state.apply(
+        ev.AlertIssued(
+            f"cap:{severity}",
+            T,
+            f"A-{severity}",
+            "气象台",
+            "Alert",
+            event,
+            severity,
+            "Expected",
+            "Likely",
+            f"{event}预警",
+            "",
+            "云湖区",
+            sent=T,
+            expires=expires,
+        ),
+        state.seq + 1,
+    )
 
 
 def test_one_station_above_warning_is_level_iv_and_one_above_guarantee_is_level_ii(district):
@@ -59,9 +86,15 @@ def test_the_level_is_the_highest_of_stations_and_alerts(district):
     assert (got["by_stations"], got["by_alerts"], got["level"]) == ("IV", "III", "III")
 
 
-@pytest.mark.parametrize("levels, trend", [
-    ((4.9,), "steady"), ((4.80, 4.85, 4.90), "rising"), ((5.0, 4.9), "falling"), ((4.90, 4.91, 4.90, 4.905), "steady"),
-])
+@pytest.mark.parametrize(
+    "levels, trend",
+    [
+        ((4.9,), "steady"),
+        ((4.80, 4.85, 4.90), "rising"),
+        ((5.0, 4.9), "falling"),
+        ((4.90, 4.91, 4.90, 4.905), "steady"),
+    ],
+)
 def test_a_trend_compares_the_latest_level_with_the_oldest_kept(levels, trend):
     assert flood.trend(levels) == trend
 
@@ -77,8 +110,9 @@ def test_a_station_keeps_only_its_last_four_levels_and_each_reading_marks_the_si
 def test_the_posture_is_the_newest_security_posture_broadcast_of_the_day(district):
     state = Projection(district)
     for n, (level, at) in enumerate((("high", T - 90000), ("elevated", T - 600), ("highest", T - 60))):
-        state.apply(ev.BroadcastIssued(f"b{n}", at, f"B-{n}", "security_posture", level, "", ("T01",), "cmdr",
-                                       at + 60), n + 1)
+        state.apply(
+            ev.BroadcastIssued(f"b{n}", at, f"B-{n}", "security_posture", level, "", ("T01",), "cmdr", at + 60), n + 1
+        )
     state.apply(ev.BroadcastIssued("f", T, "B-f", "flood_response", "II", "", ("T01",), "cmdr", T + 60), 4)
     assert situation(state, T, 86400)["posture"]["level"] == "highest"
     assert situation(state, T + 86400 - 30, 86400)["posture"] is None

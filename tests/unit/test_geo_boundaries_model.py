@@ -109,8 +109,20 @@ def test_projected_frames_are_reprojected_to_wgs84():
         (_frame(SQUARES[:2], ids=["A", " "]), "empty 'id'"),
         (_frame([])[["id", "geometry"]], "no features"),
     ],
-    ids=["duplicate-id", "overlap", "bowtie", "point", "line", "missing-geometry", "metres-as-degrees",
-         "no-crs", "no-id-field", "no-name-field", "blank-id", "empty"],
+    ids=[
+        "duplicate-id",
+        "overlap",
+        "bowtie",
+        "point",
+        "line",
+        "missing-geometry",
+        "metres-as-degrees",
+        "no-crs",
+        "no-id-field",
+        "no-name-field",
+        "blank-id",
+        "empty",
+    ],
 )
 def test_broken_frames_raise_boundary_error_describing_the_problem(frame, message):
     with pytest.raises(BoundaryError) as info:
@@ -125,6 +137,11 @@ def test_sliver_overlap_from_floating_point_noise_is_tolerated():
 
 def test_importing_geo_and_its_pure_modules_does_not_import_geopandas():
     code = "import sys, geo, geo.coords, geo.distance, geo.locate; print('geopandas' in sys.modules)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                            cwd=Path(__file__).resolve().parents[2])
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert result.stdout.strip() == "False"

@@ -46,8 +46,11 @@ def test_gcj02_to_wgs84_recovers_reference_point_within_a_centimetre(wlon, wlat,
 
 @pytest.mark.parametrize(
     ("func", "pair"),
-    [(wgs84_to_gcj02, COORDTRANSFORM_WGS_TO_GCJ), (gcj02_to_bd09, COORDTRANSFORM_GCJ_TO_BD),
-     (bd09_to_gcj02, COORDTRANSFORM_BD_TO_GCJ)],
+    [
+        (wgs84_to_gcj02, COORDTRANSFORM_WGS_TO_GCJ),
+        (gcj02_to_bd09, COORDTRANSFORM_GCJ_TO_BD),
+        (bd09_to_gcj02, COORDTRANSFORM_BD_TO_GCJ),
+    ],
 )
 def test_conversions_match_coordtransform_reference(func, pair):
     (lon, lat), expected = pair

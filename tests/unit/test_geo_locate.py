@@ -31,8 +31,12 @@ def quad():
     """Four 0.1-degree squares meeting at (121.1, 31.1); ids deliberately not in spatial order."""
     frame = GeoDataFrame(
         {"id": ["D", "B", "C", "A"], "name": ["d", "b", "c", "a"]},
-        geometry=[box(121.0, 31.0, 121.1, 31.1), box(121.1, 31.0, 121.2, 31.1),
-                  box(121.0, 31.1, 121.1, 31.2), box(121.1, 31.1, 121.2, 31.2)],
+        geometry=[
+            box(121.0, 31.0, 121.1, 31.1),
+            box(121.1, 31.0, 121.2, 31.1),
+            box(121.0, 31.1, 121.1, 31.2),
+            box(121.1, 31.1, 121.2, 31.2),
+        ],
         crs="EPSG:4326",
     )
     return boundaries_from_frame(frame)

@@ -1,4 +1,5 @@
 """Office hours: a hall is open within its hours of the district's day, closed outside, and says when it flips next."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -26,10 +27,19 @@ def _at(day: int, hh: int, mm: int = 0) -> datetime:
     return datetime(2026, 11, day, hh, mm, tzinfo=CST)  # 2026-11-16 is a Monday
 
 
-@pytest.mark.parametrize("when, is_open", [
-    (_at(16, 8, 59), False), (_at(16, 9, 0), True), (_at(18, 12, 30), True), (_at(20, 16, 59), True),
-    (_at(20, 17, 0), False), (_at(18, 19, 6), False), (_at(21, 10, 0), False), (_at(22, 10, 0), False),
-])
+@pytest.mark.parametrize(
+    "when, is_open",
+    [
+        (_at(16, 8, 59), False),
+        (_at(16, 9, 0), True),
+        (_at(18, 12, 30), True),
+        (_at(20, 16, 59), True),
+        (_at(20, 17, 0), False),
+        (_at(18, 19, 6), False),
+        (_at(21, 10, 0), False),
+        (_at(22, 10, 0), False),
+    ],
+)
 def test_a_township_hall_is_open_from_nine_to_five_on_weekdays_only(when, is_open):
     assert hall_open(_hall(), when) is is_open
 

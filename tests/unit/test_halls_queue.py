@@ -1,4 +1,5 @@
 """A hall's waiting queue: the tickets of the district's day not yet called; what a lost call leaves behind leaves too."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -52,19 +53,31 @@ def _many_days(days: int) -> list[ev.HallTicketRecorded]:
 
 def test_a_ticket_issued_yesterday_and_never_called_is_not_waiting_today_on_the_wall_or_in_the_report(district):
     state = Projection(district)
-    fold(state, [_ticket("issued", "A001", _at(17, 16, 30)), _ticket("issued", "A002", _at(18, 9, 5))])  # A001's call lost
+    fold(
+        state, [_ticket("issued", "A001", _at(17, 16, 30)), _ticket("issued", "A002", _at(18, 9, 5))]
+    )  # A001's call lost
     now = _at(18, 10)
     hall, row = _hall(state, now), _report_row(state, 18, now)
     assert (hall["waiting"], hall["oldest_waiting_since"]) == (1, _at(18, 9, 5))
     assert (row["waiting"], row["longest_wait_s"]) == (1, 55 * 60.0)
 
 
-def test_todays_tickets_not_yet_called_are_waiting_from_midnight_on_and_the_longest_wait_is_the_oldest_of_them(district):
+def test_todays_tickets_not_yet_called_are_waiting_from_midnight_on_and_the_longest_wait_is_the_oldest_of_them(
+    district,
+):
     state = Projection(district)
-    fold(state, [_ticket("issued", "Y999", _at(17, 23, 59, 59)), _ticket("issued", "A000", _at(18, 0)),
-                 _ticket("issued", "A001", _at(18, 9)), _ticket("issued", "A002", _at(18, 9, 10)),
-                 _ticket("called", "A000", _at(18, 9, 12)), _ticket("issued", "A003", _at(18, 9, 20)),
-                 _ticket("served", "A002", _at(18, 9, 25))])
+    fold(
+        state,
+        [
+            _ticket("issued", "Y999", _at(17, 23, 59, 59)),
+            _ticket("issued", "A000", _at(18, 0)),
+            _ticket("issued", "A001", _at(18, 9)),
+            _ticket("issued", "A002", _at(18, 9, 10)),
+            _ticket("called", "A000", _at(18, 9, 12)),
+            _ticket("issued", "A003", _at(18, 9, 20)),
+            _ticket("served", "A002", _at(18, 9, 25)),
+        ],
+    )
     now = _at(18, 9, 30)
     hall, row = _hall(state, now), _report_row(state, 18, now)
     assert (hall["waiting"], hall["oldest_waiting_since"]) == (2, _at(18, 9))  # A001 and A003
@@ -76,7 +89,9 @@ def test_a_ticket_left_waiting_at_the_days_end_is_in_that_days_report_and_not_in
     state = Projection(district)
     fold(state, [_ticket("issued", "A001", _at(17, 16, 30))])  # the hall closed on it
     assert (_report_row(state, 17, _at(18, 0))["waiting"], _report_row(state, 17, _at(18, 0))["longest_wait_s"]) == (
-        1, 7.5 * 3600)
+        1,
+        7.5 * 3600,
+    )
     assert (_report_row(state, 18, _at(18, 8))["waiting"], _hall(state, _at(18, 8))["waiting"]) == (0, 0)
 
 

@@ -1,4 +1,5 @@
 """A body's depth is judged the same from any stack: a too-deep record is cut from its batch, never the batch."""
+
 from __future__ import annotations
 
 import json
@@ -29,6 +30,7 @@ def in_thread(fn: Callable[[], Any]) -> Any:
             out.append(fn())
         except BaseException as exc:  # the caller compares it
             out.append(exc)
+
     thread = threading.Thread(target=run)
     thread.start()
     thread.join()
@@ -51,20 +53,27 @@ def test_the_plain_parser_fails_a_970_deep_body_far_down_the_stack_so_the_stack_
 
 @pytest.mark.parametrize("where", ["here", "500 frames down", "near the limit", "a thread", "a thread 500 down"])
 def test_a_970_deep_record_is_too_deep_and_its_batch_mate_kept_from_any_stack(where):
-    call = {"here": lambda f: f(), "500 frames down": lambda f: frames_down(500, f),
-            "near the limit": lambda f: frames_down(near_the_limit(), f), "a thread": in_thread,
-            "a thread 500 down": lambda f: in_thread(lambda: frames_down(500, f))}[where]
+    call = {
+        "here": lambda f: f(),
+        "500 frames down": lambda f: frames_down(500, f),
+        "near the limit": lambda f: frames_down(near_the_limit(), f),
+        "a thread": in_thread,
+        "a thread 500 down": lambda f: in_thread(lambda: frames_down(500, f)),
+    }[where]
     assert call(lambda: judged(BATCH)) == [False, True]
     assert call(lambda: parse_text(BATCH))["records"][0] == {"source": "12345", "source_id": "GOOD-1"}
 
 
-@pytest.mark.parametrize("bad", [
-    '{"records":[' + "[" * 2000 + "]" * 1999 + "]}",  # one closer short
-    '{"records":[' + "[" * 2000 + "]" * 1999 + "}]}",  # a closer of the wrong kind, deep down
-    '{"records":[' + "[" * 2000 + "1 2" + "]" * 2000 + "]}",  # no comma, deep down
-    '{"records":[' + "[" * 2000 + '"open' + "]" * 2000 + "]}",  # a string never closed
-    "[" * 100_000,
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        '{"records":[' + "[" * 2000 + "]" * 1999 + "]}",  # one closer short
+        '{"records":[' + "[" * 2000 + "]" * 1999 + "}]}",  # a closer of the wrong kind, deep down
+        '{"records":[' + "[" * 2000 + "1 2" + "]" * 2000 + "]}",  # no comma, deep down
+        '{"records":[' + "[" * 2000 + '"open' + "]" * 2000 + "]}",  # a string never closed
+        "[" * 100_000,
+    ],
+)
 def test_a_deep_body_that_is_not_json_is_refused_from_any_stack(bad):
     for depth in (0, 500):
         with pytest.raises(ValueError):

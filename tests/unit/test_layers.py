@@ -1,4 +1,5 @@
 """The folders state the architecture: imports point one way and no module imports itself back."""
+
 from __future__ import annotations
 
 import ast
@@ -51,7 +52,7 @@ def test_no_module_imports_itself_back_through_others_even_for_types() -> None:
     def visit(node: str, trail: list[str]) -> None:
         for nxt in graph.get(node, ()):
             if nxt in trail:
-                cycles.append(trail[trail.index(nxt):] + [nxt])
+                cycles.append(trail[trail.index(nxt) :] + [nxt])
             elif len(trail) < 12:
                 visit(nxt, trail + [nxt])
 
@@ -73,8 +74,13 @@ def test_lower_layers_never_import_higher_ones() -> None:
 
 
 def test_the_domain_imports_nothing_outside_itself() -> None:
-    outside = {f"{m} -> {d}" for m, deps in _graph().items() if m.startswith("domain")
-               for d in deps if not d.startswith("domain")}
+    outside = {
+        f"{m} -> {d}"
+        for m, deps in _graph().items()
+        if m.startswith("domain")
+        for d in deps
+        if not d.startswith("domain")
+    }
     assert not outside, outside
 
 

@@ -1,4 +1,5 @@
 """After the order: room picks its team, transfer, feedback, reopen, close, cancel, merge, escalate."""
+
 from __future__ import annotations
 
 import pytest
@@ -58,13 +59,24 @@ def test_a_transfer_to_another_township_gives_it_a_new_order_on_a_new_clock(dist
     fold(state, issue_order(state, POLICY, COMMANDER, iid, "T01-A", "cmd:o", T0))
     fold(state, transfer_order(state, POLICY, room("T01"), iid, "cmd:t", T0 + 30, "在城东辖区", to_township="T02"))
     inc = state.incidents[iid]
-    assert (inc.stage, inc.order.township, inc.order.team_id, inc.order.issued_at) == (Stage.ORDERED, "T02", "", T0 + 30)
+    assert (inc.stage, inc.order.township, inc.order.team_id, inc.order.issued_at) == (
+        Stage.ORDERED,
+        "T02",
+        "",
+        T0 + 30,
+    )
     assert inc.order.deadlines["sign"] == T0 + 90 and inc.history[-1].township == "T01"
     assert "T01-A" not in state.team_busy
 
 
-@pytest.mark.parametrize("kwargs,code", [({"reason": ""}, "reason_required"), ({"reason": "x"}, "transfer_target_required"),
-                                         ({"reason": "x", "to_township": "T01"}, "unknown_township")])
+@pytest.mark.parametrize(
+    "kwargs,code",
+    [
+        ({"reason": ""}, "reason_required"),
+        ({"reason": "x"}, "transfer_target_required"),
+        ({"reason": "x", "to_township": "T01"}, "unknown_township"),
+    ],
+)
 def test_a_transfer_needs_a_reason_and_one_other_target(district, kwargs, code):
     state, iid = with_incident(district, T0)
     fold(state, issue_order(state, POLICY, COMMANDER, iid, "T01-A", "cmd:o", T0))

@@ -1,4 +1,5 @@
 """manage.py prints tables a person reads: the district's local time, blanks as dashes."""
+
 from __future__ import annotations
 
 from manage import table

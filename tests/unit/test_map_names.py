@@ -1,4 +1,5 @@
 """The map's names: CAP warning types in English, short English township names, labels inside their township."""
+
 from __future__ import annotations
 
 from shapely.geometry import Point, shape

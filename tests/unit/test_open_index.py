@@ -1,4 +1,5 @@
 """The open and last-change indexes, and the retention: the figures and the per-second work read only what can count."""
+
 from __future__ import annotations
 
 import pickle

@@ -1,4 +1,5 @@
 """The order lifecycle: every legal step in order, every illegal one refused with its reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -42,14 +43,17 @@ def test_the_steps_go_sign_respond_route_on_site_resolve_and_each_sets_its_stage
     assert team.id not in state.team_busy  # the team is free again
 
 
-@pytest.mark.parametrize("done,attempt,code", [
-    ([], "respond", "step_out_of_order"),
-    ([], "resolve", "step_out_of_order"),
-    (["sign"], "sign", "step_already_done"),
-    (["sign"], "route", "step_out_of_order"),
-    (["sign", "respond", "route"], "resolve", "step_out_of_order"),
-    ([], "fly", "unknown_step"),
-])
+@pytest.mark.parametrize(
+    "done,attempt,code",
+    [
+        ([], "respond", "step_out_of_order"),
+        ([], "resolve", "step_out_of_order"),
+        (["sign"], "sign", "step_already_done"),
+        (["sign"], "route", "step_out_of_order"),
+        (["sign", "respond", "route"], "resolve", "step_out_of_order"),
+        ([], "fly", "unknown_step"),
+    ],
+)
 def test_a_step_out_of_order_or_repeated_is_refused_with_its_reason(district, done, attempt, code):
     state, iid, team = ordered(district)
     for step in done:
@@ -89,8 +93,15 @@ def test_stepping_an_incident_without_an_order_is_refused(district):
         advance_order(state, COMMANDER, iid, "sign", "cmd:1", T0)
 
 
-@pytest.mark.parametrize("actor", [Actor("wall", Role.WALL), Actor("sys", Role.SYSTEM), Actor("adm", Role.ADMIN),
-                                   Actor("room", Role.TOWNSHIP, "T01")])
+@pytest.mark.parametrize(
+    "actor",
+    [
+        Actor("wall", Role.WALL),
+        Actor("sys", Role.SYSTEM),
+        Actor("adm", Role.ADMIN),
+        Actor("room", Role.TOWNSHIP, "T01"),
+    ],
+)
 def test_only_commanders_and_duty_leaders_issue_orders(district, actor):
     state, iid = with_incident(district, T0)
     with pytest.raises(Rejected, match="forbidden"):

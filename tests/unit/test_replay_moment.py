@@ -1,4 +1,5 @@
 """A moment is a prefix of the log: folded by time, from a checkpoint that later folds never touch."""
+
 from __future__ import annotations
 
 from domain import events as ev
@@ -16,9 +17,24 @@ def a_day(district) -> list[tuple[int, ev.Event]]:
     state, iid = with_incident(district, T0)
     order = issue_order(state, SlaPolicy(), COMMANDER, iid, "T01-A", "cmd-0001", T0 + 100)
     reported = next(iter(state.incidents.values()))
-    return [(1, ev.IncidentReported(event_id=f"rep:{iid}", at=T0, incident_id=iid, source="12345",
-                                    source_id="A1", category="noise", township="T01", lon=reported.lon,
-                                    lat=reported.lat, priority=3)), (2, order[0])]
+    return [
+        (
+            1,
+            ev.IncidentReported(
+                event_id=f"rep:{iid}",
+                at=T0,
+                incident_id=iid,
+                source="12345",
+                source_id="A1",
+                category="noise",
+                township="T01",
+                lon=reported.lon,
+                lat=reported.lat,
+                priority=3,
+            ),
+        ),
+        (2, order[0]),
+    ]
 
 
 def test_a_moment_holds_every_event_up_to_it_and_none_after(district):

@@ -1,4 +1,5 @@
 """The charts' rolling series: a slot keeps its last value, old buckets go, windows read back what happened."""
+
 from __future__ import annotations
 
 from domain import series

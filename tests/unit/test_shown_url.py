@@ -1,4 +1,5 @@
 """A database URL written to a log line or the journal never carries its password."""
+
 from store.log import shown
 
 

@@ -1,4 +1,5 @@
 """SLA deadlines and breaches at their exact boundaries; per-category overrides."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,6 +13,7 @@ ISSUED = T0 + 10
 
 
 DEFAULT_POLICY = SlaPolicy()
+
 
 def ordered(district, policy=DEFAULT_POLICY, category="noise"):
     state, iid = with_incident(district, T0, category)

@@ -1,4 +1,5 @@
 """Flood watch: a level crossing a station's line opens one incident; hovering on the line opens no more."""
+
 from __future__ import annotations
 
 from domain import flood

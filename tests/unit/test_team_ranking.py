@@ -1,4 +1,5 @@
 """Suggested teams: the incident's township first, then its neighbours; the right kind before comprehensive."""
+
 from __future__ import annotations
 
 from domain.dispatch import issue_order, rank_teams
@@ -23,7 +24,11 @@ def test_the_incidents_own_township_comes_first_then_neighbours_then_the_rest(di
 
 def test_within_a_tier_the_exact_kind_comes_before_comprehensive_and_then_the_nearest(district):
     state, iid = with_incident(district, T0, "waterlogging", "T01")
-    ranked = [s for s in rank_teams(state, state.incidents[iid]) if s.team.township != "T01" and s.team.township in district.neighbours["T01"]]
+    ranked = [
+        s
+        for s in rank_teams(state, state.incidents[iid])
+        if s.team.township != "T01" and s.team.township in district.neighbours["T01"]
+    ]
     keys = [(not s.exact_kind, s.distance_m) for s in ranked]
     assert keys == sorted(keys)
 

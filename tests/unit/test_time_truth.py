@@ -1,4 +1,5 @@
 """Nothing late looks on time: the dispatch clock, breached orders, stage verdicts, ranks and suggestions."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,8 +17,12 @@ def test_the_dispatch_clock_runs_from_receipt_by_priority_and_warns_then_breache
     state, iid = with_incident(district, T0, category="gas_leak")  # priority 1: 60 s
     inc = state.incidents[iid]
     assert (inc.dispatch_since, inc.dispatch_due) == (T0, T0 + 60)
-    assert [status(inc, T0 + s) for s in (0, 45, 60, 61)] == ["waiting", "waiting_warning", "waiting_warning",
-                                                               "waiting_late"]
+    assert [status(inc, T0 + s) for s in (0, 45, 60, 61)] == [
+        "waiting",
+        "waiting_warning",
+        "waiting_warning",
+        "waiting_late",
+    ]
 
 
 def test_a_dispatch_breach_is_appended_once_per_round_and_escalates_after_the_interval(district):
@@ -51,8 +56,10 @@ def test_a_stage_done_exactly_at_its_deadline_is_on_time_and_an_undone_one_is_la
 def test_a_transferred_order_is_judged_at_its_transfer_not_later(district):
     state, iid = with_incident(district, T0)
     fold(state, dispatch.issue_order(state, POLICY, COMMANDER, iid, "T01-A", "cmd:order", T0))
-    fold(state, lifecycle.transfer_order(state, POLICY, room("T01"), iid, "cmd:tr", T0 + 30, "not ours",
-                                         to_township="T02"))
+    fold(
+        state,
+        lifecycle.transfer_order(state, POLICY, room("T01"), iid, "cmd:tr", T0 + 30, "not ours", to_township="T02"),
+    )
     first = state.incidents[iid].history[-1]
     assert first.ended_at == T0 + 30 and stage_verdict(first, "sign", T0 + 9999) is None
     assert state.incidents[iid].order.township == "T02" and state.incidents[iid].order.dispatch_due is None
@@ -69,9 +76,12 @@ def test_dispatch_targets_come_from_the_policy_file_and_default_per_priority():
 
 
 def test_ties_share_a_rank_and_a_township_with_no_decided_order_has_none():
-    rows = [{"id": "T03", "on_time_rate": 0.5, "completion_rate": 1.0}, {"id": "T01", "on_time_rate": None,
-            "completion_rate": None}, {"id": "T02", "on_time_rate": 1.0, "completion_rate": 0.5},
-            {"id": "T04", "on_time_rate": 1.0, "completion_rate": 0.5}]
+    rows = [
+        {"id": "T03", "on_time_rate": 0.5, "completion_rate": 1.0},
+        {"id": "T01", "on_time_rate": None, "completion_rate": None},
+        {"id": "T02", "on_time_rate": 1.0, "completion_rate": 0.5},
+        {"id": "T04", "on_time_rate": 1.0, "completion_rate": 0.5},
+    ]
     assert [(r["id"], r["rank"]) for r in rank(rows)] == [("T02", 1), ("T04", 1), ("T03", 3), ("T01", None)]
 
 

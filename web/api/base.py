@@ -1,4 +1,5 @@
 """The API's blueprint and what every handler shares: who asks, what each route may do and where, bodies, answers."""
+
 from __future__ import annotations
 
 import re
@@ -35,9 +36,11 @@ RULES: dict[str, Rule] = {}  # endpoint -> its rule; a route without one is refu
 
 def route(rule: str, action: str, incident: str | None = None, **options: Any) -> Callable[[Any], Any]:
     """Declare an API route with its action and scope; the before_request checks both before the handler runs."""
+
     def register(fn: Any) -> Any:
         RULES[f"{api.name}.{fn.__name__}"] = Rule(action, incident)
         return api.route(rule, **options)(fn)
+
     return register
 
 
@@ -90,8 +93,9 @@ def _authenticate() -> Any:
         if request.method != "GET":  # a refused command is audited like one that ran
             args = request.view_args or {}
             action = f"order_{args['step']}".replace("-", "_") if "step" in args else rule.action
-            s.commands.refused(actor, action, str(args.get(rule.incident or "", ""))[:200], exc.code,
-                               request.remote_addr or "")
+            s.commands.refused(
+                actor, action, str(args.get(rule.incident or "", ""))[:200], exc.code, request.remote_addr or ""
+            )
         return _error(403, exc.code, **exc.params)
     return None
 

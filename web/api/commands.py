@@ -1,4 +1,5 @@
 """The API's commands: orders, their steps, cancel, merge, broadcasts; each parses, calls Commands, answers."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -12,8 +13,14 @@ from domain.model import Role
 from web.api.base import _services, answer, command_body, incident_id_of, route
 
 # The URL's step names (dash-separated) and what each needs from the body.
-STEP_NAMES = {"sign": "sign", "respond": "respond", "route": "route", "on-site": "on_site", "on_site": "on_site",
-              "resolve": "resolve"}
+STEP_NAMES = {
+    "sign": "sign",
+    "respond": "respond",
+    "route": "route",
+    "on-site": "on_site",
+    "on_site": "on_site",
+    "resolve": "resolve",
+}
 
 
 def _remote() -> str:
@@ -38,8 +45,11 @@ def issue_order(incident_id: str) -> Any:
     body, bad = command_body()
     if bad:
         return bad
-    return answer(_services().commands.issue_order(g.actor, incident_id, _text(body, "team_id", 60), body["command_id"],
-                                                   _remote(), _text(body, "township", 30)))
+    return answer(
+        _services().commands.issue_order(
+            g.actor, incident_id, _text(body, "team_id", 60), body["command_id"], _remote(), _text(body, "township", 30)
+        )
+    )
 
 
 @route("/orders/<order_id>/<step>", "advance_order", incident="order_id", methods=["POST"])
@@ -51,29 +61,46 @@ def advance_order(order_id: str, step: str) -> Any:
     c, cid = _services().commands, body["command_id"]
     iid = incident_id_of(order_id)
     if step == "route" and (body.get("to_township") or body.get("to_department")):
-        return answer(c.transfer(g.actor, iid, _text(body, "reason"), _text(body, "to_township", 30),
-                                 _text(body, "to_department", 100), cid, _remote()))
+        return answer(
+            c.transfer(
+                g.actor,
+                iid,
+                _text(body, "reason"),
+                _text(body, "to_township", 30),
+                _text(body, "to_department", 100),
+                cid,
+                _remote(),
+            )
+        )
     if step == "feedback":
         return answer(c.feedback(g.actor, iid, _text(body, "result", 20), _text(body, "note"), cid, _remote()))
     if step == "close":
         return answer(c.close(g.actor, iid, _text(body, "note"), cid, _remote()))
-    return answer(c.advance(g.actor, iid, STEP_NAMES.get(step, step), cid, _text(body, "note"), _remote(),
-                            _text(body, "team_id", 60)))
+    return answer(
+        c.advance(
+            g.actor, iid, STEP_NAMES.get(step, step), cid, _text(body, "note"), _remote(), _text(body, "team_id", 60)
+        )
+    )
 
 
 @route("/incidents/<incident_id>/cancel", "cancel", incident="incident_id", methods=["POST"])
 def cancel(incident_id: str) -> Any:
     """Cancel an incident: {"reason", "command_id"}."""
     body, bad = command_body()
-    return bad or answer(_services().commands.cancel(g.actor, incident_id, _text(body, "reason"), body["command_id"], _remote()))
+    return bad or answer(
+        _services().commands.cancel(g.actor, incident_id, _text(body, "reason"), body["command_id"], _remote())
+    )
 
 
 @route("/incidents/<incident_id>/merge", "merge", incident="incident_id", methods=["POST"])
 def merge(incident_id: str) -> Any:
     """Fold this incident into another: {"into", "reason", "command_id"}."""
     body, bad = command_body()
-    return bad or answer(_services().commands.merge(g.actor, incident_id, _text(body, "into", 60), _text(body, "reason"),
-                                                    body["command_id"], _remote()))
+    return bad or answer(
+        _services().commands.merge(
+            g.actor, incident_id, _text(body, "into", 60), _text(body, "reason"), body["command_id"], _remote()
+        )
+    )
 
 
 @route("/incidents/<incident_id>/merge-candidates", "read", incident="incident_id")
@@ -94,8 +121,17 @@ def broadcast() -> Any:
         return bad
     towns = body.get("townships", "all")
     towns = towns if towns == "all" else [str(t)[:30] for t in towns] if isinstance(towns, list) else []
-    return answer(_services().commands.broadcast(g.actor, _text(body, "kind", 40), _text(body, "level", 20), towns,
-                                                 _text(body, "message"), body["command_id"], _remote()))
+    return answer(
+        _services().commands.broadcast(
+            g.actor,
+            _text(body, "kind", 40),
+            _text(body, "level", 20),
+            towns,
+            _text(body, "message"),
+            body["command_id"],
+            _remote(),
+        )
+    )
 
 
 @route("/broadcasts/<broadcast_id>/sign", "sign_broadcast", methods=["POST"])
@@ -110,9 +146,27 @@ def list_broadcasts() -> Any:
     """List broadcasts with their sign board."""
     s = _services()
     now = s.clock()
-    found = s.store.read(lambda state: [  # a township sees only the broadcasts sent to it
-        b for b in state.broadcasts.values() if g.actor.role is not Role.TOWNSHIP or g.actor.township in b.townships])
-    return jsonify({"server_time": now, "broadcasts": [
-        {"id": b.id, "kind": b.kind, "level": b.level, "message": b.message, "townships": list(b.townships),
-         "issued_at": b.issued_at, "deadline": b.deadline, "signed": dict(b.signed), "board": board(b, now)}
-        for b in sorted(found, key=lambda b: -b.issued_at)]})
+    found = s.store.read(
+        lambda state: [  # a township sees only the broadcasts sent to it
+            b for b in state.broadcasts.values() if g.actor.role is not Role.TOWNSHIP or g.actor.township in b.townships
+        ]
+    )
+    return jsonify(
+        {
+            "server_time": now,
+            "broadcasts": [
+                {
+                    "id": b.id,
+                    "kind": b.kind,
+                    "level": b.level,
+                    "message": b.message,
+                    "townships": list(b.townships),
+                    "issued_at": b.issued_at,
+                    "deadline": b.deadline,
+                    "signed": dict(b.signed),
+                    "board": board(b, now),
+                }
+                for b in sorted(found, key=lambda b: -b.issued_at)
+            ],
+        }
+    )

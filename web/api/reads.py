@@ -1,4 +1,5 @@
 """The API's reads and record intake: records, incidents, KPIs, dead letters."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta, timezone
@@ -47,10 +48,13 @@ def list_incidents() -> Any:
     def listed(state: Projection) -> dict[str, Any]:
         # all: the incidents in memory (open, and closed within the retention); older ones by id
         now = s.clock()
-        found = [views.incident_entity(state, i, now)
-                 for i in (state.incidents.values() if status == "all" else state.open_incidents())
-                 if (not township or i.township == township) and can_see(g.actor, i.township)]
+        found = [
+            views.incident_entity(state, i, now)
+            for i in (state.incidents.values() if status == "all" else state.open_incidents())
+            if (not township or i.township == township) and can_see(g.actor, i.township)
+        ]
         return {"server_time": now, "seq": state.seq, "incidents": found}
+
     return jsonify(s.store.read(listed))
 
 
@@ -61,6 +65,7 @@ def get_incident(incident_id: str) -> Any:
 
     def entity(state: Projection, inc: Incident | None) -> dict[str, Any] | None:
         return dict(views.incident_entity(state, inc, s.clock())) if inc else None
+
     body = s.store.read(lambda state: entity(state, state.incidents.get(incident_id)))
     if body is None:  # archived (closed past the retention): folded from its own stream
         archived = s.store.incident(incident_id)
@@ -85,6 +90,7 @@ def kpi() -> Any:
         if start >= state.kept_since or s.replayer is None:  # all that can count for the day is in memory
             return day_figures(state, start, end, s.clock())
         return None
+
     figures = s.store.read(in_memory)
     if figures is not None:
         return jsonify(figures)
@@ -100,5 +106,3 @@ def dead_letters() -> Any:
     if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= MAX_DEAD_LETTERS):
         return _error(400, "bad_request", reason=f"limit must be a whole number from 1 to {MAX_DEAD_LETTERS}")
     return jsonify({"dead_letters": _services().store.log.dead_letters(int(limit))})
-
-

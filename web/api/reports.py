@@ -1,4 +1,5 @@
 """After action through the API: the daily and weekly report (JSON, PDF, XLSX, CSV) and the entities at a moment."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -44,8 +45,9 @@ def _answer(report: dict[str, Any], stem: str) -> Any:
     if fmt == "json":
         return jsonify(report)
     body = render(report, _services().district, fmt, _lang())
-    return Response(body, mimetype=MEDIA_TYPES[fmt],
-                    headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+    return Response(
+        body, mimetype=MEDIA_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'}
+    )
 
 
 @route("/reports/daily", "read_report")
@@ -69,7 +71,9 @@ def weekly_report() -> Any:
     today = reports.today()
     week = request.args.get("week")
     first = timeparams.week(week) if week else _day("start", today - timedelta(days=today.weekday()))
-    return _answer(reports.weekly(first, township), f"weekly-{first.isoformat()}" + (f"-{township}" if township else ""))
+    return _answer(
+        reports.weekly(first, township), f"weekly-{first.isoformat()}" + (f"-{township}" if township else "")
+    )
 
 
 def _incident_timeline(incident_id: str, at: float) -> Any:

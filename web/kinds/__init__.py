@@ -1,4 +1,5 @@
 """Every kind of entity the screens see, declared once each; adding a kind adds its module and a line here."""
+
 from __future__ import annotations
 
 from web.kinds import alert, broadcast, figures, hall, incident, situation, station, team
@@ -6,7 +7,14 @@ from web.kinds.base import DayFigures, Entity, EntityKind, day_window
 
 # In the order a snapshot lists them.
 KINDS: tuple[EntityKind, ...] = (
-    incident.KIND, team.KIND, station.KIND, hall.KIND, figures.KPI, broadcast.KIND, alert.KIND, situation.KIND,
+    incident.KIND,
+    team.KIND,
+    station.KIND,
+    hall.KIND,
+    figures.KPI,
+    broadcast.KIND,
+    alert.KIND,
+    situation.KIND,
     figures.CHART,
 )
 BY_KEY: dict[str, EntityKind] = {k.key: k for k in KINDS}

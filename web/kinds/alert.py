@@ -1,4 +1,5 @@
 """The alert kind: a public warning (CAP) in force, with its areas."""
+
 from __future__ import annotations
 
 from typing import Any, TypedDict
@@ -30,10 +31,18 @@ def _build(state: Projection, ident: str, _day: DayFigures) -> AlertShape | None
         return None
     areas: list[dict[str, Any]] = [{"polygon": [[lat, lon] for lon, lat in ring]} for ring in a.polygons]
     areas += [{"circle": {"lat": lat, "lon": lon, "radius_km": r / 1000}} for lon, lat, r in a.circles]
-    return {"kind": "alert", "id": a.id, "event": a.event, "event_en": warning_name_en(a.event, a.headline),
-            "severity": a.severity or "Unknown", "headline": a.headline,
-            "area_desc": a.area_desc, "areas": areas, "sent": a.sent, "expires": a.expires}
+    return {
+        "kind": "alert",
+        "id": a.id,
+        "event": a.event,
+        "event_en": warning_name_en(a.event, a.headline),
+        "severity": a.severity or "Unknown",
+        "headline": a.headline,
+        "area_desc": a.area_desc,
+        "areas": areas,
+        "sent": a.sent,
+        "expires": a.expires,
+    }
 
 
-KIND = EntityKind("alert", AlertShape, _build, lambda s: s.alerts,
-                  (ev.AlertIssued, ev.AlertCancelled, ev.AlertExpired))
+KIND = EntityKind("alert", AlertShape, _build, lambda s: s.alerts, (ev.AlertIssued, ev.AlertCancelled, ev.AlertExpired))

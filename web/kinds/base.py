@@ -1,4 +1,5 @@
 """An entity kind's declaration: its key, the events that change it, its builder, scope rule, clock and shape."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping

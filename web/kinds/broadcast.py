@@ -1,4 +1,5 @@
 """The broadcast kind: a one-click order to many townships and who signed for it, shown for a day."""
+
 from __future__ import annotations
 
 from typing import TypedDict
@@ -31,10 +32,19 @@ def _build(state: Projection, ident: str, day: DayFigures) -> BroadcastShape | N
     b = state.broadcasts.get(ident)
     if b is None or day.now - b.issued_at > BROADCAST_SHOWN_S:
         return None
-    return {"kind": "broadcast", "id": b.id, "type": b.kind, "level": b.level, "message": b.message,
-            "townships": list(b.townships), "issued_at": b.issued_at, "issued_by": b.issued_by,
-            "deadline": b.deadline,
-            "warn_at": sla.warning_at(b.issued_at, b.deadline), "signed": dict(b.signed)}
+    return {
+        "kind": "broadcast",
+        "id": b.id,
+        "type": b.kind,
+        "level": b.level,
+        "message": b.message,
+        "townships": list(b.townships),
+        "issued_at": b.issued_at,
+        "issued_by": b.issued_by,
+        "deadline": b.deadline,
+        "warn_at": sla.warning_at(b.issued_at, b.deadline),
+        "signed": dict(b.signed),
+    }
 
 
 def _scope(entity: Entity, scope: str) -> bool:
@@ -42,5 +52,6 @@ def _scope(entity: Entity, scope: str) -> bool:
     return scope in entity["townships"]
 
 
-KIND = EntityKind("broadcast", BroadcastShape, _build, lambda s: s.broadcasts,
-                  (ev.BroadcastIssued, ev.BroadcastSigned), scope=_scope)
+KIND = EntityKind(
+    "broadcast", BroadcastShape, _build, lambda s: s.broadcasts, (ev.BroadcastIssued, ev.BroadcastSigned), scope=_scope
+)

@@ -1,4 +1,5 @@
 """The kinds that count the whole day: the day's figures (kpi) and the analytics view's charts."""
+
 from __future__ import annotations
 
 from typing import Any, TypedDict
@@ -45,5 +46,13 @@ def _nobody(_entity: Entity, _scope: str) -> bool:
 
 
 KPI = EntityKind("kpi", KpiShape, _kpi, lambda _s: ("today",), INCIDENT_EVENTS, clock=True, figured=True)
-CHART = EntityKind("chart", ChartShape, _chart, lambda _s: charts.BUILDERS, (
-    *INCIDENT_EVENTS, ev.StationReadingRecorded, ev.HallTicketRecorded), scope=_nobody, clock=True, figured=True)
+CHART = EntityKind(
+    "chart",
+    ChartShape,
+    _chart,
+    lambda _s: charts.BUILDERS,
+    (*INCIDENT_EVENTS, ev.StationReadingRecorded, ev.HallTicketRecorded),
+    scope=_nobody,
+    clock=True,
+    figured=True,
+)

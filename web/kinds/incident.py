@@ -1,4 +1,5 @@
 """The incident kind: an incident with its current order and its dispatch clock, as the screens and the API show it."""
+
 from __future__ import annotations
 
 from typing import TypedDict
@@ -11,9 +12,18 @@ from web.kinds.base import DayFigures, Entity, EntityKind
 
 # Every event about one incident changes it (domain/folds.py).
 INCIDENT_EVENTS: tuple[type[ev.Event], ...] = (
-    ev.IncidentReported, ev.OrderIssued, *ev.STEP_EVENTS.values(), ev.SlaBreached, ev.OrderTransferred,
-    ev.FeedbackRecorded, ev.IncidentReopened, ev.IncidentClosed, ev.IncidentCancelled, ev.IncidentMerged,
-    ev.IncidentEscalated, ev.DispatchBreached,
+    ev.IncidentReported,
+    ev.OrderIssued,
+    *ev.STEP_EVENTS.values(),
+    ev.SlaBreached,
+    ev.OrderTransferred,
+    ev.FeedbackRecorded,
+    ev.IncidentReopened,
+    ev.IncidentClosed,
+    ev.IncidentCancelled,
+    ev.IncidentMerged,
+    ev.IncidentEscalated,
+    ev.DispatchBreached,
 )
 
 
@@ -93,23 +103,48 @@ def incident_entity(state: Projection, inc: Incident, now: float) -> IncidentSha
     """Return an incident as the screens and the API show it."""
     order = inc.order
     out: IncidentShape = {
-        "kind": "incident", "id": inc.id, "category": inc.category, "source": inc.source,
-        "source_id": inc.source_id, "township": inc.township, "lon": inc.lon, "lat": inc.lat,
-        "priority": inc.priority, "summary": inc.summary, "address": inc.address,
-        "reported_at": inc.reported_at, "received_at": inc.received_at, "stage": inc.stage.value,
-        "status": sla.status(inc, now), "order": None, "feedback": inc.feedback, "reopened": inc.reopened,
-        "orders": len(inc.history) + (inc.order is not None), "escalated": list(inc.escalated),
-        "merged": list(inc.merged), "merged_into": inc.merged_into, "note": inc.note,
-        "dispatch": _dispatch(inc, now), "clock": _clock(inc),
+        "kind": "incident",
+        "id": inc.id,
+        "category": inc.category,
+        "source": inc.source,
+        "source_id": inc.source_id,
+        "township": inc.township,
+        "lon": inc.lon,
+        "lat": inc.lat,
+        "priority": inc.priority,
+        "summary": inc.summary,
+        "address": inc.address,
+        "reported_at": inc.reported_at,
+        "received_at": inc.received_at,
+        "stage": inc.stage.value,
+        "status": sla.status(inc, now),
+        "order": None,
+        "feedback": inc.feedback,
+        "reopened": inc.reopened,
+        "orders": len(inc.history) + (inc.order is not None),
+        "escalated": list(inc.escalated),
+        "merged": list(inc.merged),
+        "merged_into": inc.merged_into,
+        "note": inc.note,
+        "dispatch": _dispatch(inc, now),
+        "clock": _clock(inc),
     }
     if order:
         team, lateness = state.district.teams.get(order.team_id), sla.stage_lateness(order, now)
         out["order"] = {
-            "id": order.id, "team_id": order.team_id, "team_zh": team.name_zh if team else order.team_id,
-            "team_en": team.name_en if team else order.team_id, "township": order.township,
-            "issued_at": order.issued_at, "issued_by": order.issued_by, "deadlines": dict(order.deadlines),
-            "done": dict(order.done), "late": list(order.late), "breached": list(lateness),
-            "lateness": {s: round(x, 1) for s, x in lateness.items()}, "next_step": order.next_step(),
+            "id": order.id,
+            "team_id": order.team_id,
+            "team_zh": team.name_zh if team else order.team_id,
+            "team_en": team.name_en if team else order.team_id,
+            "township": order.township,
+            "issued_at": order.issued_at,
+            "issued_by": order.issued_by,
+            "deadlines": dict(order.deadlines),
+            "done": dict(order.done),
+            "late": list(order.late),
+            "breached": list(lateness),
+            "lateness": {s: round(x, 1) for s, x in lateness.items()},
+            "next_step": order.next_step(),
         }
     return out
 
@@ -127,10 +162,18 @@ def _dispatch(inc: Incident, now: float) -> DispatchShape:
     orders = inc.history + ((inc.order,) if inc.order else ())
     order = next((o for o in reversed(orders) if o.dispatch_since is not None), None) if inc.order else None
     if order is not None:
-        return {"since": order.dispatch_since, "due": order.dispatch_due, "ordered_at": order.issued_at,
-                "late": sla.dispatch_verdict(inc, order, now) is False}
-    return {"since": inc.dispatch_since, "due": inc.dispatch_due, "ordered_at": None,
-            "late": sla.dispatch_verdict(inc, None, now) is False}
+        return {
+            "since": order.dispatch_since,
+            "due": order.dispatch_due,
+            "ordered_at": order.issued_at,
+            "late": sla.dispatch_verdict(inc, order, now) is False,
+        }
+    return {
+        "since": inc.dispatch_since,
+        "due": inc.dispatch_due,
+        "ordered_at": None,
+        "late": sla.dispatch_verdict(inc, None, now) is False,
+    }
 
 
 def _build(state: Projection, ident: str, day: DayFigures) -> IncidentShape | None:

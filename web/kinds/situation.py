@@ -1,4 +1,5 @@
 """The situation kind: the district's flood response level and security posture, one entity for the wall."""
+
 from __future__ import annotations
 
 from typing import Any, TypedDict
@@ -25,5 +26,10 @@ def _build(state: Projection, _ident: str, day: DayFigures) -> SituationShape:
 
 
 # Its folds are wrapped in situation.touching (domain/projection.py FOLDS).
-KIND = EntityKind("situation", SituationShape, _build, lambda _s: ("district",), (
-    ev.StationReadingRecorded, ev.AlertIssued, ev.AlertCancelled, ev.AlertExpired, ev.BroadcastIssued))
+KIND = EntityKind(
+    "situation",
+    SituationShape,
+    _build,
+    lambda _s: ("district",),
+    (ev.StationReadingRecorded, ev.AlertIssued, ev.AlertCancelled, ev.AlertExpired, ev.BroadcastIssued),
+)

@@ -1,4 +1,5 @@
 """The station kind: a hydrology station's level, rainfall and flood state."""
+
 from __future__ import annotations
 
 from typing import TypedDict
@@ -35,12 +36,25 @@ def _build(state: Projection, ident: str, _day: DayFigures) -> StationShape | No
         return None
     r = state.stations.get(ident)
     level = r.level if r else s.normal_level
-    return {"kind": "station", "id": s.id, "name_zh": s.name_zh, "name_en": s.name_en, "township": s.township,
-            "lon": s.lon, "lat": s.lat, "warning_level": s.warning_level, "guarantee_level": s.guarantee_level,
-            "level": level, "rainfall": r.rainfall if r else 0.0, "at": r.at if r else None,
-            "state": flood.level_state(s, level), "trend": flood.trend(r.recent if r else ()),
-            "recent": list(r.recent) if r else []}
+    return {
+        "kind": "station",
+        "id": s.id,
+        "name_zh": s.name_zh,
+        "name_en": s.name_en,
+        "township": s.township,
+        "lon": s.lon,
+        "lat": s.lat,
+        "warning_level": s.warning_level,
+        "guarantee_level": s.guarantee_level,
+        "level": level,
+        "rainfall": r.rainfall if r else 0.0,
+        "at": r.at if r else None,
+        "state": flood.level_state(s, level),
+        "trend": flood.trend(r.recent if r else ()),
+        "recent": list(r.recent) if r else [],
+    }
 
 
-KIND = EntityKind("station", StationShape, _build, lambda s: s.district.stations,
-                  (ev.StationReadingRecorded, ev.FloodStageChanged))
+KIND = EntityKind(
+    "station", StationShape, _build, lambda s: s.district.stations, (ev.StationReadingRecorded, ev.FloodStageChanged)
+)

@@ -1,4 +1,5 @@
 """The team kind: a township's service team, and the incident it is busy with."""
+
 from __future__ import annotations
 
 from typing import TypedDict
@@ -27,12 +28,34 @@ def _build(state: Projection, ident: str, _day: DayFigures) -> TeamShape | None:
     t = state.district.teams.get(ident)
     if t is None:
         return None
-    return {"kind": "team", "id": t.id, "township": t.township, "team_kind": t.kind, "name_zh": t.name_zh,
-            "name_en": t.name_en, "lon": t.lon, "lat": t.lat, "members": t.members,
-            "busy_with": state.team_busy.get(t.id)}
+    return {
+        "kind": "team",
+        "id": t.id,
+        "township": t.township,
+        "team_kind": t.kind,
+        "name_zh": t.name_zh,
+        "name_en": t.name_en,
+        "lon": t.lon,
+        "lat": t.lat,
+        "members": t.members,
+        "busy_with": state.team_busy.get(t.id),
+    }
 
 
 # A team is taken by an order and freed when its incident is resolved or leaves it (domain/folds.py _take, _free).
-KIND = EntityKind("team", TeamShape, _build, lambda s: s.district.teams, (
-    ev.OrderIssued, ev.OrderRouted, ev.OrderResolved, ev.OrderTransferred, ev.IncidentReopened,
-    ev.IncidentClosed, ev.IncidentCancelled, ev.IncidentMerged))
+KIND = EntityKind(
+    "team",
+    TeamShape,
+    _build,
+    lambda s: s.district.teams,
+    (
+        ev.OrderIssued,
+        ev.OrderRouted,
+        ev.OrderResolved,
+        ev.OrderTransferred,
+        ev.IncidentReopened,
+        ev.IncidentClosed,
+        ev.IncidentCancelled,
+        ev.IncidentMerged,
+    ),
+)
