@@ -69,16 +69,22 @@ def static_token_actor(token: str, tokens: Mapping[str, str]) -> Actor | None:
 METRICS_ROLES = frozenset({Role.SYSTEM, Role.ADMIN})  # a scraper's token: a system's, or an admin's
 
 
+def api_actor(accounts: Accounts, tokens: Mapping[str, str]) -> Actor | None:
+    """Return who the request's API token stands for (made, else static), or None; read from the header only."""
+    header = request.headers.get("Authorization", "")
+    # Only the header: a token in the URL ends up in proxy logs, browser history and Referer headers.
+    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
+    found = accounts.token_actor(token, "api")
+    return found.actor if found else static_token_actor(token, tokens)
+
+
 def metrics_refusal(mode: str, accounts: Accounts, tokens: Mapping[str, str]) -> int | None:
     """Return the status refusing this /metrics request under ONEMAP_METRICS (open, token, off), or None."""
     if mode == "off":
         return 404
     if mode == "open":
         return None
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
-    found = accounts.token_actor(token, "api")
-    actor = found.actor if found else static_token_actor(token, tokens)
+    actor = api_actor(accounts, tokens)
     if actor is None:
         return 401
     return None if actor.role in METRICS_ROLES else 403

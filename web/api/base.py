@@ -16,7 +16,7 @@ from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.events import to_dict
 from streams.codec import MAX_DEPTH, parse_text, too_deep
-from web.security import static_token_actor
+from web.security import api_actor
 from web.timeparams import BadTime
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -75,12 +75,8 @@ def _authenticate() -> Any:
     rule = RULES.get(request.endpoint or "")
     if rule is None:
         return _error(404, "not_found")
-    header = request.headers.get("Authorization", "")
-    # Only the header: a token in the URL ends up in proxy logs, browser history and Referer headers.
-    token = header[7:].strip() if header.lower().startswith("bearer ") else ""
     s = _services()
-    found = s.accounts.token_actor(token, "api")
-    actor = found.actor if found else static_token_actor(token, s.settings.api_tokens)
+    actor = api_actor(s.accounts, s.settings.api_tokens)
     if actor is None:
         return _error(401, "unauthorized")
     g.actor = actor
