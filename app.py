@@ -39,6 +39,7 @@ from web.admin import admin_pages
 from web.api import api
 from web.pages import pages
 from web.security import LoginLimiter, WebAuth
+from web.team import team
 
 log = logging.getLogger("onemap")
 WARMUP_REPORTS = 90  # a new user's first look at the demo is a working district, not a blank map
@@ -189,6 +190,7 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
     server.register_blueprint(api)
     server.register_blueprint(pages)
     server.register_blueprint(admin_pages)
+    server.register_blueprint(team)
 
     @server.get("/healthz")
     def healthz() -> Any:

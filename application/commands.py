@@ -8,11 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain import broadcast, dispatch, lifecycle
+from domain import broadcast, dispatch, lifecycle, positions
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.events import Event
-from domain.model import Actor
+from domain.model import Actor, Fix
 from domain.projection import Projection
 from domain.sla import SlaPolicy
 from store.log import AuditRecord
@@ -65,17 +65,42 @@ class Commands:
         note: str = "",
         remote: str = "",
         team_id: str = "",
+        fix: Fix | None = None,
+        device_at: float = 0.0,
+        photos: tuple[str, ...] = (),
     ) -> Outcome:
-        """Take an order's next step (route may name the room's team; resolve needs a result note)."""
+        """Take an order's next step (route may name the room's team; resolve needs a result note); a team's
+        phone adds its fix (proving on site), the time it was pressed and its evidence photos."""
+        site = self.policy.site
         return self._run(
             actor,
             f"order_{step}"[:60],
             incident_id,
             command_id,
             remote,
-            lambda s, cid, now: dispatch.advance_order(s, actor, incident_id, step, cid, now, note, team_id),
+            lambda s, cid, now: dispatch.advance_order(
+                s, actor, incident_id, step, cid, now, note, team_id, site, fix, device_at, photos
+            ),
             ("advance_order", incident_id),
         )
+
+    def position(self, actor: Actor, fix: Fix, remote: str = "") -> Outcome:
+        """Take a team phone's fix: kept in the log when it adds to the team's track (domain/positions.py)."""
+        try:
+            authorize(actor, "report_position", actor.township)
+            checked = positions.check_fix(self.policy.site, fix.lon, fix.lat, fix.accuracy_m, fix.at, self.clock())
+            # The fix's own id: a phone's retry of a fix is one event. The log dedupes it, so no write lock.
+            eid = f"pos:{actor.team}:{checked.at:.3f}"
+            done = self.store.execute(
+                lambda s: positions.report_position(s, self.policy.site, actor, checked, eid, self.clock()),
+                exclusive=False,
+            )
+        except Rejected as exc:
+            # Refusals are audited; a kept fix is its own record (the TeamPositioned event names the team and
+            # time), and a row per fix, 20 a second for 300 teams, would drown the audit trail.
+            self.refused(actor, "report_position", actor.team or "-", exc.code, remote)
+            return Outcome("rejected", exc.code, exc.params)
+        return Outcome("done", events=done.events)
 
     def transfer(
         self,
@@ -185,15 +210,22 @@ class Commands:
             ("sign_broadcast",),
         )
 
+    def audited(self, actor: Actor, action: str, target: str, remote: str = "") -> None:
+        """Audit an edge's own state change that is not an event (an evidence photo stored)."""
+        self._audit(actor, action, target, "done", remote)
+
     def refused(self, actor: Actor, action: str, target: str, code: str, remote: str = "") -> None:
         """Audit a request an edge refused before it reached a command (role or scope)."""
+        self._audit(actor, action, target, f"rejected:{code}", remote)
+
+    def _audit(self, actor: Actor, action: str, target: str, result: str, remote: str) -> None:
         self.store.log.audit(
             AuditRecord(
                 self.clock(),
                 actor.name,
                 actor.role.value,
                 action[:60],
-                f"rejected:{code}",
+                result,
                 actor.township,
                 target[:200],
                 None,
@@ -225,7 +257,8 @@ class Commands:
             inc = state.incidents.get(incident_id)
             if inc is None:
                 return []
-            return dispatch.rank_teams(state, inc, self.speed_kmh, self.policy.targets_for(inc.category)["on_site"])
+            target = self.policy.targets_for(inc.category)["on_site"]
+            return dispatch.rank_teams(state, inc, self.speed_kmh, target, self.clock())
 
         return self.store.read(rank)
 

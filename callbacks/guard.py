@@ -24,7 +24,8 @@ from web.hardening import error
 from web.security import page_allowed, request_actor
 
 log = logging.getLogger(__name__)
-EVERYONE = frozenset(Role) - {Role.SYSTEM}  # every signed-in person; a system token has no browser session
+# Every signed-in person of the dashboards; a system token has no browser session, a team member its phone page only.
+EVERYONE = frozenset(Role) - {Role.SYSTEM, Role.TEAM}
 CONSOLE = frozenset({Role.COMMANDER, Role.DUTY_LEADER})
 ROOM = CONSOLE | {Role.TOWNSHIP}  # a township room: its operators, and the consoles that may open any room
 

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from domain import events as ev
+from domain import positions
 from domain.access import authorize, authorize_incident
 from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
 from domain.errors import Rejected
-from domain.model import STEPS, Actor, Incident, Order, Stage, Team
+from domain.model import BY_ROOM, STEPS, TEAM_STEPS, Actor, Fix, Incident, Order, Role, Stage, Team
+from domain.positions import SITE, SitePolicy, distance_m
 from domain.sla import SlaPolicy, due_breaches, due_dispatch_breaches
 from domain.state import State
 
-EARTH_RADIUS_M = 6_371_008.8
+MAX_PHOTOS = 6  # evidence photos a step carries
 DEFAULT_SPEED_KMH = 25.0  # urban driving with stops; a setting overrides it
 _blake2b = hashlib.blake2b  # bound once: incident_id_for runs for every record ingested
 
@@ -37,19 +38,16 @@ def incident_id_for(source: str, source_id: str) -> str:
     return "I" + _blake2b(f"{source}:{source_id}".encode(), digest_size=6).hexdigest().upper()
 
 
-def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
-    """Return the great-circle distance in metres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_M * math.asin(math.sqrt(min(1.0, h)))
-
-
 def rank_teams(
-    state: State, incident: Incident, speed_kmh: float = DEFAULT_SPEED_KMH, on_site_s: float | None = None
+    state: State,
+    incident: Incident,
+    speed_kmh: float = DEFAULT_SPEED_KMH,
+    on_site_s: float | None = None,
+    now: float | None = None,
 ) -> list[Suggestion]:
     """Rank free teams: those that can be on site within on_site_s first; then own township, neighbours,
-    the district; exact kind before comprehensive; then distance."""
+    the district; exact kind before comprehensive; then distance, from where each team is at now (its fresh
+    fix, else its base; from its base when no time is given)."""
     district = state.district
     kind = CATEGORIES[incident.category].team_kind if incident.category in CATEGORIES else FALLBACK_TEAM_KIND
     near = {incident.township} | set(district.neighbours.get(incident.township or "", ()))
@@ -57,7 +55,9 @@ def rank_teams(
     for team in district.teams.values():
         if team.id in state.team_busy or team.kind not in (kind, FALLBACK_TEAM_KIND):
             continue
-        d = distance_m(incident.lon, incident.lat, team.lon, team.lat)
+        fix = state.team_fix.get(team.id) if now is not None else None
+        lon, lat = positions.where(team.lon, team.lat, fix, now or 0.0)
+        d = distance_m(incident.lon, incident.lat, lon, lat)
         eta = d / (speed_kmh / 3.6)
         ranked.append(
             Suggestion(
@@ -134,8 +134,15 @@ def advance_order(
     now: float,
     note: str = "",
     team_id: str = "",
+    site: SitePolicy = SITE,
+    fix: Fix | None = None,
+    device_at: float = 0.0,
+    photos: tuple[str, ...] = (),
 ) -> list[ev.Event]:
-    """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline."""
+    """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline.
+
+    A team member (from /team) takes only the team's steps, with its phone's fix (proving on site) and the time
+    the phone says it was pressed; a step queued offline is judged at the server's time like any other."""
     authorize_incident(actor, "advance_order", state.incidents.get(incident_id))  # scope before state
     inc = _incident(state, incident_id)
     order = inc.order
@@ -149,6 +156,10 @@ def advance_order(
         raise Rejected("step_already_done", step=step)
     if step != expected:
         raise Rejected("step_out_of_order", step=step, expected=expected or "-")
+    if actor.role is Role.TEAM and step not in TEAM_STEPS:
+        raise Rejected("room_step", step=step)
+    if device_at:
+        positions.check_device_time(site, device_at, now)
     deadline = order.deadlines.get(step)
     common: dict[str, Any] = dict(
         event_id=command_id,
@@ -158,7 +169,22 @@ def advance_order(
         actor=actor.name,
         late=deadline is not None and now > deadline,
         note=note[:500],
+        device_at=device_at,
+        photos=photos[:MAX_PHOTOS],
     )
+    if step == "on_site":
+        how, distance = positions.proof(site, actor, inc, fix)
+        sent = fix if fix is not None and how != BY_ROOM else None  # a room's marking carries no phone's fix
+        return [
+            ev.TeamOnSite(
+                **common,
+                proof=how,
+                distance_m=distance,
+                lon=sent.lon if sent else None,
+                lat=sent.lat if sent else None,
+                accuracy_m=sent.accuracy_m if sent else None,
+            )
+        ]
     if step == "route":
         return [ev.OrderRouted(**common, team_id=_route_team(state, order, team_id))]
     if step == "resolve" and not note.strip():

@@ -78,6 +78,10 @@ class StepDone(IncidentEvent):
 
     late: bool = False
     note: str = ""
+    # A step a team pressed on its phone: when the phone says it was pressed (0: not from a phone). A step queued
+    # offline arrives later; the clock still judges the server's time (docs/glossary.md "sent late").
+    device_at: float = 0.0
+    photos: tuple[str, ...] = ()  # evidence photo ids (store/evidence.py), uploaded before the step
 
 
 @dataclass(frozen=True)
@@ -99,12 +103,33 @@ class OrderRouted(StepDone):
 
 @dataclass(frozen=True)
 class TeamOnSite(StepDone):
-    """The team arrived and is handling it on site (现场处置)."""
+    """The team arrived and is handling it on site (现场处置), proven by its phone's position or marked by the room."""
+
+    proof: str = ""  # model.VERIFIED, NOT_VERIFIED or BY_ROOM ("" in a log from before proofs: by the room)
+    lon: float | None = None  # the phone's fix when the step was pressed, if it sent one
+    lat: float | None = None
+    accuracy_m: float | None = None
+    distance_m: float | None = None  # from the incident
 
 
 @dataclass(frozen=True)
 class OrderResolved(StepDone):
     """The incident was handled (办结)."""
+
+
+@dataclass(frozen=True)
+class TeamPositioned(Event):
+    """A team's phone reported where it is; the server keeps a thinned series (domain/positions.py)."""
+
+    team_id: str
+    lon: float
+    lat: float
+    accuracy_m: float
+    fix_at: float  # when the phone took the fix
+    incident_id: str = ""  # the order it was working then: the fix is a point of that order's track
+
+    def stream(self) -> str:
+        return f"team:{self.team_id}"
 
 
 @dataclass(frozen=True)
@@ -305,6 +330,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         OrderIssued,
         *STEP_EVENTS.values(),
         SlaBreached,
+        TeamPositioned,
         OrderTransferred,
         FeedbackRecorded,
         IncidentReopened,
@@ -339,8 +365,9 @@ def to_dict(event: Event) -> dict[str, Any]:
     data = {name: getattr(event, name) for name in _field_names(type(event))}
     if "deadlines" in data:
         data["deadlines"] = dict(data["deadlines"])
-    if "townships" in data:
-        data["townships"] = list(data["townships"])
+    for name in ("townships", "photos"):
+        if name in data:
+            data[name] = list(data[name])
     data["type"] = type(event).__name__
     return data
 
@@ -350,6 +377,7 @@ def from_dict(data: Mapping[str, Any]) -> Event:
     cls = EVENT_TYPES[data["type"]]
     names = {f.name for f in dataclasses.fields(cls)}
     fields = {k: v for k, v in data.items() if k in names}
-    if "townships" in fields:
-        fields["townships"] = tuple(fields["townships"])
+    for name in ("townships", "photos"):
+        if name in fields:
+            fields[name] = tuple(fields[name])
     return cls(**fields)

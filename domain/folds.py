@@ -9,7 +9,7 @@ from typing import Any, overload
 from domain import events as ev
 from domain import series
 from domain.fastinit import quick_new
-from domain.model import OPEN_STAGES, STEP_STAGE, Broadcast, Incident, Order, Stage
+from domain.model import BY_ROOM, OPEN_STAGES, STEP_STAGE, Broadcast, Incident, Order, Stage
 from domain.state import SWEEP_S, State
 
 Changed = set[str]
@@ -107,6 +107,8 @@ def step(s: State, e: ev.StepDone) -> Changed:
     order = replace(
         order, team_id=team_id, done={**order.done, name: e.at}, late=order.late + ((name,) if e.late else ())
     )
+    if isinstance(e, ev.TeamOnSite):  # a log from before proofs holds none: the room marked it
+        order = replace(order, proof=e.proof or BY_ROOM, proof_m=e.distance_m)
     s.incidents[e.incident_id] = replace(inc, stage=STEP_STAGE[name], order=order, note=e.note or inc.note)
     if name == "resolve":
         _free(s, order, inc.id, changed)
@@ -276,3 +278,4 @@ def sweep(s: State) -> None:
         if iid not in open_ids:  # an incident open for longer than the retention stays, of course
             del s.touched[iid]
             incidents.pop(iid, None)
+            s.tracks.pop(iid, None)

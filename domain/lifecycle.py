@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from domain import events as ev
 from domain.access import authorize, authorize_incident
-from domain.dispatch import distance_m, order_issued
+from domain.dispatch import order_issued
 from domain.errors import Rejected
 from domain.model import FEEDBACK, Actor, Incident, Stage
+from domain.positions import distance_m
 from domain.sla import SlaPolicy
 from domain.state import State
 

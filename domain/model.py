@@ -34,6 +34,11 @@ STEP_STAGE: dict[str, Stage] = {
 }
 # Steps with an SLA deadline counted from the order's issue.
 TIMED_STEPS: tuple[str, ...] = ("sign", "respond", "route", "on_site")
+# The steps a service team takes itself from /team (the room signs, responds and routes; it may still mark
+# these for a team it hears by radio: then the on-site step is "by the room").
+TEAM_STEPS: tuple[str, ...] = ("on_site", "resolve")
+# How an on-site step was proven (docs/glossary.md "on site verified").
+VERIFIED, NOT_VERIFIED, BY_ROOM = "verified", "not_verified", "by_room"
 TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.CANCELLED, Stage.MERGED, Stage.TRANSFERRED})
 OPEN_STAGES = frozenset(s for s in Stage if s not in TERMINAL_STAGES)
 FEEDBACK = ("satisfied", "unsatisfied", "unreached")
@@ -48,6 +53,7 @@ class Role(str, Enum):
     TOWNSHIP = "township"
     WALL = "wall"
     SYSTEM = "system"  # source systems posting records, the simulator, the SLA ticker
+    TEAM = "team"  # a member of one service team, on its phone (/team): its own team's orders only
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,8 @@ class Actor:
 
     name: str
     role: Role
-    township: str | None = None  # set for township operators: their one township
+    township: str | None = None  # set for township operators and team members: their one township
+    team: str | None = None  # set for team members: their one team
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,8 @@ class Order:
     dispatch_since: float | None = None
     dispatch_due: float | None = None
     ended_at: float | None = None  # when it stopped being worked: transferred, reopened, closed, cancelled, merged
+    proof: str = ""  # how its on-site step was proven: VERIFIED, NOT_VERIFIED or BY_ROOM ("" until it is done)
+    proof_m: float | None = None  # the team's distance from the incident then, metres (None: no position sent)
 
     def next_step(self) -> str | None:
         """Return the first step not yet done, or None when all are."""
@@ -205,6 +214,16 @@ class Broadcast:
     issued_by: str
     deadline: float  # every township signs on the same one-minute clock
     signed: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A team's position from its phone: where, how sure (metres) and when the phone took it."""
+
+    lon: float
+    lat: float
+    accuracy_m: float
+    at: float
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from domain import alerts, flood, folds, halls, series, situation
+from domain import alerts, flood, folds, halls, positions, series, situation
 from domain import events as ev
 from domain.model import District
 from domain.state import State
@@ -88,4 +88,5 @@ FOLDS: dict[type[ev.Event], Fold] = {
     ev.AlertCancelled: situation.touching(alerts.apply_cancelled),
     ev.AlertExpired: situation.touching(alerts.apply_expired),
     ev.HallTicketRecorded: _sampled(halls.apply_ticket, _hall_sample),
+    ev.TeamPositioned: positions.positioned,
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.model import TIMED_STEPS, Incident, Order, Stage
+from domain.positions import SITE, SitePolicy
 
 DEFAULT_TARGETS_S: dict[str, float] = {"sign": 60, "respond": 120, "route": 180, "on_site": 600}
 # The center's own clock (派单时限): receipt or reopening to order, by priority (1 特急, 2 紧急, 3 一般).
@@ -25,16 +26,19 @@ class SlaPolicy:
     overrides_s: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     escalate_after_s: float = DEFAULT_ESCALATE_AFTER_S  # a breach still undone this long goes to the duty leader
     dispatch_s: Mapping[int, float] = field(default_factory=lambda: dict(DEFAULT_DISPATCH_S))
+    site: SitePolicy = SITE  # on site proven, team positions (the policy file's "teams")
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SlaPolicy:
-        """Build a policy from {"default": {step: s}, "categories": {code: {step: s}}, "dispatch": {prio: s}}."""
+        """Build a policy from {"default": {step: s}, "categories": {code: {step: s}}, "dispatch": {prio: s},
+        "teams": {radius_m, accuracy_m, stale_s, ...}} (domain/positions.py SitePolicy)."""
         targets = {**DEFAULT_TARGETS_S, **_steps(data.get("default", {}), "default")}
         overrides = {c: _steps(v, c) for c, v in data.get("categories", {}).items()}
         escalate = float(data.get("escalate_after", DEFAULT_ESCALATE_AFTER_S))
         if escalate <= 0:
             raise ValueError("SLA policy: escalate_after must be positive seconds")
-        return cls(targets, overrides, escalate, {**DEFAULT_DISPATCH_S, **_dispatch(data.get("dispatch", {}))})
+        dispatch = {**DEFAULT_DISPATCH_S, **_dispatch(data.get("dispatch", {}))}
+        return cls(targets, overrides, escalate, dispatch, SitePolicy.from_dict(data.get("teams", {})))
 
     def dispatch_target(self, priority: int) -> float:
         """Return the seconds the center has to order an incident of a priority (the routine one when unknown)."""

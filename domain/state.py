@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from domain.model import Broadcast, District, HallState, Incident, StationState
+from domain.model import Broadcast, District, Fix, HallState, Incident, StationState
 
 RETENTION_S = 8 * 86400.0  # a closed incident stays in memory this long: the weekly report's window and a day more
 # The archive sweep runs when the log's time enters a new UTC day (event time, so every fold agrees): once a day,
@@ -57,6 +57,9 @@ class State:
     stations: dict[str, StationState] = field(default_factory=dict)
     halls: dict[str, HallState] = field(default_factory=dict)
     team_busy: dict[str, str] = field(default_factory=dict)  # team id -> incident id
+    team_fix: dict[str, Fix] = field(default_factory=dict)  # team id -> its newest kept fix (domain/positions.py)
+    # incident id -> its order's track, (lon, lat, fix time) oldest first, the last positions.TRACK_POINTS
+    tracks: dict[str, tuple[tuple[float, float, float], ...]] = field(default_factory=dict)
     flood: dict[str, FloodWatch] = field(default_factory=dict)  # station id -> its flood watch
     alerts: dict[str, AlertState] = field(default_factory=dict)  # CAP alerts in force
     broadcasts: dict[str, Broadcast] = field(default_factory=dict)

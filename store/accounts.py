@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from domain.model import Actor, Role
-from store.tables import metadata, tokens, users
+from store.tables import metadata, team_members, tokens, users
 
 MIN_PASSWORD = 10
 TOKEN_KINDS = ("api", "kiosk")
@@ -27,6 +27,16 @@ class TokenActor:
     token_id: int
 
 
+# A user with its team, if it is a team member's.
+_USERS = select(users, team_members.c.team).select_from(
+    users.outerjoin(team_members, team_members.c.username == users.c.username)
+)
+
+
+def _actor(row: Any) -> Actor:
+    return Actor(row["username"], Role(row["role"]), row["township"], row["team"])
+
+
 def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -38,12 +48,17 @@ class Accounts:
         self.engine, self.clock = engine, clock
         metadata.create_all(engine)
 
-    def create_user(self, username: str, password: str, role: Role, township: str | None = None) -> None:
-        """Add a user; a township operator is bound to exactly one township."""
+    def create_user(
+        self, username: str, password: str, role: Role, township: str | None = None, team: str | None = None
+    ) -> None:
+        """Add a user; a township operator is bound to exactly one township, a team member to one team (and its
+        township: the caller gives the team's, from the district)."""
         if len(password) < MIN_PASSWORD:
             raise ValueError(f"password must have at least {MIN_PASSWORD} characters")
-        if (role is Role.TOWNSHIP) != bool(township):
-            raise ValueError("a township operator needs a township, and only they have one")
+        if (role is Role.TEAM) != bool(team):
+            raise ValueError("a team member needs a team, and only they have one")
+        if (role in (Role.TOWNSHIP, Role.TEAM)) != bool(township):
+            raise ValueError("a township operator needs a township, and only they and team members have one")
         with self.engine.begin() as conn:
             conn.execute(
                 users.insert(),
@@ -58,22 +73,22 @@ class Accounts:
                     }
                 ],
             )
+            if team:
+                conn.execute(team_members.insert(), [{"username": username.strip()[:60], "team": team}])
 
     def verify(self, username: str, password: str) -> Actor | None:
         """Return the actor for a right username and password of an active user, else None."""
         with self.engine.connect() as conn:
-            row = conn.execute(select(users).where(users.c.username == username[:60])).mappings().first()
+            row = conn.execute(_USERS.where(users.c.username == username[:60])).mappings().first()
         if row is None or not row["active"] or not check_password_hash(row["password_hash"], password):
             return None
-        return Actor(row["username"], Role(row["role"]), row["township"])
+        return _actor(row)
 
     def user(self, username: str) -> Actor | None:
         """Return an active user's actor (sessions re-check that the user still exists and is active)."""
         with self.engine.connect() as conn:
-            row = (
-                conn.execute(select(users).where(users.c.username == username, users.c.active == 1)).mappings().first()
-            )
-        return Actor(row["username"], Role(row["role"]), row["township"]) if row else None
+            row = conn.execute(_USERS.where(users.c.username == username, users.c.active == 1)).mappings().first()
+        return _actor(row) if row else None
 
     def set_active(self, username: str, active: bool) -> None:
         """Enable or disable a user; a disabled user's sessions end at their next request."""
@@ -84,9 +99,16 @@ class Accounts:
         """Return the users, without their password hashes."""
         with self.engine.connect() as conn:
             rows = conn.execute(
-                select(users.c.username, users.c.role, users.c.township, users.c.active, users.c.created_at).order_by(
-                    users.c.username
+                select(
+                    users.c.username,
+                    users.c.role,
+                    users.c.township,
+                    team_members.c.team,
+                    users.c.active,
+                    users.c.created_at,
                 )
+                .select_from(users.outerjoin(team_members, team_members.c.username == users.c.username))
+                .order_by(users.c.username)
             ).mappings()
             return [dict(r) for r in rows]
 
@@ -102,6 +124,8 @@ class Accounts:
         """Make a token and return it; only its hash is kept, so this is the one time it is seen."""
         if kind not in TOKEN_KINDS or (kind == "kiosk" and role is not Role.WALL):
             raise ValueError("a kiosk token is a read-only wall token; kinds are api and kiosk")
+        if role is Role.TEAM:
+            raise ValueError("a team member signs in on its phone; a token stands for no team")
         token = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
             conn.execute(

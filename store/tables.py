@@ -66,6 +66,14 @@ users = Table(
     Column("created_at", Float, nullable=False),
 )
 
+# A team member's one team: a table of its own, so a database from before team members gains it by create_all.
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("username", String(60), primary_key=True),
+    Column("team", String(30), nullable=False),
+)
+
 tokens = Table(
     "tokens",
     metadata,

@@ -16,10 +16,14 @@ from store.faults import unavailable
 log = logging.getLogger(__name__)
 KIB = 1024
 # Request bodies, largest first (docs/security.md): a batch of 5000 records, a Dash callback, the rest.
-BODY_LIMITS = (("/api/v1/records", 8 * KIB * KIB), ("/_dash-update-component", 1 * KIB * KIB))
+BODY_LIMITS = (
+    ("/team/evidence", 12 * KIB * KIB),  # one photo (application/evidence.py EvidenceLimits.max_bytes)
+    ("/api/v1/records", 8 * KIB * KIB),
+    ("/_dash-update-component", 1 * KIB * KIB),
+)
 DEFAULT_BODY_LIMIT = 64 * KIB  # a command, a sign-in or admin form
 MAX_BODY = max(limit for _, limit in BODY_LIMITS)
-JSON_PATHS = ("/api/", "/_dash-update-component")
+JSON_PATHS = ("/api/", "/_dash-update-component", "/team/", "/evidence/")
 
 
 def body_limit(path: str) -> int:

@@ -40,6 +40,9 @@ WALL_PAGES = frozenset({"/wall", "/wall/analytics", "/wall/situation", "/replay"
 def page_allowed(actor: Actor, path: str) -> bool:
     """Tell whether an actor may open a page: consoles for commanders, a room for its own operators."""
     path = (path or "/").rstrip("/") or "/"
+    if actor.role is Role.TEAM or path == "/team" or path.startswith("/team/"):
+        # A team member has its phone page (and the index) and nothing else; the phone page is its alone.
+        return actor.role is Role.TEAM and (path in ("/", "/team") or path.startswith(("/team/", "/evidence/")))
     match = TOWNSHIP_PAGE.match(path)
     if match:
         return actor.role in CONSOLE_ROLES or (actor.role is Role.TOWNSHIP and actor.township == match["id"])
@@ -99,9 +102,12 @@ def scope_for(actor: Actor | None, requested: str, known: set[str]) -> str | Non
 
 def home(actor: Actor) -> str:
     """Return the page an actor starts on."""
-    return {Role.TOWNSHIP: f"/township/{actor.township}", Role.ADMIN: "/admin", Role.WALL: "/wall"}.get(
-        actor.role, "/command"
-    )
+    return {
+        Role.TOWNSHIP: f"/township/{actor.township}",
+        Role.ADMIN: "/admin",
+        Role.WALL: "/wall",
+        Role.TEAM: "/team",
+    }.get(actor.role, "/command")
 
 
 class LoginLimiter:

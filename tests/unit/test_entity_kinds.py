@@ -32,6 +32,7 @@ def _day_of_everything(district) -> list[ev.Event]:
         ev.OrderSigned("s1", T + 310, "I1", late=True, **inc),
         ev.OrderResponded("s2", T + 320, "I1", **inc),
         ev.OrderRouted("s3", T + 330, "I1", team_id=other.id, **inc),
+        ev.TeamPositioned("p1", T + 335, other.id, 121.4, 31.2, 12.0, T + 334, "I1"),
         ev.TeamOnSite("s4", T + 340, "I1", **inc),
         ev.OrderResolved("s5", T + 350, "I1", **inc),
         ev.FeedbackRecorded("f1", T + 360, "I1", result="unsatisfied", **inc),
