@@ -90,6 +90,20 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The message bus (Redis) cannot be reached right now; try again shortly",
     ),
     "error.csrf": ("请求来源无效，请刷新页面", "The request did not come from this site; reload the page"),
+    # evidence photos (application/evidence.py)
+    "error.photo_too_large": ("照片太大（上限 {limit_mb} MB）", "The photo is too large (limit {limit_mb} MB)"),
+    "error.photo_not_image": (
+        "不是可识别的图片（仅接受 JPEG、PNG、WEBP 照片）",
+        "Not a photo we can read (JPEG, PNG or WEBP only)",
+    ),
+    "error.photo_format": (
+        "不支持的图片格式 {format}（仅接受 JPEG、PNG、WEBP）",
+        "Unsupported image format {format} (JPEG, PNG or WEBP only)",
+    ),
+    "error.photo_too_many_pixels": (
+        "图片像素过多（上限 {limit_mp} 百万像素）",
+        "The image has too many pixels (limit {limit_mp} megapixels)",
+    ),
     "login.title": ("一图指挥 · 登录", "OneMap · Sign in"),
     "login.username": ("用户名", "Username"),
     "login.password": ("密码", "Password"),

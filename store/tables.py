@@ -97,3 +97,23 @@ snapshots = Table(
     Column("format", String(80), nullable=False),  # FORMAT and the fold's fingerprint: another one is never read
     Column("blob", LargeBinary, nullable=False),  # zlib'd pickle of the state's fields but the district
 )
+
+# Evidence photos of an order's steps (store/evidence.py), re-encoded without metadata (application/evidence.py).
+# In the database, next to the log, not in files: in the scaled mode every web process reads every photo.
+evidence = Table(
+    "evidence",
+    metadata,
+    Column("id", String(40), primary_key=True),  # uuid4 hex
+    Column("incident_id", String(60), nullable=False),
+    Column("step", String(20), nullable=False),
+    Column("uploaded_by", String(120), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),  # of jpeg
+    Column("jpeg", LargeBinary, nullable=False),
+    Column("thumb", LargeBinary, nullable=False),
+)
+# An incident's photos in the order they were taken: one range of this index, no sort.
+Index("ix_evidence_incident", evidence.c.incident_id, evidence.c.at)
