@@ -31,6 +31,7 @@ from application.warmup import WarmClock, play_recent_past
 from config import ROOT, Settings, from_env
 from domain.model import Role
 from store.accounts import Accounts
+from store.evidence import EvidenceStore
 from store.log import shown
 from streams.bus import Bus
 from streams.simulator import Simulator, warmup_span
@@ -143,6 +144,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
         kiosks.revoked,
         replayer,
         reports,
+        EvidenceStore(core.log.engine, clock),
         bus.name,
     )
     csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from application.commands import Commands
+from application.evidence import EvidenceLimits
 from application.replay import Replayer
 from application.reports import Reports
 from config import Settings
 from domain.model import District
 from store.accounts import Accounts
+from store.evidence import EvidenceStore
 from store.store import Store
 from streams.ingest import Ingestor
 
@@ -38,4 +40,6 @@ class Services:
     kiosk_revoked: Callable[[int], None]  # disconnects the sockets a revoked kiosk token opened
     replayer: Replayer  # any past moment, from the log
     reports: Reports  # the daily and weekly after-action report and its files
+    evidence: EvidenceStore  # the teams' photos: in the log's database, so every web process reads them
     bus_name: str = "memory"
+    evidence_limits: EvidenceLimits = EvidenceLimits()

@@ -41,8 +41,8 @@ def page_allowed(actor: Actor, path: str) -> bool:
     """Tell whether an actor may open a page: consoles for commanders, a room for its own operators."""
     path = (path or "/").rstrip("/") or "/"
     if actor.role is Role.TEAM or path == "/team" or path.startswith("/team/"):
-        # A team member has its phone page (and the index) and nothing else; the phone page is its alone.
-        return actor.role is Role.TEAM and (path in ("/", "/team") or path.startswith(("/team/", "/evidence/")))
+        # A team member has its phone page (its files, its photos) and nothing else; the phone page is its alone.
+        return actor.role is Role.TEAM and (path == "/team" or path.startswith(("/team/", "/evidence/")))
     match = TOWNSHIP_PAGE.match(path)
     if match:
         return actor.role in CONSOLE_ROLES or (actor.role is Role.TOWNSHIP and actor.township == match["id"])

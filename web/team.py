@@ -176,16 +176,16 @@ def add_evidence() -> Any:
 
 @team.route("/evidence/<photo_id>")
 def photo(photo_id: str) -> Any:
-    """Serve a photo (?size=thumb for the small one) to whoever may read its incident; 404 otherwise, alike."""
+    """Serve a photo (?size=thumb for the small one) to whoever may read its incident."""
     actor = request_actor()
     if actor is None:
         return _error(401, "unauthorized")
     s = services()
     meta = s.evidence.meta(photo_id[:40])
-    try:
+    try:  # to a room or a team, another's photo and no photo look the same: out of scope
         _evidence_scope(s, actor, meta["incident_id"] if meta else "", "read_evidence")
-    except Rejected:
-        return _error(404, "not_found")  # another's photo and no photo look the same
+    except Rejected as exc:
+        return _error(403, exc.code, **exc.params)
     data = s.evidence.get(photo_id[:40], thumb=request.args.get("size") == "thumb")
     if data is None:
         return _error(404, "not_found")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.integration.world import ROLES, World, build_world, command_id, record, refused
+from tests.integration.world import ROLES, World, build_world, command_id, jpeg, record, refused
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -21,6 +22,7 @@ HOME_PAGE = {
     "duty_leader": "command",
     "anonymous": "wall",
     "system": "wall",
+    "team": "team",
 }
 LAST = ("/logout", "/login")  # these end or replace the session: run after the rest
 
@@ -76,6 +78,7 @@ def _url(world: World, rule: str, role: str, town: str) -> str:
         "step": "sign",
         "broadcast_id": world.broadcast[town],
         "rest": "v1/nope",
+        "photo_id": world.photo[town],
         "filename": "onemap.css",
         "package_name": "dash",
         "fingerprinted_path": "nope.js",
@@ -187,6 +190,9 @@ def ask(world: World, client: Any, role: str, entry: str, method: str, rule: str
     url = _url(world, rule, role, town)
     if method == "GET":
         return client.get(url, headers=world.headers(role))
+    if rule == "/team/evidence":  # a photo, as the phone page uploads it
+        form = {"incident_id": world.incident[town], "step": "on_site", "photo": (io.BytesIO(jpeg()), "site.jpg")}
+        return client.post(url, data=form, headers=world.headers(role))
     if rule in ("/login", "/logout", "/admin"):  # forms: with the session's CSRF token, as the page posts them
         return client.open(
             url, method=method, data={"action": "none", "csrf": _csrf(client)}, headers=world.headers(role)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from PIL import Image
+
 from app import create_app
+from application.evidence import process
 from config import Settings
 from domain.model import Role
 from tests.conftest import Clock
 
 PASSWORD = "correct-horse-battery"
 ORIGIN = {"Origin": "http://localhost"}
-ROLES = ("anonymous", "wall", "township", "commander", "duty_leader", "admin", "system")
+ROLES = ("anonymous", "wall", "township", "commander", "duty_leader", "admin", "system", "team")
 TOKENS = {
     "sys-token-1": "system",
     "cmd-token-1": "commander",
@@ -30,6 +34,7 @@ USERS = {
     "commander": ("cmd", Role.COMMANDER, None),
     "duty_leader": ("lead", Role.DUTY_LEADER, None),
     "admin": ("boss", Role.ADMIN, None),
+    "team": ("crew-t01", Role.TEAM, "T01"),  # a member of T01's team that holds T01's order (World.team)
 }
 REFUSAL_CODES = ("unauthorized", "forbidden", "out_of_scope", "csrf")
 _REFUSED_MESSAGE = re.compile(r'"data-code":\s*"(forbidden|out_of_scope)"')
@@ -63,6 +68,7 @@ class World:
     incident: dict[str, str] = field(default_factory=dict)  # township -> incident id
     twin: dict[str, str] = field(default_factory=dict)  # township -> a second incident there
     team: dict[str, str] = field(default_factory=dict)
+    photo: dict[str, str] = field(default_factory=dict)  # township -> an evidence photo of its incident
     broadcast: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -94,7 +100,8 @@ def build_world(tmp_path: Any) -> World:
     onemap = create_app(Settings(data_dir=tmp_path, simulator=False, api_tokens=TOKENS), clock=Clock())
     world = World(onemap)
     for name, role, township in USERS.values():
-        onemap.services.accounts.create_user(name, PASSWORD, role, township)
+        if role is not Role.TEAM:
+            onemap.services.accounts.create_user(name, PASSWORD, role, township)
     commander = world.headers("commander")
     client = onemap.server.test_client()
     for town in ("T01", "T02"):
@@ -126,7 +133,17 @@ def build_world(tmp_path: Any) -> World:
             headers=commander,
         )
         world.broadcast[town] = r.get_json()["events"][0]["broadcast_id"]
+        world.photo[town] = onemap.services.evidence.put(process(jpeg()), world.incident[town], "on_site", "crew")
+    name, role, township = USERS["team"]
+    onemap.services.accounts.create_user(name, PASSWORD, role, township, team=world.team["T01"])
     return world
+
+
+def jpeg(width: int = 64, height: int = 48) -> bytes:
+    """Return a small real JPEG, as a phone's camera would send (much smaller)."""
+    out = io.BytesIO()
+    Image.new("RGB", (width, height), (200, 120, 40)).save(out, "JPEG")
+    return out.getvalue()
 
 
 def refused(response: Any, path: str = "") -> bool:
@@ -136,7 +153,7 @@ def refused(response: Any, path: str = "") -> bool:
     if response.status_code in (301, 302, 303) and not path.startswith("/logout"):  # signing out ends at /login
         location = response.headers.get("Location", "")
         home = location.split("?refused=")[0]  # an admin's home says why it was refused
-        return location.startswith("/login") or home in ("/township/T01", "/wall", "/command", "/admin")
+        return location.startswith("/login") or home in ("/township/T01", "/wall", "/command", "/admin", "/team")
     return bool(_REFUSED_MESSAGE.search(response.get_data().decode("utf-8", "replace")))
 
 
