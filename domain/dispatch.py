@@ -149,6 +149,8 @@ def advance_order(
     if order is None or not inc.is_open:
         raise Rejected("no_active_order", incident=incident_id)
     authorize(actor, "advance_order", order.township)
+    if actor.role is Role.TEAM and step not in TEAM_STEPS:
+        raise Rejected("room_step", step=step)
     if step not in STEPS:
         raise Rejected("unknown_step", step=step)
     expected = order.next_step()
@@ -156,8 +158,6 @@ def advance_order(
         raise Rejected("step_already_done", step=step)
     if step != expected:
         raise Rejected("step_out_of_order", step=step, expected=expected or "-")
-    if actor.role is Role.TEAM and step not in TEAM_STEPS:
-        raise Rejected("room_step", step=step)
     if device_at:
         positions.check_device_time(site, device_at, now)
     deadline = order.deadlines.get(step)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.model import TIMED_STEPS, Incident, Order, Stage
+from domain.model import TIMED_STEPS, VERIFIED, Incident, Order, Stage
 from domain.sla import dispatch_verdict, stage_lateness, stage_verdict
 from domain.state import State
 
@@ -52,6 +52,8 @@ class Figures:
     in_progress: int = 0
     breached_open: int = 0
     awaiting_callback: int = 0
+    on_site_done: int = 0  # orders of the window whose on-site step was taken
+    on_site_verified: int = 0  # and proven by the team's phone at the site (domain/positions.py)
     orders: Tally = field(default_factory=Tally)
     stages: dict[str, Tally] = field(default_factory=lambda: {s: Tally() for s in TIMED_STEPS})
     dispatch: Tally = field(default_factory=Tally)
@@ -75,6 +77,9 @@ class Figures:
             "in_progress": self.in_progress,
             "breached_open": self.breached_open,
             "awaiting_callback": self.awaiting_callback,
+            "on_site_done": self.on_site_done,
+            "on_site_verified": self.on_site_verified,
+            "on_site_verified_rate": _ratio(self.on_site_verified, self.on_site_done),
             "stages": {s: t.as_dict() for s, t in self.stages.items()},
             "dispatch": {
                 **self.dispatch.as_dict(),
@@ -136,6 +141,9 @@ def _day_counts(per: _ByTownship, inc: Incident, start: float, end: float, now: 
         if start <= order.issued_at < end:
             for step in TIMED_STEPS:
                 per[order.township].stages[step].add(stage_verdict(order, step, now))
+            if "on_site" in order.done:
+                per[order.township].on_site_done += 1
+                per[order.township].on_site_verified += order.proof == VERIFIED
         if order.dispatch_since is not None and start <= order.dispatch_since < end:
             per[inc.township].dispatch.add(dispatch_verdict(inc, order, now))
             per[inc.township].dispatch_waits.append(order.issued_at - order.dispatch_since)
@@ -187,6 +195,8 @@ def _merge(into: Figures, f: Figures) -> None:
         "in_progress",
         "breached_open",
         "awaiting_callback",
+        "on_site_done",
+        "on_site_verified",
     ):
         setattr(into, name, getattr(into, name) + getattr(f, name))
     for mine, theirs in [

@@ -43,6 +43,8 @@ class OrderShape(TypedDict):
     breached: list[str]
     lateness: dict[str, float]
     next_step: str | None
+    proof: str  # how its on-site step was proven: verified, not_verified, by_room ("" until then)
+    proof_m: float | None  # the team's phone's distance from the incident then
 
 
 class DispatchShape(TypedDict):
@@ -145,6 +147,8 @@ def incident_entity(state: Projection, inc: Incident, now: float) -> IncidentSha
             "breached": list(lateness),
             "lateness": {s: round(x, 1) for s, x in lateness.items()},
             "next_step": order.next_step(),
+            "proof": order.proof,
+            "proof_m": order.proof_m,
         }
     return out
 
