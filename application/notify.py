@@ -227,7 +227,9 @@ class WebhookNotifier:
 
     def start(self, stop: threading.Event | None = None) -> None:
         """Hear this process's appends from now on and start the worker; it ends once stop (or close) is set."""
-        self._stop = stop or self._stop
+        if self._thread is not None:
+            return
+        self._stop = stop if stop is not None else self._stop
         self.store.on_stored(self._enqueue)
         self._thread = threading.Thread(target=self._run, name="onemap-webhook", daemon=True)
         self._thread.start()
@@ -242,6 +244,7 @@ class WebhookNotifier:
 
     def _enqueue(self, events: list[ev.Event]) -> None:
         # Inside the store's lock (on_stored): pick and queue, no more; the worker builds and sends, off the lock.
+        # So the queue's lock is taken inside the store's, and the worker never holds it while it reads the store.
         wanted = [e for e in events if notice_type(e)]
         if not wanted:
             return
@@ -267,7 +270,7 @@ class WebhookNotifier:
             try:
                 self._deliver(event)
             except Exception:  # the worker outlives any one notice (a store out of reach while it was built)
-                log.exception("webhook notice %s could not be built; skipped", event.event_id)
+                log.exception("webhook notice %s failed; skipped", event.event_id)
         if self._queue:
             log.warning("webhook: %d notices left unsent at shutdown", len(self._queue))
 
