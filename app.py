@@ -26,6 +26,7 @@ import layouts
 from application.autopilot import Autopilot
 from application.bootstrap import bootstrap
 from application.commands import Commands
+from application.notify import WebhookNotifier, from_settings
 from application.services import Services
 from application.warmup import WarmClock, play_recent_past
 from config import ROOT, Settings, from_env
@@ -59,6 +60,7 @@ class OneMap:
     autopilot: Autopilot | None
     kiosks: push.KioskSockets
     warmup: Callable[[], None] | None = None  # plays an empty demo district's recent past, once, at start
+    notifier: WebhookNotifier | None = None  # ONEMAP_WEBHOOK_URL: new orders and breaches, to a work-messaging app
     stop: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -71,6 +73,8 @@ class OneMap:
         if self.warmup is not None:
             self.warmup()
             self.warmup = None
+        if self.notifier is not None:  # after the warm-up: the demo's played past is no news; ends with self.stop
+            self.notifier.start(self.stop)
         runtime.start(self.socketio, self.services, self.bus, self.simulator, self.autopilot, self.stop)
         self.socketio.start_background_task(
             runtime.every,
@@ -166,7 +170,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
             warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS, district.utc_offset_h
         )
         warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
-    return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup)
+    notifier = from_settings(settings, store, clock)
+    return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup, notifier)
 
 
 def _dash(server: Flask, services: Services) -> Dash:

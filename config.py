@@ -60,6 +60,9 @@ class Settings:
     metrics: str = (
         "open"  # /metrics: open to whoever reaches the port, "token" (an API token of a system or admin), "off"
     )
+    webhook_url: str = ""  # empty: no notices; else each new order and breach is POSTed here (docs/notify.md)
+    webhook_secret: str = ""  # signs each notice (HMAC-SHA256): required with a webhook URL
+    public_url: str = ""  # the address people open (through nginx), for the notices' links; empty: http://host:port
 
     @property
     def db_url(self) -> str:
@@ -115,6 +118,12 @@ def _metrics(raw: str) -> str:
 
 
 METRICS_MODES = ("open", "token", "off")
+
+
+def _webhook_url(raw: str) -> str:
+    if raw and not raw.startswith(("http://", "https://")):
+        raise SystemExit(f"ONEMAP_WEBHOOK_URL={raw}: an http:// or https:// URL")
+    return raw
 
 
 def _on_unless_off(raw: str) -> bool:
@@ -204,6 +213,14 @@ ENVIRONMENT: tuple[Env, ...] = (
         _metrics,
         "/metrics: open, token (Authorization: Bearer, a system or admin API token) or off (default: {default})",
     ),
+    Env(
+        "ONEMAP_WEBHOOK_URL",
+        "webhook_url",
+        _webhook_url,
+        "POST a signed notice of each new order and breach here (docs/notify.md; default: off)",
+    ),
+    Env("ONEMAP_WEBHOOK_SECRET", "webhook_secret"),
+    Env("ONEMAP_PUBLIC_URL", "public_url"),
 )
 FLAG_SETTINGS = {"host": "host", "port": "port", "rate": "simulator_rate_per_min", "lang": "lang"}  # flag -> setting
 
@@ -293,6 +310,8 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
     """Build settings from parsed flags (parser's) and the environment; what neither gives keeps its default."""
     given = {e.setting: e.parse(env[e.name]) for e in ENVIRONMENT if e.name in env}
     flags = {setting: getattr(args, flag) for flag, setting in FLAG_SETTINGS.items()}
+    if given.get("webhook_url") and not given.get("webhook_secret"):  # an unsigned notice could be forged by anyone
+        raise SystemExit("ONEMAP_WEBHOOK_URL is set without ONEMAP_WEBHOOK_SECRET: notices are sent signed only")
     return Settings(**given, **flags, simulator=not args.no_simulator)
 
 

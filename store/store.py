@@ -19,6 +19,7 @@ SNAPSHOT_EVENTS = 20_000  # a snapshot after this many events, or
 SNAPSHOT_S = 600.0  # this long after the last one when anything was appended since
 
 Listener = Callable[[set[str], int], None]
+Stored = Callable[[list[ev.Event]], None]
 T = TypeVar("T")
 
 
@@ -62,6 +63,7 @@ class Store:
         for seq, event in log.read(after=start.seq):
             start.apply(event, seq)
         self._listeners: list[Listener] = []
+        self._stored: list[Stored] = []
         self._snapshot_seq: int = self.started_from
         self._snapshot_at: float | None = None
 
@@ -97,6 +99,14 @@ class Store:
         """Call listener(changed_keys, seq) after each append that changed something, inside the store's lock."""
         self._listeners.append(listener)
 
+    def on_stored(self, listener: Stored) -> None:
+        """Call listener(events) with the events this store itself appended, once folded, inside the store's lock.
+
+        Never with what it only folds: the start-up's replay, or what other processes appended (catch_up). So an
+        event's side effect outside the district (a notice sent) happens once, in the process that decided it.
+        """
+        self._stored.append(listener)
+
     def append(self, batch: Sequence[ev.Event]) -> Appended:
         """Append events (duplicates are skipped) and fold the new ones into the projection."""
         with self._lock:
@@ -104,8 +114,8 @@ class Store:
             if stored and stored[0][0] != self._state.seq + 1:
                 # Another process wrote in between: fold the log in order, theirs and ours alike.
                 changed = self._fold(self.log.read(after=self._state.seq))
-                return self._tell(Appended([e for _, e in stored], changed, self._state.seq))
-            return self._tell(Appended([e for _, e in stored], self._fold(stored), self._state.seq))
+                return self._own(self._tell(Appended([e for _, e in stored], changed, self._state.seq)))
+            return self._own(self._tell(Appended([e for _, e in stored], self._fold(stored), self._state.seq)))
 
     def catch_up(self) -> Appended:
         """Fold what other processes (consumers, other web processes) appended since our last seq."""
@@ -155,7 +165,7 @@ class Store:
                     return Appended(changed=changed, seq=self._state.seq, repeat=True)
                 stored = writer.append(decide(self._state))
             # Folded once committed: a failed commit leaves the projection equal to the log.
-            result = self._tell(Appended([e for _, e in stored], self._fold(stored), self._state.seq))
+            result = self._own(self._tell(Appended([e for _, e in stored], self._fold(stored), self._state.seq)))
             return Appended(result.events, changed | result.changed, result.seq)
 
     def _fold(self, stored: Iterable[tuple[int, ev.Event]]) -> set[str]:
@@ -170,4 +180,11 @@ class Store:
         if result.changed:
             for listener in self._listeners:
                 listener(result.changed, result.seq)
+        return result
+
+    def _own(self, result: Appended) -> Appended:
+        # result.events are the events this store appended (never those of a catch-up): see on_stored.
+        if result.events:
+            for listener in self._stored:
+                listener(result.events)
         return result
