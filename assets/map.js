@@ -136,7 +136,8 @@
   }
 
   function teamMarker(p, latlng, ctx) {
-    return divMarker(latlng, "om-team-icon", "<i class='om-team-mark" + (p.busy ? " om-team-mark-busy" : "") + "'></i>", 12 * scale(), ctx);
+    var cls = "om-team-mark om-team-mark-" + (p.fix || "none") + (p.busy ? " om-team-mark-busy" : "");
+    return divMarker(latlng, "om-team-icon", "<i class='" + cls + "' data-team='" + esc(p.id) + "'></i>", 12 * scale(), ctx);
   }
 
   function alertCircle(p, latlng, ctx) {
@@ -194,7 +195,11 @@
       return name + " · " + p.level.toFixed(2) + " m<br>" + ui.t("map.thresholds", {warning: p.warning_level, guarantee: p.guarantee_level});
     }
     if (p.kind === "hall") { return name + " · " + ui.t("wall.queue", {n: p.waiting}) + " · " + p.open_windows + "/" + p.windows; }
-    if (p.kind === "team") { return name + "<br>" + ui.t("team_kind." + p.team_kind) + " · " + ui.t(p.busy ? "town.team_busy" : "town.team_free"); }
+    if (p.kind === "team") {
+      var where = p.fix === "none" ? ui.t("map.team_base")
+        : ui.t(p.fix === "live" ? "map.team_fix" : "map.team_stale", {time: clock(p.fix_at), m: Math.round(p.accuracy_m)});
+      return name + "<br>" + ui.t("team_kind." + p.team_kind) + " · " + ui.t(p.busy ? "town.team_busy" : "town.team_free") + "<br>" + where;
+    }
     return ui.t("category." + p.category) + " · " + ui.t("status." + p.status) + "<br>" + esc(p.address);
   }
 

@@ -39,11 +39,14 @@
     }));
   }
 
-  /** Return the teams' positions (a township's teams, when given) as GeoJSON. */
-  function teams(township) {
+  /** Return the teams (a township's teams, when given) as GeoJSON: each where its phone last was until the server's
+   *  stale_at, then at its base, marked stale (domain/positions.py); one that shares no position at its base. */
+  function teams(township, now) {
     return collection(inTown("team", township).filter(function (x) { return typeof x.lon === "number" && typeof x.lat === "number"; })
       .map(function (x) {
-        return point(x.lon, x.lat, {kind: "team", id: x.id, name: ui().entityName(x), team_kind: x.team_kind, busy: !!x.busy_with});
+        var f = x.fix, fresh = !!f && now < x.stale_at, at = fresh ? f : x;
+        return point(at.lon, at.lat, {kind: "team", id: x.id, name: ui().entityName(x), team_kind: x.team_kind, busy: !!x.busy_with,
+          fix: f ? (fresh ? "live" : "stale") : "none", fix_at: f ? f.at : null, accuracy_m: f ? f.accuracy_m : null});
       }));
   }
 
@@ -103,7 +106,7 @@
     return {incidents: same(key, "inc", inc, m.signature(inc)), cluster: same(key, "cluster", cluster),
             cluster_options: same(key, "clusterOpts", {radius: radius, maxZoom: 18}),
             stations: same(key, "stations", stations(town)), halls: same(key, "halls", halls(town)),
-            teams: same(key, "teams", teams(town)), alerts: same(key, "alerts", alerts(now)),
+            teams: same(key, "teams", teams(town, now)), alerts: same(key, "alerts", alerts(now)),
             shading: shade[0], legend: shade[1]};
   }
 

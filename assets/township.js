@@ -46,7 +46,8 @@
           h("Span", {className: "om-prio om-prio-" + inc.priority}, ui().t("priority." + inc.priority)),
           ui().t("category." + inc.category),
           inc.reopened ? h("Span", {className: "om-tag om-tag-reopened"}, ui().t("cmd.reopened")) : null,
-          window.onemap.late.tag(inc, now)]),
+          window.onemap.late.tag(inc, now),
+          o.proof ? h("Span", {className: "om-proof om-proof-" + o.proof, "data-proof": o.proof}, ui().t("proof." + o.proof)) : null]),
         h("Div", {className: "om-order-meta"}, (inc.address || inc.summary || "") + " · " + teamText(o))]),
       h("Div", {className: "om-town-stage"}, [h("Small", {}, ui().t("stage." + inc.stage)), cd]),
       action
@@ -111,14 +112,16 @@
   }
 
   /** Draw this township's teams, free or busy. */
-  function teams(townshipId) {
+  function teams(townshipId, now) {
     var h = ui().h, list = live().all("team").filter(function (x) { return x.township === townshipId; });
     list.sort(function (a, b) { return a.id < b.id ? -1 : 1; });
     window.onemap.keyed.render(TEAMS, list.map(function (x) {
-      var busy = !!x.busy_with;
-      return h("Div", {className: "om-team" + (busy ? " om-team-busy" : ""), key: x.id}, [
+      var busy = !!x.busy_with, f = x.fix, fresh = !!f && now < x.stale_at;
+      var where = !f ? ui().t("map.team_base") : ui().t(fresh ? "map.team_fix" : "map.team_stale",
+        {time: ui().hhmmss(f.at).slice(0, 5), m: Math.round(f.accuracy_m)});
+      return h("Div", {className: "om-team" + (busy ? " om-team-busy" : ""), key: x.id, "data-fix": f ? (fresh ? "live" : "stale") : "none"}, [
         h("Div", {className: "om-team-name"}, ui().entityName(x)),
-        h("Div", {className: "om-team-meta"}, ui().t("team_kind." + x.team_kind) + " · " + x.members),
+        h("Div", {className: "om-team-meta"}, ui().t("team_kind." + x.team_kind) + " · " + x.members + " · " + where),
         h("Span", {className: "om-team-state"}, ui().t(busy ? "town.team_busy" : "town.team_free"))]);
     }));
   }
@@ -129,7 +132,7 @@
     window.onemap.keyed.render(ORDERS, rows.map(function (i) { return row(i, now); }),
                                ui().h("Div", {className: "om-empty"}, ui().t("town.no_orders")));
     broadcasts(townshipId);
-    teams(townshipId);
+    teams(townshipId, now);
     var k = live().get("kpi", "today");
     var fig = ui().unlessSame("town.kpi", JSON.stringify(k ? k.townships : null), function () { return figures(townshipId); });
     return {count: String(rows.length), kpi: fig, banner: banner(rows)};

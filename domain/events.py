@@ -129,7 +129,9 @@ class TeamPositioned(Event):
     incident_id: str = ""  # the order it was working then: the fix is a point of that order's track
 
     def stream(self) -> str:
-        return f"team:{self.team_id}"
+        # A fix on an order is in the incident's own stream (its timeline reads its track there); a free team's
+        # in the team's.
+        return self.incident_id or f"team:{self.team_id}"
 
 
 @dataclass(frozen=True)

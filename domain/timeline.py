@@ -1,8 +1,9 @@
 """An incident's own timeline: each step, where it happened, which team, when and how late; pure, t is a parameter.
 
-Team positions are fixtures (a team's base, `Team.lon/lat`), never events: a team is at its base (its
-township's seat while the room has not picked it) until its order's on-site step, and at the site from
-then on. So every position here is rebuilt from the log's steps, and nothing is interpolated.
+A team starts at its base (its township's seat while the room has not picked it). Where its phone sent fixes
+(TeamPositioned, in the incident's stream while it works the order), the track is those fixes, and the on-site
+step stands where the phone was when it was pressed; without them, the track is base to site and the team is at
+the site from its on-site step on. Nothing is interpolated.
 """
 
 from __future__ import annotations
@@ -66,8 +67,9 @@ def _judge(kind: str, event: ev.Event, order: Order | None) -> tuple[str | None,
     return None, None, None
 
 
-def _track(district: District, inc: Incident, order: Order, t: float) -> dict[str, Any]:
-    """Return an order's track: its team from its base to the site, and its stages' lateness as of t."""
+def _track(district: District, inc: Incident, order: Order, t: float, path: list[list[float]]) -> dict[str, Any]:
+    """Return an order's track: its team from its base (through its phone's fixes) to the site, and its stages'
+    lateness as of t."""
     team, site = district.teams.get(order.team_id), (inc.lon, inc.lat)
     lateness = stage_lateness(order, t)
     return {
@@ -77,7 +79,10 @@ def _track(district: District, inc: Incident, order: Order, t: float) -> dict[st
         "team_zh": team.name_zh if team else "",
         "team_en": team.name_en if team else "",
         "start": list(_base(district, order.team_id, order.township, site)),
+        "path": [p[:2] for p in path if order.issued_at <= p[2] <= (order.ended_at or t)],  # the phone's fixes
         "site": list(site),
+        "proof": order.proof,
+        "proof_m": order.proof_m,
         "issued_at": order.issued_at,
         "routed_at": order.done.get("route"),
         "on_site_at": order.done.get("on_site"),
@@ -95,7 +100,11 @@ def incident_timeline(
     site, steps = (inc.lon, inc.lat), list[dict[str, Any]]()
     team_of: dict[str, str] = {}  # order -> its team as of the step being read (the room may name it when routing)
     arrived: set[str] = set()  # orders whose team reached the site
+    paths: dict[str, list[list[float]]] = {}  # team -> its fixes on this incident, [lon, lat, fix time]
     for event in events:
+        if isinstance(event, ev.TeamPositioned) and event.fix_at <= t:
+            paths.setdefault(event.team_id, []).append([event.lon, event.lat, event.fix_at])
+            continue
         kind = KINDS.get(type(event).__name__)
         if kind is None or event.at > t:
             continue
@@ -112,7 +121,10 @@ def incident_timeline(
             if kind in AT_SITE or order is None or oid in arrived
             else _base(district, team_of[oid], order.township, site)
         )
+        if isinstance(event, ev.TeamOnSite) and event.lon is not None and event.lat is not None:
+            where = (event.lon, event.lat)  # where the phone was when the team said it had arrived
         clock, deadline, late_s = _judge(kind, event, order)
+        pressed = float(getattr(event, "device_at", 0.0))
         late = (late_s is not None and late_s > 0) or kind in ("overdue", "escalated")
         steps.append(
             {
@@ -130,6 +142,11 @@ def incident_timeline(
                 "deadline": deadline,
                 "lateness_s": round(max(late_s, 0.0), 1) if late_s is not None else None,
                 "late": late,
+                "proof": getattr(event, "proof", "") or ("by_room" if kind == "on_site" else ""),
+                "distance_m": getattr(event, "distance_m", None),
+                "device_at": pressed or None,  # pressed on a phone then (maybe offline)
+                "device_local": _clock(pressed, utc_offset_h) if pressed else None,
+                "photos": list(getattr(event, "photos", ())),
             }
         )
     return {
@@ -139,6 +156,6 @@ def incident_timeline(
         "township": inc.township,
         "address": inc.address,
         "site": list(site),
-        "tracks": [_track(district, inc, o, t) for o in orders.values()],
+        "tracks": [_track(district, inc, o, t, paths.get(o.team_id, [])) for o in orders.values()],
         "steps": steps,
     }

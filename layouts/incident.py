@@ -15,6 +15,7 @@ from domain.sla import stage_lateness, warning_at
 from i18n import name, t
 from layouts import ids, suggest
 from layouts.common import attrs, outcome_message, township_name
+from layouts.timeline import evidence, proof_text
 
 
 def _fact(label: str, value: Any) -> html.Div:
@@ -61,11 +62,19 @@ def _progress(services: Services, incident: Any, lang: str) -> html.Div:
                     html.Span(t(f"step.{step}", lang)),
                     html.Span(value, className="om-step-at"),
                     _late_tag(step, lateness, order, lang) if late else None,
+                    html.Span(
+                        proof_text(order.proof, order.proof_m, lang), className=f"om-proof om-proof-{order.proof}"
+                    )
+                    if step == "on_site" and order.proof
+                    else None,
                 ],
                 className=cls + (" om-step-late" if late else ""),
             )
         )
     parts: list[Any] = [head, html.Ol(steps, className="om-steps")]
+    photos = [p["id"] for p in services.evidence.for_incident(incident.id)]  # the teams' photos of its work
+    if photos:
+        parts.append(html.Div([html.Small(t("team.photos", lang)), evidence(photos, lang)], className="om-photos"))
     if incident.escalated:
         parts.append(html.P(t("cmd.escalated", lang), className="om-escalated"))
     if incident.stage is Stage.RESOLVED and incident.note:

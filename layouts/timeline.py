@@ -19,6 +19,9 @@ CLOCK_WORDS = {
 }
 
 
+SENT_LATE_S = 30.0  # a step pressed on a phone this long before the server took it was kept offline
+
+
 def _mmss(seconds: float) -> str:
     return f"{int(seconds) // 60:02d}:{int(seconds) % 60:02d}"  # as sla.js writes a span
 
@@ -44,6 +47,44 @@ def verdict(step: dict[str, Any], lang: str) -> str:
     return t("tl.on_time", lang) if step["clock"] else ""
 
 
+def proof_text(proof: str, distance_m: float | None, lang: str) -> str:
+    """Return how an on-site step was proven, with the phone's distance from the site when it sent one."""
+    if not proof:
+        return ""
+    far = t("proof.distance", lang, m=round(distance_m)) if distance_m is not None else ""
+    return " · ".join(x for x in (t(f"proof.{proof}", lang), far) if x)
+
+
+def evidence(photos: Sequence[str], lang: str) -> html.Span | str:
+    """Return a step's photos as thumbnails linking to the whole photo (served to whoever may read the incident)."""
+    if not photos:
+        return ""
+    return html.Span(
+        [
+            html.A(
+                html.Img(src=f"/evidence/{p}?size=thumb", alt=t("team.photos", lang)),
+                href=f"/evidence/{p}",
+                target="_blank",
+            )
+            for p in photos
+        ],
+        className="om-evidence",
+    )
+
+
+def _extras(s: dict[str, Any], lang: str) -> list[Any]:
+    """Return what a team's step carries: its proof, that it was sent late from a phone offline, its photos."""
+    out: list[Any] = []
+    if s["kind"] == "on_site":
+        out.append(
+            html.Span(proof_text(s["proof"], s["distance_m"], lang), className=f"om-proof om-proof-{s['proof']}")
+        )
+    if s["device_at"] and s["at"] - s["device_at"] > SENT_LATE_S:
+        out.append(html.Span(t("tl.sent_late", lang, time=s["device_local"]), className="om-tl-sent-late"))
+    out.append(evidence(s["photos"], lang))
+    return out
+
+
 def step_list(timeline: dict[str, Any], district: Any, lang: str) -> list[html.A]:
     """Return the steps as links to their moments, numbered as on the map, late ones marked."""
     rows = []
@@ -59,6 +100,7 @@ def step_list(timeline: dict[str, Any], district: Any, lang: str) -> list[html.A
                     what(s, lang),
                     f" → {who}" if s["kind"] == "ordered" and who else "",
                     html.Span(late, className="om-tl-verdict") if late else "",
+                    *_extras(s, lang),
                 ],
                 href=f"/replay?at={s['at']!r}&incident={timeline['incident']}",
                 className="om-replay-step" + (" om-tl-late" if s["late"] else ""),
@@ -80,7 +122,8 @@ def features(timeline: dict[str, Any], district: Any, lang: str) -> dict[str, An
         out.append(
             {
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": [tr["start"], tr["site"]]},
+                # the phone's fixes when it sent them; else a straight line from its base
+                "geometry": {"type": "LineString", "coordinates": [tr["start"], *tr["path"], tr["site"]]},
                 "properties": {
                     "kind": "track",
                     "i": i,
@@ -88,6 +131,7 @@ def features(timeline: dict[str, Any], district: Any, lang: str) -> dict[str, An
                     "reached": tr["on_site_at"] is not None,
                     "ended": tr["ended_at"] is not None,
                     "late": bool(tr["breached"]),
+                    "tracked": bool(tr["path"]),
                     "label": who,
                 },
             }
