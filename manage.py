@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from application.district import load_fixtures
 from config import Settings, from_env, offset_text
 from domain.model import Role
 from store.accounts import Accounts
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         "role", choices=[r.value for r in Role if r not in (Role.SYSTEM, Role.WALL)], help="what the user may do"
     )
     u.add_argument("--township", help="the one township of a township operator (required for role township)")
+    u.add_argument("--team", help="the one team of a team member (required for role team; its township is the team's)")
     t = sub.add_parser("create-token", help="make an API or kiosk token; printed once, stored only as a hash")
     t.add_argument("name", help="a label to know it by, e.g. wall-2 or hotline-feed")
     t.add_argument("kind", choices=["api", "kiosk"], help="api: Bearer token for /api/v1; kiosk: a wall URL")
@@ -96,10 +98,19 @@ def _snapshot(settings: Settings) -> int:
     return 0
 
 
+def team_township(team_id: str) -> str:
+    """Return the township of one of the district's teams, or raise ValueError naming it."""
+    found = {t["id"]: t["township"] for t in load_fixtures()["teams"]}.get(team_id)
+    if found is None:
+        raise ValueError(f"unknown team {team_id!r}")
+    return str(found)
+
+
 def _run(accounts: Accounts, args: argparse.Namespace, utc_offset_h: float) -> int:
     if args.cmd == "create-user":
         password = sys.stdin.readline().strip() if not sys.stdin.isatty() else getpass.getpass("password: ")
-        accounts.create_user(args.username, password, Role(args.role), args.township)
+        township = team_township(args.team) if args.team else args.township
+        accounts.create_user(args.username, password, Role(args.role), township, args.team)
         print(f"user {args.username} ({args.role}) created")
     elif args.cmd == "create-token":
         print(accounts.create_token(args.name, args.kind, Role(args.role), args.township))
@@ -107,7 +118,7 @@ def _run(accounts: Accounts, args: argparse.Namespace, utc_offset_h: float) -> i
         accounts.revoke_token(args.token_id)
         print(f"token {args.token_id} revoked")
     else:
-        print(table(accounts.list_users(), ("username", "role", "township", "active", "created_at"), utc_offset_h))
+        print(table(accounts.list_users(), ("username", "role", "township", "team", "active", "created_at"), utc_offset_h))
         print()
         print(
             table(

@@ -27,8 +27,11 @@ FIGURES = (
     "in_progress",
     "breached_open",
     "awaiting_callback",
+    "on_site_done",
+    "on_site_verified",
+    "on_site_verified_rate",
 )
-RATES = frozenset({"on_time_rate", "completion_rate", "satisfaction_rate"})
+RATES = frozenset({"on_time_rate", "completion_rate", "satisfaction_rate", "on_site_verified_rate"})
 RANK_COLS = (
     "received",
     "ordered",

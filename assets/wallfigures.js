@@ -10,7 +10,7 @@
     ["received", "num", "kpi.received"], ["ordered", "num", "kpi.ordered"], ["on_time", "num", "kpi.on_time"],
     ["resolved", "num", "kpi.resolved"], ["on_time_rate", "pct", "kpi.on_time_rate"],
     ["completion_rate", "pct", "kpi.completion_rate"], ["satisfaction_rate", "pct", "kpi.satisfaction_rate"],
-    ["dispatch.on_time_rate", "pct", "kpi.dispatch_rate"]
+    ["dispatch.on_time_rate", "pct", "kpi.dispatch_rate"], ["on_site_verified_rate", "pct", "kpi.on_site_verified_rate"]
   ];
   var STRIP = [["waiting", "waiting"], ["waiting_late", "late"], ["in_progress", "progress"],
                ["breached_open", "late"], ["awaiting_callback", "callback"]];

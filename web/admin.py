@@ -19,7 +19,7 @@ from web.security import request_actor
 
 admin_pages = Blueprint("admin", __name__)
 PAGE_ROWS = 50
-USER_ROLES = (Role.TOWNSHIP, Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN)  # the least privilege first: the default
+USER_ROLES = (Role.TOWNSHIP, Role.TEAM, Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN)  # the default first
 TOKEN_ROLES = (Role.WALL, Role.SYSTEM, Role.TOWNSHIP, Role.COMMANDER)
 
 
@@ -37,13 +37,19 @@ def _townships(lg: str) -> list[tuple[str, str]]:
     return [("", "—")] + [(t.id, f"{t.id} {t.name_en if lg == 'en' else t.name_zh}") for t in towns]
 
 
+def _teams(lg: str) -> list[tuple[str, str]]:
+    """Return the team menu's options (a team member's one team), named from the district."""
+    teams = services().district.teams.values()
+    return [("", "—")] + [(t.id, f"{t.township} {t.name_en if lg == 'en' else t.name_zh}") for t in teams]
+
+
 def _users(lg: str) -> list[list[str]]:
     tr = lambda k: i18n.t(k, lg)  # noqa: E731
     return [
         [
             u["username"],
             tr("role." + u["role"]),
-            u["township"] or "—",
+            " / ".join(x for x in (u["township"], u["team"]) if x) or "—",
             tr("admin.active") if u["active"] else tr("admin.disabled"),
             _local(u["created_at"]),
         ]
@@ -157,6 +163,7 @@ def admin() -> Any:
         users=_users(lg),
         tokens=_tokens(lg),
         townships=_townships(lg),
+        teams=_teams(lg),
         user_roles=roles(USER_ROLES),
         default_user_role=Role.TOWNSHIP.value,
         token_roles=roles(TOKEN_ROLES),
@@ -173,7 +180,12 @@ def _act(who: str, lg: str) -> Note:
         if action == "user":
             if f.get("township") and f["township"] not in s.district.townships:
                 raise ValueError(f"unknown township {f['township'][:30]!r}")
-            s.accounts.create_user(f["username"], f["password"], Role(f["role"]), f.get("township") or None)
+            team = s.district.teams.get(f.get("team", "")) if f.get("team") else None
+            if f.get("team") and team is None:
+                raise ValueError(f"unknown team {f['team'][:30]!r}")
+            # A team member's township is its team's, whatever the township menu says.
+            township = team.township if team else f.get("township") or None
+            s.accounts.create_user(f["username"], f["password"], Role(f["role"]), township, team.id if team else None)
             result = Note(i18n.t("admin.done", lg))
         elif action == "token":
             result = _shown_once(

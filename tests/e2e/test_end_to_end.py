@@ -31,7 +31,7 @@ def test_wall_shows_live_incidents_at_1080p_and_4k(
     _wait_live(page)
     # One by one, or clustered once the shared session app has more than mapfeed.CLUSTER_AT open incidents.
     page.wait_for_function("() => document.querySelectorAll('path.om-inc, .om-cluster').length > 0", timeout=WAIT_MS)
-    page.wait_for_function("() => document.querySelectorAll('.om-kpi').length === 8", timeout=WAIT_MS)
+    page.wait_for_function("() => document.querySelectorAll('.om-kpi').length === 9", timeout=WAIT_MS)
     page.wait_for_function(MAPS_DRAWN, timeout=WAIT_MS)
     page.screenshot(path=str(artifacts / "wall-1920x1080.png"))
     assert page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1"), "the wall must not scroll"

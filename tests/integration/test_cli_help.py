@@ -40,6 +40,27 @@ def test_the_simulator_counts_its_rate_per_minute_like_the_app():
     assert "per minute" in out and "per second" not in out
 
 
+def test_manage_makes_a_team_member_of_one_team_in_its_teams_township(tmp_path):
+    from application.district import load_fixtures
+
+    team = load_fixtures()["teams"][0]
+    env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp_path)}
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input="a-long-password\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run("create-user", "crew1", "team", "--team", team["id"]).returncode == 0
+    refused = run("create-user", "crew2", "team", "--team", "NO-SUCH-TEAM")
+    assert refused.returncode == 2 and "unknown team" in refused.stderr
+    row = next(line.split() for line in run("list").stdout.splitlines() if line.startswith("crew1"))
+    assert row[:4] == ["crew1", "team", team["township"], team["id"]]
+
+
 def test_manage_lists_users_and_tokens_as_tables_in_the_districts_time(tmp_path):
     env = {**os.environ, "ONEMAP_DATA_DIR": str(tmp_path)}
     made = subprocess.run(
@@ -65,7 +86,7 @@ def test_manage_lists_users_and_tokens_as_tables_in_the_districts_time(tmp_path)
         [sys.executable, "manage.py", "list"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
     ).stdout
     lines = out.splitlines()
-    assert lines[0].split() == ["username", "role", "township", "active", "created_at"]
-    assert lines[1].split()[:4] == ["op1", "township", "T01", "yes"]
+    assert lines[0].split() == ["username", "role", "township", "team", "active", "created_at"]
+    assert lines[1].split()[:5] == ["op1", "township", "T01", "-", "yes"]
     assert re.search(r"wall-9\s+kiosk\s+wall\s+-\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+-$", out, re.M)
     assert "{" not in out  # no raw dicts, no epoch seconds

@@ -208,7 +208,12 @@ def test_a_photo_goes_in_resized_and_is_shown_to_the_room_but_not_to_another_tea
     ("content", "name", "status", "code"),
     [
         (b"#!/bin/sh\nrm -rf /\n", "site.jpg", 409, "photo_not_image"),
-        (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "site.svg", 409, "photo_not_image"),
+        (
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "site.svg",
+            409,
+            "photo_not_image",
+        ),
         (b"\xff\xd8\xff" + bytes(50 * 1024 * 1024), "big.jpg", 413, "too_large"),
     ],
 )
@@ -220,3 +225,18 @@ def test_what_is_not_a_photo_or_too_big_is_refused_with_a_clear_error_and_nothin
     r = phone(onemap, "crew").post("/team/evidence", data=form, headers=ORIGIN)
     assert r.status_code == status and r.get_json()["error"]["code"] == code and r.get_json()["error"]["message"]
     assert onemap.services.evidence.for_incident(inc.id) == []
+
+
+def test_an_admin_makes_a_team_member_whose_township_is_its_teams(onemap):
+    from tests.integration.test_access import login
+
+    admin, _ = login(onemap, "boss")
+    with admin.session_transaction() as sess:
+        csrf = sess["csrf"]
+    team = next(t for t in onemap.services.district.teams.values() if t.township == "T03")
+    form = {"action": "user", "username": "crew-x", "password": PASSWORD, "role": "team", "township": "T01"}
+    admin.post("/admin", data={**form, "team": team.id, "csrf": csrf}, headers=ORIGIN)
+    member = onemap.services.accounts.verify("crew-x", PASSWORD)
+    assert (member.role, member.team, member.township) == (Role.TEAM, team.id, "T03")
+    with pytest.raises(ValueError):
+        onemap.services.accounts.create_token("crew-token", "api", Role.TEAM, "T03")  # a token stands for no team
