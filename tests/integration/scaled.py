@@ -219,6 +219,25 @@ def wall_cookie(deployment: Deployment, web: Web) -> str:
     return "; ".join(f"{c.name}={c.value}" for c in browser.cookies)
 
 
+def team_phone(deployment: Deployment, web: Web, team_id: str, township: str) -> requests.Session:
+    """Return a session signed in at a web process as a new member of a team, as its phone is (valid on every one)."""
+    from domain.model import Role
+    from store.accounts import Accounts
+
+    name, password = f"crew-{uuid.uuid4().hex[:6]}", "team-password-1"
+    engine = deployment.engine()
+    Accounts(engine, time.time).create_user(name, password, Role.TEAM, township, team=team_id)
+    engine.dispose()
+    phone = requests.Session()
+    page = phone.get(f"{web.url}/login", timeout=30).text
+    csrf = page.split("name='csrf' value='", 1)[1].split("'", 1)[0]
+    signed = phone.post(
+        f"{web.url}/login", data={"username": name, "password": password, "csrf": csrf}, allow_redirects=False
+    )
+    assert signed.status_code == 302 and signed.headers["Location"] == "/team", signed.text[:300]
+    return phone
+
+
 def record(n: int, tag: str, lon: float, lat: float) -> dict:
     """A valid 110 record at a point, received a minute ago (the processes run on the real clock)."""
     return {

@@ -6,9 +6,11 @@ nothing; a web process killed, its screens move to the other and resync from the
 
 from __future__ import annotations
 
+import io
 import uuid
 
 import redis
+from PIL import Image
 from sqlalchemy import text
 
 from streams.redis_bus import RedisBus, RedisConfig
@@ -25,6 +27,7 @@ from tests.integration.scaled import (
     stable,
     start_consumer,
     start_web,
+    team_phone,
     wait_for,
     wall_cookie,
 )
@@ -140,6 +143,24 @@ def _kill_mid_batch(log: Log, consumer: Proc) -> int:
     return log.pending(consumer.name)
 
 
+def _photo_across(deployment: Deployment, a: Web, b: Web, incident_id: str) -> None:
+    """A team's photo uploaded to one web process is shown by the other (both read the one database)."""
+    phone = team_phone(deployment, a, "T02-A", "T02")
+    jpeg = io.BytesIO()
+    Image.new("RGB", (800, 600), (90, 140, 60)).save(jpeg, "JPEG")
+    up = phone.post(
+        f"{a.url}/team/evidence",
+        data={"incident_id": incident_id, "step": "on_site"},
+        files={"photo": ("site.jpg", jpeg.getvalue(), "image/jpeg")},
+        headers={"Origin": a.url},
+        timeout=30,
+    )
+    assert up.status_code == 200, up.text[:300]
+    shown = phone.get(f"{b.url}/evidence/{up.json()['id']}", timeout=30)
+    assert shown.status_code == 200 and shown.headers["Content-Type"] == "image/jpeg"
+    assert Image.open(io.BytesIO(shown.content)).size == (800, 600)
+
+
 def _consuming(log: Log, names: tuple[str, ...]) -> bool:
     """Tell whether every named consumer has joined the group (it reads once it has started)."""
     try:
@@ -186,6 +207,7 @@ def _scenario(deployment: Deployment) -> None:
             "POST", f"/incidents/{first}/order", body={"team_id": "T02-A", "command_id": f"o-{uuid.uuid4().hex}"}
         ).ok
         assert b.api("POST", f"/orders/{first}/sign", body={"command_id": f"s-{uuid.uuid4().hex}"}).ok
+        _photo_across(deployment, a, b, first)
         _converge(log, [a, b], screens, expected, procs)
         converged = log.last_seq()
         wait_for(lambda: _heard_once_each(screens, joined, converged), 30, "every screen to hear each change once")
