@@ -307,7 +307,7 @@ def test_a_step_pressed_offline_arrives_once_after_going_online(
     page.wait_for_selector(f"{card(incident_id)}[data-step='resolve']", timeout=WAIT_MS)
     taken = incident(url, incident_id)["order"]["done"]["on_site"]
     (event,) = on_site_events(url, incident_id)
-    assert event["event_id"] == queued["command_id"] and event["device_at"] == pytest.approx(queued["device_at"])
+    assert event["event_id"] == f"cmd:{queued['command_id']}" and event["device_at"] == pytest.approx(queued["device_at"])
     assert page.get_attribute("#tm-net", "class") == "tm-pill ok"
 
     # The same command sent again (a phone that lost the answer): the server answers duplicate, nothing changes.
