@@ -155,7 +155,8 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
     hardening.install(server, lambda: csp[0], settings.secure_cookies)
     security.install(server, web_auth, accounts)
     timeparams.install(server, lambda: district.utc_offset_h, settings.lang)
-    _routes(server, services, bus)
+    notifier = from_settings(settings, store, clock)
+    _routes(server, services, bus, notifier)
     dash_app = _dash(server, services)
     csp.append(hardening.content_security_policy(list(dash_app.csp_hashes()), settings.tile_url))
     simulator = (
@@ -170,7 +171,6 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
             warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS, district.utc_offset_h
         )
         warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
-    notifier = from_settings(settings, store, clock)
     return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup, notifier)
 
 
@@ -191,7 +191,7 @@ def _dash(server: Flask, services: Services) -> Dash:
     return app
 
 
-def _routes(server: Flask, services: Services, bus: Bus) -> None:
+def _routes(server: Flask, services: Services, bus: Bus, notifier: WebhookNotifier | None) -> None:
     """Mount the API, the health check and the metrics."""
     server.extensions["onemap"] = services
     server.register_blueprint(api)
@@ -231,6 +231,13 @@ def _routes(server: Flask, services: Services, bus: Bus) -> None:
             "# TYPE onemap_bus_backlog gauge",
             f"onemap_bus_backlog {getattr(bus, 'backlog', lambda: 0)()}",
         ]
+        if notifier is not None:  # the webhook's notices (docs/notify.md)
+            for name in ("sent", "failed", "dropped"):
+                lines += [
+                    f"# TYPE onemap_webhook_{name}_total counter",
+                    f"onemap_webhook_{name}_total {getattr(notifier, name)}",
+                ]
+            lines += ["# TYPE onemap_webhook_queued gauge", f"onemap_webhook_queued {notifier.queued}"]
         return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
 
 

@@ -159,6 +159,8 @@ def test_an_order_issued_to_a_team_delivers_a_signed_order_new_with_its_team_dea
     iid = report(store, "R1")
     event_id = issued(commands, iid)
     [got] = receiver.wait_for(1)
+    wait_until(lambda: app.notifier.sent == 1, WAIT_S, "the delivery counted")
+    assert "onemap_webhook_sent_total 1" in app.server.test_client().get("/metrics").get_data(as_text=True)
     assert got.verified() and not got.verified("another-secret")
     assert got.id == event_id and got.headers["X-OneMap-Timestamp"] == str(int(T0))
     assert got.headers["Content-Type"] == "application/json"
