@@ -11,6 +11,7 @@
   var cfg = JSON.parse(document.getElementById("tm-config").textContent);
   var S = cfg.strings, QUEUE_KEY = "om.team.queue." + cfg.team, DUTY_KEY = "om.team.duty." + cfg.team;
   var SEEN_KEY = "om.team.seen." + cfg.team, POLL_MS = 5000;
+  var STEPS = ["sign", "respond", "route", "on_site", "resolve"];  // domain/model.py STEPS, in the order taken
   var offset = 0, state = null, lastFix = null, lastSent = null, watchId = null, gpsError = "";
   var cards = {}, photos = {}, flashing = null, baseTitle = document.title, online = navigator.onLine;
 
@@ -237,7 +238,7 @@
     c.address.textContent = o.address;
     c.distance.textContent = t(o.distance_from === "fix" ? "team.distance" : "team.distance_base", {km: (o.distance_m / 1000).toFixed(1)});
     Array.prototype.forEach.call(c.nav.children, function (a) { a.href = o.nav[a.dataset.app]; });
-    var done = Object.keys(o.done).map(function (s) { return t("team.step_done", {step: t("step." + s), time: hhmm(o.done[s]).slice(0, 5)}); });
+    var done = Object.keys(o.done).sort(function (a, b) { return STEPS.indexOf(a) - STEPS.indexOf(b); }).map(function (s) { return t("team.step_done", {step: t("step." + s), time: hhmm(o.done[s]).slice(0, 5)}); });
     if (o.proof) {
       done.push(t("proof." + o.proof) + (o.proof_m !== null && o.proof_m !== undefined ? " · " + t("proof.distance", {m: Math.round(o.proof_m)}) : ""));
     }
