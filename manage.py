@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         return _report(settings, args.day, args.lang)
     if args.cmd == "snapshot":
         return _snapshot(settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # a user made before the first start: its database too
     accounts = Accounts(make_engine(settings.db_url), time.time)
     try:
         return _run(accounts, args, settings.utc_offset_h)

@@ -50,7 +50,8 @@ def page() -> Any:
     name = (t.name_zh if lg == "zh" else t.name_en) if t else actor.team
     # The page's strings, from the one catalog in its language; team.js reads them (no text is built in JS).
     strings = {k: v[1] if lg == "en" else v[0] for k, v in i18n.STRINGS.items() if k.startswith(PAGE_KEYS)}
-    config = {"lang": lg, "team": actor.team, "strings": strings}
+    # The photo limit, so the page refuses a larger file before sending it over a phone's mobile data.
+    config = {"lang": lg, "team": actor.team, "strings": strings, "max_photo_bytes": s.evidence_limits.max_bytes}
     return render("team.html", name or "", team_name=name, config=config)
 
 

@@ -23,6 +23,7 @@ def team_view(state: State, actor: Actor, site: SitePolicy, now: float) -> dict[
     orders = [_order(inc, fix, team.lon, team.lat, now)] if inc and _open_for_team(actor, inc) else []
     return {
         "now": now,
+        "utc_offset_h": state.district.utc_offset_h,  # the page writes times of day in the district's time
         "team": {"id": team.id, "name_zh": team.name_zh, "name_en": team.name_en, "township": team.township},
         "fix": None if fix is None else {"lon": fix.lon, "lat": fix.lat, "accuracy_m": fix.accuracy_m, "at": fix.at},
         "stale_at": None if fix is None else fix.at + positions.STALE_S,

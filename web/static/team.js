@@ -27,9 +27,10 @@
     if (text !== undefined) { e.textContent = text; }
     return e;
   }
+  /** Return hh:mm:ss of a Unix time in the district's time (the phone's own zone may be another). */
   function hhmm(ts) {
-    var d = new Date(ts * 1000);
-    return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2) + ":" + ("0" + d.getSeconds()).slice(-2);
+    var d = new Date((ts + ((state && state.utc_offset_h) || 0) * 3600) * 1000);
+    return ("0" + d.getUTCHours()).slice(-2) + ":" + ("0" + d.getUTCMinutes()).slice(-2) + ":" + ("0" + d.getUTCSeconds()).slice(-2);
   }
   function mmss(s) {
     s = Math.max(0, Math.round(s));
@@ -138,6 +139,10 @@
   function upload(order, step, files, list) {
     var key = order.incident_id + ":" + step;
     Array.prototype.forEach.call(files, function (file) {
+      if (file.size > cfg.max_photo_bytes) {  // the server refuses it too (application/evidence.py), once sent whole
+        toast(t("error.photo_too_large", {limit_mb: Math.round(cfg.max_photo_bytes / 1048576)}), true);
+        return;
+      }
       var form = new FormData();
       form.append("photo", file);
       form.append("incident_id", order.incident_id);
@@ -193,11 +198,12 @@
     c.distance = el("p", "tm-distance");
     c.nav = el("div", "tm-nav");
     ["amap", "baidu", "tencent"].forEach(function (app) {
-      var a = el("a", "tm-navlink", t("team.navigate") + " · " + t("team." + app));
+      var a = el("a", "tm-navlink", t("team." + app));
       a.dataset.app = app; a.target = "_blank"; a.rel = "noopener";
       c.nav.appendChild(a);
     });
     c.done = el("p", "tm-done");
+    c.proof = el("p", "tm-proof");
     c.wait = el("p", "tm-wait");
     c.photoBox = el("div", "tm-photos");
     c.photoLabel = el("label", "tm-photo-btn", t("team.add_photo"));
@@ -221,7 +227,7 @@
       if (step === "resolve") { c.note.value = ""; }
       c.thumbs.textContent = "";
     });
-    [head, c.clockLabel, c.clock, c.summary, c.address, c.distance, c.nav, c.done, c.wait, c.photoBox, c.note, c.button]
+    [head, c.clockLabel, c.clock, c.summary, c.address, c.distance, c.nav, c.done, c.proof, c.wait, c.photoBox, c.note, c.button]
       .forEach(function (n) { c.node.appendChild(n); });
     return c;
   }
@@ -236,13 +242,18 @@
     c.prio.className = "tm-prio p" + o.priority;
     c.summary.textContent = o.summary;
     c.address.textContent = o.address;
-    c.distance.textContent = t(o.distance_from === "fix" ? "team.distance" : "team.distance_base", {km: (o.distance_m / 1000).toFixed(1)});
+    var far = o.distance_m >= 1000 ? {km: (o.distance_m / 1000).toFixed(1)} : {m: o.distance_m};
+    c.distance.textContent = t((o.distance_m >= 1000 ? "team.distance" : "team.distance_m") + (o.distance_from === "fix" ? "" : "_base"), far);
     Array.prototype.forEach.call(c.nav.children, function (a) { a.href = o.nav[a.dataset.app]; });
-    var done = Object.keys(o.done).sort(function (a, b) { return STEPS.indexOf(a) - STEPS.indexOf(b); }).map(function (s) { return t("team.step_done", {step: t("step." + s), time: hhmm(o.done[s]).slice(0, 5)}); });
-    if (o.proof) {
-      done.push(t("proof." + o.proof) + (o.proof_m !== null && o.proof_m !== undefined ? " · " + t("proof.distance", {m: Math.round(o.proof_m)}) : ""));
-    }
-    c.done.textContent = done.join(" · ");
+    var taken = Object.keys(o.done).sort(function (a, b) { return STEPS.indexOf(a) - STEPS.indexOf(b); });  // JSON sorts keys
+    c.done.textContent = "";
+    taken.forEach(function (s) {
+      c.done.appendChild(el("span", "tm-done-step", t("team.step_done", {step: t("step." + s), time: hhmm(o.done[s]).slice(0, 5)})));
+    });
+    c.proof.hidden = !o.proof;
+    c.proof.className = "tm-proof " + (o.proof || "");
+    c.proof.textContent = o.proof ? t("proof." + o.proof) +
+      (o.proof_m !== null && o.proof_m !== undefined ? " · " + t("proof.distance", {m: Math.round(o.proof_m)}) : "") : "";
     c.node.dataset.proof = o.proof || "";
     c.wait.textContent = o.team_step ? "" : t("team.wait_room", {step: t("step." + o.next_step)});
     c.wait.hidden = !!o.team_step;
@@ -261,7 +272,7 @@
       var c = cards[id], k = c.order.clock;
       if (!k) { c.clock.textContent = ""; c.clockLabel.textContent = ""; return; }
       var left = k.due - n;
-      c.clockLabel.textContent = t("team.clock", {step: t("step." + k.name)}) + " " + (left >= 0 ? t("team.due_in") : t("team.late_by"));
+      c.clockLabel.textContent = t(left >= 0 ? "team.due_in" : "team.late_by", {step: t("step." + k.name)});
       c.clock.textContent = mmss(Math.abs(left));
       c.clock.className = "tm-clock " + (left < 0 ? "late" : n >= k.warn_at ? "warn" : "ok");
     });
