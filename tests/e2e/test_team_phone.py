@@ -5,7 +5,6 @@ the page fits a phone's width in Chinese and English."""
 
 from __future__ import annotations
 
-import json
 import math
 import sqlite3
 import struct
@@ -21,7 +20,7 @@ from PIL import Image, ImageDraw
 
 import i18n
 from application.district import load_fixtures
-from tests.e2e.conftest import PASSWORD, api, operator, quiet_env, running_app
+from tests.e2e.conftest import PASSWORD, api, quiet_env, running_app
 
 pytestmark = pytest.mark.e2e
 
@@ -130,13 +129,11 @@ def on_site_events(url: str, incident_id: str) -> list[dict[str, Any]]:
 
 @pytest.fixture()
 def open_phone(browser: Any, phone_app: dict[str, Any]) -> Iterator[Callable[..., tuple[Any, list[str]]]]:
-    """Return open(team id, (lon, lat), path="/team", viewport=PHONE) -> (page, script errors): a phone with the
-    GPS at that point, signed in as the team's member on the sign-in form. Every context is closed on the way out."""
+    """Return open(team id, (lon, lat), viewport=PHONE) -> (page, script errors): a phone with the GPS at that point,
+    signed in as the team's member on the sign-in form, on /team. Every context is closed on the way out."""
     contexts: list[Any] = []
 
-    def _open(
-        team_id: str, where: tuple[float, float], path: str = "/team", viewport: dict[str, int] = PHONE
-    ) -> tuple[Any, list[str]]:
+    def _open(team_id: str, where: tuple[float, float], viewport: dict[str, int] = PHONE) -> tuple[Any, list[str]]:
         context = browser.new_context(
             viewport=viewport, geolocation=gps(*where), permissions=["geolocation"], locale="zh-CN"
         )
@@ -145,15 +142,16 @@ def open_phone(browser: Any, phone_app: dict[str, Any]) -> Iterator[Callable[...
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         # A refused call is logged by Chromium as a failed load; that is an answer, not a script error.
-        page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text and errors.append(m.text))
+        page.on(
+            "console", lambda m: m.type == "error" and "Failed to load resource" not in m.text and errors.append(m.text)
+        )
         url = phone_app["url"]
         page.goto(f"{url}/login")
         page.fill("input[name=username]", member(team_id))
         page.fill("input[name=password]", PASSWORD)
         page.click("button[type=submit]")
-        page.wait_for_url(f"{url}/team")
-        if path != "/team":
-            page.goto(f"{url}{path}")
+        page.wait_for_url(f"{url}/team")  # where a team member lands
+        page.wait_for_selector("#tm-updated:not(:empty)", timeout=WAIT_MS)  # its first answer drawn
         return page, errors
 
     try:
@@ -211,7 +209,7 @@ def test_a_team_walks_from_its_base_to_the_site_and_the_wall_shows_it_moving(
     page.wait_for_selector(f"{card(incident_id)}[data-step='on_site']", timeout=WAIT_MS)
     on_duty_with_fix(page)
     wall.wait_for_selector(f"{mark}.om-team-mark-live", timeout=WAIT_MS)
-    last = wall.evaluate(CENTRES, [WALKER, incident_id])
+    last = wall.wait_for_function(CENTRES, arg=[WALKER, incident_id], timeout=WAIT_MS).json_value()
     assert math.dist(last["team"], at_base["team"]) < 1, (last, at_base)  # its phone is at its base
 
     def gap(c: dict[str, Any]) -> float:
@@ -228,9 +226,10 @@ def test_a_team_walks_from_its_base_to_the_site_and_the_wall_shows_it_moving(
         assert gap(now) < gap(last), (n, last, now)  # toward the site
         assert "om-team-mark-live" in now["cls"].split(), now
         last = now
+        if n == 3:  # on its way: between its base and the site
+            wall.screenshot(path=str(artifacts / "team-wall-1920x1080.png"))
     assert gap(last) < 3, last  # at the site: on the incident's dot
     assert gap(at_base) > 20, at_base  # far enough on the wall for the walk to be seen
-    wall.screenshot(path=str(artifacts / "team-wall-1920x1080.png"))
     kept = page.evaluate("() => fetch('/team/state').then(r => r.json())")["fix"]
     assert math.dist((kept["lon"], kept["lat"]), site) < 1e-6, kept
     assert not errors and not wall_errors, (errors, wall_errors)
@@ -258,7 +257,7 @@ def test_on_site_at_the_site_is_verified_and_2_km_away_is_not(
         page.click(f"{card(incident_id)} button.tm-step")
         page.evaluate("window.onemapTeam.poll()")
         page.wait_for_selector(f"{card(incident_id)}[data-proof='{proof}'][data-step='resolve']", timeout=WAIT_MS)
-        shown[team_id] = page.text_content(f"{card(incident_id)} .tm-done") or ""
+        shown[team_id] = page.text_content(f"{card(incident_id)} .tm-proof.{proof}") or ""
         assert not errors, errors
     assert zh("proof.verified") in shown[NEAR] and zh("proof.distance", m=40) in shown[NEAR], shown
     assert zh("proof.not_verified") in shown[FAR] and zh("proof.distance", m=2000) in shown[FAR], shown
@@ -291,15 +290,14 @@ def test_a_step_pressed_offline_arrives_once_after_going_online(
 
     page.context.set_offline(True)
     page.wait_for_selector("#tm-net.bad", timeout=WAIT_MS)
-    page.click(step)
+    with page.expect_event("requestfailed", lambda r: f"/team/orders/{incident_id}/" in r.url, timeout=WAIT_MS):
+        page.click(step)  # sent at once, and it fails in the dead zone
     page.wait_for_selector("#tm-queue:not([hidden])", timeout=WAIT_MS)
     assert page.text_content("#tm-queue") == zh("team.queued", n=1)
     assert page.is_disabled(step)  # pressed once: it cannot be pressed again while it waits
+    assert page.evaluate(UNFIT) == []  # the bar's long offline notice and the queue's count fit the phone too
     (queued,) = page.evaluate("window.onemapTeam.queue()")
     assert (queued["incident_id"], queued["step"]) == (incident_id, "on_site"), queued
-    page.evaluate("window.onemapTeam.flush()")  # tried again in the dead zone: still kept, still not taken
-    page.wait_for_selector("#tm-net.bad", timeout=WAIT_MS)
-    assert len(page.evaluate("window.onemapTeam.queue()")) == 1
     assert "on_site" not in incident(url, incident_id)["order"]["done"]
 
     page.context.set_offline(False)
@@ -307,7 +305,8 @@ def test_a_step_pressed_offline_arrives_once_after_going_online(
     page.wait_for_selector(f"{card(incident_id)}[data-step='resolve']", timeout=WAIT_MS)
     taken = incident(url, incident_id)["order"]["done"]["on_site"]
     (event,) = on_site_events(url, incident_id)
-    assert event["event_id"] == f"cmd:{queued['command_id']}" and event["device_at"] == pytest.approx(queued["device_at"])
+    assert event["event_id"] == f"cmd:{queued['command_id']}", event  # the queued command, taken once
+    assert event["device_at"] == pytest.approx(queued["device_at"]), event  # with the time it was pressed
     assert page.get_attribute("#tm-net", "class") == "tm-pill ok"
 
     # The same command sent again (a phone that lost the answer): the server answers duplicate, nothing changes.
@@ -349,6 +348,11 @@ def png_bomb(side: int = 30_000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")
 
 
+def upload(name: str, mime: str, data: bytes) -> dict[str, Any]:
+    """Return a file as the phone's file picker hands it over."""
+    return {"name": name, "mimeType": mime, "buffer": data}
+
+
 LOADED = "sel => { const i = document.querySelector(sel); return !!i && i.complete && i.naturalWidth > 0; }"
 
 
@@ -363,7 +367,7 @@ def test_a_photo_goes_in_and_shows_on_the_timeline(
     with page.expect_response(f"{url}/team/evidence") as uploaded:
         page.set_input_files(
             f"{card(incident_id)} .tm-photo-btn input[type=file]",
-            files=[{"name": "site.jpg", "mimeType": "image/jpeg", "buffer": jpeg(2400, 1800)}],
+            files=[upload("site.jpg", "image/jpeg", jpeg(2400, 1800))],
         )
     photo = uploaded.value.json()
     assert (photo["width"], photo["height"]) == (1600, 1200), photo  # kept at most 1600 px on its long side
@@ -390,34 +394,31 @@ def test_a_50_mb_file_a_decompression_bomb_a_script_and_an_svg_are_refused_and_n
     with big.open("wb") as f:  # a JPEG's first bytes, then 50 MB
         f.write(b"\xff\xd8\xff")
         f.truncate(50 * MIB)
-    cases = [
-        (big, "image/jpeg", 413, zh("error.too_large", limit=12 * MIB)),
-        ({"name": "bomb.png", "mimeType": "image/png", "buffer": png_bomb()}, "", 409,
-         zh("error.photo_too_many_pixels", limit_mp=40)),
-        ({"name": "site.jpg", "mimeType": "image/jpeg", "buffer": b"#!/bin/sh\nrm -rf /\n"}, "", 409,
-         zh("error.photo_not_image")),
-        (
-            {
-                "name": "site.svg",
-                "mimeType": "image/svg+xml",
-                "buffer": b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-            },
-            "",
-            409,
-            zh("error.photo_not_image"),
-        ),
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    cases = [  # what the phone picks, the server's answer (None: refused on the phone) and the message the team reads
+        (big, None, zh("error.photo_too_large", limit_mb=12)),
+        (upload("bomb.png", "image/png", png_bomb()), 409, zh("error.photo_too_many_pixels", limit_mp=40)),
+        (upload("site.jpg", "image/jpeg", b"#!/bin/sh\nrm -rf /\n"), 409, zh("error.photo_not_image")),
+        (upload("site.svg", "image/svg+xml", svg), 409, zh("error.photo_not_image")),
     ]
     assert len(png_bomb()) < 2048
     page, errors = open_phone(REFUSED, site)
+    sent: list[Any] = []
+    page.on("request", lambda r: r.url.endswith("/team/evidence") and sent.append(r))
+    picker = f"{card(incident_id)} .tm-photo-btn input[type=file]"
     page.wait_for_selector(f"{card(incident_id)}[data-step='on_site']", timeout=WAIT_MS)
-    for upload, _mime, status, message in cases:
+    for files, status, message in cases:
         page.evaluate("() => { const n = document.getElementById('tm-toast'); if (n) { n.hidden = true; } }")
-        with page.expect_response(f"{url}/team/evidence") as answered:
-            page.set_input_files(f"{card(incident_id)} .tm-photo-btn input[type=file]", files=upload)
-        assert answered.value.status == status, (upload, answered.value.status)
+        if status is None:  # 50 MB: not sent over the phone's data at all
+            page.set_input_files(picker, files=files)
+        else:
+            with page.expect_response(f"{url}/team/evidence") as answered:
+                page.set_input_files(picker, files=files)
+            assert answered.value.status == status, (files, answered.value.status)
         page.wait_for_selector(".tm-toast.bad:not([hidden])", timeout=WAIT_MS)
         assert page.text_content(".tm-toast.bad") == message
         page.wait_for_selector(f"{card(incident_id)} .tm-thumbs .tm-thumb", state="detached", timeout=WAIT_MS)
+    assert len(sent) == 3, [r.post_data_buffer[:40] for r in sent]  # the three the server had to see
     with sqlite3.connect(f"file:{phone_app['db']}?mode=ro", uri=True) as db:
         stored = db.execute("SELECT count(*) FROM evidence WHERE incident_id = ?", (incident_id,)).fetchone()[0]
     assert stored == 0
@@ -470,19 +471,35 @@ INSIDE = """sel => { const r = document.querySelector(sel).getBoundingClientRect
   return r.width > 0 && r.left >= 0 && r.right <= innerWidth && r.top >= 0 && r.bottom <= innerHeight; }"""
 
 
+@pytest.fixture(scope="module")
+def long_named(phone_app: dict[str, Any]) -> str:
+    """Return the incident ordered to the team with the longest name, its on-site step next."""
+    return order(phone_app["url"], LONG_NAME, *site_near(LONG_NAME, east_m=900))
+
+
 @pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 412, "height": 915}])
 def test_the_page_fits_a_phone_in_chinese_and_english(
-    viewport: dict[str, int], open_phone: Callable[..., Any], phone_app: dict[str, Any], artifacts: Path
+    viewport: dict[str, int],
+    long_named: str,
+    open_phone: Callable[..., Any],
+    phone_app: dict[str, Any],
+    artifacts: Path,
 ) -> None:
-    url = phone_app["url"]
-    found = [i for i in api(url, "/incidents?status=open", CMD)["incidents"] if (i.get("order") or {}).get("team_id") == LONG_NAME]
-    incident_id = found[0]["id"] if found else order(url, LONG_NAME, *site_near(LONG_NAME, east_m=900))
+    url, incident_id = phone_app["url"], long_named
     page, errors = open_phone(LONG_NAME, site_near(LONG_NAME), viewport=viewport)
+    page.evaluate("sessionStorage.clear()")  # the order is new to this tab again, and the next page is untouched
     for lang in ("zh", "en"):
         page.goto(f"{url}/team?lang={lang}")
         page.wait_for_selector(f"{card(incident_id)}[data-step='on_site'] .tm-clock:not(:empty)", timeout=WAIT_MS)
+        if lang == "zh":  # a new order: the bar flashes until the page is touched (no script error before that)
+            page.wait_for_selector("body.tm-alarm", timeout=WAIT_MS)
+            page.click(".tm-name")
+            page.wait_for_selector("body:not(.tm-alarm)", timeout=WAIT_MS)
         name = TEAMS[LONG_NAME][f"name_{lang}"]
         assert page.text_content(".tm-name") == name
+        done, steps = page.text_content(f"{card(incident_id)} .tm-done") or "", ("sign", "respond", "route")
+        at = [done.find(i18n.t(f"step.{s}", lang)) for s in steps]
+        assert -1 not in at and at == sorted(at), (done, at)  # the steps taken, in the order they were taken
         assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
         assert page.evaluate(UNFIT) == []
         assert page.evaluate(INSIDE, ".tm-name"), "the team's name is on screen whole"
@@ -490,5 +507,7 @@ def test_the_page_fits_a_phone_in_chinese_and_english(
         assert page.evaluate(INSIDE, "button.tm-step"), "the step button is on screen whole"
         assert page.text_content("button.tm-step") == i18n.t("team.do_on_site", lang)
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(artifacts / f"team-{viewport['width']}x{viewport['height']}-{lang}.png"), full_page=True)
+        page.screenshot(
+            path=str(artifacts / f"team-{viewport['width']}x{viewport['height']}-{lang}.png"), full_page=True
+        )
     assert not errors, errors

@@ -298,8 +298,10 @@
       var ctx = new (window.AudioContext || window.webkitAudioContext)(), o = ctx.createOscillator(), g = ctx.createGain();
       o.frequency.value = 880; o.connect(g); g.connect(ctx.destination); g.gain.value = 0.3;
       o.start(); o.stop(ctx.currentTime + 0.6);
-    } catch (e) { /* no sound before a touch on some phones: the title and the vibration still go */ }
-    if (navigator.vibrate) { navigator.vibrate([400, 150, 400, 150, 400]); }
+    } catch (e) { /* no sound before a touch on some phones: the title still flashes */ }
+    // Chromium blocks (and logs as an error) a vibration before the page was ever touched: the title still flashes.
+    var touched = !navigator.userActivation || navigator.userActivation.hasBeenActive;
+    if (navigator.vibrate && touched) { navigator.vibrate([400, 150, 400, 150, 400]); }
     if (flashing) { return; }
     var on = false;
     flashing = setInterval(function () { on = !on; document.title = on ? "【" + t("team.new_order") + "】" + baseTitle : baseTitle; }, 800);
