@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
@@ -13,7 +15,7 @@ from application.services import Services
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.model import Actor, Fix
-from web.api.base import _error, answer, command_body
+from web.api.base import _error, answer, command_body, json_body
 from web.pages import lang, render, services
 from web.security import request_actor
 from web.teamview import team_view
@@ -38,12 +40,21 @@ def _member() -> tuple[Actor | None, Any]:
     return actor, None
 
 
+def member_only(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a handler with the signed-in team member, or answer the refusal before it reads anything."""
+
+    @functools.wraps(fn)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        actor, refusal = _member()
+        return refusal if actor is None else fn(actor, *args, **kwargs)
+
+    return run
+
+
 @team.route("/team")
-def page() -> Any:
+@member_only
+def page(actor: Actor) -> Any:
     """The phone page: the team's orders, its steps and its position (assets/team.js draws it from /team/state)."""
-    actor, refusal = _member()
-    if actor is None:
-        return refusal
     s = services()
     t = s.district.teams.get(actor.team or "")
     lg = lang()
@@ -56,22 +67,18 @@ def page() -> Any:
 
 
 @team.route("/team/state")
-def state() -> Any:
+@member_only
+def state(actor: Actor) -> Any:
     """The team's open orders with their running clocks, and the server's time (the page polls it)."""
-    actor, refusal = _member()
-    if actor is None:
-        return refusal
     s = services()
     now = s.clock()
     return jsonify(s.store.read(lambda st: team_view(st, actor, s.settings.sla_policy.site, now)))
 
 
 @team.route("/team/orders/<incident_id>/<step>", methods=["POST"])
-def step(incident_id: str, step: str) -> Any:
+@member_only
+def step(actor: Actor, incident_id: str, step: str) -> Any:
     """Take a team step: {"command_id", "device_at", "fix": {lon, lat, accuracy_m, at} | null, "note", "photos"}."""
-    actor, refusal = _member()
-    if actor is None:
-        return refusal
     body, bad = command_body()
     if bad:
         return bad
@@ -99,11 +106,9 @@ def step(incident_id: str, step: str) -> Any:
 
 
 @team.route("/team/position", methods=["POST"])
-def position() -> Any:
+@member_only
+def position(actor: Actor) -> Any:
     """Take the phone's fix: {lon, lat, accuracy_m, at}; kept when it adds to the team's track."""
-    actor, refusal = _member()
-    if actor is None:
-        return refusal
     body, bad = command_body_free()
     if bad:
         return bad
@@ -121,8 +126,6 @@ def position() -> Any:
 
 def command_body_free() -> tuple[dict[str, Any], Any]:
     """Return a JSON object body (a fix needs no command id: its time is its identity), or the error answer."""
-    from web.api.base import json_body
-
     body, why = json_body()
     if why or not isinstance(body, dict):
         return {}, _error(400, "bad_request", reason=why or "a JSON object is required")
@@ -152,11 +155,9 @@ def _fix(raw: Any) -> Fix | None:
 
 
 @team.route("/team/evidence", methods=["POST"])
-def add_evidence() -> Any:
+@member_only
+def add_evidence(actor: Actor) -> Any:
     """Take a photo of the team's order (multipart: photo, incident_id, step, note); answer its id for the step."""
-    actor, refusal = _member()
-    if actor is None:
-        return refusal
     s = services()
     incident_id, step = request.form.get("incident_id", "")[:60], request.form.get("step", "")[:20]
     upload = request.files.get("photo")

@@ -119,6 +119,8 @@ def figures(
     dispatch=(0, 0),
     median_s=None,
     p90_s=None,
+    on_site_done=0,
+    on_site_verified=0,
 ) -> dict[str, Any]:
     """Return one row of figures as GET /api/v1/kpi names them."""
     return {
@@ -136,6 +138,9 @@ def figures(
         "in_progress": in_progress,
         "breached_open": breached_open,
         "awaiting_callback": awaiting_callback,
+        "on_site_done": on_site_done,  # every on-site step here is a room's (by the room): none verified
+        "on_site_verified": on_site_verified,
+        "on_site_verified_rate": round(on_site_verified / on_site_done, 4) if on_site_done else None,
         "stages": {
             "sign": _tally(*sign),
             "respond": _tally(*respond),
@@ -148,6 +153,7 @@ def figures(
 
 EXPECTED_TOWNSHIPS: dict[str, dict[str, Any]] = {
     "T01": figures(
+        on_site_done=1,
         received=2,
         ordered=2,
         orders=(1, 1),
@@ -165,6 +171,7 @@ EXPECTED_TOWNSHIPS: dict[str, dict[str, Any]] = {
         p90_s=181.0,
     ),
     "T02": figures(
+        on_site_done=1,
         received=1,
         ordered=1,
         rated=1,
@@ -194,6 +201,7 @@ EXPECTED_TOWNSHIPS: dict[str, dict[str, Any]] = {
     "T04": figures(received=1, waiting=1),
     "T05": figures(received=1, waiting=1, waiting_late=1, dispatch=(0, 1)),
     "T06": figures(
+        on_site_done=1,
         received=1,
         ordered=1,
         orders=(1, 0),
@@ -208,6 +216,7 @@ EXPECTED_TOWNSHIPS: dict[str, dict[str, Any]] = {
         p90_s=20.0,
     ),
     "T07": figures(
+        on_site_done=1,
         received=1,
         ordered=1,
         orders=(1, 0),
@@ -224,6 +233,7 @@ EXPECTED_TOWNSHIPS: dict[str, dict[str, Any]] = {
     "T08": figures(),
     "T09": figures(received=1, sign=(1, 0), dispatch=(1, 0), median_s=30.0, p90_s=30.0),
     "T10": figures(
+        on_site_done=1,
         ordered=1,
         orders=(0, 1),
         resolved=1,
@@ -236,6 +246,7 @@ EXPECTED_TOWNSHIPS: dict[str, dict[str, Any]] = {
     "T11": figures(),
 }
 EXPECTED_DISTRICT = figures(
+    on_site_done=5,
     received=11,
     ordered=7,
     orders=(3, 3),
