@@ -501,6 +501,8 @@ STRINGS.update(
         "report.done_at": ("完成时间", "Done at"),
         "report.lateness": ("超时（秒）", "Late (s)"),
         "report.note": ("说明", "Note"),
+        "report.proof": ("到场核验", "On site proven"),
+        "report.photos": ("现场照片", "Photos"),
         "report.status": ("状态", "Status"),
         "report.reopened_n": ("重办次数", "Reopened"),
         "report.station": ("水位站", "Gauge"),

@@ -136,6 +136,8 @@ def tables(report: dict[str, Any], district: District, lang: str) -> list[Table]
                 t("report.lateness"),
                 t("report.status"),
                 t("report.note"),
+                t("report.proof"),
+                t("report.photos"),
             ],
             [
                 [
@@ -148,6 +150,8 @@ def tables(report: dict[str, Any], district: District, lang: str) -> list[Table]
                     r["lateness_s"],
                     t(f"stage.{r['status']}"),
                     r["note"],
+                    t(f"proof.{r['proof']}") if r["proof"] else "—",
+                    len(r["photos"]),
                 ]
                 for r in report["breaches"]
             ],

@@ -105,7 +105,11 @@ def step(s: State, e: ev.StepDone) -> Changed:
         _free(s, order, inc.id, changed)
         _take(s, team_id, inc.id, changed)
     order = replace(
-        order, team_id=team_id, done={**order.done, name: e.at}, late=order.late + ((name,) if e.late else ())
+        order,
+        team_id=team_id,
+        done={**order.done, name: e.at},
+        late=order.late + ((name,) if e.late else ()),
+        photos=order.photos + tuple(e.photos),
     )
     if isinstance(e, ev.TeamOnSite):  # a log from before proofs holds none: the room marked it
         order = replace(order, proof=e.proof or BY_ROOM, proof_m=e.distance_m)

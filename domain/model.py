@@ -160,6 +160,7 @@ class Order:
     ended_at: float | None = None  # when it stopped being worked: transferred, reopened, closed, cancelled, merged
     proof: str = ""  # how its on-site step was proven: VERIFIED, NOT_VERIFIED or BY_ROOM ("" until it is done)
     proof_m: float | None = None  # the team's distance from the incident then, metres (None: no position sent)
+    photos: tuple[str, ...] = ()  # evidence photo ids its steps carried (store/evidence.py holds the photos)
 
     def next_step(self) -> str | None:
         """Return the first step not yet done, or None when all are."""

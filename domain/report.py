@@ -97,7 +97,7 @@ def breaches(
         for order in _orders(inc):
             if start <= order.issued_at < end and township in (None, order.township):
                 rows += [
-                    _breach(inc, order.township, step, order.deadlines[step], order.done.get(step), late)
+                    _breach(inc, order.township, step, order.deadlines[step], order.done.get(step), late, order)
                     for step, late in stage_lateness(order, now).items()
                 ]
             rows += _dispatch_breach(inc, order, start, end, now, township)
@@ -117,7 +117,16 @@ def _dispatch_breach(
     return [_breach(inc, inc.township, "dispatch", due, done, (done if done is not None else now) - due)]
 
 
-def _breach(inc: Incident, township: str | None, stage: str, deadline: float, done: float | None, late: float) -> Row:
+def _breach(
+    inc: Incident,
+    township: str | None,
+    stage: str,
+    deadline: float,
+    done: float | None,
+    late: float,
+    order: Order | None = None,
+) -> Row:
+    """A late clock, with the note due on it and what its team showed: how on site was proven, its photos."""
     return {
         "incident": inc.id,
         "township": township,
@@ -128,6 +137,8 @@ def _breach(inc: Incident, township: str | None, stage: str, deadline: float, do
         "lateness_s": round(late, 1),
         "note": inc.note,
         "status": inc.stage.value,
+        "proof": order.proof if order else "",
+        "photos": list(order.photos) if order else [],
     }
 
 

@@ -240,3 +240,17 @@ def test_an_admin_makes_a_team_member_whose_township_is_its_teams(onemap):
     assert (member.role, member.team, member.township) == (Role.TEAM, team.id, "T03")
     with pytest.raises(ValueError):
         onemap.services.accounts.create_token("crew-token", "api", Role.TEAM, "T03")  # a token stands for no team
+
+
+def test_a_late_on_site_shows_in_the_reports_breach_table_with_its_proof_and_photos(onemap, street, clock):
+    from domain.report import breaches
+
+    inc, crew = street["incident"], phone(onemap, "crew")
+    form = {"incident_id": inc.id, "step": "on_site", "photo": (io.BytesIO(jpeg()), "site.jpg")}
+    photo_id = crew.post("/team/evidence", data=form, headers=ORIGIN).get_json()["id"]
+    clock.advance(600)  # past the on-site deadline
+    now = onemap.services.clock()
+    assert step(crew, inc.id, "on_site", fix=fix_at(inc.lon, inc.lat, now), photos=[photo_id]).status_code == 200
+    rows = onemap.services.store.read(lambda st: breaches(st.incidents.values(), now - 3600, now + 1, now + 1))
+    (row,) = [r for r in rows if r["stage"] == "on_site"]
+    assert (row["proof"], row["photos"]) == ("verified", [photo_id])
