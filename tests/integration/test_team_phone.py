@@ -254,3 +254,17 @@ def test_a_late_on_site_shows_in_the_reports_breach_table_with_its_proof_and_pho
     rows = onemap.services.store.read(lambda st: breaches(st.incidents.values(), now - 3600, now + 1, now + 1))
     (row,) = [r for r in rows if r["stage"] == "on_site"]
     assert (row["proof"], row["photos"]) == ("verified", [photo_id])
+
+
+def test_the_consoles_detail_shows_the_proof_and_the_teams_photos(onemap, street):
+    from layouts.incident import detail
+
+    inc, crew = street["incident"], phone(onemap, "crew")
+    form = {"incident_id": inc.id, "step": "on_site", "photo": (io.BytesIO(jpeg()), "site.jpg")}
+    photo_id = crew.post("/team/evidence", data=form, headers=ORIGIN).get_json()["id"]
+    now = onemap.services.clock()
+    step(crew, inc.id, "on_site", fix=fix_at(inc.lon, inc.lat, now), photos=[photo_id])
+    shown = onemap.services.store.read(lambda st: st.incidents[inc.id])
+    text = str(detail(onemap.services, shown, [], "zh"))
+    assert "om-proof-verified" in text and "定位核验" in text
+    assert f"/evidence/{photo_id}?size=thumb" in text
