@@ -47,7 +47,7 @@
           ui().t("category." + inc.category),
           inc.reopened ? h("Span", {className: "om-tag om-tag-reopened"}, ui().t("cmd.reopened")) : null,
           window.onemap.late.tag(inc, now),
-          o.proof ? h("Span", {className: "om-proof om-proof-" + o.proof, "data-proof": o.proof}, ui().t("proof." + o.proof)) : null]),
+          ui().proofTag(o)]),
         h("Div", {className: "om-order-meta"}, (inc.address || inc.summary || "") + " · " + teamText(o))]),
       h("Div", {className: "om-town-stage"}, [h("Small", {}, ui().t("stage." + inc.stage)), cd]),
       action

@@ -57,6 +57,12 @@
 
   function entityName(e) { return lang() === "en" ? e.name_en : e.name_zh; }
 
+  /** Return the tag saying how an order's on-site step was proven (the server's order.proof), or null before it. */
+  function proofTag(order) {
+    if (!order || !order.proof) { return null; }
+    return h("Span", {className: "om-proof om-proof-" + order.proof, "data-proof": order.proof}, t("proof." + order.proof));
+  }
+
   var memo = {};
   /** Return value, or no_update when its signature equals the last one rendered for this slot. */
   function unlessSame(slot, signature, build) {
@@ -142,7 +148,7 @@
   });
 
   window.onemap.ui = {setCatalog: setCatalog, t: t, lang: lang, h: h, pct: pct, num: num, township: township,
-                      teamName: teamName, entityName: entityName, unlessSame: unlessSame, reset: reset,
+                      teamName: teamName, entityName: entityName, proofTag: proofTag, unlessSame: unlessSame, reset: reset,
                       hhmmss: hhmmss, dateTime: dateTime, districtTime: districtTime, commandId: commandId, setProps: setProps, showDialog: showDialog,
                       openDialog: openDialog, typing: typing};
 })();

@@ -39,7 +39,7 @@
         h("Div", {className: "om-order-title"}, [
           h("Span", {className: "om-prio om-prio-" + inc.priority}, ui().t("priority." + inc.priority)),
           ui().t("category." + inc.category)]),
-        h("Div", {className: "om-order-meta"}, [window.onemap.late.tag(inc, now), meta])]),
+        h("Div", {className: "om-order-meta"}, [window.onemap.late.tag(inc, now), ui().proofTag(o), meta])]),
       urgentSide(inc)
     ]);
   }
@@ -47,7 +47,7 @@
   /** Return [rows, count text] of the most urgent incidents and orders. */
   function urgent(now) {
     var rows = urgentOrders(now), shown = rows.slice(0, URGENT_ROWS);
-    var sig = shown.map(function (i) { return i.id + i.stage + window.onemap.late.signature(i, now); }).join("|") + "#" + rows.length;
+    var sig = shown.map(function (i) { return i.id + i.stage + (i.order ? i.order.proof : "") + window.onemap.late.signature(i, now); }).join("|") + "#" + rows.length;
     var body = ui().unlessSame("wall.urgent", sig, function () {
       if (!shown.length) { return ui().h("Div", {className: "om-empty"}, ui().t("wall.no_orders")); }
       return shown.map(function (i) { return urgentRow(i, now); });

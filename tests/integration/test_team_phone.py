@@ -268,3 +268,10 @@ def test_the_consoles_detail_shows_the_proof_and_the_teams_photos(onemap, street
     text = str(detail(onemap.services, shown, [], "zh"))
     assert "om-proof-verified" in text and "定位核验" in text
     assert f"/evidence/{photo_id}?size=thumb" in text
+
+
+def test_a_team_member_joins_no_live_feed_neither_the_districts_nor_its_townships(onemap, street):
+    crew = phone(onemap, "crew")
+    for scope in ("all", "T01"):
+        sock = onemap.socketio.test_client(onemap.server, query_string=f"scope={scope}", flask_test_client=crew)
+        assert not sock.is_connected()
