@@ -119,7 +119,9 @@ def _run(accounts: Accounts, args: argparse.Namespace, utc_offset_h: float) -> i
         accounts.revoke_token(args.token_id)
         print(f"token {args.token_id} revoked")
     else:
-        print(table(accounts.list_users(), ("username", "role", "township", "team", "active", "created_at"), utc_offset_h))
+        print(
+            table(accounts.list_users(), ("username", "role", "township", "team", "active", "created_at"), utc_offset_h)
+        )
         print()
         print(
             table(

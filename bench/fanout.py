@@ -4,6 +4,7 @@
     python bench/fanout.py --runs 50x10 --seconds 10
     python bench/fanout.py --storm 10000 --clients 500   # walls reconnecting at once, N open incidents
     python bench/fanout.py --runs 200x100 --seconds 20 --server dev,gevent,gthread   # the servers compared
+    python bench/fanout.py --teams 300 --rounds 5   # 500 screens x 100 records/s, without and with 300 teams' fixes
 
 Every run starts its server in a subprocess (OneMap: `app.py --no-simulator` on a fresh SQLite file, or with
 --server gevent|gthread the production command `serve.py --worker ...`; the baseline: Flask-SocketIO on
@@ -13,6 +14,13 @@ native code, as a browser does), posts records at the rate for the duration, and
 disconnects, p50/p99 latency (post → client), server CPU (its processes, gunicorn's master and worker
 together), its threads at the end of the feed and the ratio of OneMap's p99 to the baseline's. Needs aiohttp
 (requirements-dev.txt).
+
+--teams N (alone: 300) runs one configuration (--runs, default 500x100; --server, default gevent: serve.py, the
+production command) in two arms, interleaved A B A B for --rounds, each on a fresh server: A the screens and records
+alone, B the same while N teams' phones send a fix every 15 s each, walking 50-200 m between fixes (bench/teams.py:
+signed-in members POSTing /team/position from a process of their own; --on-order gives each team an order first,
+in both arms, so the log keeps a track). It prints each round's p50/p99, server CPU, fixes sent and kept, the p99
+ratio B/A, and the log's growth from positions (TeamPositioned rows in the events table) scaled to a day.
 """
 
 from __future__ import annotations
@@ -40,9 +48,11 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.teams import EVERY_S, Phones, demo_teams, order_teams, positions_logged  # noqa: E402
 from web.push import decoded  # noqa: E402
 
 API_TOKEN = "bench-api-token-0123456789"
+COMMANDER_TOKEN = "bench-commander-token-0123456789"  # --on-order: a commander orders the teams
 BATCH_S = 0.2  # the baseline's batch, OneMap's former fixed push interval
 CLIENT_PROCS = 4  # client processes: one could not decode 500 clients' deltas in time (measured: see clients_run)
 CATEGORIES = ("noise", "garbage", "illegal_parking", "streetlight")
@@ -100,6 +110,12 @@ def cpu_s(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def others_s() -> float:
+    """Return the machine's busy CPU seconds less this bench's (its processes and the server): others' work."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK") - cpu_s(os.getpid())
+
+
 def threads(pid: int) -> int:
     """Return the OS threads of a process and its descendants."""
     return sum(len(list(Path(f"/proc/{p}/task").iterdir())) for p in tree(pid))
@@ -130,10 +146,10 @@ class Server:
             ONEMAP_DATA_DIR=self.tmp.name,
             ONEMAP_SIMULATOR="off",
             ONEMAP_PORT=str(self.port),
-            ONEMAP_API_TOKENS=f"{API_TOKEN}=system",
+            ONEMAP_API_TOKENS=f"{API_TOKEN}=system,{COMMANDER_TOKEN}=commander",
             ONEMAP_AUTOPILOT="off",
         )
-        self.cookie = ""
+        self.cookie, self.env = "", env
         if kind == "onemap":
             kiosk = self._kiosk_token(env)
             cmd = server_cmd(server, self.port)
@@ -231,7 +247,7 @@ class Walls:
         self.sights: list[tuple[str, float, float]] = []  # (record id, seen at, the delta's server_time)
         self.latencies: list[float] = []
         self.seen: list[set[str]] = [set() for _ in range(n)]
-        self.disconnects = self.snapshots = 0
+        self.disconnects = self.snapshots = self.team_upserts = 0  # team_upserts: team entities in the deltas
         self.ready = asyncio.Event()  # every client has its snapshot
         self.socks: list = []
 
@@ -240,6 +256,7 @@ class Walls:
             now = time.time()
             msg = decoded(data)
             for e in msg.get("upsert", ()):
+                self.team_upserts += e.get("kind") == "team"
                 sid = e.get("source_id")
                 if sid is None or sid in self.seen[i]:
                     continue
@@ -299,7 +316,7 @@ async def _share(url: str, cookie: str, kind: str, n: int, prefix: str, conn: Co
     conn.send([repr(e) for e in errors])
     cpu0 = time.process_time()
     await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # the parent's stop
-    conn.send((walls.sights, walls.disconnects, time.process_time() - cpu0))
+    conn.send((walls.sights, walls.disconnects, time.process_time() - cpu0, walls.team_upserts))
     await walls.close()
 
 
@@ -321,8 +338,10 @@ def share_main(url: str, cookie: str, kind: str, n: int, prefix: str, conn: Conn
     asyncio.run(_share(url, cookie, kind, n, prefix, conn))
 
 
-def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int) -> dict:
+def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int, phones: Phones | None = None) -> dict:
     """Connect n clients in procs processes, post rate records/s for seconds, and collect each first sight.
+
+    With phones, they walk while the records are posted (bench/teams.py), and their counts are returned ("phones").
 
     The clients run in their own processes, several of them: one asyncio process decoding every delta of 500
     clients is itself the bottleneck (its CPU near one core) and would measure the bench, not the server.
@@ -345,7 +364,9 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int)
         print(f"  {len(errors)} of {n} clients failed to connect: {errors[0]}", flush=True)
     sent: dict[str, float] = {}
     recs = records(prefix[:-1], int(rate * seconds), random.Random(11))
-    cpu0, t0 = cpu_s(server.proc.pid), time.monotonic()
+    cpu0, t0, others0 = cpu_s(server.proc.pid), time.monotonic(), others_s()
+    if phones:
+        phones.go()
     for k, r in enumerate(recs):
         delay = t0 + k / rate - time.monotonic()
         if delay > 0:
@@ -354,14 +375,14 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int)
         server.post([r])
     peak_threads = threads(server.proc.pid)
     time.sleep(2.0)  # the last deliveries
-    cpu = cpu_s(server.proc.pid) - cpu0
+    cpu, others = cpu_s(server.proc.pid) - cpu0, others_s() - others0
     for pipe in pipes:
         pipe.send("stop")
-    sights, dropped, client_cpu = [], 0, 0.0
+    sights, dropped, client_cpu, team_upserts = [], 0, 0.0, 0
     for pipe in pipes:
-        got, disconnects, used = pipe.recv()
+        got, disconnects, used, teams_seen = pipe.recv()
         sights += got
-        dropped, client_cpu = dropped + disconnects, client_cpu + used
+        dropped, client_cpu, team_upserts = dropped + disconnects, client_cpu + used, team_upserts + teams_seen
     for w in workers:
         w.join(30)
     latencies = [at - sent[sid] for sid, at, _ in sights]
@@ -382,6 +403,9 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int)
         "threads": peak_threads,
         "client_cpu_pct": 100 * client_cpu / (seconds + 2.0),
         "split": (q(to_build, 0.5), q(to_build, 0.99), q(to_client, 0.5), q(to_client, 0.99)),
+        "team_upserts": team_upserts / max(1, n),  # per screen
+        "others_cores": others / (seconds + 2.0),  # other processes' CPU meanwhile: more than ~0.1 spoils a run
+        "phones": phones.result() if phones else {},
     }
 
 
@@ -453,6 +477,81 @@ def storm(open_incidents: int, n: int, server_kind: str) -> None:
         server.stop()
 
 
+def teams_round(
+    arm: str, n_teams: int, clients: int, rate: float, seconds: float, server_kind: str, procs: int, on_order: bool
+) -> dict:
+    """Run one arm on a fresh server: A the screens and records alone, B with the teams' phones walking too."""
+    server = Server("onemap", server_kind)
+    try:
+        if on_order:  # in both arms: the same incidents and busy teams on the screens
+            recs = records("ORD", len(demo_teams(n_teams)), random.Random(7))
+            server.post(recs)
+            order_teams(server.url, COMMANDER_TOKEN, recs, demo_teams(n_teams))
+        phones = Phones(server.url, server.env, n_teams, seconds) if arm == "B" else None
+        before = positions_logged(server.env)
+        r = clients_run(server, clients, rate, seconds, procs, phones)
+        r["logged"] = [b - a for a, b in zip(before, positions_logged(server.env))]
+        return r
+    finally:
+        server.stop()
+
+
+def teams_bench(
+    n_teams: int, run: str, seconds: float, rounds: int, server_kind: str, procs: int, on_order: bool
+) -> None:
+    """Interleave A (screens and records) and B (the same and n_teams' phones) for rounds; print each and the medians."""
+    from statistics import median
+
+    clients, rate = int(run.split("x")[0]), float(run.split("x")[1])
+    used = len(demo_teams(n_teams))
+    print(
+        f"{clients} screens x {rate:g} records/s, {seconds:g} s a round, server {server_kind}; B: {n_teams} teams "
+        f"({n_teams / EVERY_S:g} fixes/s) sent by the demo district's {used} teams, one every "
+        f"{EVERY_S * used / n_teams:.1f} s each, {'each on an order' if on_order else 'free'}"
+    )
+    print(
+        f"{'round':>5} {'arm':>3} | {'delivered':>17} {'disc':>4} {'p50 ms':>6} {'p99 ms':>6} {'cores':>5} | "
+        f"{'fixes':>5} {'kept':>5} {'bad':>3} {'fix p99 ms':>10} {'team upserts/screen':>19} | others | p99 B/A"
+    )
+    arms: dict[str, list[dict]] = {"A": [], "B": []}
+    for k in range(1, rounds + 1):
+        for arm in "AB":
+            r = teams_round(arm, n_teams, clients, rate, seconds, server_kind, procs, on_order)
+            arms[arm].append(r)
+            ph = r["phones"] or {"sent": 0, "kept": 0, "refused": 0, "failed": 0, "fix_p99_ms": float("nan")}
+            ratio = f"{r['p99_ms'] / arms['A'][-1]['p99_ms']:.2f}" if arm == "B" else ""
+            print(
+                f"{k:>5} {arm:>3} | {r['delivered']:>8}/{r['expected']:<8} {r['disconnects']:>4} {r['p50_ms']:>6.0f} "
+                f"{r['p99_ms']:>6.0f} {r['cpu_pct'] / 100:>5.2f} | {ph['sent']:>5} {ph['kept']:>5} "
+                f"{ph['refused'] + ph['failed']:>3} {ph['fix_p99_ms']:>10.0f} {r['team_upserts']:>19.0f} | {r['others_cores']:>6.2f} | "
+                f"{ratio}",
+                flush=True,
+            )
+
+    def spread(arm: str, key: str, scale: float = 1.0, fmt: str = ".0f") -> str:
+        xs = [r[key] / scale for r in arms[arm]]
+        return f"{median(xs):{fmt}} ({min(xs):{fmt}}-{max(xs):{fmt}})"
+
+    ratios = [b["p99_ms"] / a["p99_ms"] for a, b in zip(arms["A"], arms["B"])]
+    for arm in "AB":
+        print(
+            f"arm {arm}: p99 ms median {spread(arm, 'p99_ms')}, p50 ms {spread(arm, 'p50_ms')}, "
+            f"server cores {spread(arm, 'cpu_pct', 100, '.2f')}"
+        )
+    print(f"p99 B/A per round {' '.join(f'{x:.2f}' for x in ratios)}; median {median(ratios):.2f}")
+    sent = sum(r["phones"]["sent"] for r in arms["B"])
+    rows, payload, row_text = (sum(r["logged"][i] for r in arms["B"]) for i in range(3))
+    if sent and rows:
+        per_team = rows / sent * 86400 / EVERY_S  # kept of a team's 5,760 fixes a day
+        print(
+            f"log from positions (arms B): {rows} TeamPositioned rows of {sent} fixes ({rows / sent:.0%}), "
+            f"{payload / rows:.0f} B payload, {row_text / rows:.0f} B with ids and stream a row; a day: "
+            f"{per_team:,.0f} events a team ({per_team * payload / rows / 1e6:.2f} MB payload), {n_teams} teams "
+            f"{per_team * n_teams:,.0f} events, {per_team * n_teams * payload / rows / 1e6:,.0f} MB payload, "
+            f"{per_team * n_teams * row_text / rows / 1e6:,.0f} MB with ids and stream (indexes not counted)"
+        )
+
+
 def bare_server(port: int) -> None:
     """The baseline: Flask-SocketIO on the same server, records buffered and emitted to everyone every 200 ms."""
     from flask import Flask, jsonify, request
@@ -495,8 +594,9 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument(
         "--runs",
-        default="50x10,50x100,200x10,200x100,500x10,500x100",
-        help="clients x records/s, comma separated (default %(default)s)",
+        default=None,
+        help="clients x records/s, comma separated (default 50x10,50x100,200x10,200x100,500x10,500x100; "
+        "with --teams one run, 500x100)",
     )
     p.add_argument("--seconds", type=float, default=15.0, help="feed duration of each run (default %(default)s)")
     p.add_argument("--storm", type=int, default=0, help="open incidents for the reconnect storm (0: no storm)")
@@ -509,18 +609,33 @@ def main() -> None:
     )
     p.add_argument(
         "--server",
-        default="dev",
+        default=None,
         help="OneMap's servers to measure, comma separated: dev (python app.py), "
         "gevent, gthread (python serve.py --worker ...), eventlet (gunicorn -k eventlet, if installed) "
-        "(default %(default)s)",
+        "(default dev; with --teams one server, gevent: the production command)",
     )
+    p.add_argument(
+        "--teams",
+        type=int,
+        nargs="?",
+        const=300,
+        default=0,
+        help="teams sending a fix every 15 s: A/B rounds without and with them (alone: %(const)s; default off)",
+    )
+    p.add_argument("--rounds", type=int, default=5, help="--teams: A/B rounds, interleaved (default %(default)s)")
+    p.add_argument("--on-order", action="store_true", help="--teams: each team on an order (its fixes a track)")
     p.add_argument("--bare-server", type=int, default=0, help=argparse.SUPPRESS)
     a = p.parse_args()
-    servers = a.server.split(",")
+    servers = (a.server or ("gevent" if a.teams else "dev")).split(",")
     if unknown := [s for s in servers if s not in SERVERS]:
         p.error(f"--server: unknown {unknown}; choose from {sorted(SERVERS)}")
     if a.bare_server:
         bare_server(a.bare_server)
+        return
+    if a.teams:
+        if len(servers) > 1 or (a.runs and "," in a.runs):
+            p.error("--teams: one --server and one --runs")
+        teams_bench(a.teams, a.runs or "500x100", a.seconds, a.rounds, servers[0], a.procs, a.on_order)
         return
     if a.storm:
         for server in servers:
@@ -530,7 +645,7 @@ def main() -> None:
         f"{'clients':>7} {'rec/s':>5} | {'server':<16} {'delivered':>15} {'disc':>4} {'p50 ms':>7} {'p99 ms':>7} "
         f"{'CPU %':>6} {'threads':>7} | p99 ratio to baseline"
     )
-    for run in a.runs.split(","):
+    for run in (a.runs or "50x10,50x100,200x10,200x100,500x10,500x100").split(","):
         n, rate = (float(x) for x in run.split("x"))
         base = measure("bare", int(n), rate, a.seconds, procs=a.procs)
         rows = [("baseline", base)] + [
