@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from application.commands import Commands
-from domain.model import Actor, Incident, Order, Role, Stage
+from domain.model import Actor, Fix, Incident, Order, Role, Stage
 from domain.sla import SlaPolicy
 
 # Share of incidents left to the person at the console (hash of the id below this many tenths).
@@ -14,6 +14,8 @@ COMMANDER = Actor("autopilot", Role.COMMANDER)
 CALL_BACK_AFTER_S = 120.0
 ON_SITE_WORK_S = 300.0  # a typical job on site, before it is resolved
 DUTY_LEADER_STEPS_IN_S = 120.0  # an incident left to the console this long past its dispatch target is ordered
+FIX_EVERY_S = 15.0  # a routed team's phone sends its fix this often on its way (as /team does)
+FIX_ACCURACY_M = 12.0
 
 
 def _fraction(key: str) -> float:
@@ -25,6 +27,7 @@ class Autopilot:
 
     def __init__(self, commands: Commands, policy: SlaPolicy) -> None:
         self.commands, self.policy = commands, policy
+        self._fixed: dict[str, float] = {}  # team -> when its phone last sent a fix
 
     def tick(self, now: float) -> None:
         """Take every step that is due now."""
@@ -41,7 +44,7 @@ class Autopilot:
             elif inc.order and inc.stage is Stage.RESOLVED:
                 self._call_back(inc, now)
             elif inc.order:
-                self._advance(inc.id, inc.order, now)
+                self._advance(inc, inc.order, now)
 
     @staticmethod
     def _ours(inc: Incident) -> bool:
@@ -73,15 +76,38 @@ class Autopilot:
         else:
             self.commands.close(COMMANDER, inc.id, "", f"{order.id}.close")
 
-    def _advance(self, incident_id: str, order: Order, now: float) -> None:
+    def _advance(self, inc: Incident, order: Order, now: float) -> None:
         step = order.next_step()
         if step is None:  # every step done: the order is resolved, which the caller handles before this
             return
-        targets = self.policy.targets_for("")
-        late = _fraction(order.id + "late") < 0.08
-        due = order.deadlines.get(step, order.issued_at + targets["on_site"] + ON_SITE_WORK_S)
-        planned = due + (30 if late else -(due - order.issued_at) * 0.3 * _fraction(order.id + step))
+        planned = self._planned(order, step)
+        if step == "on_site" and order.team_id:  # the team drives there and says so on its phone, at the site
+            member = Actor(f"autopilot:{order.team_id}", Role.TEAM, order.township, order.team_id)
+            at_site = now >= planned
+            self._drive(member, inc, order, planned, now, at_site)
+            if at_site:
+                fix = Fix(inc.lon, inc.lat, FIX_ACCURACY_M, now)
+                self.commands.advance(member, inc.id, step, f"{order.id}.{step}", fix=fix, device_at=now)
+            return
         if now >= planned:
             actor = Actor(f"autopilot:{order.township}", Role.TOWNSHIP, order.township)
             note = "已现场处置完毕" if step == "resolve" else ""
-            self.commands.advance(actor, incident_id, step, f"{order.id}.{step}", note=note)
+            self.commands.advance(actor, inc.id, step, f"{order.id}.{step}", note=note)
+
+    def _planned(self, order: Order, step: str) -> float:
+        """Return when the demo's room or team takes a step: mostly within its window, one in twelve 30 s late."""
+        targets = self.policy.targets_for("")
+        late = _fraction(order.id + "late") < 0.08
+        due = order.deadlines.get(step, order.issued_at + targets["on_site"] + ON_SITE_WORK_S)
+        return due + (30 if late else -(due - order.issued_at) * 0.3 * _fraction(order.id + step))
+
+    def _drive(self, member: Actor, inc: Incident, order: Order, arrive: float, now: float, at_site: bool) -> None:
+        """Send the routed team's fix every FIX_EVERY_S, on a straight line from its base to the site by arrival."""
+        team = self.commands.store.read(lambda state: state.district.teams.get(order.team_id))
+        left = order.done.get("route")
+        if team is None or left is None or (not at_site and now - self._fixed.get(team.id, -1e18) < FIX_EVERY_S):
+            return
+        share = 1.0 if at_site else min(1.0, max(0.0, (now - left) / max(arrive - left, 1.0)))
+        lon, lat = team.lon + (inc.lon - team.lon) * share, team.lat + (inc.lat - team.lat) * share
+        self.commands.position(member, Fix(lon, lat, FIX_ACCURACY_M, now))
+        self._fixed[team.id] = now

@@ -275,3 +275,24 @@ def test_a_team_member_joins_no_live_feed_neither_the_districts_nor_its_township
     for scope in ("all", "T01"):
         sock = onemap.socketio.test_client(onemap.server, query_string=f"scope={scope}", flask_test_client=crew)
         assert not sock.is_connected()
+
+
+def test_the_demos_teams_drive_to_the_site_sending_fixes_and_are_verified_on_site(onemap, clock):
+    from application.autopilot import Autopilot
+
+    s = onemap.services
+    team = next(iter(s.district.teams.values()))
+    s.ingestor.ingest([record("demo-1", team.lon + 0.01, team.lat)])
+    iid = s.store.read(lambda st: next(iter(st.incidents)))
+    pilot, seen = Autopilot(s.commands, s.settings.sla_policy), []
+    for _ in range(200):  # ten seconds a tick: the dispatch round, the room's steps, the drive, the arrival
+        pilot.tick(clock.advance(10))
+        order = s.store.read(lambda st: st.incidents[iid].order)
+        fix = s.store.read(lambda st: st.team_fix.get(order.team_id) if order else None)
+        if fix is not None and (not seen or seen[-1] != (fix.lon, fix.lat)):
+            seen.append((fix.lon, fix.lat))
+        if order is not None and "on_site" in order.done:
+            break
+    inc = s.store.read(lambda st: st.incidents[iid])
+    assert inc.order.proof == "verified" and len(seen) >= 3
+    assert seen[-1] == (inc.lon, inc.lat)  # ends at the site, having come from elsewhere
