@@ -16,6 +16,8 @@ ON_SITE_WORK_S = 300.0  # a typical job on site, before it is resolved
 DUTY_LEADER_STEPS_IN_S = 120.0  # an incident left to the console this long past its dispatch target is ordered
 FIX_EVERY_S = 15.0  # a routed team's phone sends its fix this often on its way (as /team does)
 FIX_ACCURACY_M = 12.0
+BY_RADIO = 0.08  # share of on-site steps the room marks for its team (by radio): "by the room"
+SHORT, SHORT_M = 0.05, 600.0  # share a team presses on its way, this far short of the site: "not verified"
 
 
 def _fraction(key: str) -> float:
@@ -81,12 +83,14 @@ class Autopilot:
         if step is None:  # every step done: the order is resolved, which the caller handles before this
             return
         planned = self._planned(order, step)
-        if step == "on_site" and order.team_id:  # the team drives there and says so on its phone, at the site
+        roll = _fraction(order.id + "proof")
+        if step == "on_site" and order.team_id and roll >= BY_RADIO:  # the team drives there, says so on its phone
             member = Actor(f"autopilot:{order.team_id}", Role.TEAM, order.township, order.team_id)
             at_site = now >= planned
             self._drive(member, inc, order, planned, now, at_site)
             if at_site:
-                fix = Fix(inc.lon, inc.lat, FIX_ACCURACY_M, now)
+                short = SHORT_M / 111_320 if roll < BY_RADIO + SHORT else 0.0  # pressed too early, short of the site
+                fix = Fix(inc.lon, inc.lat - short, FIX_ACCURACY_M, now)
                 self.commands.advance(member, inc.id, step, f"{order.id}.{step}", fix=fix, device_at=now)
             return
         if now >= planned:
