@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -148,8 +149,8 @@ def _fix(raw: Any) -> Fix | None:
     if not isinstance(raw, dict):
         raise ValueError("fix: {lon, lat, accuracy_m, at}")
     values = [raw.get(k) for k in ("lon", "lat", "accuracy_m", "at")]
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
-        raise ValueError("fix: lon, lat, accuracy_m and at are numbers")
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        raise ValueError("fix: lon, lat, accuracy_m and at are finite numbers")
     lon, lat, acc, at = (float(v) for v in values)  # type: ignore[arg-type]
     return Fix(lon, lat, acc, at)
 

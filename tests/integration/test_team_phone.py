@@ -296,3 +296,11 @@ def test_the_demos_teams_drive_to_the_site_sending_fixes_and_are_verified_on_sit
     inc = s.store.read(lambda st: st.incidents[iid])
     assert inc.order.proof == "verified" and len(seen) >= 3
     assert seen[-1] == (inc.lon, inc.lat)  # ends at the site, having come from elsewhere
+
+
+def test_a_fix_that_is_not_finite_is_a_bad_request_and_no_step_is_taken(onemap, street):
+    inc, crew = street["incident"], phone(onemap, "crew")
+    body = '{"command_id": "nan-step-0001", "fix": {"lon": NaN, "lat": 31.2, "accuracy_m": 5, "at": 1}}'
+    r = crew.post(f"/team/orders/{inc.id}/on_site", data=body, content_type="application/json", headers=ORIGIN)
+    assert r.status_code == 400 and r.get_json()["error"]["code"] == "bad_request"
+    assert "on_site" not in order_of(onemap, inc.id).done
