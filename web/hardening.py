@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 KIB = 1024
 # Request bodies, largest first (docs/security.md): a batch of 5000 records, a Dash callback, the rest.
 BODY_LIMITS = (
-    ("/team/evidence", 12 * KIB * KIB),  # one photo (application/evidence.py EvidenceLimits.max_bytes)
+    ("/team/evidence", 12 * KIB * KIB + 64 * KIB),  # one photo (EvidenceLimits.max_bytes) and its form's fields
     ("/api/v1/records", 8 * KIB * KIB),
     ("/_dash-update-component", 1 * KIB * KIB),
 )
