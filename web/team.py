@@ -16,7 +16,7 @@ from application.services import Services
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.model import Actor, Fix
-from web.api.base import _error, answer, command_body, json_body
+from web.api.base import _error, answer, command_body, object_body
 from web.pages import lang, render, services
 from web.security import request_actor
 from web.teamview import team_view
@@ -110,7 +110,7 @@ def step(actor: Actor, incident_id: str, step: str) -> Any:
 @member_only
 def position(actor: Actor) -> Any:
     """Take the phone's fix: {lon, lat, accuracy_m, at}; kept when it adds to the team's track."""
-    body, bad = command_body_free()
+    body, bad = object_body()  # a fix needs no command id: its team and time are its identity
     if bad:
         return bad
     try:
@@ -125,19 +125,16 @@ def position(actor: Actor) -> Any:
     return jsonify({"status": "done", "kept": bool(outcome.events)})
 
 
-def command_body_free() -> tuple[dict[str, Any], Any]:
-    """Return a JSON object body (a fix needs no command id: its time is its identity), or the error answer."""
-    body, why = json_body()
-    if why or not isinstance(body, dict):
-        return {}, _error(400, "bad_request", reason=why or "a JSON object is required")
-    return body, None
+def _number(value: Any) -> bool:
+    """Tell whether a JSON value is a finite number (not a bool, not NaN or infinity)."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _seconds(value: Any) -> float:
     """Return a phone's time in Unix seconds (0 when absent), refusing what is not a finite number."""
     if value in (None, "", 0):
         return 0.0
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value or abs(value) > 1e11:
+    if not _number(value) or abs(value) > 1e11:
         raise ValueError("device_at: Unix seconds")
     return float(value)
 
@@ -149,7 +146,7 @@ def _fix(raw: Any) -> Fix | None:
     if not isinstance(raw, dict):
         raise ValueError("fix: {lon, lat, accuracy_m, at}")
     values = [raw.get(k) for k in ("lon", "lat", "accuracy_m", "at")]
-    if not all(isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+    if not all(_number(v) for v in values):
         raise ValueError("fix: lon, lat, accuracy_m and at are finite numbers")
     lon, lat, acc, at = (float(v) for v in values)  # type: ignore[arg-type]
     return Fix(lon, lat, acc, at)

@@ -122,14 +122,21 @@ def needs_mending(raw: str) -> bool:
     return bool(_SURROGATE.search(raw))
 
 
-def command_body() -> tuple[dict[str, Any], Any]:
-    """Return the JSON body of a command, or an error answer when it is not an object with a command_id."""
+def object_body() -> tuple[dict[str, Any], Any]:
+    """Return the JSON object of a body, mended, or an error answer when it is not one (or is nested too deep)."""
     body, why = json_body()
     if why:
         return {}, _error(400, "bad_request", reason=why)
     if not isinstance(body, dict) or too_deep(body):
         return {}, _error(400, "bad_request", reason=f"a JSON object nested at most {MAX_DEPTH} deep is required")
-    body = mend(body)
+    return mend(body), None
+
+
+def command_body() -> tuple[dict[str, Any], Any]:
+    """Return the JSON body of a command, or an error answer when it is not an object with a command_id."""
+    body, bad = object_body()
+    if bad:
+        return {}, bad
     if not isinstance(body.get("command_id"), str) or not COMMAND_ID.fullmatch(body["command_id"]):
         return {}, _error(400, "bad_request", reason="command_id: 8-100 characters of A-Z a-z 0-9 _ . : -")
     return body, None
