@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 from typing import NotRequired, TypedDict
 
 from domain import events as ev
-from domain.catalog import CATEGORIES
+from domain.catalog import category_names
 from domain.model import District, Incident, Order
 from domain.state import State
 
@@ -107,12 +107,12 @@ def notice(event: ev.Event, state: State, base_url: str) -> Notice | None:
 
 
 def _incident(district: District, inc: Incident) -> IncidentPart:
-    cat, town = CATEGORIES.get(inc.category), district.townships.get(inc.township or "")
+    (cat_zh, cat_en), town = category_names(inc.category), district.townships.get(inc.township or "")
     return {
         "id": inc.id,
         "category": inc.category,
-        "category_zh": cat.name_zh if cat else inc.category,
-        "category_en": cat.name_en if cat else inc.category,
+        "category_zh": cat_zh,
+        "category_en": cat_en,
         "summary": inc.summary,
         "address": inc.address,
         "township": inc.township,

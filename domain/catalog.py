@@ -67,6 +67,13 @@ CATEGORIES: dict[str, Category] = {
     )
 }
 
+
+def category_names(code: str) -> tuple[str, str]:
+    """Return a category's (zh, en) names; an unknown code stands for itself in both."""
+    cat = CATEGORIES.get(code)
+    return (cat.name_zh, cat.name_en) if cat else (code, code)
+
+
 # A comprehensive team can take any category when no team of the exact kind is free.
 FALLBACK_TEAM_KIND = "comprehensive"
 

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 from domain import positions, sla
 from domain.access import is_teams
-from domain.catalog import CATEGORIES
+from domain.catalog import category_names
 from domain.model import TEAM_STEPS, Actor, Incident, Stage
 from domain.positions import SitePolicy
 from domain.state import State
@@ -47,7 +47,7 @@ def _order(inc: Incident, fix: Any, base_lon: float, base_lat: float, now: float
     """Return one order as the phone shows it: what, where, the running clock, the steps and the map links."""
     order = inc.order
     assert order is not None
-    cat = CATEGORIES.get(inc.category)
+    cat_zh, cat_en = category_names(inc.category)
     lon, lat = positions.where(base_lon, base_lat, fix, now)
     clock = sla.running_clock(inc)
     nxt = order.next_step()
@@ -55,8 +55,8 @@ def _order(inc: Incident, fix: Any, base_lon: float, base_lat: float, now: float
         "incident_id": inc.id,
         "order_id": order.id,
         "category": inc.category,
-        "category_zh": cat.name_zh if cat else inc.category,
-        "category_en": cat.name_en if cat else inc.category,
+        "category_zh": cat_zh,
+        "category_en": cat_en,
         "priority": inc.priority,
         "summary": inc.summary,
         "address": inc.address,
