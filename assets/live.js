@@ -74,6 +74,21 @@
   var current = {state: emptyState(), socket: null, connected: false, resyncPending: false,
                  lastPush: 0, pushTimer: null, pushed: null, replay: false,
                  chain: Promise.resolve(), inflating: 0};
+  // Who draws straight from the entities (the maps' keyed layers): told of each change as it is applied, not at
+  // Dash's pace (the summary above is capped at 4 a second). change: {snapshot: true} or {upsert: [...], remove: [...]}.
+  var listeners = [];
+
+  function notify(change) {
+    listeners.forEach(function (fn) {
+      try { fn(change); } catch (err) { console.error("onemap: a live listener failed", err); }  // one never stops the rest
+    });
+  }
+
+  /** Call fn(change) after every change of the entities; return a function that stops it. */
+  function subscribe(fn) {
+    listeners.push(fn);
+    return function () { listeners = listeners.filter(function (f) { return f !== fn; }); };
+  }
 
   function summary() {
     var s = current.state;
@@ -126,6 +141,7 @@
     inTurn(msg, function (snap) {
       current.state = applySnapshot(current.state, snap, Date.now());
       current.resyncPending = false;
+      notify({snapshot: true});
       schedulePush();
     }, "snapshot");
   }
@@ -138,8 +154,9 @@
 
   function applyNow(msg) {
     if (current.resyncPending) { current.state.lastMessageAt = Date.now(); return; }
-    var r = applyDelta(current.state, msg, Date.now());
+    var before = current.state.version, r = applyDelta(current.state, msg, Date.now());
     current.state = r.state;
+    if (r.state.version !== before) { notify({upsert: msg.upsert || [], remove: msg.remove || []}); }
     if (r.resync) {
       current.resyncPending = true;  // one request per gap: later deltas would all show the same gap
       current.socket.emit("resync");
@@ -164,6 +181,7 @@
     current.connected = false;
     current.state = applySnapshot(Object.assign(emptyState(), {version: current.state.version}), msg, Date.now());
     current.replayAt = msg.server_time;
+    notify({snapshot: true});
     schedulePush();
   }
 
@@ -174,6 +192,7 @@
     if (current.socket && current.state.scope === scope) { return; }
     if (current.socket) { current.socket.disconnect(); }
     current.state = Object.assign(emptyState(), {scope: scope});
+    notify({snapshot: true});
     current.pushed = null;
     current.inflating = 0;
     var socket = window.io({query: {scope: scope}});
@@ -194,12 +213,14 @@
     current.state = emptyState();
     current.connected = false;
     current.replay = false;
+    notify({snapshot: true});
   }
 
   var root = (window.onemap = window.onemap || {});
   root.live = Object.assign(api, {
     start: start,
     stop: stop,
+    subscribe: subscribe,
     showReplay: showReplay,
     isReplay: function () { return current.replay; },
     state: function () { return current.state; },
