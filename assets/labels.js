@@ -150,6 +150,7 @@
     // Incident dots come and go every second: they only weigh on a choice, so they alone do not start a pass.
     map.on("layeradd layerremove", function (e) { if (!(e.layer instanceof window.L.CircleMarker)) { schedule(); } });
     map.on("zoomend moveend resize", schedule);
+    map.on("omdrawn", schedule);  // the incidents and teams drawn in place (assets/pointlayer.js) gained or lost a marker
     schedule();
   }
 

@@ -110,14 +110,17 @@
     return L_().marker(latlng, opts);
   }
 
-  function incidentMarker(p, latlng, ctx) {
+  /** Return an incident dot's Leaflet options: its SLA colour, a ring while it waits, bigger when urgent or selected. */
+  function incidentOptions(p, ctx) {
     var k = scale(), urgent = p.priority === 1, selected = !!p.selected, ring = p.status.indexOf("waiting_") === 0;
-    return L_().circleMarker(latlng, {
+    return {
       radius: (selected ? 12 : urgent ? 8.5 : 7) * k, weight: (selected ? 3 : ring ? 2.6 : 1.2) * k, pane: (ctx && ctx.pane) || "overlayPane",
       color: selected ? "#ffffff" : ring ? WAITING_RING : "rgba(5,12,28,0.9)", fillColor: STATUS_COLOR[p.status] || "#94a3b8",
       fillOpacity: 0.95, className: "om-inc om-inc-" + p.status + (urgent ? " om-inc-urgent" : "")
-    });
+    };
   }
+
+  function incidentMarker(p, latlng, ctx) { return L_().circleMarker(latlng, incidentOptions(p, ctx)); }
 
   function stationMarker(p, latlng, ctx) {
     var lv = layers().stationLevel(p.level, p.warning_level, p.guarantee_level), k = scale();
@@ -156,15 +159,24 @@
     return incidentMarker(p, latlng, ctx);
   }
 
-  /** dash-leaflet clusterToLayer: a cluster of incidents, coloured by its worst SLA state; breached ones pulse. */
-  function clusterToLayer(feature, latlng, index, ctx) {
-    var worst = "handling";
-    index.getLeaves(feature.properties.cluster_id, Infinity).forEach(function (leaf) {
-      if (STATUS_RANK[leaf.properties.status] > STATUS_RANK[worst]) { worst = leaf.properties.status; }
-    });
-    var n = feature.properties.point_count, size = (24 + 6 * Math.log10(n)) * scale();
-    return divMarker(latlng, "om-cluster om-cluster-" + worst,
-      "<span>" + feature.properties.point_count_abbreviated + "</span>", size, ctx);
+  /** Return a cluster of incidents ({ids, worst}: assets/clusters.js), coloured by its worst SLA state; breached ones pulse. */
+  function clusterMarker(group, latlng, ctx) {
+    var n = group.ids.length, size = (24 + 6 * Math.log10(n)) * scale();
+    return divMarker(latlng, "om-cluster om-cluster-" + (group.worst || "handling"),
+      "<span>" + window.onemap.clusters.abbreviate(n) + "</span>", size, ctx);
+  }
+
+  /** Give a drawn marker the look of a freshly built one (same kind), in place: its DOM node stays. */
+  function restyle(layer, fresh) {
+    if (layer instanceof L_().CircleMarker) {
+      layer.setStyle(fresh.options);
+      layer.setRadius(fresh.options.radius);
+      layer.options.className = fresh.options.className;
+      // Leaflet sets a path's class only when it creates it; the SLA state is in the class (tests and CSS read it).
+      if (layer._path) { L_().DomUtil.setClass(layer._path, fresh.options.className + (layer.options.interactive ? " leaflet-interactive" : "")); }
+    } else if (layer.setIcon) {
+      layer.setIcon(fresh.options.icon);
+    }
   }
 
   function alertStyle(feature) {
@@ -243,7 +255,7 @@
   }
 
   window.onemap.map = {STATUS_COLOR: STATUS_COLOR, STATUS_RANK: STATUS_RANK, scale: scale, boundaryStyle: boundaryStyle,
-    boundaryLabel: boundaryLabel, pointToLayer: pointToLayer, pointTooltip: pointTooltip, clusterToLayer: clusterToLayer,
+    boundaryLabel: boundaryLabel, pointToLayer: pointToLayer, pointTooltip: pointTooltip,
     alertStyle: alertStyle, coordsToLatLng: coordsToLatLng, refit: refit, maps: maps, point: point, incidentFeatures: incidentFeatures,
-    facilityFeatures: facilityFeatures, signature: signature};
+    facilityFeatures: facilityFeatures, signature: signature, clusterMarker: clusterMarker, restyle: restyle, tipText: tipText};
 })();

@@ -1,14 +1,14 @@
 /* window.onemap.mapfeed: the data of every map layer, from window.onemap.live; render() feeds one layered map.
  *
- * render() returns the outputs of callbacks/maps.py layer_outputs(), by name. Each layer has its own
- * signature, so a tick or delta that changes only incidents sends only the incidents layer's data.
+ * render() draws the incidents and teams in place (assets/pointlayer.js) and returns the other layers' data, the
+ * outputs of callbacks/maps.py layer_outputs(), by name; each has its own signature, so a tick or delta sends
+ * only the layers that changed.
  */
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
-  var CLUSTER_AT = 300;           // more open incidents than this on one map: cluster them
-  var CLUSTER_RADIUS_PX = 80;     // supercluster measures it on 512-px tiles: ~30 screen px at 1080p, scaled with markers
   var MEASURES = ["open", "on_time", "none"];
+  var INCIDENTS_PANE = "omIncidents", TEAMS_PANE = "omTeams";  // layouts/maps.py OVERLAYS
 
   function live() { return window.onemap.live; }
   function ui() { return window.onemap.ui; }
@@ -39,15 +39,13 @@
     }));
   }
 
-  /** Return the teams (a township's teams, when given) as GeoJSON: each where its phone last was until the server's
+  /** Return a team as a GeoJSON point, or null when it has no place: where its phone last was until the server's
    *  stale_at, then at its base, marked stale (domain/positions.py); one that shares no position at its base. */
-  function teams(township, now) {
-    return collection(inTown("team", township).filter(function (x) { return typeof x.lon === "number" && typeof x.lat === "number"; })
-      .map(function (x) {
-        var f = x.fix, fresh = !!f && now < x.stale_at, at = fresh ? f : x;
-        return point(at.lon, at.lat, {kind: "team", id: x.id, name: ui().entityName(x), team_kind: x.team_kind, busy: !!x.busy_with,
-          fix: f ? (fresh ? "live" : "stale") : "none", fix_at: f ? f.at : null, accuracy_m: f ? f.accuracy_m : null});
-      }));
+  function teamPoint(x, now) {
+    if (typeof x.lon !== "number" || typeof x.lat !== "number") { return null; }
+    var f = x.fix, fresh = !!f && now < x.stale_at, at = fresh ? f : x;
+    return point(at.lon, at.lat, {kind: "team", id: x.id, name: ui().entityName(x), team_kind: x.team_kind, busy: !!x.busy_with,
+      fix: f ? (fresh ? "live" : "stale") : "none", fix_at: f ? f.at : null, accuracy_m: f ? f.accuracy_m : null});
   }
 
   /** Return the areas of the CAP alerts in force now (expired ones disappear at the next render). */
@@ -93,23 +91,20 @@
     return ui().unlessSame(key + "." + slot, sig === undefined ? JSON.stringify(value) : sig, function () { return value; });
   }
 
-  /** Return [incidents, cluster?, cluster options, stations, halls, teams, alerts, boundary hideout, legend].
+  /** Draw a layered map's live layers; return [stations, halls, alerts, boundary hideout, legend] by name.
+   *  Incidents and teams are drawn in place (assets/pointlayer.js), not handed to Dash: opts.map is the map's element id.
    *  opts.township: a township room's map, which shows that township's incidents, teams, gauges and halls only. */
   function render(key, now, opts) {
     opts = opts || {};
-    var town = opts.township, keep = opts.keep;
-    if (town) { keep = function (i) { return roomHas(i, town) && (!opts.keep || opts.keep(i)); }; }
-    var m = window.onemap.map, inc = m.incidentFeatures(now, keep, opts.selected), hideout = opts.hideout || {};
-    var cluster = inc.features.length > CLUSTER_AT;
-    var radius = Math.round(CLUSTER_RADIUS_PX * m.scale());
+    var town = opts.township, hideout = opts.hideout || {}, points = window.onemap.points;
+    var shown = {township: town, crs: hideout.crs, lang: hideout.lang};
+    points.show(opts.map, "incident", INCIDENTS_PANE, shown, now);
+    points.show(opts.map, "team", TEAMS_PANE, shown, now);
     var shade = shading(key, measureOf(opts.baseLayer, hideout.measure), hideout);
-    return {incidents: same(key, "inc", inc, m.signature(inc)), cluster: same(key, "cluster", cluster),
-            cluster_options: same(key, "clusterOpts", {radius: radius, maxZoom: 18}),
-            stations: same(key, "stations", stations(town)), halls: same(key, "halls", halls(town)),
-            teams: same(key, "teams", teams(town, now)), alerts: same(key, "alerts", alerts(now)),
-            shading: shade[0], legend: shade[1]};
+    return {stations: same(key, "stations", stations(town)), halls: same(key, "halls", halls(town)),
+            alerts: same(key, "alerts", alerts(now)), shading: shade[0], legend: shade[1]};
   }
 
-  window.onemap.mapfeed = {CLUSTER_AT: CLUSTER_AT, stations: stations, halls: halls, teams: teams, alerts: alerts,
+  window.onemap.mapfeed = {stations: stations, halls: halls, teamPoint: teamPoint, roomHas: roomHas, alerts: alerts,
                            townValues: townValues, measureOf: measureOf, render: render};
 })();

@@ -6,6 +6,7 @@
   window.onemap = window.onemap || {};
   var URGENT_ROWS = 8;  // what fits the right column under the per-stage panel at any resolution (rows are sized in rem)
   var HALL_ROWS = 4;
+  var MAP = "wall-map";  // layouts/ids.py WALL_MAP
 
   function ui() { return window.onemap.ui; }
   function live() { return window.onemap.live; }
@@ -61,7 +62,7 @@
     var now = live().now(), u = urgent(now), f = window.onemap.wallFigures;
     var panels = {kpis: f.tiles(), urgent: u[0], urgent_count: u[1], ranking: f.ranking(), status: f.strip(),
                   hall_queues: window.onemap.halls.render("wall.halls", now, HALL_ROWS)[0], stages: f.stages()};
-    return Object.assign(panels, window.onemap.mapfeed.render("wall", now, {baseLayer: baseLayer, hideout: hideout}));
+    return Object.assign(panels, window.onemap.mapfeed.render("wall", now, {map: MAP, baseLayer: baseLayer, hideout: hideout}));
   }
 
   window.onemap.wall = {render: render, urgent: urgent, urgentOrders: urgentOrders};

@@ -8,14 +8,13 @@ from layouts.maps import LayerIds
 
 
 def layer_outputs(lids: LayerIds) -> dict[str, Output]:
-    """Return the outputs of mapfeed.render() by name: each layer's data, clustering, the shading and its legend."""
+    """Return the outputs of mapfeed.render() by name: the layers Dash draws, the shading and its legend.
+
+    The incidents and teams are not among them: assets/pointlayer.js draws them in place, as their deltas arrive.
+    """
     return {
-        "incidents": Output(lids.incidents, "data"),
-        "cluster": Output(lids.incidents, "cluster"),
-        "cluster_options": Output(lids.incidents, "superClusterOptions"),
         "stations": Output(lids.stations, "data"),
         "halls": Output(lids.halls, "data"),
-        "teams": Output(lids.teams, "data"),
         "alerts": Output(lids.alerts, "data"),
         "shading": Output(lids.boundaries, "hideout"),
         "legend": Output(lids.legend, "children"),

@@ -23,7 +23,7 @@ def register(app: Guarded, services: Services) -> None:
             "live, tick, i18n, baseLayer, hideout",
             CATALOG,
             "window.onemap.mapfeed.render('room', window.onemap.live.now(),"
-            " {baseLayer: baseLayer, hideout: hideout, township: (hideout || {}).focus})",
+            f" {{map: '{ids.ROOM_MAP}', baseLayer: baseLayer, hideout: hideout, township: (hideout || {{}}).focus}})",
             layers,
         ),
         *layers.values(),

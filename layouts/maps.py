@@ -15,7 +15,8 @@ from i18n import t
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 SHADES = ("open", "on_time", "none")  # township shading: open incidents, today's on-time rate, plain
-# Overlays in the layer control, bottom to top: (layer, its Leaflet pane, shown at start).
+# Overlays in the layer control, bottom to top: (layer, its Leaflet pane, shown at start). The incidents and teams
+# overlays hold an empty GeoJSON: assets/pointlayer.js draws their markers in place, on the map while it is.
 OVERLAYS = (
     ("alerts", "omAlerts", True),
     ("halls", "omHalls", True),
@@ -24,7 +25,6 @@ OVERLAYS = (
     ("incidents", "omIncidents", True),
 )
 TOWNS_PANE = "omTowns"
-CLUSTER_RADIUS_PX = 80  # assets/mapfeed.js resizes it with the screen
 
 
 @dataclass(frozen=True)
@@ -191,14 +191,7 @@ def district_map(
 
 def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, lang: str, crs: str) -> dl.Overlay:
     extra: dict[str, Any] = {}
-    if layer == "incidents":
-        extra = {
-            "cluster": False,
-            "clusterToLayer": {"variable": "onemap.map.clusterToLayer"},
-            "superClusterOptions": {"radius": CLUSTER_RADIUS_PX, "maxZoom": 18},
-            "zoomToBoundsOnClick": True,
-        }
-    elif layer == "alerts":
+    if layer == "alerts":
         extra = {"style": {"variable": "onemap.map.alertStyle"}, "interactive": False}
     geojson = _live_layer(getattr(lids, layer), lang, crs, pane, **extra)
     return dl.Overlay(
