@@ -6,6 +6,7 @@
   window.onemap = window.onemap || {};
   var SELECTED_STORE = "cmd-selected";        // layouts/ids.py CMD_SELECTED
   var QUEUE = "cmd-queue", CALLBACKS = "cmd-callbacks", ALERTS = "cmd-alerts";  // layouts/ids.py: the keyed lists
+  var MAP = "cmd-map";  // layouts/ids.py CMD_MAP: its incidents are drawn in place (assets/pointlayer.js)
   var BCAST_DIALOG = "bcast-dialog";          // layouts/ids.py BCAST_DIALOG
   var BCAST_CMD = "bcast-cmd";                // layouts/ids.py BCAST_CMD
   var BCAST_RESULT = "bcast-result";          // layouts/ids.py BCAST_RESULT
@@ -113,16 +114,15 @@
   }
 
   /** Draw the queue, call-backs and alerts; return the other outputs by name (layouts/ids.py CONSOLE_OUTPUTS). */
-  function render(selected) {
+  function render(selected, hideout) {
     current = selected || null;
-    var now = live().now(), rows = waiting(), m = window.onemap.map, cbs = awaitingCallback(), breached = overdue(now);
+    var now = live().now(), rows = waiting(), cbs = awaitingCallback(), breached = overdue(now), h = hideout || {};
     list(QUEUE, rows.slice(0, QUEUE_ROWS), function (i) { return row(i, selected, now); }, "cmd.queue_empty");
     list(CALLBACKS, cbs, function (i) { return callbackRow(i, selected); }, "cmd.callbacks_empty");
     list(ALERTS, breached, function (i) { return alertRow(i, selected, now); }, "cmd.alerts_empty");
-    var fc = m.incidentFeatures(now, null, selected);
-    var layer = ui().unlessSame("console.map", m.signature(fc), function () { return fc; });
+    window.onemap.points.show(MAP, "incident", "omIncidents", {crs: h.crs, lang: h.lang, selected: current}, now);
     var sig = ui().unlessSame("console.sig", detailSignature(selected), function () { return detailSignature(selected); });
-    return {queue_count: String(rows.length), incidents: layer, callbacks_count: String(cbs.length),
+    return {queue_count: String(rows.length), callbacks_count: String(cbs.length),
             alerts_count: String(breached.length), board: window.onemap.board.render(now), sig: sig};
   }
 

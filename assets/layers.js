@@ -1,8 +1,7 @@
 /* window.onemap.layers: what each map layer shows, built from window.onemap.live.
  *
- * Every layer is its own dash-leaflet GeoJSON. dash-leaflet 1.1 replaces all features of a GeoJSON
- * when its data changes, so the finest repaint it allows is one layer: a changed incident repaints
- * the incidents layer only, and layers whose signature did not change get no_update. The pure parts
+ * The gauges, halls and alerts are each a dash-leaflet GeoJSON (redrawn whole when their data change, which is
+ * seldom); the incidents and teams are drawn in place (assets/pointlayer.js). The pure parts
  * (coordinate shift, scales, thresholds, expiry) are exported for node, where tests run them.
  */
 (function () {

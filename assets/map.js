@@ -1,4 +1,5 @@
-/* window.onemap.map: how live entities are drawn on the Leaflet maps (via dash-leaflet's {variable: ...}).
+/* window.onemap.map: how live entities are drawn on the Leaflet maps (via dash-leaflet's {variable: ...}, and by
+ * assets/pointlayer.js, which draws the incidents and teams in place with the same functions).
  *
  * dash-leaflet calls these with its context last (ctx.hideout, ctx.pane, ctx.map). Features stay in WGS-84;
  * when the tiles are GCJ-02 (hideout.crs) every point and ring is shifted by coordsToLatLng as it is drawn
@@ -227,35 +228,8 @@
     return {type: "Feature", geometry: {type: "Point", coordinates: [lon, lat]}, properties: props};
   }
 
-  /** Return the open incidents as GeoJSON, each with its SLA status now; keep(incident) filters. */
-  function incidentFeatures(now, keep, selected) {
-    var sla = window.onemap.sla, feats = [];
-    window.onemap.live.all("incident").forEach(function (inc) {
-      if ((keep && !keep(inc)) || typeof inc.lon !== "number" || typeof inc.lat !== "number") { return; }  // no place: not on the map
-      feats.push(point(inc.lon, inc.lat, {kind: "incident", id: inc.id, category: inc.category, address: inc.address,
-        priority: inc.priority, status: sla.status(inc, now), selected: inc.id === selected}));
-    });
-    // Worse states last, so they are drawn on top.
-    feats.sort(function (a, b) { return (STATUS_RANK[a.properties.status] - STATUS_RANK[b.properties.status]) || (b.properties.priority - a.properties.priority); });
-    return {type: "FeatureCollection", features: feats};
-  }
-
-  /** Return the gauges and service halls as one GeoJSON (the console's map; the wall has a layer each). */
-  function facilityFeatures() {
-    var feed = window.onemap.mapfeed;
-    return {type: "FeatureCollection", features: feed.stations().features.concat(feed.halls().features)};
-  }
-
-  /** Return a short signature of a FeatureCollection: unchanged maps are not redrawn. */
-  function signature(fc) {
-    return fc.features.map(function (f) {
-      var p = f.properties;
-      return p.id + (p.status || p.state || "") + (p.waiting === undefined ? "" : p.waiting) + (p.selected ? "*" : "");
-    }).join("|");
-  }
-
   window.onemap.map = {STATUS_COLOR: STATUS_COLOR, STATUS_RANK: STATUS_RANK, scale: scale, boundaryStyle: boundaryStyle,
     boundaryLabel: boundaryLabel, pointToLayer: pointToLayer, pointTooltip: pointTooltip,
-    alertStyle: alertStyle, coordsToLatLng: coordsToLatLng, refit: refit, maps: maps, point: point, incidentFeatures: incidentFeatures,
-    facilityFeatures: facilityFeatures, signature: signature, clusterMarker: clusterMarker, restyle: restyle, tipText: tipText};
+    alertStyle: alertStyle, coordsToLatLng: coordsToLatLng, refit: refit, maps: maps, point: point,
+    clusterMarker: clusterMarker, restyle: restyle, tipText: tipText};
 })();

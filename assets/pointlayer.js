@@ -45,9 +45,10 @@
         if (typeof inc.lon !== "number" || typeof inc.lat !== "number") { return null; }  // no place: not on the map
         var status = window.onemap.sla.status(inc, now);
         return {id: inc.id, lon: inc.lon, lat: inc.lat, rank: m().STATUS_RANK[status], status: status,
-                props: {kind: "incident", id: inc.id, category: inc.category, address: inc.address, priority: inc.priority, status: status}};
+                props: {kind: "incident", id: inc.id, category: inc.category, address: inc.address, priority: inc.priority, status: status,
+                        selected: inc.id === o.selected}};
       },
-      look: function (p) { return [p.status, p.priority, p.category, p.address].join("|"); }
+      look: function (p) { return [p.status, p.priority, p.category, p.address, p.selected].join("|"); }
     },
     team: {
       feature: function (x, now, o) {
@@ -147,15 +148,15 @@
 
   /** Return what to draw: one item per feature, or per cluster past CLUSTER_AT incidents; each {key, ll, look, ...}. */
   KeyedSet.prototype.items = function () {
-    var feats = Array.from(this.feats.values());
-    if (this.kind !== "incident" || feats.length <= CLUSTER_AT) {
-      return feats.map(function (f) { return {key: "p:" + f.id, ll: f.ll, look: f.look, rank: f.rank, feature: f}; });
-    }
-    var c = window.onemap.clusters, byId = this.feats;
-    return c.group(feats, this.map.getZoom(), CLUSTER_RADIUS_PX * m().scale()).map(function (g) {
-      if (g.ids.length === 1) { var f = byId.get(g.seed); return {key: g.key, ll: f.ll, look: f.look, rank: f.rank, feature: f}; }
+    var feats = Array.from(this.feats.values()), byId = this.feats, c = window.onemap.clusters;
+    var one = function (f) { return {key: "p:" + f.id, ll: f.ll, look: f.look, rank: f.rank, feature: f}; };
+    if (this.kind !== "incident" || feats.length <= CLUSTER_AT) { return feats.map(one); }
+    var chosen = feats.filter(function (f) { return f.props.selected; });  // the console's selection: never hidden in a cluster
+    var rest = chosen.length ? feats.filter(function (f) { return !f.props.selected; }) : feats;
+    return c.group(rest, this.map.getZoom(), CLUSTER_RADIUS_PX * m().scale()).map(function (g) {
+      if (g.ids.length === 1) { return one(byId.get(g.seed)); }
       return {key: g.key, ll: L_().latLng(c.latOf(g.y), (g.x - 0.5) * 360), look: g.ids.length + "|" + g.worst, rank: g.rank, group: g};
-    });
+    }).concat(chosen.map(one));
   };
 
   /** Build the marker of an item (a dot, a team, a cluster), with its hover tip. */
@@ -196,7 +197,8 @@
         m().restyle(d.layer, fresh);
         d.layer.feature = fresh.feature;
         if (item.feature && d.layer.getTooltip()) { d.layer.setTooltipContent(m().tipText(item.feature.props)); }
-        if (item.rank > d.rank && d.layer.bringToFront) { d.layer.bringToFront(); }  // a worse state on top
+        var selected = item.feature && item.feature.props.selected;
+        if ((item.rank > d.rank || selected) && d.layer.bringToFront) { d.layer.bringToFront(); }  // worse, or chosen: on top
         d.look = item.look;
         d.rank = item.rank;
       }
@@ -209,7 +211,8 @@
     this.drawnAt = window.performance.now();
   };
 
-  /** Show a kind's entities on the map of this element id, in pane; opts {township, crs, lang}; called every tick. */
+  /** Show a kind's entities on the map of this element id, in pane; opts {township, crs, lang, selected}; called
+   *  every tick and whenever the opts change. */
   function show(mapId, kind, pane, opts, now) {
     var map = mapOf(mapId);
     if (!map) { return null; }
@@ -221,11 +224,9 @@
       set = new KeyedSet(map, kind, pane, anchor);
       sets.push(set);
     }
-    var o = {township: opts.township || null, crs: opts.crs || "wgs84", lang: opts.lang || null};
-    if (o.township !== set.opts.township || o.crs !== set.opts.crs || o.lang !== set.opts.lang) {
-      set.opts = o;
-      set.whole = true;
-    }
+    var o = {township: opts.township || null, crs: opts.crs || "wgs84", lang: opts.lang || null, selected: opts.selected || null};
+    if (o.township !== set.opts.township || o.crs !== set.opts.crs || o.lang !== set.opts.lang) { set.whole = true; }
+    set.opts = o;  // a new selection restyles two dots at this tick, no more
     set.tick(now);
     return set;
   }

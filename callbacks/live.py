@@ -70,10 +70,13 @@ def register(app: Guarded, services: Services) -> None:
         *layer_inputs(wall.MAP_IDS),
     )
     app.clientside_callback(
-        by_name("live, tick, i18n, selected", CATALOG, "window.onemap.console.render(selected)", CONSOLE_OUTPUTS),
+        by_name(
+            "live, tick, i18n, selected, hideout", CATALOG, "window.onemap.console.render(selected, hideout)", CONSOLE_OUTPUTS
+        ),
         *CONSOLE_OUTPUTS.values(),
         *LIVE_INPUTS,
         Input(ids.CMD_SELECTED, "data"),
+        State(ids.CMD_BOUNDARIES, "hideout"),  # the map's coordinate system (tiles) and language
     )
     app.clientside_callback(
         by_name("live, tick, i18n, scope", CATALOG, "window.onemap.township.render(scope)", TOWN_OUTPUTS),

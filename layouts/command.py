@@ -58,7 +58,7 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
     )
     the_map = panel(
         t("cmd.map", lang),
-        district_map(services, ids.CMD_MAP, f"{ids.CMD_MAP}-boundaries", [ids.CMD_INCIDENTS], lang, interactive=True),
+        district_map(services, ids.CMD_MAP, ids.CMD_BOUNDARIES, ids.CMD_INCIDENTS, lang, interactive=True),
         "om-map-panel",
     )
     board = panel(

@@ -38,6 +38,7 @@ CMD_DETAIL = "cmd-detail"
 CMD_RESULT = "cmd-result"
 CMD_DONE = "cmd-done"  # bumps after an order is issued, so the detail panel re-reads the incident
 CMD_MAP = "cmd-map"
+CMD_BOUNDARIES = "cmd-map-boundaries"
 CMD_INCIDENTS = "cmd-incidents"
 ISSUE_BTN = "issue-btn"  # pattern type: {"type": ISSUE_BTN, "incident": id, "team": team_id}
 QUEUE_ROW = "queue-row"  # pattern type of a clickable queue row (selection is clientside)
@@ -145,7 +146,6 @@ WALL_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/wall.js render(), then th
 }
 CONSOLE_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/console.js render()
     "queue_count": (CMD_QUEUE_COUNT, "children"),
-    "incidents": (CMD_INCIDENTS, "data"),
     "callbacks_count": (CMD_CALLBACKS_COUNT, "children"),
     "alerts_count": (CMD_ALERTS_COUNT, "children"),
     "board": (CMD_BOARD, "children"),

@@ -25,6 +25,7 @@ OVERLAYS = (
     ("incidents", "omIncidents", True),
 )
 TOWNS_PANE = "omTowns"
+INCIDENTS_PANE = "omIncidents"
 
 
 @dataclass(frozen=True)
@@ -180,11 +181,12 @@ def _live_layer(layer_id: str, lang: str, crs: str, pane: str, **extra: Any) -> 
 
 
 def district_map(
-    services: Services, map_id: str, boundaries_id: str, layer_ids: list[str], lang: str, interactive: bool = False
+    services: Services, map_id: str, boundaries_id: str, incidents_id: str, lang: str, interactive: bool = False
 ) -> dl.MapContainer:
-    """Return a map fitted to the district, with one empty GeoJSON per live layer (filled clientside)."""
+    """Return a map fitted to the district with its incidents' pane (assets/pointlayer.js draws them in place)."""
     crs = tile_crs(services.settings)
-    live = [_live_layer(i, lang, crs, "overlayPane") for i in layer_ids]
+    anchor = _live_layer(incidents_id, lang, crs, INCIDENTS_PANE)
+    live = [dl.Pane(anchor, name=INCIDENTS_PANE, className=f"om-pane om-pane-{INCIDENTS_PANE}")]
     # A panel's map, small beside the wall's: its labels are set smaller (layers.css .om-map-compact).
     return _map(services, map_id, [*base_layers(services, boundaries_id, lang), *live], interactive, compact=True)
 

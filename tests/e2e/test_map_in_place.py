@@ -28,24 +28,27 @@ CREW = "e2e-crew-inplace"
 INCIDENTS = ".leaflet-omIncidents-pane"
 TEAM_PANE = ".leaflet-omTeams-pane"
 
-# Watch the incidents' and teams' panes: mark every marker drawn now, then note every node added, removed or written.
-WATCH = """() => {
+# Watch panes (the incidents' and teams' by default): mark every node drawn now, then note every node added,
+# removed or written.
+WATCH = """(panes) => {
   const w = window.__watch = {added: [], removed: [], written: new Set()};
-  document.querySelectorAll('%s *, %s *').forEach(n => { n.__before = true; });
+  panes.forEach(sel => document.querySelectorAll(sel + ' *').forEach(n => { n.__before = true; }));
   if (window.__observer) { window.__observer.disconnect(); }
   window.__observer = new MutationObserver(list => list.forEach(m => {
     if (m.type === 'attributes') { w.written.add(m.target); }
     m.addedNodes.forEach(n => w.added.push(n));
     m.removedNodes.forEach(n => w.removed.push(n));
   }));
-  ['%s', '%s'].forEach(sel => window.__observer.observe(document.querySelector(sel),
+  panes.forEach(sel => window.__observer.observe(document.querySelector(sel),
     {subtree: true, childList: true, attributes: true, characterData: true}));
-}""" % (INCIDENTS, TEAM_PANE, INCIDENTS, TEAM_PANE)
+}"""
+PANES = [INCIDENTS, TEAM_PANE]
 
 # What changed since WATCH, each node named: "incident:<id>" (its dot), "team:<id>" (its icon or the mark in it),
 # "cluster:<count>". added: new nodes; removed: old nodes gone; touched: old nodes still there, written to or moved.
 SEEN = """() => {
-  const w = window.__watch, sets = ['incident', 'team'].map(k => window.onemap.points.setOf('wall-map', k));
+  const w = window.__watch, sets = [['wall-map', 'incident'], ['wall-map', 'team'], ['cmd-map', 'incident']]
+    .map(([map, kind]) => window.onemap.points.setOf(map, kind)).filter(Boolean);
   const name = n => {
     const mark = n.matches && (n.matches('[data-team]') ? n : n.querySelector('[data-team]'));
     if (mark) { return 'team:' + mark.getAttribute('data-team'); }
@@ -108,10 +111,10 @@ def _wall(open_page: Callable[..., Any], url: str, dots: str) -> Any:
     return page, errors
 
 
-def _changed(page: Any, until: str) -> dict[str, Any]:
+def _changed(page: Any, until: str, the_map: str = "wall-map") -> dict[str, Any]:
     """Wait for a change to show; return what it changed, once two more ticks would have drawn anything else."""
     page.wait_for_function(until, timeout=WAIT_MS)
-    ticks = "window.onemap.points.setOf('wall-map', 'incident').ticks"
+    ticks = f"window.onemap.points.setOf('{the_map}', 'incident').ticks"
     page.wait_for_function(f"() => {ticks} >= {page.evaluate(ticks) + 2}", timeout=WAIT_MS)
     return page.evaluate(SEEN)
 
@@ -126,13 +129,13 @@ def test_a_delta_adds_restyles_or_moves_only_its_own_marker_and_a_resync_redraws
     page, errors = _wall(open_page, quiet_app, f"document.querySelectorAll('{INCIDENTS} path.om-inc').length === 40")
 
     # A new incident: one dot added; not one other dot or icon replaced or written to.
-    page.evaluate(WATCH)
+    page.evaluate(WATCH, PANES)
     new = report(quiet_app, [record("inplace-new", T03_SPOT["lon"] - 0.01, T03_SPOT["lat"] - 0.01)])[0]
     got = _changed(page, f"() => document.querySelectorAll('{INCIDENTS} path.om-inc').length === 41")
     assert got == {"added": [f"incident:{new}"], "removed": [], "touched": []}, got
 
     # An order: that incident's dot restyled in place (the same node, now "on time") and its team's icon redrawn busy.
-    page.evaluate(WATCH)
+    page.evaluate(WATCH, PANES)
     api(quiet_app, f"/incidents/{ids[5]}/order", CMD, {"team_id": ORDERED, "command_id": "inplace-order"})
     got = _changed(page, f"() => document.querySelector('{TEAM_PANE} .om-team-mark-busy[data-team=\"{ORDERED}\"]')")
     # Its dot: its class and colour written on its own node, brought to the front; the team's icon: the mark in it.
@@ -146,7 +149,7 @@ def test_a_delta_adds_restyles_or_moves_only_its_own_marker_and_a_resync_redraws
     )
 
     # A team's phone sends its first fix: its icon moves to it.
-    page.evaluate(WATCH)
+    page.evaluate(WATCH, PANES)
     crew = browser.new_context()
     phone = crew.new_page()
     phone.goto(f"{quiet_app}/login")
@@ -168,7 +171,7 @@ def test_a_delta_adds_restyles_or_moves_only_its_own_marker_and_a_resync_redraws
     assert got == {"added": [f"team:{WALKER}"], "removed": [f"team:{WALKER}"], "touched": [f"team:{WALKER}"]}, got
 
     # A gap in the seqs: the page asks for a resync, and the snapshot redraws every marker (none of the old nodes left).
-    page.evaluate(WATCH)
+    page.evaluate(WATCH, PANES)
     page.evaluate(
         "() => { window.__watchedBefore = [...document.querySelectorAll('%s path, %s .om-team-icon')];"
         " window.onemap.live.state().seq -= 3; }" % (INCIDENTS, TEAM_PANE)
@@ -178,6 +181,27 @@ def test_a_delta_adds_restyles_or_moves_only_its_own_marker_and_a_resync_redraws
         f"() => ({GONE})() === 0 && document.querySelectorAll('{INCIDENTS} path.om-inc').length === 42", timeout=WAIT_MS
     )
     assert page.evaluate(f"document.querySelectorAll('{TEAM_PANE} .om-team-icon').length") == len(TEAMS)
+    assert not errors, errors
+
+
+def test_the_consoles_map_restyles_only_the_dots_a_selection_concerns(
+    open_page: Callable[..., Any], quiet_app: str
+) -> None:
+    page, errors = open_page(f"{quiet_app}/command")
+    page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    count = page.evaluate("window.onemap.live.all('incident').length")
+    page.wait_for_function("() => document.querySelectorAll('#cmd-map path.om-inc, #cmd-map .om-cluster').length > 0")
+    rows = page.eval_on_selector_all(
+        ".om-queue-row[data-incident]", "rs => rs.slice(0, 2).map(r => r.dataset.incident)"
+    )
+    assert count > 0 and len(rows) == 2, rows
+    chosen = "() => window.onemap.points.setOf('cmd-map', 'incident').feats.get(%r).props.selected"
+    for previous, now in ((None, rows[0]), (rows[0], rows[1])):
+        page.evaluate(WATCH, ["#cmd-map .leaflet-omIncidents-pane"])
+        page.click(f".om-queue-row[data-incident='{now}']")
+        got = _changed(page, chosen % now, "cmd-map")
+        want = sorted(f"incident:{i}" for i in (previous, now) if i)
+        assert got == {"added": [], "removed": [], "touched": want}, got  # the two dots redrawn in place, no others
     assert not errors, errors
 
 
@@ -194,13 +218,13 @@ def test_clustered_a_new_incident_changes_only_the_cluster_it_joins_or_adds_its_
 
     biggest = f"Math.max(...[...document.querySelectorAll('{INCIDENTS} .om-cluster')].map(c => +c.textContent))"
     packed_count = page.evaluate(biggest)
-    page.evaluate(WATCH)
+    page.evaluate(WATCH, PANES)
     report(quiet_app, [record("packed-joins", lon + 0.004, lat + 0.004)])
     got = _changed(page, f"() => {biggest} === {packed_count + 1}")
     # The cluster it joined: the same node, its count written in it; not one other cluster or dot touched.
     assert got == {"added": ["SPAN:new"], "removed": ["SPAN:before"], "touched": [f"cluster:{packed_count + 1}"]}, got
 
-    page.evaluate(WATCH)
+    page.evaluate(WATCH, PANES)
     alone = report(quiet_app, [record("packed-alone", lon - 0.08, lat + 0.05)])[0]
     got = _changed(page, "() => window.__watch.added.length > 0")
     assert got == {"added": [f"incident:{alone}"], "removed": [], "touched": []}, got
