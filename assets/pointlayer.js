@@ -99,8 +99,10 @@
   KeyedSet.prototype.featureOf = function (entity, now) {
     var f = entity && this.spec.feature(entity, now, this.opts);
     if (!f) { return null; }
-    var ll = m().coordsToLatLng([f.lon, f.lat], {hideout: {crs: this.opts.crs}}), c = window.onemap.clusters;
-    return Object.assign(f, {ll: ll, x: c.mercX(ll.lng), y: c.mercY(ll.lat), look: this.spec.look(f.props)});
+    var was = this.feats.get(f.id), look = this.spec.look(f.props);
+    if (was && was.lon === f.lon && was.lat === f.lat) { return Object.assign(f, {ll: was.ll, x: was.x, y: was.y, look: look}); }
+    var ll = m().coordsToLatLng([f.lon, f.lat], {hideout: {crs: this.opts.crs}}), c = window.onemap.clusters;  // shifted once
+    return Object.assign(f, {ll: ll, x: c.mercX(ll.lng), y: c.mercY(ll.lat), look: look});
   };
 
   /** Bring the set up to date: the entities a delta touched, or every one after a snapshot; then draw what changed. */
