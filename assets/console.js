@@ -115,6 +115,7 @@
 
   /** Draw the queue, call-backs and alerts; return the other outputs by name (layouts/ids.py CONSOLE_OUTPUTS). */
   function render(selected, hideout) {
+    live().drawnOnlyInPlace(["team"]);  // no panel here reads a team: their fixes re-render nothing
     current = selected || null;
     var now = live().now(), rows = waiting(), cbs = awaitingCallback(), breached = overdue(now), h = hideout || {};
     list(QUEUE, rows.slice(0, QUEUE_ROWS), function (i) { return row(i, selected, now); }, "cmd.queue_empty");

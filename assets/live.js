@@ -1,8 +1,9 @@
 /* window.onemap.live: the Socket.IO client and the snapshot + delta merge.
  *
  * The heavy state (every live entity) stays here in a Map; Dash only gets a small summary
- * ({seq, version, offset_ms, last_event_at, connected}) so clientside callbacks know when to
- * re-render, and read the entities from window.onemap.live. The merge functions are pure and
+ * ({seq, version, offset_ms, last_event_at, connected}: version counts the changes the page's panels read) so
+ * clientside callbacks know when to re-render, and read the entities from window.onemap.live; the maps' markers
+ * hear every change at once (subscribe). The merge functions are pure and
  * exported for node, so a Python test runs the browser's own merge.
  */
 (function () {
@@ -73,12 +74,26 @@
   // ---- browser side: one socket per page, scoped to "all" or a township id ----
   var current = {state: emptyState(), socket: null, connected: false, resyncPending: false,
                  lastPush: 0, pushTimer: null, pushed: null, replay: false,
-                 chain: Promise.resolve(), inflating: 0};
+                 chain: Promise.resolve(), inflating: 0, panels: 0};
   // Who draws straight from the entities (the maps' keyed layers): told of each change as it is applied, not at
   // Dash's pace (the summary above is capped at 4 a second). change: {snapshot: true} or {upsert: [...], remove: [...]}.
   var listeners = [];
+  // Kinds this page's panels do not read, only its maps draw (in place): a delta of these alone re-renders no Dash
+  // callback. The wall's 300 moving teams would otherwise re-run its panels 4 times a second for nothing.
+  var inPlaceOnly = {};
+
+  /** Say which kinds this page only draws in place (its renderers call it each render: a page keeps its own). */
+  function drawnOnlyInPlace(kinds) {
+    inPlaceOnly = {};
+    kinds.forEach(function (k) { inPlaceOnly[k] = true; });
+  }
+
+  function readByPanels(change) {
+    return change.snapshot || change.upsert.concat(change.remove).some(function (e) { return !inPlaceOnly[e.kind]; });
+  }
 
   function notify(change) {
+    if (readByPanels(change)) { current.panels += 1; }
     listeners.forEach(function (fn) {
       try { fn(change); } catch (err) { console.error("onemap: a live listener failed", err); }  // one never stops the rest
     });
@@ -92,7 +107,7 @@
 
   function summary() {
     var s = current.state;
-    return {seq: s.seq, version: s.version, offset_ms: Math.round(s.offsetMs), last_event_at: s.lastEventAt,
+    return {seq: s.seq, version: current.panels, offset_ms: Math.round(s.offsetMs), last_event_at: s.lastEventAt,
             connected: current.connected, scope: s.scope};
   }
 
@@ -221,6 +236,8 @@
     start: start,
     stop: stop,
     subscribe: subscribe,
+    drawnOnlyInPlace: drawnOnlyInPlace,
+    summary: summary,
     showReplay: showReplay,
     isReplay: function () { return current.replay; },
     state: function () { return current.state; },

@@ -128,6 +128,7 @@
 
   /** Draw one room's orders, broadcasts and teams (assets/keyed.js); return the rest by name (ids.TOWN_OUTPUTS). */
   function render(townshipId) {
+    live().drawnOnlyInPlace([]);  // the room's team list reads every team's change
     var now = live().now(), rows = orders(townshipId);
     window.onemap.keyed.render(ORDERS, rows.map(function (i) { return row(i, now); }),
                                ui().h("Div", {className: "om-empty"}, ui().t("town.no_orders")));

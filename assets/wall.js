@@ -59,6 +59,7 @@
   /** Render everything on the wall, by output name (layouts/ids.py WALL_OUTPUTS and the map's layers).
    *  baseLayer: the layer control's chosen township shading; hideout: the boundaries' current hideout. */
   function render(baseLayer, hideout) {
+    live().drawnOnlyInPlace(["team"]);  // the teams are only on the map, drawn in place: a fix re-renders no panel
     var now = live().now(), u = urgent(now), f = window.onemap.wallFigures;
     var panels = {kpis: f.tiles(), urgent: u[0], urgent_count: u[1], ranking: f.ranking(), status: f.strip(),
                   hall_queues: window.onemap.halls.render("wall.halls", now, HALL_ROWS)[0], stages: f.stages()};

@@ -148,8 +148,9 @@ def test_a_delta_adds_restyles_or_moves_only_its_own_marker_and_a_resync_redraws
         f"window.onemap.points.setOf('wall-map', 'incident').drawn.get('p:{ids[5]}').layer._path.getAttribute('class')"
     )
 
-    # A team's phone sends its first fix: its icon moves to it.
+    # A team's phone sends its first fix: its icon moves to it, and no panel of the wall re-renders for it.
     page.evaluate(WATCH, PANES)
+    panels = page.evaluate("window.onemap.live.summary().version")
     crew = browser.new_context()
     phone = crew.new_page()
     phone.goto(f"{quiet_app}/login")
@@ -169,6 +170,7 @@ def test_a_delta_adds_restyles_or_moves_only_its_own_marker_and_a_resync_redraws
     got = _changed(page, f"() => document.querySelector('{TEAM_PANE} .om-team-mark-live[data-team=\"{WALKER}\"]')")
     # Its icon moved (the same node) and its mark redrawn "live"; nothing of any other marker.
     assert got == {"added": [f"team:{WALKER}"], "removed": [f"team:{WALKER}"], "touched": [f"team:{WALKER}"]}, got
+    assert page.evaluate("window.onemap.live.summary().version") == panels  # Dash was not handed the fix
 
     # A gap in the seqs: the page asks for a resync, and the snapshot redraws every marker (none of the old nodes left).
     page.evaluate(WATCH, PANES)
