@@ -19,12 +19,6 @@ PANELS = (
     ("ranking", "analytics.ranking"),
     ("halls", "analytics.halls"),
 )
-GRAPH_CONFIG: dcc.Graph.Config = {
-    "displayModeBar": False,
-    "responsive": True,
-    "staticPlot": False,
-    "doubleClick": False,
-}
 
 
 def graph(name: str) -> html.Div:
@@ -33,13 +27,6 @@ def graph(name: str) -> html.Div:
         id=ids.ANALYTICS_CHARTS[name],
         className="om-chart-graph",
         children=html.Div(className="om-chart-plot", **attrs({"data-chart": name})),
-    )
-
-
-def plotly_loader() -> dcc.Graph:
-    """Return a hidden graph: its presence makes Dash load plotly.js (served locally) for charts.js."""
-    return dcc.Graph(
-        id=ids.ANALYTICS_PLOTLY, figure={"data": [], "layout": {}}, config=GRAPH_CONFIG, style={"display": "none"}
     )
 
 
@@ -60,6 +47,5 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
             head,
             html.Div(cells, className="om-analytics-grid"),
             dcc.Store(id=ids.ANALYTICS_DRAWN),
-            plotly_loader(),
         ],
     )

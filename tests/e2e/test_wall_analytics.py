@@ -59,6 +59,14 @@ DRAW_WORST = """async (entity) => {
     const fig = window.onemap.charts.build.categories(entity, parseFloat(getComputedStyle(document.documentElement).fontSize));
     await Plotly.react(gd, fig.data, fig.layout, {displayModeBar: false});
 }"""
+# From now on: the charts each delta carried (live.subscribe) and the charts redrawn since (charts.js drawn()).
+CARRIED = """() => { window.__graph = document.querySelector('#an-hourly .js-plotly-plot');
+    const carried = window.__carried = new Set(), d = window.onemap.charts.drawn();
+    window.__counts = Object.fromEntries(Object.keys(d).map(n => [n, d[n].count]));
+    window.onemap.live.subscribe(c => (c.upsert || []).forEach(e => e.kind === 'chart' && carried.add(e.id))); }"""
+REDRAWN = """() => { const d = window.onemap.charts.drawn();
+    return {carried: [...window.__carried].sort(),
+            redrawn: Object.keys(d).filter(n => d[n].count > (window.__counts[n] || 0)).sort()}; }"""
 READ = """() => Object.fromEntries(%s.map(name => {
     const gd = document.querySelector('#an-' + name + ' .js-plotly-plot');
     return [name, gd && gd.data ? gd.data.map(t => ({meta: t.meta || null, x: t.x || null, y: t.y || null,
@@ -146,7 +154,7 @@ def test_a_new_record_moves_its_charts_in_place_without_a_server_callback(
     page, errors = open_page(url)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     _drawn(page)
-    page.evaluate("() => { window.__graph = document.querySelector('#an-hourly .js-plotly-plot'); }")
+    page.evaluate(CARRIED)
     calls: list[str] = []
     page.on("request", lambda r: "_dash-update-component" in r.url and calls.append(r.url))
     lon, lat = onemap.services.district.teams["T05-A"].lon, onemap.services.district.teams["T05-A"].lat
@@ -164,7 +172,33 @@ def test_a_new_record_moves_its_charts_in_place_without_a_server_callback(
     received = page.evaluate("""() => document.querySelector('#an-categories .js-plotly-plot').data
         .find(t => t.meta.figure === 'received').x.reduce((a, b) => a + b, 0)""")
     assert received == 12
+    page.wait_for_function("() => window.onemap.charts.due().length === 0", timeout=WAIT_MS)
+    seen = page.evaluate(REDRAWN)
+    # Each chart the deltas carried is redrawn, and no other: a record changes no gauge's series nor hall's queue.
+    assert "hourly" in seen["carried"] and not {"gauges", "halls"} & set(seen["carried"]), seen
+    assert seen["redrawn"] == seen["carried"], seen
     assert calls == []  # the charts are drawn in the browser: no server callback for a delta
+    assert not errors, errors
+
+
+def test_the_charts_follow_the_screen_to_4k_when_the_window_grows_with_no_server_callback(
+    analytics: tuple[Any, str, float], open_page: Callable[..., Any]
+) -> None:
+    _onemap, url, _start = analytics
+    page, errors = open_page(url, width=1920, height=1080)
+    page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    _drawn(page)
+    page.evaluate(CARRIED)
+    calls: list[str] = []
+    page.on("request", lambda r: "_dash-update-component" in r.url and calls.append(r.url))
+    font = "() => document.querySelector('#an-%s .js-plotly-plot').layout.font.size"
+    small = {name: page.evaluate(font % name) for name in CHARTS}
+    page.set_viewport_size({"width": 3840, "height": 2160})  # the wall's rem doubles (assets/onemap.css)
+    page.wait_for_function(f"() => ({font % 'halls'})() === 2 * {small['halls']}", timeout=WAIT_MS)
+    assert {name: page.evaluate(font % name) for name in CHARTS} == {n: 2 * size for n, size in small.items()}
+    assert page.evaluate(REDRAWN)["redrawn"] == sorted(CHARTS)  # each once more, in its own graph
+    assert page.evaluate("() => document.querySelector('#an-hourly .js-plotly-plot') === window.__graph")
+    assert calls == []
     assert not errors, errors
 
 
