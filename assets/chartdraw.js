@@ -12,6 +12,7 @@
   var CONFIG = {displayModeBar: false, responsive: true, doubleClick: false};
   var TASK_MS = 50;  // charts drawn in one task until it ran this long; the rest after the browser painted
   var MOUNT_TRIES = 20, MOUNT_WAIT_MS = 50;  // Dash may call render() a moment before the view's divs are in the page
+  var SOCKET_WAIT_MS = 400;  // plotly.js waits at most this long for the socket to reach the server (whenAsked)
   var due = {};  // chart -> true: to draw if its entity, the language or the screen's size changed since it was drawn
   var shown = {};  // chart -> {entity, key, node}: what its graph shows now
   var drawn = {};  // chart -> {count, at: performance.now() when its last Plotly.react returned}: for tests and bench/
@@ -28,15 +29,32 @@
     });
   }
 
-  /** Load plotly.js once (Dash's own copy, the one dcc.Graph would load), then draw. */
+  /** Call then() once this page's socket reached the server (a request of its session answered, as Resource Timing
+   * tells), or after SOCKET_WAIT_MS. The server answers the socket's connect with the snapshot, built meanwhile. */
+  function whenAsked(then) {
+    var asked = function (e) { return e.name.indexOf("/socket.io/") >= 0 && e.name.indexOf("sid=") >= 0; };
+    if (live().state().ready || typeof PerformanceObserver === "undefined"
+        || performance.getEntriesByType("resource").some(asked)) { then(); return; }
+    var done = false, fallback = setTimeout(go, SOCKET_WAIT_MS);
+    var seen = new PerformanceObserver(function (list) { if (list.getEntries().some(asked)) { go(); } });
+    function go() { if (!done) { done = true; clearTimeout(fallback); seen.disconnect(); then(); } }
+    seen.observe({type: "resource"});
+  }
+
+  /** Load plotly.js's cartesian bundle once (the view's data-plotly; its page's head preloads it, layouts/document.py),
+   * then draw. Evaluating it holds the main thread for half a second: not before the socket reached the server, which
+   * then builds the snapshot meanwhile, where a handshake caught behind it would only have asked for one after. */
   function loadPlotly() {
-    if (loading) { return; }
+    var view = document.querySelector("[data-plotly]");
+    if (loading || !view) { return; }
     loading = true;
-    var tag = document.createElement("script");
-    tag.src = window._dashPlotlyJSURL;
-    tag.onload = function () { loading = false; schedule(); };
-    tag.onerror = function () { console.error("onemap: plotly.js did not load from " + tag.src); };
-    document.head.appendChild(tag);
+    whenAsked(function () {
+      var tag = document.createElement("script");
+      tag.src = view.getAttribute("data-plotly");
+      tag.onload = function () { loading = false; schedule(); };
+      tag.onerror = function () { console.error("onemap: plotly.js did not load from " + tag.src); };
+      document.head.appendChild(tag);
+    });
   }
 
   function draw(name, node, e, px, key) {

@@ -202,6 +202,23 @@ def test_the_charts_follow_the_screen_to_4k_when_the_window_grows_with_no_server
     assert not errors, errors
 
 
+def test_only_the_analytics_view_loads_plotly_and_that_its_cartesian_bundle_once(
+    analytics: tuple[Any, str, float], open_page: Callable[..., Any]
+) -> None:
+    _onemap, url, _start = analytics
+    fetched = """() => performance.getEntriesByType('resource').map(e => e.name.split('?')[0])
+        .filter(u => u.includes('plotly')).map(u => u.slice(u.lastIndexOf('/') + 1))"""
+    page, errors = open_page(url)
+    page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    _drawn(page)
+    assert page.evaluate(fetched) == ["plotly-cartesian.min.js"]  # preloaded, then run from that one fetch
+    assert page.evaluate("() => document.querySelectorAll('script[src*=\"plotly\"]').length") == 1
+    wall, wall_errors = open_page(url.replace("/wall/analytics", "/wall"))
+    wall.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    assert wall.evaluate(fetched) == [] and wall.evaluate("() => window.Plotly === undefined")
+    assert not errors and not wall_errors, (errors, wall_errors)
+
+
 def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
     """Return whether two boxes share more than a pixel's sliver (a glyph's bearing may touch a neighbour)."""
     return min(a["r"], b["r"]) - max(a["l"], b["l"]) > 1 and min(a["b"], b["b"]) - max(a["t"], b["t"]) > 1
