@@ -4,7 +4,8 @@ With 2,000 and 10,000 open incidents (every gauge read, every hall queueing), ea
 interleaved rounds, the product's page and its same-run reference alternating (A B A B ...), a fresh page each:
 
   paint   first paint: /wall (incidents on the map, badge live) and /wall/analytics (all six charts' Plotly.react
-          returned), against a plain page drawing the same points on a canvas and the same six figures (newPlot).
+          returned), against a plain page drawing the same points on a canvas and the same six figures (newPlot)
+          with plotly's full plotly.min.js, and the same page with the product's smaller bundle.
   charts  a new record a time (--deltas a round, 1.5 s apart so each delta carries its charts): its delta's arrival
           -> the hourly chart redrawn, and -> the last chart it changes redrawn (assets/charts.js drawn()); server
           callbacks counted meanwhile (target 0). Reference: one Plotly.react of the hourly figure, one bar more.
@@ -126,7 +127,8 @@ class Run:
     url: str  # the app's, with no path
     kiosk: str
     plain: Any  # bench/wallpage.py Plain
-    plain_url: str = ""
+    plain_url: str = ""  # the reference page with plotly's full plotly.min.js
+    bundle_url: str = ""  # the same with the product's bundle
     rng: random.Random = field(default_factory=lambda: random.Random(11))
 
     def page(self, url: str, drawn: str) -> tuple[Any, Any, list[str], float]:
@@ -168,13 +170,13 @@ class Run:
             out.append(page.evaluate(wallpage.REDRAWN))
         return out, len(calls) - before
 
-    def reference(self, script: str = "", count: int = 0) -> tuple[float, list[float]]:
+    def reference(self, script: str = "", count: int = 0, url: str = "") -> tuple[float, list[float]]:
         """Open the plain page fresh; return (its first paint, `count` timings of script run on it)."""
         from bench import wallpage
 
         context = self.browser.new_context(viewport=VIEWPORT)
         page = context.new_page()
-        page.goto(self.plain_url)
+        page.goto(url or self.plain_url)
         painted = float(page.wait_for_function(wallpage.PLAIN_DRAWN, timeout=WAIT_MS, polling=10).json_value())
         timings = [float(page.evaluate(script)) for _ in range(count)]
         context.close()
@@ -212,24 +214,29 @@ def delays(label: str, xs: list[float]) -> None:
 
 
 def paint(run: Run, rounds: int) -> None:
-    """Rounds of (/wall, /wall/analytics, the plain page), each opened fresh: ms from navigation to drawn."""
+    """Rounds of (/wall, /wall/analytics, the plain page, the same with the product's plotly.js bundle), each opened
+    fresh: ms from navigation to drawn."""
     from bench import wallpage
 
     wall: list[float] = []
     charts: list[float] = []
     plain: list[float] = []
+    bundle: list[float] = []
     for _ in range(rounds):
         for path, drawn, into in (("/wall", wallpage.WALL_DRAWN, wall), (ANALYTICS, wallpage.CHARTS_DRAWN, charts)):
             context, _page, _calls, at = run.page(run.product(path), drawn)
             into.append(at)
             context.close()
         plain.append(run.reference()[0])
+        bundle.append(run.reference(url=run.bundle_url)[0])
     print(f"first paint (ms from navigation), {rounds} rounds", flush=True)
     line("/wall", wall)
     line("/wall/analytics", charts)
-    line("plain page (same dots, same figures)", plain)
+    line("plain page (same dots and figures)", plain)
+    line("plain page, the product's plotly bundle", bundle)
     ratios("ratio /wall : plain", wall, plain)
     ratios("ratio /wall/analytics : plain", charts, plain)
+    ratios("ratio /wall/analytics : plain, same bundle", charts, bundle)
 
 
 def charts_delta(run: Run, rounds: int, count: int) -> None:
@@ -345,7 +352,8 @@ def prepare(run: Run) -> None:
     )
     context.close()
     points = run.onemap.services.store.read(lambda state: [[i.lon, i.lat] for i in state.open_incidents()])
-    run.plain_url = run.plain.page(figures, points)
+    run.plain_url = run.plain.page(figures, points, "full")
+    run.bundle_url = run.plain.page(figures, points, "product")
 
 
 def main() -> None:
@@ -354,10 +362,13 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from bench.wallpage import Plain
+    from config import ROOT
+    from layouts.analytics import PLOTLY_JS
     from tests.integration.scenario_day import serve  # the same in-process server the e2e tests use
 
-    plotly_js = Path(__import__("plotly").__path__[0]) / "package_data" / "plotly.min.js"
-    plain = Plain(plotly_js)
+    plain = Plain(
+        Path(__import__("plotly").__path__[0]) / "package_data" / "plotly.min.js", ROOT / "assets" / PLOTLY_JS
+    )
     print(f"bench/wall.py: sizes {args.sizes}, {args.rounds} rounds, {args.deltas} deltas a round, {args.only}")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

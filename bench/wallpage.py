@@ -2,7 +2,8 @@
 
 The reference is a page of the bench's own, served over localhost HTTP like the product (not through Playwright's
 request interception, which delivered plotly.js's 4.8 MB far slower than a server does): the same incidents as dots
-on one canvas and the same six figures drawn once with Plotly.newPlot, then timed redraws of each.
+on one canvas and the same six figures drawn once with Plotly.newPlot, then timed redraws of each. It comes with
+plotly's full plotly.min.js (the reference the figures were first set against) and with the product's own bundle.
 """
 
 from __future__ import annotations
@@ -61,13 +62,13 @@ DOTS = """() => { const t0 = performance.now(); dots(PTS.concat([[PTS[0][0] + 0.
 PLAIN_DRAWN = "() => window.__painted === undefined ? null : window.__painted"
 
 
-def plain_html(figures: list[dict[str, Any]], points: list[list[float]]) -> str:
+def plain_html(figures: list[dict[str, Any]], points: list[list[float]], plotly: str) -> str:
     """Return the reference page: the points on a canvas, the figures by Plotly.newPlot, the moment both are done."""
     cells = "".join(
         f"<div id='g{i}' style='width:460px;height:420px;display:inline-block'></div>" for i in range(len(figures))
     )
     return f"""<!doctype html><html><body style='margin:0;background:#040b1a'>
-<canvas id='map' width='940' height='800'></canvas>{cells}<script src='/plotly.js'></script><script>
+<canvas id='map' width='940' height='800'></canvas>{cells}<script src='{plotly}'></script><script>
 const FIGS = {json.dumps(figures)}, PTS = {json.dumps(points)};
 function dots(pts) {{ const c = document.getElementById('map').getContext('2d'); c.clearRect(0, 0, 940, 800);
   const xs = pts.map(p => p[0]), ys = pts.map(p => p[1]), x0 = Math.min(...xs), y0 = Math.min(...ys);
@@ -81,10 +82,11 @@ Promise.all(FIGS.map((f, i) => Plotly.newPlot('g' + i, f.data, f.layout, {{displ
 
 
 class Plain:
-    """The reference page and plotly.js served on a port of their own, in a thread of this process."""
+    """The reference pages and plotly.js served on a port of their own, in a thread of this process: one page with
+    plotly's full plotly.min.js, one with the bundle the product loads (layouts/analytics.py PLOTLY_JS)."""
 
-    def __init__(self, plotly_js: Path) -> None:
-        self.pages: dict[str, bytes] = {"/plotly.js": plotly_js.read_bytes()}
+    def __init__(self, full_js: Path, product_js: Path) -> None:
+        self.pages: dict[str, bytes] = {"/full.js": full_js.read_bytes(), "/product.js": product_js.read_bytes()}
         pages = self.pages
 
         class Handler(BaseHTTPRequestHandler):
@@ -103,10 +105,10 @@ class Plain:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
-    def page(self, figures: list[dict[str, Any]], points: list[list[float]]) -> str:
-        """Serve the reference page of these figures and points; return its URL."""
-        self.pages["/plain.html"] = plain_html(figures, points).encode()
-        return f"http://127.0.0.1:{self.server.server_address[1]}/plain.html"
+    def page(self, figures: list[dict[str, Any]], points: list[list[float]], bundle: str) -> str:
+        """Serve the reference page of these figures and points with a bundle ("full" or "product"); return its URL."""
+        self.pages[f"/{bundle}.html"] = plain_html(figures, points, f"/{bundle}.js").encode()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/{bundle}.html"
 
     def close(self) -> None:
         self.server.shutdown()
