@@ -10,11 +10,11 @@
   "use strict";
   window.onemap = window.onemap || {};
   var CONFIG = {displayModeBar: false, responsive: true, doubleClick: false};
-  var TASK_MS = 50;  // charts drawn in one task until it ran this long; the rest after the browser painted
+  var TASK_MS = 100;  // charts drawn in one task until it ran this long (a delta's few at once); the rest after a paint
   var MOUNT_TRIES = 20, MOUNT_WAIT_MS = 50;  // Dash may call render() a moment before the view's divs are in the page
   var SOCKET_WAIT_MS = 400;  // plotly.js waits at most this long for the socket to reach the server (whenAsked)
   var due = {};  // chart -> true: to draw if its entity, the language or the screen's size changed since it was drawn
-  var shown = {};  // chart -> {entity, key, node}: what its graph shows now
+  var shown = {};  // chart -> {entity, key, node, figure: its JSON}: what its graph shows now
   var drawn = {};  // chart -> {count, at: performance.now() when its last Plotly.react returned}: for tests and bench/
   var timer = null, mounting = 0, loading = false, listening = false;
 
@@ -57,12 +57,17 @@
     });
   }
 
+  /** Build a chart's figure and hand it to Plotly.react, unless its graph already shows that very figure: an entity
+   * is sent again whenever the day's figures are recounted (its "now" moves), often with every number the same. */
   function draw(name, node, e, px, key) {
-    var fig = window.onemap.charts.build[name](e, px);
+    var fig = window.onemap.charts.build[name](e, px), was = shown[name];
     fig.layout.uirevision = name;  // the view stays; only the data moves
+    var same = JSON.stringify(fig);
+    shown[name] = {entity: e, key: key, node: node, figure: same};
+    if (was && was.node === node && was.figure === same) { return false; }
     window.Plotly.react(node, fig.data, fig.layout, CONFIG);
-    shown[name] = {entity: e, key: key, node: node};
     drawn[name] = {count: (drawn[name] ? drawn[name].count : 0) + 1, at: performance.now()};
+    return true;
   }
 
   /** Draw the due charts whose entity, language or size changed since they were drawn, in the page's order; after
@@ -83,7 +88,9 @@
       if (count > 0 && performance.now() - started >= TASK_MS) { schedule(); return; }
       delete due[name];
       var e = live().get("chart", name), was = shown[name];
-      if (e && !(was && was.entity === e && was.key === key && was.node === node)) { draw(name, node, e, px, key); count += 1; }
+      if (e && !(was && was.entity === e && was.key === key && was.node === node) && draw(name, node, e, px, key)) {
+        count += 1;
+      }
     }
     due = {};  // charts this page has no place for
   }
