@@ -17,8 +17,10 @@ ON_DEMAND = r"^plotly-cartesian\.min\.js$"  # assets in no page's scripts (Dash'
 
 
 def preload(page: str, href: str) -> str:
-    """Return the page with a preload of the script at href ahead of its head's end."""
-    return page.replace("</head>", f'<link rel="preload" as="script" href="{href}">\n</head>', 1)
+    """Return the page with a preload of the script at href ahead of its head's end: at low priority, as Dash's own
+    scripts come first and the charts need plotly.js only once the socket is up, a second or so later."""
+    tag = f'<link rel="preload" as="script" fetchpriority="low" href="{href}">'
+    return page.replace("</head>", f"{tag}\n</head>", 1)
 
 
 class OneMapDash(Dash):
