@@ -330,6 +330,7 @@ def teams(run: Run, rounds: int, seconds: float) -> None:
         phones = Phones(run.url, env, TEAMS, seconds)  # signed in before the window opens
         fixes.append(main_thread_cores(page, context, seconds, phones.go))
         sent = phones.result()
+        time.sleep(SETTLE_S)  # the last fixes' deltas drawn before the next A opens
         print(
             f"  round {r + 1}: A {alone[-1]:.3f} cores, B {fixes[-1]:.3f} cores, B-A {fixes[-1] - alone[-1]:+.3f} "
             f"({sent['sent']:.0f} fixes sent, {sent['kept']:.0f} kept, {sent['failed'] + sent['refused']:.0f} failed)",
