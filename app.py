@@ -31,6 +31,7 @@ from application.services import Services
 from application.warmup import WarmClock, play_recent_past
 from config import ROOT, Settings, from_env
 from domain.model import Role
+from layouts import document
 from store.accounts import Accounts
 from store.evidence import EvidenceStore
 from store.log import shown
@@ -177,10 +178,11 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
 def _dash(server: Flask, services: Services) -> Dash:
     """Create the Dash app on the server with the layouts and callbacks."""
     # Dash's annotations omit what its documentation allows: a Flask server, update_title=None (no "Updating...").
-    app = Dash(
+    app = document.OneMapDash(
         __name__,
         server=server,  # type: ignore[arg-type]
         assets_folder=str(ROOT / "assets"),
+        assets_ignore=document.ON_DEMAND,
         serve_locally=True,
         suppress_callback_exceptions=True,
         title="OneMap 一图指挥",

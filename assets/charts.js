@@ -1,25 +1,20 @@
-/* window.onemap.charts: the analytics view's figures, each built from its server chart entity (kind "chart").
+/* window.onemap.charts.build: the analytics view's figures, each built from its server chart entity (kind "chart").
  *
  * Nothing here counts incidents: every bar, point and cell is a number of the entity (web/charts.py, the day's
- * figures of domain/kpi.py and the series of domain/series.py). A figure is rebuilt only when its entity
- * changed (live.js replaces an entity object on upsert), the language or the screen's size; Dash then hands
- * it to Plotly.react. Each trace carries meta {figure, ...} so a test can read the numbers back from the graph.
+ * figures of domain/kpi.py and the series of domain/series.py). assets/chartdraw.js says when and where each is
+ * drawn. Each trace carries meta {figure, ...} so a test can read the numbers back from the graph.
  */
 (function () {
   "use strict";
   window.onemap = window.onemap || {};
-  var GRAPH_PREFIX = "an-";  // layouts/ids.py ANALYTICS_CHARTS
   var FONT = '"PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", Arial, sans-serif';
   var TEXT = "#bcd2f5", GRID = "rgba(56, 120, 200, 0.18)", LINE = "#1c3b6e";
   var OK = "#22c55e", BAD = "#ef4444", GOLD = "#fbbf24", WARN = "#f59e0b", ACCENT = "#38bdf8";
   var CATEGORY_BARS_END = 0.76, CATEGORY_RATES_START = 0.8;  // the categories' columns, as parts of the plot's width
   var SOURCE_COLORS = {"110": "#60a5fa", "12345": "#38bdf8", grid: "#34d399", open311: "#a78bfa", other: "#64748b"};
-  var shown = {};  // chart -> {entity, key, node}: what its graph shows now
 
   function ui() { return window.onemap.ui; }
-  function live() { return window.onemap.live; }
   function t(key) { return ui().t(key); }
-  function rootPx() { return parseFloat(window.getComputedStyle(document.documentElement).fontSize) || 18; }
   function pct100(rate) { return rate === null || rate === undefined ? null : Math.round(rate * 1000) / 10; }
 
   /** Return the district's local time of a unix time as Plotly reads a date ("YYYY-MM-DD HH:MM:SS"). */
@@ -200,41 +195,5 @@
   }
 
   var BUILD = {hourly: hourly, stages: stages, categories: categories, ranking: ranking, gauges: gauges, halls: halls};
-  var CONFIG = {displayModeBar: false, responsive: true, doubleClick: false};  // layouts/analytics.py GRAPH_CONFIG
-  var due = {}, timer = null;  // chart -> entity waiting to be drawn; one chart drawn per task
-  var drawn = {};  // chart -> {count, at: performance.now() when its last Plotly.react returned}: for tests and bench/
-
-  function graphDiv(name) { return document.querySelector("#" + GRAPH_PREFIX + name + " .om-chart-plot"); }
-
-  /** Draw the next due chart (in the page's order) with Plotly.react, then let the browser paint before the next. */
-  function drawNext(order) {
-    timer = null;
-    var name = order.filter(function (n) { return n in due; })[0];
-    if (name === undefined) { return; }
-    var gd = graphDiv(name);
-    if (!gd || !window.Plotly) { timer = setTimeout(function () { drawNext(order); }, 100); return; }  // still mounting
-    var e = due[name], px = rootPx();
-    delete due[name];
-    var fig = BUILD[name](e, px);
-    fig.layout.uirevision = name;  // the view stays; only the data moves
-    window.Plotly.react(gd, fig.data, fig.layout, CONFIG);
-    shown[name] = {entity: e, key: ui().lang() + "@" + px, node: gd};
-    drawn[name] = {count: (drawn[name] ? drawn[name].count : 0) + 1, at: performance.now()};
-    if (Object.keys(due).length) { timer = setTimeout(function () { drawNext(order); }, 0); }
-  }
-
-  /** Queue each chart whose entity, language or screen size changed since it was drawn; draw them one per task.
-   * The figures go straight to Plotly.react on each graph's div: no Dash prop round trip, no server. */
-  function render(charts) {
-    var key = ui().lang() + "@" + rootPx();
-    charts.forEach(function (name) {
-      var e = live() && live().get("chart", name), was = shown[name];
-      if (e && !(was && was.entity === e && was.key === key && was.node === graphDiv(name))) { due[name] = e; }
-    });
-    if (timer === null && Object.keys(due).length) { timer = setTimeout(function () { drawNext(charts); }, 0); }
-    return window.dash_clientside.no_update;
-  }
-
-  window.onemap.charts = {render: render, build: BUILD, drawn: function () { return drawn; },
-                          due: function () { return Object.keys(due); }};
+  window.onemap.charts = Object.assign(window.onemap.charts || {}, {build: BUILD});
 })();

@@ -8,15 +8,15 @@ from application.services import Services
 from callbacks.guard import Guarded
 from layouts import ids
 
-CHARTS = tuple(ids.ANALYTICS_CHARTS)  # the order assets/charts.js returns the figures in
-
 
 def register(app: Guarded, services: Services) -> None:
-    """Register the one browser-side callback that draws changed chart entities (Plotly.react on each graph)."""
+    """Register the browser-side callback that tells assets/charts.js the view mounted or its language changed.
+
+    The entities' changes reach charts.js straight from assets/live.js (live.subscribe), not through this callback:
+    a delta redraws its charts at once, with no Dash round trip.
+    """
     app.clientside_callback(
-        "function (live, i18n) { window.onemap.ui.setCatalog(i18n);"
-        f" return window.onemap.charts.render({list(CHARTS)!r}); }}",
+        "function (i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.charts.render(); }",
         Output(ids.ANALYTICS_DRAWN, "data"),
-        Input(ids.LIVE, "data"),
         Input(ids.I18N, "data"),
     )

@@ -131,7 +131,6 @@ TOWN_SIGN = "town-sign"  # {broadcast, n}: a room signs for a broadcast
 # The wall's analytics view (layouts/analytics.py, callbacks/analytics.py, assets/charts.js): one graph per chart entity
 ANALYTICS_CHARTS = {name: f"an-{name}" for name in ("hourly", "stages", "categories", "ranking", "gauges", "halls")}
 ANALYTICS_DRAWN = "an-drawn"  # the renderer's (unused) output: the figures go to Plotly.react, not through Dash
-ANALYTICS_PLOTLY = "an-plotly"  # a hidden graph, so Dash loads plotly.js on the analytics view
 
 # What each page's clientside renderer returns, by name: {name: (component id, property)}. callbacks/live.py makes
 # the Dash outputs from these, in this order, and assets/outputs.js puts the renderer's {name: value} in that order.

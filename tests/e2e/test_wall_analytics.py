@@ -59,6 +59,19 @@ DRAW_WORST = """async (entity) => {
     const fig = window.onemap.charts.build.categories(entity, parseFloat(getComputedStyle(document.documentElement).fontSize));
     await Plotly.react(gd, fig.data, fig.layout, {displayModeBar: false});
 }"""
+# From now on: the charts each delta carried (live.subscribe) and the charts redrawn since (charts.js drawn()).
+CARRIED = """() => { window.__graph = document.querySelector('#an-hourly .js-plotly-plot');
+    const carried = window.__carried = new Set(), d = window.onemap.charts.drawn();
+    window.__counts = Object.fromEntries(Object.keys(d).map(n => [n, d[n].count]));
+    window.onemap.live.subscribe(c => (c.upsert || []).forEach(e => e.kind === 'chart' && carried.add(e.id))); }"""
+REDRAWN = """() => { const d = window.onemap.charts.drawn();
+    return {carried: [...window.__carried].sort(),
+            redrawn: Object.keys(d).filter(n => d[n].count > (window.__counts[n] || 0)).sort()}; }"""
+# Whether each graph shows the figure its chart entity builds now (its traces' numbers and labels).
+SHOWS_ITS_ENTITY = """() => { const px = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const pick = ts => JSON.stringify(ts.map(t => [t.meta, t.x, t.y, t.z, t.customdata, t.text]));
+    return Object.fromEntries(%s.map(n => [n, pick(document.querySelector('#an-' + n + ' .js-plotly-plot').data)
+        === pick(window.onemap.charts.build[n](window.onemap.live.get('chart', n), px).data)])); }""" % list(CHARTS)
 READ = """() => Object.fromEntries(%s.map(name => {
     const gd = document.querySelector('#an-' + name + ' .js-plotly-plot');
     return [name, gd && gd.data ? gd.data.map(t => ({meta: t.meta || null, x: t.x || null, y: t.y || null,
@@ -146,7 +159,7 @@ def test_a_new_record_moves_its_charts_in_place_without_a_server_callback(
     page, errors = open_page(url)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     _drawn(page)
-    page.evaluate("() => { window.__graph = document.querySelector('#an-hourly .js-plotly-plot'); }")
+    page.evaluate(CARRIED)
     calls: list[str] = []
     page.on("request", lambda r: "_dash-update-component" in r.url and calls.append(r.url))
     lon, lat = onemap.services.district.teams["T05-A"].lon, onemap.services.district.teams["T05-A"].lat
@@ -164,8 +177,53 @@ def test_a_new_record_moves_its_charts_in_place_without_a_server_callback(
     received = page.evaluate("""() => document.querySelector('#an-categories .js-plotly-plot').data
         .find(t => t.meta.figure === 'received').x.reduce((a, b) => a + b, 0)""")
     assert received == 12
+    page.wait_for_function("() => window.onemap.charts.due().length === 0", timeout=WAIT_MS)
+    seen = page.evaluate(REDRAWN)
+    # Only charts the deltas carried are redrawn (a record changes no gauge's series nor hall's queue), those whose
+    # numbers it moved among them; one carried with the same numbers keeps its graph, which shows its entity all along.
+    assert {"hourly", "categories"} <= set(seen["redrawn"]) <= set(seen["carried"]), seen
+    assert not {"gauges", "halls"} & set(seen["carried"]), seen
+    assert page.evaluate(SHOWS_ITS_ENTITY) == {name: True for name in CHARTS}
     assert calls == []  # the charts are drawn in the browser: no server callback for a delta
     assert not errors, errors
+
+
+def test_the_charts_follow_the_screen_to_4k_when_the_window_grows_with_no_server_callback(
+    analytics: tuple[Any, str, float], open_page: Callable[..., Any]
+) -> None:
+    _onemap, url, _start = analytics
+    page, errors = open_page(url, width=1920, height=1080)
+    page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    _drawn(page)
+    page.evaluate(CARRIED)
+    calls: list[str] = []
+    page.on("request", lambda r: "_dash-update-component" in r.url and calls.append(r.url))
+    font = "() => document.querySelector('#an-%s .js-plotly-plot').layout.font.size"
+    small = {name: page.evaluate(font % name) for name in CHARTS}
+    page.set_viewport_size({"width": 3840, "height": 2160})  # the wall's rem doubles (assets/onemap.css)
+    page.wait_for_function(f"() => ({font % 'halls'})() === 2 * {small['halls']}", timeout=WAIT_MS)
+    assert {name: page.evaluate(font % name) for name in CHARTS} == {n: 2 * size for n, size in small.items()}
+    assert page.evaluate(REDRAWN)["redrawn"] == sorted(CHARTS)  # each once more, in its own graph
+    assert page.evaluate("() => document.querySelector('#an-hourly .js-plotly-plot') === window.__graph")
+    assert calls == []
+    assert not errors, errors
+
+
+def test_only_the_analytics_view_loads_plotly_and_that_its_cartesian_bundle_once(
+    analytics: tuple[Any, str, float], open_page: Callable[..., Any]
+) -> None:
+    _onemap, url, _start = analytics
+    fetched = """() => performance.getEntriesByType('resource').map(e => e.name.split('?')[0])
+        .filter(u => u.includes('plotly')).map(u => u.slice(u.lastIndexOf('/') + 1))"""
+    page, errors = open_page(url)
+    page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    _drawn(page)
+    assert page.evaluate(fetched) == ["plotly-cartesian.min.js"]  # preloaded, then run from that one fetch
+    assert page.evaluate("() => document.querySelectorAll('script[src*=\"plotly\"]').length") == 1
+    wall, wall_errors = open_page(url.replace("/wall/analytics", "/wall"))
+    wall.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
+    assert wall.evaluate(fetched) == [] and wall.evaluate("() => window.Plotly === undefined")
+    assert not errors and not wall_errors, (errors, wall_errors)
 
 
 def _overlap(a: dict[str, Any], b: dict[str, Any]) -> bool:
