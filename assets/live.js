@@ -200,17 +200,20 @@
     schedulePush();
   }
 
-  /** Connect for a scope ("all" or a township id); a new scope replaces the old socket. */
-  function start(scope) {
+  /** Connect for a scope ("all" or a township id); a new scope replaces the old socket. kinds: the entity kinds the
+   *  page reads, when it reads only a few (its snapshot then holds those alone; deltas carry every kind). */
+  function start(scope, kinds) {
     current.replay = false;
     if (!scope || typeof window.io !== "function") { return; }
-    if (current.socket && current.state.scope === scope) { return; }
+    var view = (kinds || []).join(",");
+    if (current.socket && current.state.scope === scope && current.view === view) { return; }
     if (current.socket) { current.socket.disconnect(); }
     current.state = Object.assign(emptyState(), {scope: scope});
+    current.view = view;
     notify({snapshot: true});
     current.pushed = null;
     current.inflating = 0;
-    var socket = window.io({query: {scope: scope}});
+    var socket = window.io({query: view ? {scope: scope, kinds: view} : {scope: scope}});
     current.socket = socket;
     socket.io.on("reconnect_attempt", function () {
       var q = socket.io.opts.query || (socket.io.opts.query = {});

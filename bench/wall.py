@@ -14,7 +14,7 @@ interleaved rounds, the product's page and its same-run reference alternating (A
   teams   /wall open at the largest size: its main thread's CPU (CDP Performance.getMetrics, TaskDuration over
           elapsed, --seconds a round), A with no fixes against B with 300 teams' phones sending theirs (20 fixes/s,
           the demo district's 66 teams signed in at /team and POSTing /team/position from a process of their own:
-          bench/teams.py Phones), interleaved.
+          bench/teams.py Phones; each team on an order, so every fix is kept and reaches the wall), interleaved.
 
 Each prints its rounds, then the median with its spread (min-max), p95 for the delta timings, and the ratio to the
 reference. Targets at 10,000: charts and map median <= 100 ms (map p95 < 150 ms), first paint of the analytics
@@ -87,7 +87,7 @@ def build(size: int, data_dir: Path) -> tuple[Any, Any, str]:
     from config import Settings
     from domain.model import Role
 
-    onemap = create_app(Settings(data_dir=data_dir, simulator=False, api_tokens={"sys": "system"}))
+    onemap = create_app(Settings(data_dir=data_dir, simulator=False, api_tokens={"sys": "system", "cmd": "commander"}))
     client, rng, d = onemap.server.test_client(), random.Random(5), onemap.services.district
     teams = list(d.teams.values())
     post = lambda recs: client.post("/api/v1/records", json={"records": recs}, headers={"Authorization": "Bearer sys"})  # noqa: E731
@@ -315,11 +315,26 @@ def main_thread_cores(page: Any, context: Any, seconds: float, during: Callable[
     return used
 
 
+def on_order(run: Run) -> None:
+    """Order every team of the district to an incident of its own, so the store keeps each of its fixes (every 15 s
+    or 30 m: a free team's are thinned to one a minute) and every fix reaches the wall: the worst case."""
+    auth = {"Authorization": "Bearer sys"}
+    for team in run.onemap.services.district.teams.values():
+        rec = record(f"bench-order-{team.id}", "12345", team.lon, team.lat, run.rng)
+        got = run.client.post("/api/v1/records", json=rec, headers=auth).get_json()["results"][0]
+        order = {"team_id": team.id, "command_id": f"bench-order-{team.id}"}
+        r = run.client.post(
+            f"/api/v1/incidents/{got['incident_id']}/order", json=order, headers={"Authorization": "Bearer cmd"}
+        )
+        assert r.status_code == 200, r.get_json()
+
+
 def teams(run: Run, rounds: int, seconds: float) -> None:
     """Interleaved rounds on one open /wall: A its main thread's CPU alone, B while 300 teams' phones send fixes."""
     from bench import wallpage
     from bench.teams import EVERY_S, Phones
 
+    on_order(run)
     context, page, _calls, _at = run.page(run.product("/wall"), wallpage.WALL_DRAWN)
     time.sleep(SETTLE_S)
     env = {"ONEMAP_DATA_DIR": str(run.data_dir)}

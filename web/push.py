@@ -34,6 +34,7 @@ SNAPSHOT_REUSE_S = 1.0  # walls connecting together share one snapshot; its cloc
 # requested scope -> (granted scope, kiosk token id or None), or None to refuse the socket
 ScopeResolver = Callable[[str], "tuple[str, int | None] | None"]
 Joined = Callable[[bytes | None, list[Message]], None]  # (a snapshot or None, the deltas after it): sent to a screen
+Kinds = frozenset[str] | None  # the kinds a screen's snapshot holds (views.view_kinds); None: every kind
 
 
 class Ranked:
@@ -90,7 +91,7 @@ class Pusher:
         self.published_seq = store.read(lambda state: state.seq)
         self._slot = clock() // views.TIMED_EVERY_S  # a new slot re-sends what turns with the clock alone
         self.scopes: set[str] = {"all"}
-        self._snapshots: dict[str, _Cached] = {}
+        self._snapshots: dict[tuple[str, Kinds], _Cached] = {}  # by scope and the kinds a view asked for
         self._figures_at = float("-inf")  # monotonic time the day's figures were last built for a delta
         self._build = Ranked(BUILD)  # the snapshot cache: one build at a time, shared by the walls waiting for it
         self._recent: dict[str, deque[Message]] = {}  # scope -> its last deltas that carried a change of seq
@@ -100,7 +101,7 @@ class Pusher:
         self._dirty |= keys  # the store calls this inside its lock, which guards _dirty
         self.wake.set()
 
-    def _cached(self, scope: str, fresh: bool = True) -> _Cached:
+    def _cached(self, scope: str, fresh: bool = True, kinds: Kinds = None) -> _Cached:
         """Return the scope's snapshot: the one built under SNAPSHOT_REUSE_S ago (at this seq when fresh), or a new one.
 
         A new one is built from a copy of the state taken under the store's lock and then outside it, so
@@ -109,7 +110,7 @@ class Pusher:
 
         def copy(state: Projection) -> tuple[_Cached | None, Projection | None, float]:
             now = self.clock()
-            cached = self._snapshots.get(scope)
+            cached = self._snapshots.get((scope, kinds))
             if cached is not None and now - cached.at < SNAPSHOT_REUSE_S and (cached.seq == state.seq or not fresh):
                 return cached, None, now
             return None, checkpoint(state), now
@@ -119,17 +120,17 @@ class Pusher:
             if cached is not None:
                 return cached
             assert state is not None
-            cached = _Cached(state.seq, now, views.snapshot(state, now, self.utc_offset_h, scope))
-            self._snapshots[scope] = cached
+            cached = _Cached(state.seq, now, views.snapshot(state, now, self.utc_offset_h, scope, kinds))
+            self._snapshots[(scope, kinds)] = cached
             return cached
 
     def snapshot(self, scope: str) -> Message:
         """Return the full state a scope may see, with the seq it reflects; built once for many connecting together."""
         return self._cached(scope).msg
 
-    def snapshot_wire(self, scope: str, fresh: bool = True) -> tuple[int, bytes]:
+    def snapshot_wire(self, scope: str, fresh: bool = True, kinds: Kinds = None) -> tuple[int, bytes]:
         """Return the snapshot's seq and its bytes as sent: JSON deflated (zlib), encoded once for every socket."""
-        cached = self._cached(scope, fresh)
+        cached = self._cached(scope, fresh, kinds)
         with self._build:
             if cached.wire is None:
                 cached.wire = zlib.compress(orjson.dumps(cached.msg), 6)  # about 1/16 of the JSON
@@ -179,8 +180,10 @@ class Pusher:
             return None
         return max(0.0, self._figures_at + figures_every_s - self.tick())
 
-    def join(self, scope: str, since: int | None, send: Joined) -> None:
+    def join(self, scope: str, since: int | None, send: Joined, kinds: Kinds = None) -> None:
         """Bring a screen to now: send(None, the deltas it missed since its seq), or send(a snapshot, the deltas after it).
+
+        kinds: the kinds its view reads (the analytics view: its charts), so its snapshot is small and quick to build.
 
         send runs under the publish lock, so it can join the scope's room with nothing published in between.
         """
@@ -191,11 +194,11 @@ class Pusher:
                 send(None, missed)
                 return
         # Built outside the publish lock, shared by the walls connecting within SNAPSHOT_REUSE_S, then caught up.
-        seq, wire = self.snapshot_wire(scope, fresh=False)
+        seq, wire = self.snapshot_wire(scope, fresh=False, kinds=kinds)
         with self._publish:
             after = [] if seq >= self.published_seq else self.missed(scope, seq)
             if after is None:  # no longer all kept (a long build): a fresh one, with no delta built meanwhile
-                seq, wire = self.snapshot_wire(scope)
+                seq, wire = self.snapshot_wire(scope, kinds=kinds)
                 after = []
             send(wire, after)
 
@@ -266,6 +269,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
     kiosks = KioskSockets(socketio)
 
     def send_state(scope: str, since: int | None) -> None:
+        kinds = views.view_kinds(request.args.get("kinds"))  # the connect's query: a resync keeps the view
         """Bring this socket's screen to now and join it to its scope's room."""
 
         def joined(wire: bytes | None, deltas: list[Message]) -> None:
@@ -276,7 +280,7 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
                 emit("delta", delta_wire(msg))
             join_room(room(scope))
 
-        pusher.join(scope, since, joined)
+        pusher.join(scope, since, joined, kinds)
 
     @socketio.on("connect")
     def _connect(auth: Any = None) -> bool | None:

@@ -25,6 +25,7 @@ __all__ = [
     "is_live",
     "snapshot",
     "timed_keys",
+    "view_kinds",
     "visible",
 ]
 
@@ -60,14 +61,26 @@ def figured(key: str) -> bool:
     return declared is not None and declared.figured
 
 
-def all_keys(state: Projection) -> list[str]:
-    """Return the keys of everything on the live screens."""
-    return [k.ref(i) for k in KINDS for i in k.ids(state)]
+def all_keys(state: Projection, kinds: frozenset[str] | None = None) -> list[str]:
+    """Return the keys of everything on the live screens (of these kinds only, when given)."""
+    return [k.ref(i) for k in KINDS if kinds is None or k.key in kinds for i in k.ids(state)]
 
 
-def snapshot(state: Projection, now: float, utc_offset_h: float, scope: str) -> dict[str, Any]:
-    """Return what a scope sees of a state at a moment: the live snapshot, and a replay's, are this."""
-    ents = entities(state, all_keys(state), now, utc_offset_h).values()
+def view_kinds(raw: str | None) -> frozenset[str] | None:
+    """Return the kinds a screen asks its snapshot to hold (`kinds=chart,kpi`), None for all; unknown ones are ignored.
+
+    A view, not a right: the deltas after it carry every kind its scope sees, as they do to every screen of the room.
+    """
+    kinds = frozenset(k for k in (raw or "").split(",")[: len(BY_KEY)] if k in BY_KEY)
+    return kinds or None
+
+
+def snapshot(
+    state: Projection, now: float, utc_offset_h: float, scope: str, kinds: frozenset[str] | None = None
+) -> dict[str, Any]:
+    """Return what a scope sees of a state at a moment (of these kinds only, when given): the live snapshot, and a
+    replay's, are this."""
+    ents = entities(state, all_keys(state, kinds), now, utc_offset_h).values()
     return {
         "seq": state.seq,
         "server_time": now,

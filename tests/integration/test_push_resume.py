@@ -13,11 +13,11 @@ from tests.conftest import T0
 from web import push
 
 
-def wall_socket(onemap, since: str | None = None):
+def wall_socket(onemap, since: str | None = None, query: str = "scope=all"):
     """Connect as a kiosk wall, holding seq `since` when given."""
     client = onemap.server.test_client()
     client.get(f"/wall?kiosk={onemap.services.accounts.create_token('w', 'kiosk', Role.WALL)}")
-    query = "scope=all" + (f"&since={since}" if since is not None else "")
+    query += f"&since={since}" if since is not None else ""
     return onemap.socketio.test_client(onemap.server, query_string=query, flask_test_client=client)
 
 
@@ -84,3 +84,27 @@ def test_walls_connecting_while_changes_flow_share_one_snapshot_and_get_the_delt
     held, delta = json.loads(zlib.decompress(got[0]["args"][0]))["seq"], push.decoded(got[1]["args"][0])
     assert delta["from_seq"] == held and delta["seq"] == onemap.services.store.read(lambda state: state.seq)
     assert [e["source_id"] for e in delta["upsert"] if e["kind"] == "incident"] == ["R1"]
+
+
+def test_a_view_that_reads_only_charts_gets_a_snapshot_of_charts_and_every_kinds_deltas_after_it(onemap):
+    report(onemap, 1)
+    published(onemap)
+    charts = wall_socket(onemap, query="scope=all&kinds=chart,no-such-kind")
+    [snap] = charts.get_received()
+    kinds = {e["kind"] for e in json.loads(zlib.decompress(snap["args"][0]))["entities"]}
+    assert kinds == {"chart"}
+    [full] = wall_socket(onemap).get_received()  # another view of the same scope: a snapshot of its own, whole
+    assert {"chart", "incident", "team", "kpi"} <= {e["kind"] for e in decoded_snapshot(full)["entities"]}
+    report(onemap, 2)
+    published(onemap)
+    deltas = [push.decoded(m["args"][0]) for m in charts.get_received()]
+    assert "incident" in {e["kind"] for d in deltas for e in d["upsert"]}  # a view, not a filter of the room
+
+
+def test_a_view_naming_no_kind_it_knows_gets_the_whole_snapshot(onemap):
+    [snap] = wall_socket(onemap, query="scope=all&kinds=,,nothing").get_received()
+    assert {"chart", "team", "kpi"} <= {e["kind"] for e in decoded_snapshot(snap)["entities"]}
+
+
+def decoded_snapshot(message) -> dict:
+    return json.loads(zlib.decompress(message["args"][0]))
