@@ -12,12 +12,13 @@ Flask-SocketIO on Werkzeug's threading server, buffering records and emitting ev
 connects N Socket.IO clients (websocket transport, spread over --procs asyncio processes that parse JSON in
 native code, as a browser does, their collector held off while they measure), posts records at the rate for the
 duration, and prints deliveries, disconnects, p50/p99 latency (post → client), server CPU in cores (its processes,
-gunicorn's master and worker together), its threads at the end of the feed, the other processes' CPU meanwhile
-("others": the machine's noise) and the ratio of OneMap's p99 to the same round's baseline p99. The configurations
-run in turn (OneMap, baseline, OneMap, baseline, ...) for --rounds rounds, each on a fresh server, so a spell of
-load elsewhere on the machine falls on both; then per configuration the median and range (min-max) of p50, p99,
-server cores and of the rounds' p99 ratios, and in how many rounds OneMap's p99 was under the baseline's. The
-machine's load average is printed at the start and the end. Needs aiohttp (requirements-dev.txt).
+gunicorn's master and worker together), its threads at the end of the feed, the feed's length ("feed s": over
+--seconds when the machine held the poster back), the other processes' CPU meanwhile ("others": the machine's
+noise; both per second of the run as it took) and the ratio of OneMap's p99 to the same round's baseline p99.
+The configurations run in turn (OneMap, baseline, OneMap, baseline, ...) for --rounds rounds, each on a fresh
+server, so a spell of load elsewhere on the machine falls on both; then per configuration the median and range
+(min-max) of p50, p99, server cores and of the rounds' p99 ratios, and in how many rounds OneMap's p99 was under
+the baseline's. The machine's load average is printed at the start and the end. Needs aiohttp (requirements-dev.txt).
 
 --teams N (alone: 300) runs one configuration (--runs, default 500x100; --server, default gevent: serve.py, the
 production command) in two arms, interleaved A B A B for --rounds, each on a fresh server: A the screens and records
@@ -385,9 +386,9 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int,
             time.sleep(delay)
         sent[r["order_no"]] = time.time()
         server.post([r])
-    peak_threads = threads(server.proc.pid)
+    peak_threads, fed_s = threads(server.proc.pid), time.monotonic() - t0
     time.sleep(2.0)  # the last deliveries
-    cpu, others = cpu_s(server.proc.pid) - cpu0, others_s() - others0
+    cpu, others, elapsed = cpu_s(server.proc.pid) - cpu0, others_s() - others0, time.monotonic() - t0
     for pipe in pipes:
         pipe.send("stop")
     sights, dropped, client_cpu, team_upserts = [], 0, 0.0, 0
@@ -411,12 +412,13 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int,
         "disconnects": dropped,
         "p50_ms": q(latencies, 0.50),
         "p99_ms": q(latencies, 0.99),
-        "cpu_pct": 100 * cpu / (seconds + 2.0),
+        "cpu_pct": 100 * cpu / elapsed,  # over the time taken: a feed that fell behind took longer than seconds
         "threads": peak_threads,
-        "client_cpu_pct": 100 * client_cpu / (seconds + 2.0),
+        "client_cpu_pct": 100 * client_cpu / elapsed,
         "split": (q(to_build, 0.5), q(to_build, 0.99), q(to_client, 0.5), q(to_client, 0.99)),
         "team_upserts": team_upserts / max(1, n),  # per screen
-        "others_cores": others / (seconds + 2.0),  # other processes' CPU meanwhile: more than ~0.1 spoils a run
+        "others_cores": others / elapsed,  # other processes' CPU meanwhile: more than ~0.1 spoils a run
+        "fed_s": fed_s,  # the feed's length: over seconds, the poster fell behind its rate (a loaded machine)
         "phones": phones.result() if phones else {},
     }
 
@@ -568,7 +570,8 @@ def _row(k: int, name: str, r: dict, ratio: str = "") -> str:
     """Return one round's line of a configuration."""
     return (
         f"{k:>5} {name:<15} | {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} {r['p50_ms']:>6.0f} "
-        f"{r['p99_ms']:>6.0f} {r['cpu_pct'] / 100:>5.2f} {r['threads']:>7} | {r['others_cores']:>6.2f} | {ratio}"
+        f"{r['p99_ms']:>6.0f} {r['cpu_pct'] / 100:>5.2f} {r['threads']:>7} | {r['fed_s']:>6.1f} {r['others_cores']:>6.2f} | "
+        f"{ratio}"
     )
 
 
@@ -590,7 +593,7 @@ def rounds_bench(runs: list[str], servers: list[str], seconds: float, rounds: in
         print(f"\n{n} screens x {rate:g} records/s, {rounds} rounds: {' '.join(names)} in turn, each on a fresh server")
         print(
             f"{'round':>5} {'configuration':<15} | {'delivered':>15} {'disc':>4} {'p50 ms':>6} {'p99 ms':>6} "
-            f"{'cores':>5} {'threads':>7} | others | p99 / baseline p99"
+            f"{'cores':>5} {'threads':>7} | {'feed s':>6} others | p99 / baseline p99"
         )
         for k in range(1, rounds + 1):
             for name, server in zip(names, [*servers, "dev"]):
