@@ -37,7 +37,7 @@ from store.evidence import EvidenceStore
 from store.log import shown
 from streams.bus import Bus
 from streams.simulator import Simulator, warmup_span
-from web import hardening, push, runtime, security, timeparams
+from web import hardening, heap, push, runtime, security, timeparams
 from web.admin import admin_pages
 from web.api import api
 from web.pages import pages
@@ -249,6 +249,7 @@ def main() -> None:
     settings = from_env()
     onemap = create_app(settings)
     onemap.start()
+    heap.settle()  # after start-up: the collector's full collections walk only what came later (web/heap.py)
     log.info("OneMap on http://%s:%s/wall (store %s)", settings.host, settings.port, shown(settings.db_url))
     onemap.socketio.run(
         onemap.server,

@@ -43,13 +43,17 @@ def build(settings: Settings | None = None) -> OneMap:
         server.wsgi_app = ProxyFix(server.wsgi_app, x_for=n, x_proto=n)  # type: ignore[method-assign]
     onemap.start()
     from store.log import shown
+    from web import heap
+
+    frozen = heap.settle()  # after start-up (and the demo's warm-up): a full collection walks only what came later
 
     logging.getLogger("onemap").info(
-        "OneMap on http://%s:%s/wall (store %s, %s)",
+        "OneMap on http://%s:%s/wall (store %s, %s; %d objects of start-up frozen)",
         settings.host,
         settings.port,
         shown(settings.db_url),
         settings.async_mode,
+        frozen,
     )
     return onemap
 

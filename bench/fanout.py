@@ -1,19 +1,25 @@
 """Benchmark: Socket.IO fan-out, record → screen latency of OneMap against a bare broadcaster with 200 ms batches.
 
-    python bench/fanout.py                       # 50/200/500 clients at 10 and 100 records/s
-    python bench/fanout.py --runs 50x10 --seconds 10
+    python bench/fanout.py                       # 50x10 and 500x100: OneMap (gevent) and the baseline, 5 rounds
+    python bench/fanout.py --runs 50x10 --seconds 10 --rounds 3
     python bench/fanout.py --storm 10000 --clients 500   # walls reconnecting at once, N open incidents
     python bench/fanout.py --runs 200x100 --seconds 20 --server dev,gevent,gthread   # the servers compared
     python bench/fanout.py --teams 300 --rounds 5   # 500 screens x 100 records/s, without and with 300 teams' fixes
 
-Every run starts its server in a subprocess (OneMap: `app.py --no-simulator` on a fresh SQLite file, or with
---server gevent|gthread the production command `serve.py --worker ...`; the baseline: Flask-SocketIO on
-Werkzeug's threading server, buffering records and emitting every 200 ms), then
-connects N Socket.IO clients (websocket transport, spread over --procs asyncio processes that parse JSON in
-native code, as a browser does), posts records at the rate for the duration, and prints deliveries,
-disconnects, p50/p99 latency (post → client), server CPU (its processes, gunicorn's master and worker
-together), its threads at the end of the feed and the ratio of OneMap's p99 to the baseline's. Needs aiohttp
-(requirements-dev.txt).
+Every run starts its server in a subprocess (OneMap: the production command `serve.py --worker gevent` on a fresh
+SQLite file, or with --server dev `app.py --no-simulator`, gthread `serve.py --worker gthread`; the baseline:
+Flask-SocketIO on Werkzeug's threading server, buffering records and emitting every 200 ms), then connects N
+Socket.IO clients (websocket transport, spread over --procs asyncio processes that parse JSON in native code, as a
+browser does, their collector held off while they measure), posts records at the rate for the duration (each at its
+time, from a pool of threads, however long the answers take), and prints deliveries, disconnects, p50/p99 latency
+(post → client), server CPU in cores (its processes, gunicorn's master and worker together), its threads at the end
+of the feed, the feed's length ("feed s": over --seconds when the machine held the poster back), the other
+processes' CPU meanwhile ("others": the machine's noise; both per second of the run as it took) and the ratio of
+OneMap's p99 to the same round's baseline p99. The configurations run in turn (OneMap, baseline, OneMap, baseline,
+...) for --rounds rounds, each on a fresh server, so a spell of load elsewhere on the machine falls on both; then
+per configuration the median and range (min-max) of p50, p99, server cores and of the rounds' p99 ratios, and in how
+many rounds OneMap's p99 was under the baseline's. The machine's load average is printed at the start and the end.
+Needs aiohttp (requirements-dev.txt).
 
 --teams N (alone: 300) runs one configuration (--runs, default 500x100; --server, default gevent: serve.py, the
 production command) in two arms, interleaved A B A B for --rounds, each on a fresh server: A the screens and records
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import http.cookiejar
 import json
 import multiprocessing
@@ -39,6 +46,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import SimpleNamespace
@@ -54,8 +62,10 @@ from web.push import decoded  # noqa: E402
 API_TOKEN = "bench-api-token-0123456789"
 COMMANDER_TOKEN = "bench-commander-token-0123456789"  # --on-order: a commander orders the teams
 BATCH_S = 0.2  # the baseline's batch, OneMap's former fixed push interval
+POSTERS = 8  # threads posting the records, each at its time however long the answers take
 CLIENT_PROCS = 4  # client processes: one could not decode 500 clients' deltas in time (measured: see clients_run)
 CATEGORIES = ("noise", "garbage", "illegal_parking", "streetlight")
+DEFAULT_RUNS = "50x10,500x100"  # clients x records/s: a quiet district's walls, and 500 screens under a stream
 
 
 def free_port() -> int:
@@ -313,9 +323,15 @@ async def _share(url: str, cookie: str, kind: str, n: int, prefix: str, conn: Co
     """Run a share of the clients: connect, report ready, note first sights until told to stop, send them back."""
     walls = Walls(n, prefix)
     errors = await walls.connect(SimpleNamespace(url=url, cookie=cookie, kind=kind))
+    # A client process's own full collections took 0.2-1.2 s every 10-20 s on a loaded machine, stalling its share
+    # of the screens in both arms: its collector is held off while it measures, as a browser's runs beside its page.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     conn.send([repr(e) for e in errors])
     cpu0 = time.process_time()
     await asyncio.get_running_loop().run_in_executor(None, conn.recv)  # the parent's stop
+    gc.enable()
     conn.send((walls.sights, walls.disconnects, time.process_time() - cpu0, walls.team_upserts))
     await walls.close()
 
@@ -367,15 +383,21 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int,
     cpu0, t0, others0 = cpu_s(server.proc.pid), time.monotonic(), others_s()
     if phones:
         phones.go()
-    for k, r in enumerate(recs):
-        delay = t0 + k / rate - time.monotonic()
-        if delay > 0:
-            time.sleep(delay)
-        sent[r["order_no"]] = time.time()
-        server.post([r])
-    peak_threads = threads(server.proc.pid)
+    # Each record is posted at its time from a pool: one posting after another's answer fell behind the rate as soon
+    # as answers took over 1/rate (OneMap at 500x100: mean 8 ms, p99 63 ms; a round's 15 s feed took 18-45 s).
+    with ThreadPoolExecutor(POSTERS) as pool:
+        posted = []
+        for k, r in enumerate(recs):
+            delay = t0 + k / rate - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)
+            sent[r["order_no"]] = time.time()
+            posted.append(pool.submit(server.post, [r]))
+        for answer in posted:
+            answer.result()  # a refused or failed post ends the run
+    peak_threads, fed_s = threads(server.proc.pid), time.monotonic() - t0
     time.sleep(2.0)  # the last deliveries
-    cpu, others = cpu_s(server.proc.pid) - cpu0, others_s() - others0
+    cpu, others, elapsed = cpu_s(server.proc.pid) - cpu0, others_s() - others0, time.monotonic() - t0
     for pipe in pipes:
         pipe.send("stop")
     sights, dropped, client_cpu, team_upserts = [], 0, 0.0, 0
@@ -399,12 +421,13 @@ def clients_run(server: Server, n: int, rate: float, seconds: float, procs: int,
         "disconnects": dropped,
         "p50_ms": q(latencies, 0.50),
         "p99_ms": q(latencies, 0.99),
-        "cpu_pct": 100 * cpu / (seconds + 2.0),
+        "cpu_pct": 100 * cpu / elapsed,  # over the time taken: a feed that fell behind took longer than seconds
         "threads": peak_threads,
-        "client_cpu_pct": 100 * client_cpu / (seconds + 2.0),
+        "client_cpu_pct": 100 * client_cpu / elapsed,
         "split": (q(to_build, 0.5), q(to_build, 0.99), q(to_client, 0.5), q(to_client, 0.99)),
         "team_upserts": team_upserts / max(1, n),  # per screen
-        "others_cores": others / (seconds + 2.0),  # other processes' CPU meanwhile: more than ~0.1 spoils a run
+        "others_cores": others / elapsed,  # other processes' CPU meanwhile: more than ~0.1 spoils a run
+        "fed_s": fed_s,  # the feed's length: over seconds, the poster fell behind its rate (a loaded machine)
         "phones": phones.result() if phones else {},
     }
 
@@ -552,6 +575,65 @@ def teams_bench(
         )
 
 
+def _row(k: int, name: str, r: dict, ratio: str = "") -> str:
+    """Return one round's line of a configuration."""
+    return (
+        f"{k:>5} {name:<15} | {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} {r['p50_ms']:>6.0f} "
+        f"{r['p99_ms']:>6.0f} {r['cpu_pct'] / 100:>5.2f} {r['threads']:>7} | {r['fed_s']:>6.1f} {r['others_cores']:>6.2f} | "
+        f"{ratio}"
+    )
+
+
+def _spread(xs: list[float], fmt: str = ".0f") -> str:
+    """Return the median of some figures and their range: "median (min-max)"."""
+    from statistics import median
+
+    return f"{median(xs):{fmt}} ({min(xs):{fmt}}-{max(xs):{fmt}})"
+
+
+def rounds_bench(runs: list[str], servers: list[str], seconds: float, rounds: int, procs: int) -> None:
+    """Per run: OneMap (each server) and the baseline interleaved for rounds, each on a fresh server; print each
+    round, then per configuration the median and range of p50, p99, server cores and of OneMap p99 / baseline p99."""
+    print(f"machine load at start (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {seconds:g} s a run")
+    for run in runs:
+        n, rate = int(run.split("x")[0]), float(run.split("x")[1])
+        names = [f"onemap {s}" for s in servers] + ["baseline"]
+        got: dict[str, list[dict]] = {name: [] for name in names}
+        print(f"\n{n} screens x {rate:g} records/s, {rounds} rounds: {' '.join(names)} in turn, each on a fresh server")
+        print(
+            f"{'round':>5} {'configuration':<15} | {'delivered':>15} {'disc':>4} {'p50 ms':>6} {'p99 ms':>6} "
+            f"{'cores':>5} {'threads':>7} | {'feed s':>6} others | p99 / baseline p99"
+        )
+        for k in range(1, rounds + 1):
+            for name, server in zip(names, [*servers, "dev"]):
+                kind = "bare" if name == "baseline" else "onemap"
+                got[name].append(measure(kind, n, rate, seconds, server, procs))
+            base = got["baseline"][-1]
+            for name in names:
+                r = got[name][-1]
+                ratio = f"{r['p99_ms'] / base['p99_ms']:.2f}" if name != "baseline" and base["p99_ms"] else ""
+                print(_row(k, name, r, ratio), flush=True)
+                if os.environ.get("FANOUT_SPLIT"):  # where the latency goes, and the clients' own CPU
+                    print(
+                        "          post->built p50 %.0f p99 %.0f | built->client p50 %.0f p99 %.0f ms | "
+                        "client CPU %.0f%%" % (*r["split"], r["client_cpu_pct"]),
+                        flush=True,
+                    )
+        print(f"{n}x{rate:g}, median (min-max) of {rounds} rounds:")
+        for name in names:
+            rs = got[name]
+            line = (
+                f"  {name:<15} p50 ms {_spread([r['p50_ms'] for r in rs])}, p99 ms {_spread([r['p99_ms'] for r in rs])}"
+                f", server cores {_spread([r['cpu_pct'] / 100 for r in rs], '.2f')}"
+            )
+            if name != "baseline":
+                ratios = [r["p99_ms"] / b["p99_ms"] for r, b in zip(rs, got["baseline"])]
+                below = sum(x < 1 for x in ratios)
+                line += f"; p99 / baseline p99 {_spread(ratios, '.2f')}, below the baseline in {below} of {rounds}"
+            print(line, flush=True)
+    print(f"machine load at end (1, 5, 15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+
+
 def bare_server(port: int) -> None:
     """The baseline: Flask-SocketIO on the same server, records buffered and emitted to everyone every 200 ms."""
     from flask import Flask, jsonify, request
@@ -595,8 +677,7 @@ def main() -> None:
     p.add_argument(
         "--runs",
         default=None,
-        help="clients x records/s, comma separated (default 50x10,50x100,200x10,200x100,500x10,500x100; "
-        "with --teams one run, 500x100)",
+        help=f"clients x records/s, comma separated (default {DEFAULT_RUNS}; with --teams one run, 500x100)",
     )
     p.add_argument("--seconds", type=float, default=15.0, help="feed duration of each run (default %(default)s)")
     p.add_argument("--storm", type=int, default=0, help="open incidents for the reconnect storm (0: no storm)")
@@ -612,7 +693,7 @@ def main() -> None:
         default=None,
         help="OneMap's servers to measure, comma separated: dev (python app.py), "
         "gevent, gthread (python serve.py --worker ...), eventlet (gunicorn -k eventlet, if installed) "
-        "(default dev; with --teams one server, gevent: the production command)",
+        "(default gevent: the production command; with --teams one server)",
     )
     p.add_argument(
         "--teams",
@@ -622,11 +703,17 @@ def main() -> None:
         default=0,
         help="teams sending a fix every 15 s: A/B rounds without and with them (alone: %(const)s; default off)",
     )
-    p.add_argument("--rounds", type=int, default=5, help="--teams: A/B rounds, interleaved (default %(default)s)")
+    p.add_argument(
+        "--rounds",
+        type=int,
+        default=5,
+        help="rounds, each configuration on a fresh server in turn: OneMap then the baseline, or --teams' A then B "
+        "(default %(default)s)",
+    )
     p.add_argument("--on-order", action="store_true", help="--teams: each team on an order (its fixes a track)")
     p.add_argument("--bare-server", type=int, default=0, help=argparse.SUPPRESS)
     a = p.parse_args()
-    servers = (a.server or ("gevent" if a.teams else "dev")).split(",")
+    servers = (a.server or "gevent").split(",")
     if unknown := [s for s in servers if s not in SERVERS]:
         p.error(f"--server: unknown {unknown}; choose from {sorted(SERVERS)}")
     if a.bare_server:
@@ -641,29 +728,7 @@ def main() -> None:
         for server in servers:
             storm(a.storm, a.clients, server)
         return
-    print(
-        f"{'clients':>7} {'rec/s':>5} | {'server':<16} {'delivered':>15} {'disc':>4} {'p50 ms':>7} {'p99 ms':>7} "
-        f"{'CPU %':>6} {'threads':>7} | p99 ratio to baseline"
-    )
-    for run in (a.runs or "50x10,50x100,200x10,200x100,500x10,500x100").split(","):
-        n, rate = (float(x) for x in run.split("x"))
-        base = measure("bare", int(n), rate, a.seconds, procs=a.procs)
-        rows = [("baseline", base)] + [
-            (f"onemap {s}", measure("onemap", int(n), rate, a.seconds, s, a.procs)) for s in servers
-        ]
-        for name, r in rows:
-            ratio = f"{r['p99_ms'] / base['p99_ms']:.2f}" if name != "baseline" and base["p99_ms"] else ""
-            print(
-                f"{int(n):>7} {rate:>5g} | {name:<16} {r['delivered']:>7}/{r['expected']:<7} {r['disconnects']:>4} "
-                f"{r['p50_ms']:>7.0f} {r['p99_ms']:>7.0f} {r['cpu_pct']:>6.1f} {r['threads']:>7} | {ratio}",
-                flush=True,
-            )
-            if os.environ.get("FANOUT_SPLIT"):  # where the latency goes, and the clients' own CPU
-                print(
-                    "          post->built p50 %.0f p99 %.0f | built->client p50 %.0f p99 %.0f ms | client CPU %.0f%%"
-                    % (*r["split"], r["client_cpu_pct"]),
-                    flush=True,
-                )
+    rounds_bench((a.runs or DEFAULT_RUNS).split(","), servers, a.seconds, a.rounds, a.procs)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,17 @@
-"""Benchmark: Redis ceiling (raw XREADGROUP+XACK) vs our consumer end to end, and latency at 1,000 records/s."""
+"""Benchmark: Redis ceiling (raw XREADGROUP+XACK) vs our consumer end to end, and latency at 1,000 records/s.
+
+    REDIS_URL=redis://127.0.0.1:6379/15 python bench/ingest.py
+
+REDIS_URL is the Redis it writes to: the product's own setting (config.py), required, never guessed. Every key it
+writes is under a prefix of its own, ONEMAP_REDIS_PREFIX (default onemap) + "-bench-ingest-" + a run id, so it
+never touches the product's streams (onemap:*), and it deletes them when done. The store is a SQLite file in a
+temporary directory.
+"""
 
 from __future__ import annotations
 
+import argparse
+import os
 import random
 import sys
 import tempfile
@@ -16,11 +26,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as `python b
 import redis  # noqa: E402
 
 from application.bootstrap import bootstrap  # noqa: E402
-from config import Settings  # noqa: E402
+from config import Settings, from_env  # noqa: E402
 from streams import consumer, feeds  # noqa: E402
 from streams.redis_bus import RedisBus, RedisConfig  # noqa: E402
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 N = 60_000
 BATCH = 500
 LATENCY_RATE = 1000  # records per second
@@ -48,11 +57,16 @@ def records(n: int, tag: str, points: list[tuple[float, float]]) -> list[dict]:
     ]
 
 
-def ceiling(recs: list[dict]) -> float:
+def bench_bus(url: str, prefix: str) -> RedisBus:
+    """Return a bus on keys of the bench's own: the prefix, "-bench-ingest-" and a run id (purged when done)."""
+    return RedisBus(RedisConfig(url, f"{prefix}-bench-ingest-{uuid.uuid4().hex[:8]}"))
+
+
+def ceiling(recs: list[dict], url: str, prefix: str) -> float:
     """Records/s of a bare redis-py loop: XREADGROUP COUNT=BATCH over the same streams, then XACK."""
-    bus = RedisBus(RedisConfig(REDIS_URL, f"bench-{uuid.uuid4().hex[:8]}"))
+    bus = bench_bus(url, prefix)
     bus.publish(recs)
-    client, group = redis.Redis.from_url(REDIS_URL), bus.config.group
+    client, group = redis.Redis.from_url(url), bus.config.group
     for s in bus.streams:
         client.xgroup_create(s, group, id="0", mkstream=True)
     done, t0 = 0, time.perf_counter()
@@ -68,11 +82,11 @@ def ceiling(recs: list[dict]) -> float:
     return rate
 
 
-def end_to_end(recs: list[dict], settings: Settings) -> float:
+def end_to_end(recs: list[dict], settings: Settings, url: str, prefix: str) -> float:
     """Records/s of our consumer: read, decode, validate, locate, decide, append to SQLite, ack."""
     core = bootstrap(settings)
     store, ingestor = core.store, core.ingestor(time.time)
-    bus = RedisBus(RedisConfig(REDIS_URL, f"bench-{uuid.uuid4().hex[:8]}"))
+    bus = bench_bus(url, prefix)
     bus.publish(recs)
     done, t0 = 0, time.perf_counter()
     while done < len(recs):
@@ -83,11 +97,11 @@ def end_to_end(recs: list[dict], settings: Settings) -> float:
     return rate
 
 
-def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
+def latency(recs: list[dict], settings: Settings, url: str, prefix: str) -> tuple[float, float]:
     """p50 and p99 ms from XADD to committed, with a publisher at LATENCY_RATE records/s."""
     core = bootstrap(settings)
     ingestor = core.ingestor(time.time)
-    bus = RedisBus(RedisConfig(REDIS_URL, f"bench-{uuid.uuid4().hex[:8]}"))
+    bus = bench_bus(url, prefix)
     sent: dict[str | None, float] = {}  # by the record's number
     stop = threading.Event()
 
@@ -101,7 +115,7 @@ def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
             time.sleep(max(0.0, start + tick * (i // per_tick) - time.perf_counter()))
 
     lat: list[float] = []
-    reader = RedisBus(RedisConfig(REDIS_URL, bus.config.prefix))
+    reader = RedisBus(RedisConfig(url, bus.config.prefix))
     feeder = threading.Thread(target=publish)
     feeder.start()
     while len(lat) < len(recs):
@@ -121,8 +135,19 @@ def latency(recs: list[dict], settings: Settings) -> tuple[float, float]:
     return lat[len(lat) // 2] * 1000, lat[int(len(lat) * 0.99)] * 1000
 
 
+def redis_target(argv: list[str] | None = None) -> tuple[str, str]:
+    """Parse the command line (--help: usage only); return the Redis URL and key prefix the settings give."""
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.parse_args(argv)
+    settings = from_env([], os.environ)  # REDIS_URL and ONEMAP_REDIS_PREFIX, read as the product reads them
+    if not settings.redis_url:
+        p.error("REDIS_URL is not set: give the Redis this bench may write to, e.g. redis://127.0.0.1:6379/15")
+    return settings.redis_url, settings.redis_prefix
+
+
 def main() -> None:
     """Print the three figures and the latency percentiles."""
+    url, prefix = redis_target()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/bench.sqlite3")
         core = bootstrap(settings)
@@ -130,11 +155,13 @@ def main() -> None:
         points = [(t.lon, t.lat) for t in district.townships.values()]
         rng = random.Random(1)
         points = [(lon + rng.uniform(-0.01, 0.01), lat + rng.uniform(-0.01, 0.01)) for lon, lat in points * 200]
-        top = ceiling(records(N, "C", points))
-        ours = end_to_end(records(N, "E", points), settings)
+        top = ceiling(records(N, "C", points), url, prefix)
+        ours = end_to_end(records(N, "E", points), settings, url, prefix)
         p50, p99 = latency(
             records(int(LATENCY_RATE * LATENCY_S), "L", points),
             Settings(data_dir=Path(tmp), database_url=f"sqlite:///{tmp}/latency.sqlite3"),
+            url,
+            prefix,
         )
     print(f"batch size                               {BATCH}")
     print(f"ceiling: redis-py XREADGROUP+XACK        {top:>10,.0f} records/s")

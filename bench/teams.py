@@ -5,10 +5,13 @@ send more often, so that the server takes the modelled rate (N teams x one fix p
 as fast (every fix of a team is 15 s after its last, in the phone's time, a little in the past, as a fix queued
 for a minute would be), so the thinning (domain/positions.py keeps) sees a team's real cadence and the log keeps
 what N teams would produce. The phones run in a process of their own, apart from the screens' clients.
+
+    python bench/fanout.py --teams 300 [--on-order]   # how they are run: this file is its helper, not a bench alone
 """
 
 from __future__ import annotations
 
+import argparse
 import math
 import multiprocessing
 import random
@@ -198,3 +201,8 @@ def order_teams(url: str, token: str, records: list[dict[str, Any]], teams: list
         )
         if r.json().get("status") != "done":
             raise SystemExit(f"order of {team['id']} on {incident} refused: {r.text[:200]}")
+
+
+if __name__ == "__main__":
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
+    raise SystemExit("bench/teams.py is the phones of bench/fanout.py --teams: run that (see --help)")
