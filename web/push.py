@@ -27,8 +27,10 @@ RESUME_DELTAS = 1200  # per scope: a screen back within minutes catches up from 
 FIGURES_EVERY_S = 1.0  # the day's figures and charts count the whole day: a stream of changes recounts them this often
 SATURATED = 0.8  # cores: a process's Python runs on one at a time (the GIL); above this, deltas are coalesced more
 LIGHT = 0.25  # cores: under this a stream of changes still goes out at the minimum gap, its deltas costing little
-# (50 screens x 10 records/s and 300 teams' fixes, 0.12 cores: a record waited for the busy gap, p50 9 -> 67 ms)
+# (50 screens x 10 records/s, 0.12 cores with 300 teams' fixes: a record waited for the busy gap, p50 67 ms, 9 without)
 LOAD_WINDOW_S = 1.0  # the process's CPU use is averaged over about this long
+LATE_S = 0.02  # its gaps ending this much later than asked, on average, is saturation too: a process short of CPU
+# (the machine's other work, or its hub busy) uses less of it and would read as having some to spare
 DEFLATE_FROM = 32 * 1024  # bytes of JSON: a larger delta (a burst of records) goes deflated; the rest stays JSON,
 # as a deflated one is two frames per socket and an inflate: a stream of 6-20 KB deltas to 500 screens came later
 # deflated (bench/fanout.py 500x100 on dev: p99 1.38 of the baseline's, against 0.66-0.75 as JSON)
@@ -317,7 +319,7 @@ def flush(socketio: SocketIO, pusher: Pusher, figures_every_s: float = 0.0) -> i
 class Pacing:
     """When the next delta may go: at once after a quiet spell; under a stream of changes after min_gap_s while the
     process uses little CPU, every busy_gap_s while it has CPU to spare, coalesced over a window widening to max_gap_s
-    once it has not."""
+    once it has not (it uses SATURATED cores, or its gaps end LATE_S late)."""
 
     def __init__(
         self,
@@ -331,32 +333,35 @@ class Pacing:
         self.busy_gap_s = max_gap_s if busy_gap_s is None else min(busy_gap_s, max_gap_s)
         self.gap_s = min_gap_s
         self.cpu, self.tick = cpu, tick
-        self._at, self._cpu, self.load = tick(), cpu(), 0.0
+        self._at, self._cpu, self.load, self.late = tick(), cpu(), 0.0, 0.0
 
-    def _measure(self) -> float:
-        """Update and return the process's CPU use, in cores, averaged over about LOAD_WINDOW_S."""
+    def _measure(self, late_s: float) -> bool:
+        """Update the process's CPU use (cores) and its gaps' lateness (s), each averaged over about LOAD_WINDOW_S;
+        return whether it is saturated."""
         at, cpu = self.tick(), self.cpu()
         elapsed = at - self._at
         if elapsed > 0:
             weight = min(1.0, elapsed / LOAD_WINDOW_S)
             self.load += weight * ((cpu - self._cpu) / elapsed - self.load)
+            self.late += weight * (late_s - self.late)
         self._at, self._cpu = at, cpu
-        return self.load
+        return self.load >= SATURATED or self.late >= LATE_S
 
-    def after(self, busy: bool) -> float:
-        """Return the gap before the next delta; busy: a change was already waiting when the last gap ended."""
+    def after(self, busy: bool, late_s: float = 0.0) -> float:
+        """Return the gap before the next delta; busy: a change was already waiting when the last gap ended, late_s
+        that long after it was due."""
         # A process with CPU to spare sends every busy_gap_s; a saturated one coalesces more, each delta costing
         # the same encode and writes to every socket whatever it carries; one using little sends as if idle (a stream
         # of small changes, such as teams' fixes, must not hold a record back). Quiet again: back to the minimum.
-        load = self._measure()
-        cap = self.max_gap_s if load >= SATURATED else self.busy_gap_s if load >= LIGHT else self.min_gap_s
+        saturated = self._measure(late_s)
+        cap = self.max_gap_s if saturated else self.busy_gap_s if self.load >= LIGHT else self.min_gap_s
         self.gap_s = min(cap, self.gap_s * 1.5) if busy else self.min_gap_s
         return self.gap_s
 
 
 def run(socketio: SocketIO, pusher: Pusher, pacing: Pacing, heartbeat_s: float, stop: threading.Event) -> None:
     """Send deltas until stop: a change at once when idle; an empty delta every heartbeat keeps screens live."""
-    busy = False
+    busy, late = False, 0.0
     while True:
         due = pusher.figures_due(FIGURES_EVERY_S)  # figures held back wake us when they may go
         changed = pusher.wake.wait(heartbeat_s if due is None else min(heartbeat_s, due))  # idle: at once
@@ -368,8 +373,9 @@ def run(socketio: SocketIO, pusher: Pusher, pacing: Pacing, heartbeat_s: float, 
         except Exception:
             log.exception("push failed; continuing")
         if changed:  # hold the next delta for the gap, so a stream of changes is coalesced
-            if stop.wait(pacing.after(busy)):
+            gap, start = pacing.after(busy, late), pacing.tick()
+            if stop.wait(gap):
                 return
-            busy = pusher.wake.is_set()
+            busy, late = pusher.wake.is_set(), max(0.0, pacing.tick() - start - gap)
         else:
-            busy = False
+            busy, late = False, 0.0

@@ -108,6 +108,20 @@ def test_a_stream_of_changes_in_a_process_using_little_cpu_goes_out_at_the_minim
     assert gaps[-1] == 0.1  # busier: the stream is coalesced every busy gap again
 
 
+def test_a_process_whose_gaps_end_late_coalesces_over_the_widest_window_though_it_uses_little_cpu():
+    proc = Process()
+    pacing = Pacing(0.03, 0.2, 0.1, cpu=lambda: proc.cpu, tick=lambda: proc.at)
+    gaps = [pacing.gap_s]
+    for _ in range(30):  # others hold the machine's cores: it gets 0.4 of one and wakes 60 ms late
+        proc.run(gaps[-1] + 0.06, 0.4)
+        gaps.append(pacing.after(busy=True, late_s=0.06))
+    assert gaps[-1] == 0.2  # fewer, larger deltas: each costs a write to every socket it has no CPU for
+    for _ in range(30):
+        proc.run(gaps[-1], 0.4)
+        gaps.append(pacing.after(busy=True, late_s=0.0))
+    assert gaps[-1] == 0.1  # on time again: the busy gap
+
+
 def test_walls_connecting_together_share_one_snapshot_until_the_state_or_the_second_changes(tmp_path, district):
     store = Store(EventLog(make_engine(f"sqlite:///{tmp_path / 'log.db'}")), district)
     now = [T0 + 5.0]
