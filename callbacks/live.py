@@ -71,7 +71,10 @@ def register(app: Guarded, services: Services) -> None:
     )
     app.clientside_callback(
         by_name(
-            "live, tick, i18n, selected, hideout", CATALOG, "window.onemap.console.render(selected, hideout)", CONSOLE_OUTPUTS
+            "live, tick, i18n, selected, hideout",
+            CATALOG,
+            "window.onemap.console.render(selected, hideout)",
+            CONSOLE_OUTPUTS,
         ),
         *CONSOLE_OUTPUTS.values(),
         *LIVE_INPUTS,

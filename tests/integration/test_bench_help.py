@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BENCHES = sorted(p.name for p in (ROOT / "bench").glob("*.py"))
+# A benchmark is a file of bench/ run as a program; bench/wallpage.py is a module bench/wall.py imports.
+BENCHES = sorted(p.name for p in (ROOT / "bench").glob("*.py") if 'if __name__ == "__main__":' in p.read_text("utf-8"))
 HELP_S = 60.0  # else TimeoutExpired: imports only (Dash, geopandas) on a busy machine; a benchmark takes minutes
 NO_REDIS = "redis://127.0.0.1:9/15"  # the discard port: a bench that reached for Redis would fail, not write
 
