@@ -192,7 +192,12 @@ def test_the_consoles_map_restyles_only_the_dots_a_selection_concerns(
     page, errors = open_page(f"{quiet_app}/command")
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     count = page.evaluate("window.onemap.live.all('incident').length")
-    page.wait_for_function("() => document.querySelectorAll('#cmd-map path.om-inc, #cmd-map .om-cluster').length > 0")
+    # The dots are drawn in place on arrival, the queue by Dash's render: wait for both.
+    page.wait_for_function(
+        "() => document.querySelectorAll('#cmd-map path.om-inc, #cmd-map .om-cluster').length > 0"
+        " && document.querySelectorAll('.om-queue-row[data-incident]').length >= 2",
+        timeout=WAIT_MS,
+    )
     rows = page.eval_on_selector_all(
         ".om-queue-row[data-incident]", "rs => rs.slice(0, 2).map(r => r.dataset.incident)"
     )

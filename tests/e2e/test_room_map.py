@@ -100,15 +100,17 @@ def test_a_township_room_maps_its_own_township_its_incidents_by_sla_state_and_it
     page, errors = open_page(f"{room_app}/township/{TOWN}", township=TOWN)
     page.wait_for_selector(".om-badge-live", timeout=WAIT_MS)
     page.wait_for_function("() => document.querySelectorAll('#room-map path.om-inc').length > 0", timeout=WAIT_MS)
+    # Teams are drawn in place as they arrive, halls and gauges by Dash's render: wait for both paths to have drawn.
     page.wait_for_function(
-        f"() => document.querySelectorAll('#room-map .om-team-icon').length === {len(teams)}", timeout=WAIT_MS
+        f"() => document.querySelectorAll('#room-map .om-team-icon').length === {len(teams)}"
+        f" && document.querySelectorAll('#room-map .leaflet-marker-icon.om-hall').length === {len(halls)}"
+        f" && document.querySelectorAll('#room-map .om-gauge-icon').length === {len(stations)}",
+        timeout=WAIT_MS,
     )
 
     # Its teams, halls and gauges only, though the room's socket sends every team, hall and gauge of the district.
     assert page.evaluate("window.onemap.live.all('team').length") > len(teams)
-    assert page.locator("#room-map .leaflet-marker-icon.om-hall").count() == len(halls)
     assert page.evaluate("window.onemap.live.all('station').length") > 0
-    assert page.locator("#room-map .om-gauge-icon").count() == len(stations)
     busy = page.evaluate(f"window.onemap.live.all('team').filter(x => x.township === '{TOWN}' && x.busy_with).length")
     assert page.locator("#room-map .om-team-mark-busy").count() == busy  # each team's status: free or on a job
 
