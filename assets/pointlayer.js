@@ -37,7 +37,8 @@
     return found;
   }
 
-  /** Return what each kind draws: the feature of an entity (null: not on this map), its marker, its look's signature. */
+  /** Return what each kind draws: the feature of an entity (null: not on this map), the signature of its marker's look
+   *  (a change rebuilds the icon or style) and of its hover tip's words (a change rewrites the tip only). */
   var KINDS = {
     incident: {
       feature: function (inc, now, o) {
@@ -48,7 +49,8 @@
                 props: {kind: "incident", id: inc.id, category: inc.category, address: inc.address, priority: inc.priority, status: status,
                         selected: inc.id === o.selected}};
       },
-      look: function (p) { return [p.status, p.priority, p.category, p.address, p.selected].join("|"); }
+      look: function (p) { return [p.status, p.priority, p.selected].join("|"); },
+      tip: function (p) { return [p.category, p.address, p.status].join("|"); }
     },
     team: {
       feature: function (x, now, o) {
@@ -56,7 +58,9 @@
         var f = window.onemap.mapfeed.teamPoint(x, now);
         return f && {id: x.id, lon: f.geometry.coordinates[0], lat: f.geometry.coordinates[1], rank: 0, props: f.properties};
       },
-      look: function (p) { return [p.name, p.team_kind, p.busy, p.fix, p.fix_at, p.accuracy_m].join("|"); }
+      // A moving team's every fix changes its tip (time, accuracy), not its icon: 20 fixes a second rebuilt 20 icons.
+      look: function (p) { return [p.busy, p.fix].join("|"); },
+      tip: function (p) { return [p.name, p.team_kind, p.busy, p.fix, p.fix_at, p.accuracy_m].join("|"); }
     }
   };
 
@@ -99,10 +103,10 @@
   KeyedSet.prototype.featureOf = function (entity, now) {
     var f = entity && this.spec.feature(entity, now, this.opts);
     if (!f) { return null; }
-    var was = this.feats.get(f.id), look = this.spec.look(f.props);
-    if (was && was.lon === f.lon && was.lat === f.lat) { return Object.assign(f, {ll: was.ll, x: was.x, y: was.y, look: look}); }
+    var was = this.feats.get(f.id), looks = {look: this.spec.look(f.props), tip: this.spec.tip(f.props)};
+    if (was && was.lon === f.lon && was.lat === f.lat) { return Object.assign(f, {ll: was.ll, x: was.x, y: was.y}, looks); }
     var ll = m().coordsToLatLng([f.lon, f.lat], {hideout: {crs: this.opts.crs}}), c = window.onemap.clusters;  // shifted once
-    return Object.assign(f, {ll: ll, x: c.mercX(ll.lng), y: c.mercY(ll.lat), look: look});
+    return Object.assign(f, {ll: ll, x: c.mercX(ll.lng), y: c.mercY(ll.lat)}, looks);
   };
 
   /** Bring the set up to date: the entities a delta touched, or every one after a snapshot; then draw what changed. */
@@ -135,7 +139,7 @@
       var f = self.feats.get(e.id), g = self.featureOf(e, now);
       if (!g) { if (f) { self.feats.delete(e.id); changed = true; } return; }
       seen.add(e.id);
-      if (!f || g.look !== f.look || g.x !== f.x || g.y !== f.y) { self.feats.set(e.id, g); changed = true; }
+      if (!f || g.look !== f.look || g.tip !== f.tip || g.x !== f.x || g.y !== f.y) { self.feats.set(e.id, g); changed = true; }
     });
     this.feats.forEach(function (f, id) { if (!seen.has(id)) { self.feats.delete(id); changed = true; } });
     if (changed) { this.draw(false); }
@@ -151,7 +155,7 @@
   /** Return what to draw: one item per feature, or per cluster past CLUSTER_AT incidents; each {key, ll, look, ...}. */
   KeyedSet.prototype.items = function () {
     var feats = Array.from(this.feats.values()), byId = this.feats, c = window.onemap.clusters;
-    var one = function (f) { return {key: "p:" + f.id, ll: f.ll, look: f.look, rank: f.rank, feature: f}; };
+    var one = function (f) { return {key: "p:" + f.id, ll: f.ll, look: f.look, tip: f.tip, rank: f.rank, feature: f}; };
     if (this.kind !== "incident" || feats.length <= CLUSTER_AT) { return feats.map(one); }
     var chosen = feats.filter(function (f) { return f.props.selected; });  // the console's selection: never hidden in a cluster
     var rest = chosen.length ? feats.filter(function (f) { return !f.props.selected; }) : feats;
@@ -189,7 +193,7 @@
       if (!d) {
         var layer = self.build(item);
         self.group.addLayer(layer);
-        self.drawn.set(item.key, {layer: layer, ll: item.ll, look: item.look, rank: item.rank});
+        self.drawn.set(item.key, {layer: layer, ll: item.ll, look: item.look, tip: item.tip, rank: item.rank});
         added += 1;
         return;
       }
@@ -203,7 +207,11 @@
         if ((item.rank > d.rank || selected) && d.layer.bringToFront) { d.layer.bringToFront(); }  // worse, or chosen: on top
         d.look = item.look;
         d.rank = item.rank;
+      } else if (d.tip !== item.tip) {
+        d.layer.feature.properties = item.feature.props;
+        if (d.layer.getTooltip()) { d.layer.setTooltipContent(m().tipText(item.feature.props)); }
       }
+      d.tip = item.tip;
     });
     var removed = 0;
     this.drawn.forEach(function (d, key) {

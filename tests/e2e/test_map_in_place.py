@@ -159,18 +159,31 @@ def test_a_delta_adds_restyles_or_moves_only_its_own_marker_and_a_resync_redraws
     phone.click("button[type=submit]")
     phone.wait_for_url("**/team")
     base = TEAMS[WALKER]
-    sent = phone.evaluate(
-        """([lon, lat]) => fetch('/team/position', {method: 'POST', credentials: 'same-origin',
-             headers: {'Content-Type': 'application/json'},
-             body: JSON.stringify({lon, lat, accuracy_m: 10, at: Date.now() / 1000})}).then(r => r.json())""",
-        [base["lon"] + 0.01, base["lat"]],
-    )
-    crew.close()
-    assert sent.get("kept"), sent
+
+    def fix(east: float, accuracy_m: int, age_s: int) -> None:
+        sent = phone.evaluate(
+            """([lon, lat, accuracy_m, age_s]) => fetch('/team/position', {method: 'POST', credentials: 'same-origin',
+                 headers: {'Content-Type': 'application/json'},
+                 body: JSON.stringify({lon, lat, accuracy_m, at: Date.now() / 1000 - age_s})}).then(r => r.json())""",
+            [base["lon"] + east, base["lat"], accuracy_m, age_s],
+        )
+        assert sent.get("kept"), sent
+
+    # A free team's fixes are kept a minute and 30 m apart: the first taken 90 s ago (still live), the next now.
+    fix(0.01, 10, 90)
     got = _changed(page, f"() => document.querySelector('{TEAM_PANE} .om-team-mark-live[data-team=\"{WALKER}\"]')")
     # Its icon moved (the same node) and its mark redrawn "live"; nothing of any other marker.
     assert got == {"added": [f"team:{WALKER}"], "removed": [f"team:{WALKER}"], "touched": [f"team:{WALKER}"]}, got
-    assert page.evaluate("window.onemap.live.summary().version") == panels  # Dash was not handed the fix
+
+    # Its next fix only moves the icon, the same node and mark, and rewrites its hover tip (the fix's accuracy).
+    page.evaluate(WATCH, PANES)
+    marker = f"window.onemap.points.setOf('wall-map', 'team').drawn.get('p:{WALKER}').layer"
+    fix(0.012, 25, 0)
+    got = _changed(page, f"() => {marker}.feature.properties.accuracy_m === 25")
+    crew.close()
+    assert got == {"added": [], "removed": [], "touched": [f"team:{WALKER}"]}, got
+    assert "25" in page.evaluate(f"{marker}.getTooltip().getContent()")
+    assert page.evaluate("window.onemap.live.summary().version") == panels  # Dash was not handed the fixes
 
     # A gap in the seqs: the page asks for a resync, and the snapshot redraws every marker (none of the old nodes left).
     page.evaluate(WATCH, PANES)
