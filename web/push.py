@@ -273,8 +273,8 @@ def bind(socketio: SocketIO, pusher: Pusher, resolve_scope: ScopeResolver) -> Ki
     kiosks = KioskSockets(socketio)
 
     def send_state(scope: str, since: int | None) -> None:
-        kinds = views.view_kinds(request.args.get("kinds"))  # the connect's query: a resync keeps the view
         """Bring this socket's screen to now and join it to its scope's room."""
+        kinds = views.view_kinds(request.args.get("kinds"))  # the connect's query: a resync keeps the view
 
         def joined(wire: bytes | None, deltas: list[Message]) -> None:
             # Under the publish lock (Pusher.join): nothing is published between these and joining the room.

@@ -87,3 +87,16 @@ def test_sla_status_moves_on_by_the_servers_clock_times_alone(now: float, expect
           sla.status({{status: "handling", order: inc.order, clock: null}}, {now}),
           sla.countdown(-75), sla.countdown(3725)]));""")
     assert got == [expected, "waiting", "handling", "+01:15", "1:02:05"]
+
+
+def test_a_delta_to_the_pages_own_state_updates_its_entities_in_place_to_what_a_copy_would_hold() -> None:
+    got = _node("""
+        const snap = {seq: 5, entities: [{kind: "incident", id: "a", stage: "new"}, {kind: "incident", id: "b"}]};
+        const delta = {from_seq: 5, seq: 6, upsert: [{kind: "incident", id: "a", stage: "ordered"}, {kind: "team", id: "t"}],
+                       remove: [{kind: "incident", id: "b"}]};
+        const kept = live.applySnapshot(live.emptyState(), snap, 0), copied = live.applyDelta(kept, delta, 0);
+        const owned = live.applySnapshot(live.emptyState(), snap, 0), inPlace = live.applyDelta(owned, delta, 0, true);
+        console.log(JSON.stringify([plain(copied.state), plain(inPlace.state), kept.entities.size,
+                                    inPlace.state.entities === owned.entities, copied.state.entities === kept.entities]));""")
+    assert got[0] == got[1] and got[1]["entities"]["incident:a"]["stage"] == "ordered" and got[1]["version"] == 2
+    assert got[2:] == [2, True, False]  # a copy leaves the state it was given as it was; the page's own is updated
