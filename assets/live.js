@@ -208,12 +208,7 @@
     current.replay = false;
     if (!scope || typeof window.io !== "function") { return; }
     var view = (kinds || []).join(",");
-    if (current.socket && current.state.scope === scope && current.view === view) {
-      // Started before Dash mounted (assets/boot.js, early): its stores are new, so they are told where things stand.
-      current.pushed = null;
-      schedulePush();
-      return;
-    }
+    if (current.socket && current.state.scope === scope && current.view === view) { return; }
     if (current.socket) { current.socket.disconnect(); }
     current.state = Object.assign(emptyState(), {scope: scope});
     current.view = view;
