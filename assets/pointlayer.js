@@ -202,12 +202,12 @@
         var fresh = self.build(item);
         m().restyle(d.layer, fresh);
         d.layer.feature = fresh.feature;
-        if (item.feature && d.layer.getTooltip()) { d.layer.setTooltipContent(m().tipText(item.feature.props)); }
         var selected = item.feature && item.feature.props.selected;
         if ((item.rank > d.rank || selected) && d.layer.bringToFront) { d.layer.bringToFront(); }  // worse, or chosen: on top
         d.look = item.look;
         d.rank = item.rank;
-      } else if (d.tip !== item.tip) {
+      }
+      if (item.feature && d.tip !== item.tip) {  // its words (a team's fix: time, accuracy), restyled or not
         d.layer.feature.properties = item.feature.props;
         if (d.layer.getTooltip()) { d.layer.setTooltipContent(m().tipText(item.feature.props)); }
       }
