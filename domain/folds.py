@@ -7,7 +7,7 @@ from dataclasses import replace
 from typing import Any, overload
 
 from domain import events as ev
-from domain import series
+from domain import ledger, series
 from domain.fastinit import quick_new
 from domain.model import BY_ROOM, OPEN_STAGES, STEP_STAGE, Broadcast, Incident, Order, Stage
 from domain.state import SWEEP_S, State
@@ -243,6 +243,7 @@ def tracked(fold: Callable[[State, Any], Changed]) -> Callable[[State, Any], Cha
             s.open_ids[iid] = None
         else:
             s.open_ids.pop(iid, None)
+        ledger.account(s, iid)
         return changed
 
     return run
@@ -252,6 +253,7 @@ def reported_tracked(s: State, e: ev.IncidentReported) -> Changed:
     """Fold a report and index the incident (not through `tracked`: the incident does not exist before)."""
     changed = reported(s, e)
     track(s, e.incident_id)
+    ledger.account(s, e.incident_id)
     return changed
 
 
@@ -268,6 +270,7 @@ def sweep(s: State) -> None:
     An archived incident is read from its own stream (Store.incident)."""
     period = s.last_event_at // SWEEP_S * SWEEP_S
     s.sweep_at = period + SWEEP_S
+    ledger.prune(s, ledger.day_of(s.last_event_at, s.district.utc_offset_h))
     cutoff = period - s.retention_s
     if cutoff <= s.kept_since:
         return
@@ -283,3 +286,4 @@ def sweep(s: State) -> None:
             del s.touched[iid]
             incidents.pop(iid, None)
             s.tracks.pop(iid, None)
+            s.ledger_of.pop(iid, None)  # its counts stay in the ledger: an archived incident changes no more

@@ -8,6 +8,7 @@ from typing import Any
 
 from domain.model import TIMED_STEPS, Incident, Order, Stage
 from domain.positions import SITE, SitePolicy
+from domain.scoring import AssessmentPolicy
 
 DEFAULT_TARGETS_S: dict[str, float] = {"sign": 60, "respond": 120, "route": 180, "on_site": 600}
 # The center's own clock (派单时限): receipt or reopening to order, by priority (1 特急, 2 紧急, 3 一般).
@@ -27,18 +28,24 @@ class SlaPolicy:
     escalate_after_s: float = DEFAULT_ESCALATE_AFTER_S  # a breach still undone this long goes to the duty leader
     dispatch_s: Mapping[int, float] = field(default_factory=lambda: dict(DEFAULT_DISPATCH_S))
     site: SitePolicy = SITE  # on site proven, team positions (the policy file's "teams")
+    assessment: AssessmentPolicy = field(default_factory=AssessmentPolicy)  # the townships' scores' weights
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SlaPolicy:
         """Build a policy from {"default": {step: s}, "categories": {code: {step: s}}, "dispatch": {prio: s},
-        "teams": {radius_m, accuracy_m, stale_s, ...}} (domain/positions.py SitePolicy)."""
+        "teams": {radius_m, accuracy_m, stale_s, ...}} (domain/positions.py SitePolicy),
+        "assessment": {"weights": {indicator: weight}, "board": n}} (domain/scoring.py)."""
         targets = {**DEFAULT_TARGETS_S, **_steps(data.get("default", {}), "default")}
         overrides = {c: _steps(v, c) for c, v in data.get("categories", {}).items()}
         escalate = float(data.get("escalate_after", DEFAULT_ESCALATE_AFTER_S))
         if escalate <= 0:
             raise ValueError("SLA policy: escalate_after must be positive seconds")
         dispatch = {**DEFAULT_DISPATCH_S, **_dispatch(data.get("dispatch", {}))}
-        return cls(targets, overrides, escalate, dispatch, SitePolicy.from_dict(data.get("teams", {})))
+        site, assessment = (
+            SitePolicy.from_dict(data.get("teams", {})),
+            AssessmentPolicy.from_dict(data.get("assessment", {})),
+        )
+        return cls(targets, overrides, escalate, dispatch, site, assessment)
 
     def dispatch_target(self, priority: int) -> float:
         """Return the seconds the center has to order an incident of a priority (the routine one when unknown)."""

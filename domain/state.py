@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from domain.model import Broadcast, District, Fix, HallState, Incident, StationState
 
@@ -11,6 +12,9 @@ RETENTION_S = 8 * 86400.0  # a closed incident stays in memory this long: the we
 # The archive sweep runs when the log's time enters a new UTC day (event time, so every fold agrees): once a day,
 # as walking the oldest changes costs a little; a closed incident stays 8 to 9 days.
 SWEEP_S = 86400.0
+DAY_S = 86400.0
+LedgerKey = tuple[int, str, str]  # (local day since 1970-01-01, township, category): domain/ledger.py
+LostKey = tuple[int, str, str]  # (local day, township, incident id): the points an incident lost there
 NORMAL = 0  # a station's flood stage before any line is crossed (domain.flood names the others)
 Ring = tuple[tuple[float, float], ...]  # (lon, lat) pairs, closed
 Circle = tuple[float, float, float]  # lon, lat, radius in metres
@@ -79,6 +83,13 @@ class State:
     retention_s: float = RETENTION_S
     sweep_at: float = float("-inf")  # the log's time at which the next archive sweep runs
     kept_since: float = float("-inf")  # every incident that changed since then is still here (older closed ones left)
+    # The long views' ledger (domain/ledger.py): counts by (day, township, category), the points lost by
+    # (day, township, incident), each kept incident's part in both (taken out again when it changes); days from
+    # ledger_floor on. Flat dicts of tuples, like the indexes above.
+    ledger: dict[LedgerKey, tuple[int, ...]] = field(default_factory=dict)
+    ledger_lost: dict[LostKey, tuple[str, ...]] = field(default_factory=dict)
+    ledger_of: dict[str, Any] = field(default_factory=dict)
+    ledger_floor: int = -(10**9)
 
     def open_incidents(self) -> list[Incident]:
         """Return the incidents that still need work."""
