@@ -23,6 +23,7 @@ from flask_socketio import SocketIO
 
 import callbacks
 import layouts
+from application.assessments import Assessments
 from application.autopilot import Autopilot
 from application.bootstrap import bootstrap
 from application.commands import Commands
@@ -150,6 +151,7 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
         replayer,
         reports,
         EvidenceStore(core.log.engine, clock),
+        Assessments(store, settings.sla_policy.assessment, clock, district.utc_offset_h),
         bus.name,
     )
     csp: list[str] = []  # filled once Dash's inline scripts are known, before the first request

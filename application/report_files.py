@@ -13,7 +13,8 @@ from openpyxl.utils import get_column_letter
 
 from application import report_pdf
 from application.cells import is_formula_like, neutralise
-from application.report_tables import Table, subtitle, tables, title
+from application.report_tables import subtitle, tables, title
+from application.table import Table
 from domain.model import District
 
 MEDIA_TYPES = {

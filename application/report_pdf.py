@@ -21,7 +21,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
 from reportlab.platypus import Table as PdfTable
 
 import i18n
-from application.report_tables import Table, subtitle, tables, title
+from application.report_tables import subtitle, tables, title
+from application.table import Table, township_name
 from domain.model import District
 
 # TrueType fonts with Chinese glyphs, embedded (subset) so every viewer shows the same text; .ttc not tried.
@@ -79,7 +80,9 @@ def render(report: dict[str, Any], district: District, lang: str, font_name: str
     story: list[Any] = [
         text(title(report, district, lang), styles["h1"]),
         text(subtitle(report, district, lang), styles["p"]),
-        _charts(report, district, lang, name),
+        _scores(report, district, lang, name)
+        if report["kind"] == "assessment"
+        else _charts(report, district, lang, name),
     ]
     if report.get("charts"):
         story.append(_analytics(report["charts"], lang, name))
@@ -197,6 +200,15 @@ def _charts(report: dict[str, Any], district: District, lang: str, name: str) ->
         name,
         None,
     )
+    return drawing
+
+
+def _scores(report: dict[str, Any], district: District, lang: str, name: str) -> Drawing:
+    """Draw the assessment's scores, township by township in rank order (those with no score left out)."""
+    rows = [r for r in report["townships"] if r["score"] is not None]
+    drawing = Drawing(270 * mm, 62 * mm)
+    labels = [township_name(district, r["id"], lang) for r in rows]
+    _bar(drawing, 0, i18n.t("monthly.score", lang), labels, [r["score"] for r in rows], name, 100, width=200 * mm)
     return drawing
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import i18n
+from application import assessment_tables
+from application.table import Table, township_name
 from domain.model import TIMED_STEPS, District
 
 FIGURES = (
@@ -45,27 +46,13 @@ RANK_COLS = (
 )
 
 
-@dataclass(frozen=True)
-class Table:
-    """One table of the report: its key (the sheet's name), title, column headers and rows of plain values."""
-
-    key: str
-    title: str
-    headers: list[str]
-    rows: list[list[Any]]
-    percent: frozenset[int] = frozenset()  # columns holding rates (0..1), shown as percentages
-    percent_rows: frozenset[int] = frozenset()  # rows holding rates in every number column
-
-    def is_rate(self, row: int, col: int) -> bool:
-        """Tell whether a cell holds a rate (0..1) to be shown as a percentage."""
-        return col in self.percent or (row in self.percent_rows and col > 0)
-
-
 def tables(report: dict[str, Any], district: District, lang: str) -> list[Table]:
     """Return the report's tables in reading order, labelled in the language."""
+    if report["kind"] == "assessment":
+        return assessment_tables.tables(report, district, lang)
     t: Callable[..., str] = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
     clock = _clock(report["utc_offset_h"])
-    town: Callable[[str | None], str] = lambda tid: _township(district, tid, lang)  # noqa: E731
+    town: Callable[[str | None], str] = lambda tid: township_name(district, tid, lang)  # noqa: E731
     fig = report["district"]
     incident_cols = [
         t("col.incident"),
@@ -230,7 +217,7 @@ def subtitle(report: dict[str, Any], district: District, lang: str) -> str:
         "report.as_of", lang, time=_clock(report["utc_offset_h"], full=True)(report["as_of"]), seq=report["seq"]
     )
     if report.get("township"):
-        line += "  " + i18n.t("report.scope", lang, township=_township(district, report["township"], lang))
+        line += "  " + i18n.t("report.scope", lang, township=township_name(district, report["township"], lang))
     return line
 
 
@@ -242,11 +229,6 @@ def _clock(utc_offset_h: float, full: bool = False) -> Callable[[float | None], 
     tz = timezone(timedelta(hours=utc_offset_h))
     fmt = "%Y-%m-%d %H:%M:%S" if full else "%m-%d %H:%M:%S"
     return lambda at: datetime.fromtimestamp(at, tz).strftime(fmt) if at is not None else ""
-
-
-def _township(district: District, tid: str | None, lang: str) -> str:
-    town = district.townships.get(tid) if tid else None
-    return (town.name_en if lang == "en" else town.name_zh) if town else (tid or i18n.t("report.district_center", lang))
 
 
 def _station(district: District, sid: str, lang: str) -> str:

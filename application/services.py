@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from application.assessments import Assessments
 from application.commands import Commands
 from application.evidence import EvidenceLimits
 from application.replay import Replayer
@@ -41,5 +42,6 @@ class Services:
     replayer: Replayer  # any past moment, from the log
     reports: Reports  # the daily and weekly after-action report and its files
     evidence: EvidenceStore  # the teams' photos: in the log's database, so every web process reads them
+    assessments: Assessments  # the townships' assessment over a period, from the ledger
     bus_name: str = "memory"
     evidence_limits: EvidenceLimits = EvidenceLimits()

@@ -31,6 +31,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "read_evidence": frozenset({Role.TEAM, Role.TOWNSHIP, Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN}),
     # After action: a township sees only its own township's part (checked with the township asked for).
     "read_report": frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.TOWNSHIP}),
+    # The townships' assessment: the district's ranking for the center and its leaders; a township its own card.
+    "read_assessment": frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.TOWNSHIP}),
     "replay": frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.TOWNSHIP, Role.WALL}),
 }
 

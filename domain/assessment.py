@@ -19,11 +19,12 @@ class Books:
     ledger: Mapping[LedgerKey, Vector]
     lost: Mapping[LostKey, tuple[str, ...]]
     townships: tuple[str, ...]
+    seq: int = 0  # the log's seq the copy was taken at
 
     @classmethod
     def of(cls, state: State) -> Books:
         """Copy the ledger out of a state (run inside the store's read: dict copies, no walk)."""
-        return cls(dict(state.ledger), dict(state.ledger_lost), tuple(state.district.townships))
+        return cls(dict(state.ledger), dict(state.ledger_lost), tuple(state.district.townships), state.seq)
 
 
 def totals(books: Books, first: int, end: int) -> dict[str, list[int]]:
@@ -72,7 +73,8 @@ def score(v: Vector | list[int], policy: AssessmentPolicy) -> dict[str, Any]:
     for r in rows.values():
         share = 100.0 * r["weight"] / counted if counted and r["judged"] and r["weight"] else 0.0
         r["points"] = round(share * r["good"] / r["judged"], 2) if share else None
-        r["lost_points"] = round(share * (r["judged"] - r["good"]) / r["judged"], 2) if share else 0.0
+        lost = round(share * (r["judged"] - r["good"]) / r["judged"], 2) if share else 0.0
+        r["lost_points"] = lost if r["judged"] else None  # nothing judged: nothing lost, nothing to show
         r["cost_each"] = share / r["judged"] if share else 0.0
     total = sum(100.0 * r["weight"] * r["good"] / r["judged"] for r in rows.values() if r["points"] is not None)
     return {"score": round(total / counted, 2) if counted else None, "indicators": rows}
@@ -104,10 +106,9 @@ def assess(books: Books, period: Period, policy: AssessmentPolicy) -> dict[str, 
 def _cards(books: Books, period: Period, policy: AssessmentPolicy) -> dict[str, Any]:
     sums = totals(books, *period.days)
     zero = [0] * len(FIELDS)
-    rows = [
-        {"id": t, **figures(sums.get(t, zero)), **score(sums.get(t, zero), policy)} for t in books.townships
-    ]
+    rows = [{"id": t, **figures(sums.get(t, zero)), **score(sums.get(t, zero), policy)} for t in books.townships]
     boards = rank(rows, policy.board)
+    rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["id"]))  # as the kpi's ranking: ranked, then the rest
     district = [sum(col) for col in zip(zero, *sums.values())]
     return {"district": {**figures(district), **score(district, policy)}, "townships": rows, **boards}
 

@@ -8,11 +8,9 @@ The ledger keeps LEDGER_DAYS of days and outlives the incidents archived out of 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from domain.model import TIMED_STEPS, VERIFIED, Incident, Order, Stage
 from domain.sla import stage_verdict
-from domain.state import DAY_S, LedgerKey, LostKey, State
+from domain.state import DAY_S, LostKey, State
 
 # The counts of one (day, township, category), in this order: the vector each ledger value is.
 FIELDS: tuple[str, ...] = (
@@ -33,11 +31,13 @@ LEDGER_DAYS = 800  # two years and a month: a year compares with the year before
 VOID_STAGES = frozenset({Stage.CANCELLED, Stage.MERGED})  # kpi's: received, and nowhere else
 DONE_STAGES = frozenset({Stage.RESOLVED, Stage.CLOSED, Stage.TRANSFERRED})
 Vector = tuple[int, ...]
-Part = tuple[tuple[tuple[LedgerKey, Vector], ...], tuple[tuple[LostKey, tuple[str, ...]], ...]]
-EMPTY: Part = ((), ())
+Cell = tuple[int, str, str, int]  # a ledger key and one of its FIELDS' index
+Lost = dict[LostKey, tuple[str, ...]]
+_LostList = list[tuple[LostKey, str]]
 _ZERO: Vector = (0,) * len(FIELDS)
-_At = Callable[[LedgerKey], list[int]]
-_Lose = Callable[[float, str, str], None]
+_ORDERS, _DONE, _VERIFIED = INDEX["orders"], INDEX["on_site_done"], INDEX["on_site_verified"]
+_ORDERED, _RESOLVED, _RATED, _SATISFIED = INDEX["ordered"], INDEX["resolved"], INDEX["rated"], INDEX["satisfied"]
+_VERDICT = {(step, v): INDEX[f"{step}_{'on_time' if v else 'late'}"] for step in TIMED_STEPS for v in (True, False)}
 
 
 def day_of(t: float, utc_offset_h: float) -> int:
@@ -45,104 +45,102 @@ def day_of(t: float, utc_offset_h: float) -> int:
     return int((t + utc_offset_h * 3600.0) // DAY_S)
 
 
-def contribution(inc: Incident, now: float, utc_offset_h: float) -> Part:
-    """Return an incident's counts by (day, township, category) and the points it lost by (day, township, id)."""
-    counts: dict[LedgerKey, list[int]] = {}
-    lost: dict[LostKey, list[str]] = {}
-
-    def at(key: LedgerKey) -> list[int]:
-        row = counts.get(key)
-        if row is None:
-            row = counts[key] = [0] * len(FIELDS)
-        return row
-
-    def lose(t: float, township: str, why: str) -> None:
-        lost.setdefault((day_of(t, utc_offset_h), township, inc.id), []).append(why)
-
-    at((day_of(inc.received_at, utc_offset_h), inc.township or "", inc.category))[0] += 1
+def contribution(inc: Incident, now: float, utc_offset_h: float) -> tuple[dict[Cell, int], Lost]:
+    """Return an incident's counts by (day, township, category, field) and its lost points by (day, township, id)."""
+    cells: list[Cell] = [(day_of(inc.received_at, utc_offset_h), inc.township or "", inc.category, 0)]
+    lost: _LostList = []
     if inc.stage not in VOID_STAGES:
         orders = inc.history + ((inc.order,) if inc.order is not None else ())
         for order in orders:
-            _order(inc, order, at((day_of(order.issued_at, utc_offset_h), order.township, inc.category)), now, lose)
-        _outcome(inc, orders[-1] if orders else None, utc_offset_h, at, lose)
-    return (
-        tuple((k, tuple(v)) for k, v in counts.items()),
-        tuple((k, tuple(v)) for k, v in lost.items()),
-    )
+            _order(cells, lost, inc, order, day_of(order.issued_at, utc_offset_h), now)
+        if orders:
+            _outcome(cells, lost, inc, orders[-1], day_of(orders[-1].issued_at, utc_offset_h))
+    by_key: Lost = {}
+    for key, why in lost:
+        by_key[key] = by_key.get(key, ()) + (why,)
+    counts: dict[Cell, int] = {}
+    for cell in cells:  # a handful: a plain loop beats Counter's set-up
+        counts[cell] = counts.get(cell, 0) + 1
+    return counts, by_key
 
 
-def _order(inc: Incident, order: Order, row: list[int], now: float, lose: _Lose) -> None:
+def _order(cells: list[Cell], lost: _LostList, inc: Incident, order: Order, day: int, now: float) -> None:
     """Count one order's stages, on-site proof, and whether it was reopened or handed on unresolved."""
-    row[INDEX["orders"]] += 1
+    town, cat, key = order.township, inc.category, (day, order.township, inc.id)
+    cells.append((day, town, cat, _ORDERS))
     for step in TIMED_STEPS:
         verdict = stage_verdict(order, step, now)
         if verdict is not None:
-            row[INDEX[f"{step}_on_time" if verdict else f"{step}_late"]] += 1
+            cells.append((day, town, cat, _VERDICT[step, verdict]))
             if not verdict:
-                lose(order.issued_at, order.township, step)
+                lost.append((key, step))
     if "on_site" in order.done:
-        row[INDEX["on_site_done"]] += 1
-        row[INDEX["on_site_verified"]] += order.proof == VERIFIED
-    if order is not inc.order:  # an earlier order: it ended in a reopening (it was resolved) or a hand-on
-        why = "reopened" if "resolve" in order.done else "returned"
-        row[INDEX[why]] += 1
-        lose(order.issued_at, order.township, why)
-    elif inc.stage is Stage.TRANSFERRED:
-        row[INDEX["returned"]] += 1
-        lose(order.issued_at, order.township, "returned")
+        cells.append((day, town, cat, _DONE))
+        if order.proof == VERIFIED:
+            cells.append((day, town, cat, _VERIFIED))
+    # An earlier order ended in a reopening (it was resolved) or a hand-on; the current one in a transfer out.
+    why = ("reopened" if "resolve" in order.done else "returned") if order is not inc.order else ""
+    why = why or ("returned" if inc.stage is Stage.TRANSFERRED else "")
+    if why:
+        cells.append((day, town, cat, INDEX[why]))
+        lost.append((key, why))
 
 
-def _outcome(inc: Incident, last: Order | None, utc_offset_h: float, at: _At, lose: _Lose) -> None:
+def _outcome(cells: list[Cell], lost: _LostList, inc: Incident, last: Order, day: int) -> None:
     """Count the last order's outcome as kpi does: ordered, resolved, the call-backs (each reopening: unsatisfied)."""
-    if last is None:
-        return
-    row = at((day_of(last.issued_at, utc_offset_h), last.township, inc.category))
-    done = inc.stage in DONE_STAGES
-    unsatisfied = inc.reopened + (inc.feedback == "unsatisfied")
-    row[INDEX["ordered"]] += 1
-    row[INDEX["resolved"]] += done
-    row[INDEX["rated"]] += unsatisfied + (inc.feedback == "satisfied")
-    row[INDEX["satisfied"]] += inc.feedback == "satisfied"
-    if not done:
-        lose(last.issued_at, last.township, "unresolved")
-    for _ in range(unsatisfied):
-        lose(last.issued_at, last.township, "unsatisfied")
+    town, cat, key = last.township, inc.category, (day, last.township, inc.id)
+    cells.append((day, town, cat, _ORDERED))
+    if inc.stage in DONE_STAGES:
+        cells.append((day, town, cat, _RESOLVED))
+    else:
+        lost.append((key, "unresolved"))
+    if inc.feedback == "satisfied":
+        cells += ((day, town, cat, _RATED), (day, town, cat, _SATISFIED))
+    for _ in range(inc.reopened + (inc.feedback == "unsatisfied")):
+        cells.append((day, town, cat, _RATED))
+        lost.append((key, "unsatisfied"))
 
 
 def account(s: State, incident_id: str) -> None:
     """Replace an incident's part in the ledger by what it is now (nothing when it is no longer here)."""
     inc = s.incidents.get(incident_id)
-    new = contribution(inc, s.last_event_at, s.district.utc_offset_h) if inc is not None else EMPTY
-    old = s.ledger_of.get(incident_id, EMPTY)
-    if new == old:
-        return
-    _shift(s, old, -1)
-    _shift(s, new, 1)
+    cells, lost = contribution(inc, s.last_event_at, s.district.utc_offset_h) if inc is not None else ({}, {})
+    old_cells, old_lost = s.ledger_of.get(incident_id, _NONE)
+    if cells != old_cells:
+        _shift(s, cells, old_cells)
+    if lost != old_lost:
+        _relose(s, lost, old_lost)
     if inc is None:
         s.ledger_of.pop(incident_id, None)
     else:
-        s.ledger_of[incident_id] = new
+        s.ledger_of[incident_id] = (cells, lost)  # never changed in place: a checkpoint may share it
 
 
-def _shift(s: State, part: Part, sign: int) -> None:
-    """Add (sign 1) or take out (sign -1) a part; days older than the ledger keeps are left alone."""
+def _shift(s: State, new: dict[Cell, int], old: dict[Cell, int]) -> None:
+    """Put the difference between an incident's new and old cells into the ledger, one tuple per key changed;
+    days older than the ledger keeps are left alone."""
+    diff = [(cell, n - old.get(cell, 0)) for cell, n in new.items() if n != old.get(cell, 0)]
+    diff += [(cell, -n) for cell, n in old.items() if cell not in new]
     ledger, floor = s.ledger, s.ledger_floor
-    for key, vector in part[0]:
-        if key[0] < floor:
+    for (day, town, cat, i), d in diff:
+        if day < floor:
             continue
-        row = ledger.get(key)
-        total = vector if row is None and sign > 0 else tuple(a + sign * b for a, b in zip(row or _ZERO, vector))
-        if any(total):
-            ledger[key] = total
+        key = (day, town, cat)
+        row = list(ledger.get(key, _ZERO))
+        row[i] += d
+        if any(row):
+            ledger[key] = tuple(row)
         else:
-            ledger.pop(key, None)
-    for lkey, reasons in part[1]:
-        if lkey[0] < floor:
-            continue
-        if sign > 0:
-            s.ledger_lost[lkey] = reasons
-        else:
-            s.ledger_lost.pop(lkey, None)
+            del ledger[key]
+
+
+def _relose(s: State, new: Lost, old: Lost) -> None:
+    """Replace an incident's lost points (its keys are its own: no other incident's are touched)."""
+    for key in old.keys() - new.keys():
+        s.ledger_lost.pop(key, None)
+    for key, reasons in new.items():
+        if key[0] >= s.ledger_floor:
+            s.ledger_lost[key] = reasons
 
 
 def prune(s: State, today: int) -> None:
@@ -154,3 +152,6 @@ def prune(s: State, today: int) -> None:
     for book in (s.ledger, s.ledger_lost):
         for key in [k for k in book if k[0] < floor]:
             del book[key]
+
+
+_NONE: tuple[dict[Cell, int], Lost] = ({}, {})

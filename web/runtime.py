@@ -56,6 +56,7 @@ def start(
         services.replayer.extend()  # checkpoints follow the log, so a replay never folds from the start
         services.store.snapshot_due(clock())  # every 20,000 events or 10 minutes: the next start folds only the tail
         services.reports.make_due(s.lang)  # yesterday's files, once
+        services.assessments.write_due(s.data_dir, services.district, s.lang)  # last month's assessment, once
 
     socketio.start_background_task(every, REPORT_TICK_S, stop, after_action, "reports")
     pacing = push.Pacing(s.push_min_gap_s, s.push_interval_s, s.push_busy_gap_s)

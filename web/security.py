@@ -13,7 +13,7 @@ from urllib.parse import quote, urlparse
 
 from flask import Flask, abort, current_app, redirect, request, session
 
-from domain.access import can_see
+from domain.access import PERMISSIONS, can_see
 from domain.model import Actor, Role
 from store.accounts import Accounts
 from store.log import AuditRecord
@@ -48,6 +48,8 @@ def page_allowed(actor: Actor, path: str) -> bool:
         return actor.role in CONSOLE_ROLES or (actor.role is Role.TOWNSHIP and actor.township == match["id"])
     if path == "/command":
         return actor.role in CONSOLE_ROLES
+    if path == "/assessment":  # the district's ranking, or a township operator's own card (layouts/assessment.py)
+        return actor.role in PERMISSIONS["read_assessment"]
     if path.startswith("/admin"):
         return actor.role is Role.ADMIN
     if path in WALL_PAGES:

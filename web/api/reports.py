@@ -11,6 +11,7 @@ from application.report_files import MEDIA_TYPES, render
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.model import Role
+from domain.periods import KINDS
 from web import timeparams, views
 from web.api.base import _error, _lang, _services, route
 
@@ -104,3 +105,22 @@ def replay() -> Any:
         return _incident_timeline(request.args["incident"][:100], at)
     state = s.replayer.at(at)
     return jsonify({**views.snapshot(state, at, s.settings.utc_offset_h, township or "all"), "replay": True, "at": at})
+
+
+@route("/assessment", "read_assessment")
+def assessment() -> Any:
+    """Return the townships' assessment of ?period=week|month|quarter|year holding ?day= (today by default);
+    with ?township= (a township's own, always) that township's card with the incidents that lost it points."""
+    township, refused = _scope("read_assessment")
+    if refused:
+        return refused
+    books = _services().assessments
+    kind = request.args.get("period", "month")
+    if kind not in KINDS:
+        return _error(400, "bad_request", reason=f"period must be one of {', '.join(KINDS)}")
+    which = books.period(kind, _day("day", books.today()))
+    if request.args.get("format", "json") != "json":  # the report's files, from the same figures
+        return _answer(
+            books.report(which, township), f"assessment-{which.label}" + (f"-{township}" if township else "")
+        )
+    return jsonify(books.district(which) if township is None else books.township(which, township))

@@ -54,6 +54,11 @@ def test_a_constructed_month_scores_and_ranks_each_township_as_computed_by_hand(
     }  # fmt: skip
 
 
+def test_the_townships_come_in_rank_order_then_those_with_nothing_judged(district):
+    ids = [r["id"] for r in assess(books(folded(district)), NOVEMBER, AssessmentPolicy())["townships"]]
+    assert ids == ["T01", "T03", "T02", "T04", "T05", "T06", "T07", "T08", "T09", "T10", "T11"]
+
+
 def test_the_red_and_black_lists_are_the_top_and_bottom_of_the_ranking(district):
     result = assess(books(folded(district)), NOVEMBER, AssessmentPolicy(board=1))
     assert (result["red"], result["black"]) == (["T01"], ["T02"])
@@ -75,7 +80,7 @@ def test_every_point_a_township_lost_is_traced_to_the_incidents_that_lost_it(dis
     row = card(books(folded(district)), NOVEMBER, AssessmentPolicy(), township)["township"]
     assert {x["incident"]: x["points"] for x in row["lost"]} == month.EXPECTED_LOST[township]
     assert sum(x["points"] for x in row["lost"]) == pytest.approx(100 - row["score"])
-    assert sum(r["lost_points"] for r in row["indicators"].values()) == pytest.approx(100 - row["score"])
+    assert sum(r["lost_points"] or 0 for r in row["indicators"].values()) == pytest.approx(100 - row["score"])
 
 
 def test_a_lost_point_names_its_reasons(district):
@@ -137,9 +142,12 @@ def test_the_ledger_is_the_sum_of_every_incidents_part(district):
     state = folded(district, retention_s=float("inf"))
     total: dict = {}
     for inc in state.incidents.values():
-        for key, vector in ledger.contribution(inc, state.last_event_at, district.utc_offset_h)[0]:
-            total[key] = tuple(a + b for a, b in zip(total.get(key, (0,) * len(ledger.FIELDS)), vector))
-    assert state.ledger == total
+        for (day, town, cat, field), n in ledger.contribution(inc, state.last_event_at, district.utc_offset_h)[
+            0
+        ].items():
+            row = total.setdefault((day, town, cat), [0] * len(ledger.FIELDS))
+            row[field] += n
+    assert state.ledger == {k: tuple(v) for k, v in total.items()}
 
 
 def test_days_older_than_the_ledger_keeps_are_dropped(district):
