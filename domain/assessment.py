@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from domain.ledger import FIELDS, INDEX, Vector
+from domain.ledger import FIELDS, INDEX, Vector, settled_copy
 from domain.periods import Period
 from domain.scoring import INDICATORS, MINUS, REASONS, AssessmentPolicy
 from domain.state import LedgerKey, LostKey, State
@@ -23,8 +23,9 @@ class Books:
 
     @classmethod
     def of(cls, state: State) -> Books:
-        """Copy the ledger out of a state (run inside the store's read: dict copies, no walk)."""
-        return cls(dict(state.ledger), dict(state.ledger_lost), tuple(state.district.townships), state.seq)
+        """Copy the ledger out of a state, settled (run inside the store's read: dict copies and the day's changes)."""
+        book = settled_copy(state)
+        return cls(book.ledger, book.lost, tuple(state.district.townships), state.seq)
 
 
 def totals(books: Books, first: int, end: int) -> dict[str, list[int]]:

@@ -243,7 +243,7 @@ def tracked(fold: Callable[[State, Any], Changed]) -> Callable[[State, Any], Cha
             s.open_ids[iid] = None
         else:
             s.open_ids.pop(iid, None)
-        ledger.account(s, iid)
+        s.ledger_dirty[iid] = None  # ledger.changed(s, iid), inlined: its part is replaced when the ledger settles
         return changed
 
     return run
@@ -253,7 +253,7 @@ def reported_tracked(s: State, e: ev.IncidentReported) -> Changed:
     """Fold a report and index the incident (not through `tracked`: the incident does not exist before)."""
     changed = reported(s, e)
     track(s, e.incident_id)
-    ledger.account(s, e.incident_id)
+    ledger.changed(s, e.incident_id)
     return changed
 
 
@@ -270,6 +270,7 @@ def sweep(s: State) -> None:
     An archived incident is read from its own stream (Store.incident)."""
     period = s.last_event_at // SWEEP_S * SWEEP_S
     s.sweep_at = period + SWEEP_S
+    ledger.settle(s)  # before anything leaves memory: an archived incident's last change is counted
     ledger.prune(s, ledger.day_of(s.last_event_at, s.district.utc_offset_h))
     cutoff = period - s.retention_s
     if cutoff <= s.kept_since:

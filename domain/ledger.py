@@ -4,13 +4,17 @@ Each incident's part in the ledger (its contribution) is a function of the incid
 incident, its old part is taken out and its new one put in. So the ledger is always the sum over every incident the
 log holds, as a scan would count them, without a scan: a year's figures cost a year of days, not 730,000 incidents.
 The ledger keeps LEDGER_DAYS of days and outlives the incidents archived out of memory (domain/folds.py sweep).
+A fold only notes which incidents changed (a dict insert); their parts are replaced when the ledger settles, once a
+day in the sweep, and in a copy whenever someone reads it: each incident is counted once a day, not once an event.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from domain.model import TIMED_STEPS, VERIFIED, Incident, Order, Stage
 from domain.sla import stage_verdict
-from domain.state import DAY_S, LostKey, State
+from domain.state import DAY_S, LedgerKey, LostKey, State
 
 # The counts of one (day, township, category), in this order: the vector each ledger value is.
 FIELDS: tuple[str, ...] = (
@@ -101,27 +105,60 @@ def _outcome(cells: list[Cell], lost: _LostList, inc: Incident, last: Order, day
         lost.append((key, "unsatisfied"))
 
 
-def account(s: State, incident_id: str) -> None:
-    """Replace an incident's part in the ledger by what it is now (nothing when it is no longer here)."""
-    inc = s.incidents.get(incident_id)
-    cells, lost = contribution(inc, s.last_event_at, s.district.utc_offset_h) if inc is not None else ({}, {})
-    old_cells, old_lost = s.ledger_of.get(incident_id, _NONE)
-    if cells != old_cells:
-        _shift(s, cells, old_cells)
-    if lost != old_lost:
-        _relose(s, lost, old_lost)
+@dataclass
+class Book:
+    """The ledger's dicts to write into: the state's own (settle) or copies of them (settled_copy)."""
+
+    ledger: dict[LedgerKey, Vector]
+    lost: Lost
+    parts: dict[str, tuple[dict[Cell, int], Lost]]
+    floor: int
+
+
+def changed(s: State, incident_id: str) -> None:
+    """Note that an incident changed (every incident fold does): its part is replaced when the ledger settles."""
+    s.ledger_dirty[incident_id] = None
+
+
+def settle(s: State) -> None:
+    """Replace the parts of the incidents changed since the last settling (the archive sweep settles once a day, a
+    function of the events alone; readers settle a copy: settled_copy)."""
+    book = Book(s.ledger, s.ledger_lost, s.ledger_of, s.ledger_floor)
+    for iid in s.ledger_dirty:
+        _replace(book, s, iid)
+    s.ledger_dirty.clear()
+
+
+def settled_copy(s: State) -> Book:
+    """Return copies of the ledger with the changed incidents' parts replaced, leaving the state as it is."""
+    book = Book(dict(s.ledger), dict(s.ledger_lost), dict(s.ledger_of), s.ledger_floor)
+    for iid in s.ledger_dirty:
+        _replace(book, s, iid)
+    return book
+
+
+def _replace(book: Book, s: State, iid: str) -> None:
+    """Replace an incident's part by what it is now, judged as of its last change (not when this runs: so when the
+    ledger settles never changes what it holds); nothing when it is no longer here."""
+    inc = s.incidents.get(iid)
+    new = contribution(inc, s.touched.get(iid, s.last_event_at), s.district.utc_offset_h) if inc else _NONE
+    old = book.parts.get(iid, _NONE)
+    if new[0] != old[0]:
+        _shift(book, new[0], old[0])
+    if new[1] != old[1]:
+        _relose(book, new[1], old[1])
     if inc is None:
-        s.ledger_of.pop(incident_id, None)
+        book.parts.pop(iid, None)
     else:
-        s.ledger_of[incident_id] = (cells, lost)  # never changed in place: a checkpoint may share it
+        book.parts[iid] = new  # never changed in place: a checkpoint may share it
 
 
-def _shift(s: State, new: dict[Cell, int], old: dict[Cell, int]) -> None:
+def _shift(book: Book, new: dict[Cell, int], old: dict[Cell, int]) -> None:
     """Put the difference between an incident's new and old cells into the ledger, one tuple per key changed;
     days older than the ledger keeps are left alone."""
     diff = [(cell, n - old.get(cell, 0)) for cell, n in new.items() if n != old.get(cell, 0)]
     diff += [(cell, -n) for cell, n in old.items() if cell not in new]
-    ledger, floor = s.ledger, s.ledger_floor
+    ledger, floor = book.ledger, book.floor
     for (day, town, cat, i), d in diff:
         if day < floor:
             continue
@@ -134,13 +171,13 @@ def _shift(s: State, new: dict[Cell, int], old: dict[Cell, int]) -> None:
             del ledger[key]
 
 
-def _relose(s: State, new: Lost, old: Lost) -> None:
+def _relose(book: Book, new: Lost, old: Lost) -> None:
     """Replace an incident's lost points (its keys are its own: no other incident's are touched)."""
     for key in old.keys() - new.keys():
-        s.ledger_lost.pop(key, None)
+        book.lost.pop(key, None)
     for key, reasons in new.items():
-        if key[0] >= s.ledger_floor:
-            s.ledger_lost[key] = reasons
+        if key[0] >= book.floor:
+            book.lost[key] = reasons
 
 
 def prune(s: State, today: int) -> None:

@@ -89,6 +89,7 @@ class State:
     ledger: dict[LedgerKey, tuple[int, ...]] = field(default_factory=dict)
     ledger_lost: dict[LostKey, tuple[str, ...]] = field(default_factory=dict)
     ledger_of: dict[str, Any] = field(default_factory=dict)
+    ledger_dirty: dict[str, None] = field(default_factory=dict)  # incidents changed since the ledger last settled
     ledger_floor: int = -(10**9)
 
     def open_incidents(self) -> list[Incident]:

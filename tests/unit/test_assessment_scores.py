@@ -138,11 +138,15 @@ def test_incidents_archived_out_of_memory_keep_their_counts(district):
     assert assess(books(archived), NOVEMBER, AssessmentPolicy()) == assess(books(kept), NOVEMBER, AssessmentPolicy())
 
 
-def test_the_ledger_is_the_sum_of_every_incidents_part(district):
+def test_the_ledger_settled_is_the_sum_of_every_incidents_part(district):
     state = folded(district, retention_s=float("inf"))
+    copy = ledger.settled_copy(state)
+    assert state.ledger_dirty and state.ledger != copy.ledger  # December's report is not settled yet
+    ledger.settle(state)
+    assert state.ledger == copy.ledger and not state.ledger_dirty
     total: dict = {}
     for inc in state.incidents.values():
-        for (day, town, cat, field), n in ledger.contribution(inc, state.last_event_at, district.utc_offset_h)[
+        for (day, town, cat, field), n in ledger.contribution(inc, state.touched[inc.id], district.utc_offset_h)[
             0
         ].items():
             row = total.setdefault((day, town, cat), [0] * len(ledger.FIELDS))
