@@ -27,6 +27,7 @@ from application.assessments import Assessments
 from application.autopilot import Autopilot
 from application.bootstrap import bootstrap
 from application.commands import Commands
+from application.history import write_past
 from application.notify import WebhookNotifier, from_settings
 from application.services import Services
 from application.warmup import WarmClock, play_recent_past
@@ -85,6 +86,12 @@ class OneMap:
             lambda: self.kiosks.prune(self.services.accounts.token_live),
             "kiosks",
         )
+
+
+def _in_turn(*steps: Callable[[], Any]) -> None:
+    """Run steps one after the other."""
+    for step in steps:
+        step()
 
 
 def _first_start(accounts: Accounts, settings: Settings) -> None:
@@ -174,6 +181,10 @@ def create_app(settings: Settings, clock: Callable[[], float] = time.time) -> On
             warm.real(), max(settings.simulator_rate_per_min, 1e-3), WARMUP_REPORTS, district.utc_offset_h
         )
         warmup = partial(play_recent_past, warm, span, simulator, ingestor, commands, autopilot)
+        if settings.history_days:  # before the recent past: months of it, written straight to the log
+            rate = settings.simulator_rate_per_min * 1440
+            past = partial(write_past, store, district, core.locator.assign, settings.sla_policy, rate)
+            warmup = partial(_in_turn, lambda: past(settings.history_days, warm.real() - span), warmup)
     return OneMap(dash_app, socketio, services, bus, simulator, autopilot, kiosks, warmup, notifier)
 
 

@@ -40,6 +40,7 @@ class Settings:
     simulator: bool = True
     simulator_rate_per_min: float = 1.5  # about 2,000 a day: a busy district of 11 townships
     simulator_seed: int = 7
+    history_days: int = 35  # an empty demo district starts with this many days of past (application/history.py)
     autopilot: bool = True  # the simulator also works some orders, as other rooms would
     host: str = "127.0.0.1"
     async_mode: str = "threading"  # Socket.IO's concurrency; follows the server: gevent under `python serve.py`
@@ -81,6 +82,12 @@ def _policy(path: str) -> SlaPolicy:
         return SlaPolicy.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
     except (OSError, ValueError) as exc:
         raise SystemExit(f"ONEMAP_SLA_POLICY={path}: {exc}") from exc
+
+
+def _days(raw: str) -> int:
+    if not raw.strip().isdigit() or int(raw) > 800:
+        raise SystemExit(f"ONEMAP_HISTORY_DAYS={raw}: a number of days from 0 to 800")
+    return int(raw)
 
 
 def _tokens(raw: str) -> dict[str, str]:
@@ -220,6 +227,12 @@ ENVIRONMENT: tuple[Env, ...] = (
         "POST a signed notice of each new order and breach here (docs/notify.md; default: off)",
     ),
     Env("ONEMAP_WEBHOOK_SECRET", "webhook_secret"),
+    Env(
+        "ONEMAP_HISTORY_DAYS",
+        "history_days",
+        _days,
+        "days of past an empty demo district starts with; --no-history: none (default: {default})",
+    ),
     Env("ONEMAP_PUBLIC_URL", "public_url"),
 )
 FLAG_SETTINGS = {"host": "host", "port": "port", "rate": "simulator_rate_per_min", "lang": "lang"}  # flag -> setting
@@ -268,6 +281,11 @@ def parser(env: Mapping[str, str], prog: str = "python app.py") -> argparse.Argu
         f"simulator {_onoff(default('simulator'))})",
     )
     p.add_argument(
+        "--no-history",
+        action="store_true",
+        help="start an empty demo district without its months of past (env ONEMAP_HISTORY_DAYS=0)",
+    )
+    p.add_argument(
         "--rate",
         type=float,
         default=_given(env, "ONEMAP_SIM_RATE", "simulator_rate_per_min", float),
@@ -312,6 +330,8 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
     flags = {setting: getattr(args, flag) for flag, setting in FLAG_SETTINGS.items()}
     if given.get("webhook_url") and not given.get("webhook_secret"):  # an unsigned notice could be forged by anyone
         raise SystemExit("ONEMAP_WEBHOOK_URL is set without ONEMAP_WEBHOOK_SECRET: notices are sent signed only")
+    if args.no_history:
+        given["history_days"] = 0
     return Settings(**given, **flags, simulator=not args.no_simulator)
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, overload
 
 from domain import events as ev
 from domain import ledger, series
-from domain.fastinit import quick_new
+from domain.fastinit import quick_new, quick_replace
 from domain.model import BY_ROOM, OPEN_STAGES, STEP_STAGE, Broadcast, Incident, Order, Stage
 from domain.state import SWEEP_S, State
 
@@ -38,7 +37,7 @@ def _ended(order: Order, at: float) -> Order: ...
 def _ended(order: None, at: float) -> None: ...
 def _ended(order: Order | None, at: float) -> Order | None:
     """Return the order marked as no longer worked from then on (its first end counts)."""
-    return replace(order, ended_at=at) if order is not None and order.ended_at is None else order
+    return quick_replace(order, ended_at=at) if order is not None and order.ended_at is None else order
 
 
 def _end(s: State, e: ev.IncidentEvent, stage: Stage, **fields: Any) -> Changed:
@@ -46,7 +45,7 @@ def _end(s: State, e: ev.IncidentEvent, stage: Stage, **fields: Any) -> Changed:
     inc = s.incidents[e.incident_id]
     changed = _keys(e.incident_id)
     _free(s, inc.order, inc.id, changed)
-    s.incidents[inc.id] = replace(inc, stage=stage, order=_ended(inc.order, e.at), **fields)
+    s.incidents[inc.id] = quick_replace(inc, stage=stage, order=_ended(inc.order, e.at), **fields)
     return changed
 
 
@@ -88,7 +87,7 @@ def issued(s: State, e: ev.OrderIssued) -> Changed:
         dispatch_due=round_[1],
     )
     history = inc.history + ((_ended(inc.order, e.at),) if inc.order is not None else ())
-    s.incidents[e.incident_id] = replace(inc, stage=Stage.ORDERED, order=order, history=history)
+    s.incidents[e.incident_id] = quick_replace(inc, stage=Stage.ORDERED, order=order, history=history)
     changed = _keys(e.incident_id)
     _take(s, e.team_id, e.incident_id, changed)
     return changed
@@ -104,7 +103,7 @@ def step(s: State, e: ev.StepDone) -> Changed:
     if team_id != order.team_id:  # the room picked (or changed) its team when routing
         _free(s, order, inc.id, changed)
         _take(s, team_id, inc.id, changed)
-    order = replace(
+    order = quick_replace(
         order,
         team_id=team_id,
         done={**order.done, name: e.at},
@@ -112,8 +111,8 @@ def step(s: State, e: ev.StepDone) -> Changed:
         photos=order.photos + tuple(e.photos),
     )
     if isinstance(e, ev.TeamOnSite):  # a log from before proofs holds none: the room marked it
-        order = replace(order, proof=e.proof or BY_ROOM, proof_m=e.distance_m)
-    s.incidents[e.incident_id] = replace(inc, stage=STEP_STAGE[name], order=order, note=e.note or inc.note)
+        order = quick_replace(order, proof=e.proof or BY_ROOM, proof_m=e.distance_m)
+    s.incidents[e.incident_id] = quick_replace(inc, stage=STEP_STAGE[name], order=order, note=e.note or inc.note)
     if name == "resolve":
         _free(s, order, inc.id, changed)
     return changed
@@ -123,7 +122,9 @@ def breached(s: State, e: ev.SlaBreached) -> Changed:
     inc = s.incidents[e.incident_id]
     if inc.order is None or inc.order.id != e.order_id or e.step in inc.order.breached:
         return set()
-    s.incidents[e.incident_id] = replace(inc, order=replace(inc.order, breached=inc.order.breached + (e.step,)))
+    s.incidents[e.incident_id] = quick_replace(
+        inc, order=quick_replace(inc.order, breached=inc.order.breached + (e.step,))
+    )
     return _keys(e.incident_id)
 
 
@@ -133,13 +134,13 @@ def transferred(s: State, e: ev.OrderTransferred) -> Changed:
         return _end(s, e, Stage.TRANSFERRED, note=f"{e.to_department}: {e.reason}")
     changed = _keys(e.incident_id)
     _free(s, inc.order, inc.id, changed)  # an OrderIssued to the other township follows in the same append
-    s.incidents[inc.id] = replace(inc, order=_ended(inc.order, e.at))
+    s.incidents[inc.id] = quick_replace(inc, order=_ended(inc.order, e.at))
     return changed
 
 
 def feedback(s: State, e: ev.FeedbackRecorded) -> Changed:
     inc = s.incidents[e.incident_id]
-    s.incidents[inc.id] = replace(inc, feedback=e.result)
+    s.incidents[inc.id] = quick_replace(inc, feedback=e.result)
     return _keys(inc.id)
 
 
@@ -148,7 +149,7 @@ def reopened(s: State, e: ev.IncidentReopened) -> Changed:
     changed = _keys(inc.id)
     _free(s, inc.order, inc.id, changed)
     history = inc.history + ((_ended(inc.order, e.at),) if inc.order is not None else ())
-    s.incidents[inc.id] = replace(
+    s.incidents[inc.id] = quick_replace(
         inc,
         stage=Stage.NEW,
         order=None,
@@ -168,7 +169,7 @@ def dispatch_breached(s: State, e: ev.DispatchBreached) -> Changed:
     inc = s.incidents[e.incident_id]
     if inc.stage is not Stage.NEW or inc.dispatch_breached:
         return set()
-    s.incidents[inc.id] = replace(inc, dispatch_breached=True)
+    s.incidents[inc.id] = quick_replace(inc, dispatch_breached=True)
     return _keys(inc.id)
 
 
@@ -185,7 +186,7 @@ def merged(s: State, e: ev.IncidentMerged) -> Changed:
     into = s.incidents.get(e.into)
     if into is None:  # folding the duplicate's own stream (an archived read): the other one is not here
         return changed
-    s.incidents[into.id] = replace(into, merged=into.merged + (e.incident_id,))
+    s.incidents[into.id] = quick_replace(into, merged=into.merged + (e.incident_id,))
     return changed | _keys(into.id)
 
 
@@ -193,7 +194,7 @@ def escalated(s: State, e: ev.IncidentEscalated) -> Changed:
     inc = s.incidents[e.incident_id]
     if e.step in inc.escalated:
         return set()
-    s.incidents[inc.id] = replace(inc, escalated=inc.escalated + (e.step,))
+    s.incidents[inc.id] = quick_replace(inc, escalated=inc.escalated + (e.step,))
     return _keys(inc.id)
 
 
@@ -208,7 +209,7 @@ def broadcast_signed(s: State, e: ev.BroadcastSigned) -> Changed:
     b = s.broadcasts[e.broadcast_id]
     if e.township in b.signed:
         return set()
-    s.broadcasts[b.id] = replace(b, signed={**b.signed, e.township: e.at})
+    s.broadcasts[b.id] = quick_replace(b, signed={**b.signed, e.township: e.at})
     return {f"broadcast:{b.id}"}
 
 

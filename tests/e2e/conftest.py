@@ -137,6 +137,7 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "ONEMAP_DATA_DIR": str(tmp / "data"),
         "ONEMAP_AUTOPILOT": "off",
         "ONEMAP_SLA_POLICY": str(policy),
+        "ONEMAP_HISTORY_DAYS": "0",  # the screens under test start from today: no months of past to count
         "PYTHONUNBUFFERED": "1",
     }
     _seed_users(env)

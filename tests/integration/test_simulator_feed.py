@@ -65,7 +65,7 @@ def test_an_empty_demo_district_opens_with_its_recent_past_received_and_worked_a
     from app import create_app
     from config import Settings
 
-    onemap = create_app(Settings(data_dir=tmp_path, simulator_rate_per_min=1.5), clock=clock)
+    onemap = create_app(Settings(data_dir=tmp_path, simulator_rate_per_min=1.5, history_days=0), clock=clock)
     onemap.warmup()
     incidents = onemap.services.store.read(lambda state: list(state.incidents.values()))
     received = sorted(i.received_at for i in incidents)
