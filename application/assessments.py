@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from application import report_files
-from domain.assessment import Books, assess, card
+from domain.assessment import Books, assess, card, trend
 from domain.model import District
 from domain.periods import Period, period
 from domain.scoring import AssessmentPolicy
@@ -37,6 +37,14 @@ class Assessments:
     def township(self, which: Period, township: str) -> dict[str, Any]:
         """Return one township's card with every point it lost traced to its incidents."""
         return {**card(self._books(), which, self.policy, township), "as_of": self.clock()}
+
+    def trend(self, which: Period, count: int) -> list[dict[str, Any]]:
+        """Return the district's and each township's score over the `count` periods ending with this one, oldest
+        first (a month's for a year: twelve months of the ledger, never a scan of incidents)."""
+        periods = [which]
+        while len(periods) < count:
+            periods.append(periods[-1].before())
+        return trend(self._books(), periods[::-1], self.policy)
 
     def report(self, which: Period, township: str | None = None) -> dict[str, Any]:
         """Return the period's report (the files' data): the ranking, the boards and every incident that lost points;

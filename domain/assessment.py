@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,20 @@ class Books:
     townships: tuple[str, ...]
     seq: int = 0  # the log's seq the copy was taken at
 
+    @functools.cached_property
+    def by_day(self) -> dict[int, dict[str, list[int]]]:
+        """Return the counts per day and township, the categories added up (made once per copy: a year's periods
+        then add up days, not the ledger's keys)."""
+        out: dict[int, dict[str, list[int]]] = {}
+        for (day, township, _), vector in self.ledger.items():
+            row = out.setdefault(day, {}).get(township)
+            if row is None:
+                out[day][township] = list(vector)
+            else:
+                for i, x in enumerate(vector):
+                    row[i] += x
+        return out
+
     @classmethod
     def of(cls, state: State) -> Books:
         """Copy the ledger out of a state, settled (run inside the store's read: dict copies and the day's changes)."""
@@ -31,8 +46,9 @@ class Books:
 def totals(books: Books, first: int, end: int) -> dict[str, list[int]]:
     """Return the ledger's counts summed over days [first, end), per township ("" outside every township)."""
     out: dict[str, list[int]] = {}
-    for (day, township, _), vector in books.ledger.items():
-        if first <= day < end:
+    by_day = books.by_day
+    for day in range(first, end):
+        for township, vector in by_day.get(day, {}).items():
             row = out.get(township)
             if row is None:
                 out[township] = list(vector)
@@ -137,3 +153,13 @@ def _ratio(part: int, whole: int) -> float | None:
 
 def _diff(a: float | None, b: float | None) -> float | None:
     return None if a is None or b is None else round(a - b, 2)
+
+
+def trend(books: Books, periods: list[Period], policy: AssessmentPolicy) -> list[dict[str, Any]]:
+    """Return each period's district figures and score and each township's score and rank, in the order given."""
+    out = []
+    for p in periods:
+        cards = _cards(books, p, policy)
+        towns = {r["id"]: {"score": r["score"], "rank": r["rank"]} for r in cards["townships"]}
+        out.append({"period": p.label, "first": p.first.isoformat(), "district": cards["district"], "townships": towns})
+    return out

@@ -130,3 +130,13 @@ def test_once_a_month_is_over_its_files_are_written_once_with_the_pages_figures(
     assert written == [(1, 90.0), (2, 75.0), (3, 73.75)]
     mtime = pdf.stat().st_mtime_ns
     assert s.assessments.write_due(s.settings.data_dir, s.district) == [pdf, xlsx] and pdf.stat().st_mtime_ns == mtime
+
+
+def test_the_trend_gives_each_months_scores_oldest_first_and_a_township_only_its_own(client):
+    body = get(client, "/api/v1/assessment/trend?period=month&day=2026-11-15&count=3").get_json()
+    assert [r["period"] for r in body["trend"]] == ["2026-09", "2026-10", "2026-11"]
+    assert [r["townships"]["T01"]["score"] for r in body["trend"]] == [None, 100.0, 90.0]
+    assert [r["townships"]["T02"]["rank"] for r in body["trend"]] == [None, 2, 3]
+    own = get(client, "/api/v1/assessment/trend?period=month&day=2026-11-15&count=2", "t01").get_json()
+    assert all(set(r["townships"]) == {"T01"} for r in own["trend"])
+    assert get(client, "/api/v1/assessment/trend?count=37").status_code == 400

@@ -16,6 +16,7 @@ from web import timeparams, views
 from web.api.base import _error, _lang, _services, route
 
 FORMATS = ("json", *MEDIA_TYPES)
+MAX_TREND = 36  # periods: three years of months
 
 
 def _scope(action: str) -> tuple[str | None, Any]:
@@ -124,3 +125,20 @@ def assessment() -> Any:
             books.report(which, township), f"assessment-{which.label}" + (f"-{township}" if township else "")
         )
     return jsonify(books.district(which) if township is None else books.township(which, township))
+
+
+@route("/assessment/trend", "read_assessment")
+def assessment_trend() -> Any:
+    """Return the scores over ?count= (1-36, 12 by default) periods of ?period= ending with the one holding ?day=;
+    a township's operator gets its own township's and the district's figures only."""
+    township, refused = _scope("read_assessment")
+    if refused:
+        return refused
+    books = _services().assessments
+    kind, count = request.args.get("period", "month"), request.args.get("count", "12")
+    if kind not in KINDS or not count.isdigit() or not 1 <= int(count) <= MAX_TREND:
+        return _error(400, "bad_request", reason=f"period one of {', '.join(KINDS)}; count 1 to {MAX_TREND}")
+    rows = books.trend(books.period(kind, _day("day", books.today())), int(count))
+    if township is not None:  # its own line, and the district's: never another township's score
+        rows = [{**r, "townships": {township: r["townships"][township]}} for r in rows]
+    return jsonify({"period": kind, "trend": rows})
