@@ -10,6 +10,7 @@ day in the sweep, and in a copy whenever someone reads it: each incident is coun
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from domain.model import TIMED_STEPS, VERIFIED, Incident, Order, Stage
@@ -111,8 +112,9 @@ class Book:
 
     ledger: dict[LedgerKey, Vector]
     lost: Lost
-    parts: dict[str, tuple[dict[Cell, int], Lost]]
+    parts: dict[str, tuple[dict[Cell, int], Lost]]  # where the new parts go
     floor: int
+    before: Mapping[str, tuple[dict[Cell, int], Lost]]  # where the old ones are read (the state's, in a copy)
 
 
 def changed(s: State, incident_id: str) -> None:
@@ -123,7 +125,7 @@ def changed(s: State, incident_id: str) -> None:
 def settle(s: State) -> None:
     """Replace the parts of the incidents changed since the last settling (the archive sweep settles once a day, a
     function of the events alone; readers settle a copy: settled_copy)."""
-    book = Book(s.ledger, s.ledger_lost, s.ledger_of, s.ledger_floor)
+    book = Book(s.ledger, s.ledger_lost, s.ledger_of, s.ledger_floor, s.ledger_of)
     for iid in s.ledger_dirty:
         _replace(book, s, iid)
     s.ledger_dirty.clear()
@@ -131,7 +133,7 @@ def settle(s: State) -> None:
 
 def settled_copy(s: State) -> Book:
     """Return copies of the ledger with the changed incidents' parts replaced, leaving the state as it is."""
-    book = Book(dict(s.ledger), dict(s.ledger_lost), dict(s.ledger_of), s.ledger_floor)
+    book = Book(dict(s.ledger), dict(s.ledger_lost), {}, s.ledger_floor, s.ledger_of)  # the parts stay unread
     for iid in s.ledger_dirty:
         _replace(book, s, iid)
     return book
@@ -142,7 +144,7 @@ def _replace(book: Book, s: State, iid: str) -> None:
     ledger settles never changes what it holds); nothing when it is no longer here."""
     inc = s.incidents.get(iid)
     new = contribution(inc, s.touched.get(iid, s.last_event_at), s.district.utc_offset_h) if inc else _NONE
-    old = book.parts.get(iid, _NONE)
+    old = book.before.get(iid, _NONE)
     if new[0] != old[0]:
         _shift(book, new[0], old[0])
     if new[1] != old[1]:
