@@ -728,6 +728,95 @@ STRINGS.update(
         "monthly.why.unsatisfied": ("不满意", "unsatisfied"),
         "monthly.why.reopened": ("重办", "reopened"),
         "monthly.why.returned": ("回退/转办", "returned"),
+        "error.unknown_outcome": ("办结去向无效：{outcome}", "Unknown ending: {outcome}"),
+        "town.outcome": ("办结去向", "How it ended"),
+        "team.outcome": ("办结去向", "How it ended"),
+        "outcome.on_spot": ("现场化解", "Settled on the spot"),
+        "outcome.law_enforcement": ("移交执法", "To law enforcement"),
+        "outcome.court_mediation": ("转诉讼/调解", "To the courts or mediation"),
+        "outcome.petition": ("转信访", "To petitions"),
+        "outcome.department": ("转其他部门", "To another department"),
+        "monthly.district": ("全区", "District"),
+        "monthly.sources": ("三源治理：诉求去向", "Where disputes ended (three sources)"),
+        "monthly.on_spot_share": ("现场化解率", "Settled on the spot"),
+        "monthly.flows_out": ("外流", "Flowed out"),
+        "monthly.source": ("来源", "Source"),
+        "monthly.settled": ("现场化解", "Settled on the spot"),
+        "monthly.out": ("外流", "Flowed out"),
+    }
+)
+
+
+# Early warnings against the baseline (domain/warning.py, assets/warnings.js, docs/glossary.md "Early warning"); the
+# two refusals of an acknowledgement are error.<code> keys, as every Rejected code's message is (i18n.error).
+STRINGS.update(
+    {
+        "warn.title": ("异常预警", "Early warnings"),
+        "warn.none": ("暂无预警", "No early warnings"),
+        "warn.unacked": ("未确认", "New"),
+        "warn.acked": ("已确认", "Acknowledged"),
+        "warn.acked_by": ("{who} {time} 确认", "acknowledged by {who} at {time}"),
+        "warn.ack": ("确认", "Acknowledge"),
+        "warn.done": ("已确认预警：{what}", "Warning acknowledged: {what}"),
+        "warn.period.hour": ("{from}–{to} 时段", "{from}–{to}"),
+        "warn.period.day": ("{day} 全天", "Day {day}"),
+        "warn.period.today": ("今日累计", "Today so far"),
+        "warn.count": ("{count} 件 · 常态 {usual}", "{count} reports · usual {usual}"),
+        "warn.since": ("{time} 起", "since {time}"),
+        "warn.new": ("平时为零", "usually none"),
+        "warn.rule": (
+            "与第 3–9 天前同一时段相比：超过均值 + 3 倍标准差（标准差至少按 1 计）即预警",
+            "Against the same hour or day 3 to 9 days before: above the mean + 3 SD (SD at least 1)",
+        ),
+        "error.unknown_warning": ("预警不存在：{warning}", "No such warning: {warning}"),
+        "error.warning_acknowledged": ("该预警已由 {by} 确认", "{by} already acknowledged this warning"),
+    }
+)
+
+
+# Recurring problems, 高频、重复诉求 (domain/recurring.py; layouts/recurring.py, assets/recurring.js; docs/glossary.md).
+STRINGS.update(
+    {
+        "recur.title": ("重复诉求", "Recurring problems"),
+        "recur.layer": ("重复诉求", "Recurring problems"),
+        "recur.legend": ("重复诉求", "Recurring problem"),
+        "recur.rule": (
+            "同类诉求在同一地点（{radius} 米内）{days} 天内 {count} 次及以上；同一来电人同类诉求同样计入",
+            "The same category within {radius} m, {count} or more times in {days} days; the same caller on the "
+            "same matter counts too",
+        ),
+        "recur.none": ("暂无重复诉求", "No recurring problems"),
+        "recur.times": ("{n} 次", "{n}×"),
+        "recur.basis.place": ("同地", "Same place"),
+        "recur.basis.caller": ("同人", "Same caller"),
+        "recur.held.none": ("未办结", "Not yet resolved"),
+        "recur.held.yes": ("办结未复发", "Fix held"),
+        "recur.held.no": ("复发 {n} 次", "Came back {n}×"),
+        "recur.last": ("最近 {time}", "Last {time}"),
+        "recur.span": ("{first} 至 {last}", "{first} to {last}"),
+        "recur.open": ("未结 {n}", "{n} open"),
+        "recur.settled": ("均已结", "All closed"),
+        "recur.resolved": ("办结 {n} 次", "Resolved {n}×"),
+        "recur.reports": (
+            "报告时间线（点开查看各自的处置时间线）",
+            "Reports in time order (each opens its own timeline)",
+        ),
+        "recur.newest": ("仅列最近 {n} 条", "Newest {n} listed"),
+        "recur.status.waiting": ("待派单", "Waiting"),
+        "recur.status.handling": ("处置中", "In progress"),
+        "recur.status.resolved": ("已办结", "Resolved"),
+        "recur.status.closed": ("已关闭", "Closed"),
+        "recur.again": ("办结后再报", "Reported again after resolved"),
+        "recur.reopened": ("重办 {n}", "Reopened {n}×"),
+        "recur.orders": ("派单 {n}", "Orders: {n}"),
+        "recur.no_order": ("未派单", "No order"),
+        "recur.timeline": ("时间线 ›", "Timeline ›"),
+        "recur.close": ("关闭", "Close"),
+        "recur.gone": ("该重复诉求已不在近期统计内", "No longer a recurring problem"),
+        "recur.caller_note": (
+            "同一来电人（仅保存号码的加密摘要，不显示号码）",
+            "One caller (only a keyed hash of the number is kept; it is never shown)",
+        ),
     }
 )
 
@@ -823,11 +912,13 @@ STRINGS.update(
         "assess.fig.return_rate": ("回退率", "Return rate"),
         "assess.fig.breaches": ("超时环节", "Late stages"),
         "assess.fig.on_site_verified_rate": ("到场核验率", "On site verified"),
-        "assess.fig.ranked": ("参评镇街", "Townships assessed"),
+        "assess.fig.ranked": ("参评镇街", "Ranked"),
+        "assess.fig.recurring_open": ("重复诉求未结", "Recurring left open"),
         "assess.rank_n": ("第 {rank} 名", "Rank {rank}"),
         "assess.unranked": ("未参评（无考核事项）", "Not ranked: nothing judged"),
         "assess.of_100": ("分（满分 100）", "of 100"),
         "assess.previous": ("上期 {score} 分，第 {rank} 名", "Period before: {score}, rank {rank}"),
+        "assess.previous_none": ("上期无考核事项", "Nothing judged in the period before"),
         "assess.ind_col.indicator": ("指标", "Indicator"),
         "assess.ind_col.weight": ("权重", "Weight"),
         "assess.ind_col.judged": ("达标 / 考核", "Good / judged"),
@@ -841,7 +932,7 @@ STRINGS.update(
         "assess.ind.kept": ("未回退", "Not returned"),
         "assess.not_scored": ("不计分", "Not scored"),
         "assess.lost_title": ("失分明细（逐件）", "Every incident that lost points"),
-        "assess.lost_total": ("{n} 件，共失 {points} 分", "{n} incidents, {points} points"),
+        "assess.lost_total": ("{n} 件，共失 {points} 分", "Incidents: {n} · points lost: {points}"),
         "assess.lost_none": ("本期无失分", "No points lost in this period"),
         "assess.lost_col.day": ("日期", "Day"),
         "assess.lost_col.incident": ("事件", "Incident"),
@@ -855,5 +946,19 @@ STRINGS.update(
         "assess.reason.unsatisfied": ("不满意", "Unsatisfied"),
         "assess.reason.reopened": ("重办", "Reopened"),
         "assess.reason.returned": ("回退/转办", "Returned"),
+        "assess.col.on_spot": ("现场化解率", "On-spot share"),
+        "assess.end.title": ("三源治理 · 诉求去向", "Where disputes end (three sources)"),
+        "assess.end.on_spot_share": ("现场化解率", "Settled on the spot"),
+        "assess.end.of": ("{n} / {of} 件", "{n} of {of}"),
+        "assess.end.flows_out": ("外流", "Flowed out"),
+        "assess.end.col.source": ("来源", "Source"),
+        "assess.end.col.settled": ("现场化解", "Settled"),
+        "assess.end.col.out": ("外流", "Flowed out"),
+        "assess.end.col.share": ("化解率", "Share"),
+        "assess.trend.title": ("考核趋势 · 得分与现场化解率", "Trend: scores and the on-spot share"),
+        "assess.trend.row": ("镇街 / 周期", "Township / period"),
+        "assess.trend.score": ("全区得分", "District score"),
+        "assess.trend.on_spot_share": ("全区现场化解率", "District on-spot share"),
+        "assess.trend.bands": ("色阶", "Bands"),
     }
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 import i18n
 from application.table import Table, township_name
-from domain.model import District
+from domain.model import OUTCOMES, District
 from domain.scoring import INDICATORS
 
 RATES = ("response", "resolution", "satisfaction")
@@ -76,7 +76,26 @@ def tables(report: dict[str, Any], district: District, lang: str) -> list[Table]
             for x in report["lost"]
         ],  # fmt: skip
     )
-    return [ranking, figures, boards, points, lost]
+    return [ranking, figures, _sources(report, t, town, lang), boards, points, lost]
+
+
+def _sources(report: dict[str, Any], t: Callable[..., str], town: Callable[[str], str], lang: str) -> Table:
+    """Where disputes ended (三源): each township's and the district's share settled on the spot and flows out, by
+    where they went, then the district's by source."""
+    rows = [(town(r["id"]), r) for r in report["townships"]] + [(t("monthly.district"), report["district"])]
+    lines = [[name, r["on_spot_share"], r["flows_out"]] + [r["outcomes"][o] for o in OUTCOMES] for name, r in rows]
+    lines += [
+        [f"{t('monthly.source')}: {i18n.name('source', src, lang)}", x["on_spot_share"], x["out"]]
+        + [x["settled"]] + [None] * (len(OUTCOMES) - 1)
+        for src, x in report["district"]["by_source"].items()
+    ]  # fmt: skip
+    return Table(
+        "sources",
+        t("monthly.sources"),
+        [t("col.township"), t("monthly.on_spot_share"), t("monthly.flows_out")] + [t(f"outcome.{o}") for o in OUTCOMES],
+        lines,
+        frozenset({1}),
+    )
 
 
 def _dash(value: Any) -> Any:

@@ -85,4 +85,5 @@ class Assessments:
         return paths
 
     def _books(self) -> Books:
-        return self.store.read(Books.of)
+        now = self.clock()
+        return self.store.read(lambda state: Books.of(state, now))

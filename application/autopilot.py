@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from application.commands import Commands
+from application.history import ended_as
 from domain.model import Actor, Fix, Incident, Order, Role, Stage
 from domain.sla import SlaPolicy
 
@@ -16,6 +17,7 @@ ON_SITE_WORK_S = 300.0  # a typical job on site, before it is resolved
 DUTY_LEADER_STEPS_IN_S = 120.0  # an incident left to the console this long past its dispatch target is ordered
 FIX_EVERY_S = 15.0  # a routed team's phone sends its fix this often on its way (as /team does)
 FIX_ACCURACY_M = 12.0
+ACK_AFTER_S = 300.0  # the demo's duty commander acknowledges an early warning this long after it was raised
 BY_RADIO = 0.08  # share of on-site steps the room marks for its team (by radio): "by the room"
 SHORT, SHORT_M = 0.05, 600.0  # share a team presses on its way, this far short of the site: "not verified"
 
@@ -33,6 +35,7 @@ class Autopilot:
 
     def tick(self, now: float) -> None:
         """Take every step that is due now."""
+        self._acknowledge(now)
         incidents = self.commands.store.read(lambda state: list(state.open_incidents()))
         for inc in incidents:
             if inc.township is None:
@@ -47,6 +50,15 @@ class Autopilot:
                 self._call_back(inc, now)
             elif inc.order:
                 self._advance(inc, inc.order, now)
+
+    def _acknowledge(self, now: float) -> None:
+        """Acknowledge the early warnings raised a few minutes ago, as the demo's duty commander would: an
+        unattended demo's list of warnings would otherwise only grow."""
+        due = self.commands.store.read(
+            lambda s: [w.id for w in s.warnings.values() if w.acked_at is None and now - w.raised_at >= ACK_AFTER_S]
+        )
+        for wid in due:
+            self.commands.acknowledge_warning(COMMANDER, wid, "值班长已知悉", f"{wid}.ack")
 
     @staticmethod
     def _ours(inc: Incident) -> bool:
@@ -96,7 +108,8 @@ class Autopilot:
         if now >= planned:
             actor = Actor(f"autopilot:{order.township}", Role.TOWNSHIP, order.township)
             note = "已现场处置完毕" if step == "resolve" else ""
-            self.commands.advance(actor, inc.id, step, f"{order.id}.{step}", note=note)
+            ended = ended_as(inc.source, _fraction(order.id + "ended")) if step == "resolve" else ""
+            self.commands.advance(actor, inc.id, step, f"{order.id}.{step}", note=note, outcome=ended)
 
     def _planned(self, order: Order, step: str) -> float:
         """Return when the demo's room or team takes a step: mostly within its window, one in twelve 30 s late."""

@@ -8,6 +8,7 @@ a snapshot one process takes is one the others can start from.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,7 @@ from streams import redis_bus
 from streams.bus import Bus, MemoryBus
 from streams.ingest import Ingestor
 from streams.sources import Adapters
+from streams.sources.caller import caller_key
 
 if TYPE_CHECKING:  # geopandas loads in seconds: imported when a district is built, never for --help
     from geo.boundaries import Boundaries
@@ -37,8 +39,9 @@ def boundaries_of(settings: Settings) -> Boundaries:
 
 
 def district_of(settings: Settings, boundaries: Boundaries) -> District:
-    """Return the district: its townships, fixtures and time zone (ONEMAP_TIMEZONE)."""
-    return build_district(boundaries.townships, boundaries.neighbours(), load_fixtures(), settings.utc_offset_h)
+    """Return the district: its townships, fixtures, time zone (ONEMAP_TIMEZONE) and what groups as recurring."""
+    district = build_district(boundaries.townships, boundaries.neighbours(), load_fixtures(), settings.utc_offset_h)
+    return replace(district, recurring=settings.sla_policy.recurring)
 
 
 class Core:
@@ -78,7 +81,9 @@ class Core:
 
     def ingestor(self, clock: Callable[[], float]) -> Ingestor:
         """Return the one ingest path of every record into the store."""
-        return Ingestor(self.store, self.locator, clock, Adapters.from_file(self.settings.open311_codes))
+        # The one place the callers' key is wired: every process's ingest hashes a caller alike (same secret).
+        adapters = Adapters.from_file(self.settings.open311_codes, caller_key(self.secret))
+        return Ingestor(self.store, self.locator, clock, adapters)
 
     def replayer(self) -> Replayer:
         """Return a replayer of the log, seeded with the store's signed snapshots."""

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain import broadcast, dispatch, lifecycle, positions
+from domain import broadcast, dispatch, lifecycle, positions, warnbook
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
 from domain.events import Event
@@ -19,6 +19,9 @@ from store.log import AuditRecord
 from store.store import Store
 
 COMMAND_ID = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+# The warning tick judges the reports changed since its last check less this: an event another process stamped a
+# moment before that check but appended after it is still judged (judging a pair twice raises nothing twice).
+WARNING_OVERLAP_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class Commands:
 
     def __init__(self, store: Store, policy: SlaPolicy, clock: Callable[[], float], speed_kmh: float) -> None:
         self.store, self.policy, self.clock, self.speed_kmh = store, policy, clock, speed_kmh
+        self._warned_at: float | None = None  # the warning tick's last check (None: not yet; judge the last hour)
 
     def issue_order(
         self, actor: Actor, incident_id: str, team_id: str, command_id: str = "", remote: str = "", township: str = ""
@@ -68,9 +72,10 @@ class Commands:
         fix: Fix | None = None,
         device_at: float = 0.0,
         photos: tuple[str, ...] = (),
+        outcome: str = "",
     ) -> Outcome:
-        """Take an order's next step (route may name the room's team; resolve needs a result note); a team's
-        phone adds its fix (proving on site), the time it was pressed and its evidence photos."""
+        """Take an order's next step (route may name the room's team; resolve needs a result note and says how it
+        ended); a team's phone adds its fix (proving on site), the time it was pressed and its evidence photos."""
         site = self.policy.site
         return self._run(
             actor,
@@ -79,7 +84,7 @@ class Commands:
             command_id,
             remote,
             lambda s, cid, now: dispatch.advance_order(
-                s, actor, incident_id, step, cid, now, note, team_id, site, fix, device_at, photos
+                s, actor, incident_id, step, cid, now, note, team_id, site, fix, device_at, photos, outcome
             ),
             ("advance_order", incident_id),
         )
@@ -210,6 +215,20 @@ class Commands:
             ("sign_broadcast",),
         )
 
+    def acknowledge_warning(
+        self, actor: Actor, warning_id: str, note: str = "", command_id: str = "", remote: str = ""
+    ) -> Outcome:
+        """A commander acknowledges an early warning (domain/warnbook.py), with a note."""
+        return self._run(
+            actor,
+            "acknowledge_warning",
+            warning_id,
+            command_id,
+            remote,
+            lambda s, cid, now: warnbook.acknowledge(s, actor, warning_id, cid, now, note),
+            ("acknowledge_warning",),
+        )
+
     def audited(self, actor: Actor, action: str, target: str, remote: str = "") -> None:
         """Audit an edge's own state change that is not an event (an evidence photo stored)."""
         self._audit(actor, action, target, "done", remote)
@@ -241,6 +260,17 @@ class Commands:
             return dispatch.breaches(s, now) + lifecycle.escalations(s, self.policy, now)
 
         return len(self.store.execute(decide).events)
+
+    def warning_tick(self) -> int:
+        """Append the early warnings now due; return how many. Judged first under the read lock, with only the reports
+        changed since the last check: when nothing is due, no write lock is taken."""
+        now, policy = self.clock(), self.policy.warning
+        since = None if self._warned_at is None else self._warned_at - WARNING_OVERLAP_S
+        due = self.store.read(lambda s: warnbook.due_warnings(s, now, policy, since))
+        if due:  # decided again against the log's tail: a warning another process raised meanwhile is not raised twice
+            due = self.store.execute(lambda s: warnbook.due_warnings(s, now, policy, since)).events
+        self._warned_at = now  # only once stored: a store out of reach leaves these pairs to the next check
+        return len(due)
 
     def merge_candidates(self, incident_id: str, within_m: float, within_s: float) -> list[str]:
         """Return the ids of open incidents that are probably the same event."""

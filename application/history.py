@@ -13,19 +13,21 @@ import itertools
 import logging
 import math
 import random
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 from domain import events as ev
 from domain.catalog import CATEGORIES
-from domain.model import District
+from domain.model import OUTCOMES, District
 from domain.sla import SlaPolicy
 from store.store import Store
 from streams.simulator import CATEGORY_WEIGHT, HOURLY, ROADS
 
 log = logging.getLogger(__name__)
 WRITE_BATCH = 5000  # events appended at once: one transaction each
+POINTS = 40_000  # places sampled in the district, each report spread around one
 
 DAY_S = 86400.0
 SEASON = (0.85, 0.8, 0.9, 1.0, 1.05, 1.15, 1.25, 1.2, 1.1, 1.0, 0.95, 0.9)  # January .. December
@@ -33,6 +35,14 @@ WEEKDAY = (1.05, 1.0, 1.0, 1.0, 1.05, 0.9, 0.85)  # Monday .. Sunday
 SUMMER = frozenset({"waterlogging", "flood_risk", "fallen_tree"})  # three times as many from June to September
 SOURCES = (("12345", 0.5), ("grid", 0.3), ("110", 0.2))
 Assign = Callable[[Sequence[float], Sequence[float]], list[str | None]]  # a point's township (geo/locate.py)
+# How resolved incidents end, by source (三源): most settled on the spot; the police line's more often with law
+# enforcement, the hotline's more often with petitions or another department. Shares of model.OUTCOMES, in order.
+ENDINGS = {
+    "110": (0.80, 0.12, 0.04, 0.01, 0.03),
+    "12345": (0.86, 0.02, 0.04, 0.03, 0.05),
+    "grid": (0.92, 0.02, 0.03, 0.01, 0.02),
+}
+OTHER_ENDING = (0.9, 0.0, 0.0, 0.0, 0.1)
 STORM_DAYS_AGO, STORM_HOURS, STORM_REPORTS = 12, (14, 17), 24  # one afternoon's waterlogging in one township
 
 
@@ -73,7 +83,7 @@ def habits(district: District, rng: random.Random) -> dict[str, Habit]:
 
 def spots(points: dict[str, list[tuple[float, float]]], rng: random.Random) -> list[Spot]:
     """Place the recurring problems: a few, each in a township of its own."""
-    wanted = (("manhole_cover", 4.0), ("noise", 3.0), ("garbage", 5.0), ("waterlogging", 6.0), ("streetlight", 7.0))
+    wanted = (("manhole_cover", 2.0), ("noise", 1.5), ("garbage", 2.5), ("waterlogging", 3.0), ("streetlight", 3.5))
     towns = rng.sample(sorted(points), len(wanted))
     return [Spot(cat, t, *rng.choice(points[t]), every) for (cat, every), t in zip(wanted, towns)]
 
@@ -96,6 +106,7 @@ class History:
         self.spots = spots(points, self.rng)
         self.teams = {t: sorted(x.id for x in district.teams.values() if x.township == t) for t in district.townships}
         self.storm = sorted(points)[len(points) // 2]
+        self.towns = sorted(points)
         self.n = 0
 
     def days(self, first: date, until: float) -> Iterator[list[ev.Event]]:
@@ -120,9 +131,12 @@ class History:
         expected = self.rate * SEASON[day.month - 1] * WEEKDAY[day.weekday()]
         out: list[ev.Event] = []
         for _ in range(_poisson(self.rng, expected)):
-            cat = self._category(day)
-            town = self.rng.choice(sorted(self.points))
+            cat = self.rng.choices(_CODES, cum_weights=_SUMMER_CUM if 6 <= day.month <= 9 else _CUM)[0]
+            town = self.rng.choice(self.towns)
             lon, lat = self.rng.choice(self.points[town])
+            # Spread around the sampled point (about 150 m): two unrelated reports rarely fall at one place, so the
+            # recurring problems a leader sees are the spots' and what chance makes at a district's density.
+            lon, lat = lon + self.rng.gauss(0, 0.0015), lat + self.rng.gauss(0, 0.0013)
             out += self._life(cat, town, lon, lat, start + _hour(self.rng) + self.rng.random() * 3600, progress)
         for s in self.spots:
             if self.rng.random() < 1 / s.every_days:
@@ -135,9 +149,6 @@ class History:
                 at = start + self.rng.uniform(*STORM_HOURS) * 3600
                 out += self._life("waterlogging", self.storm, lon, lat, at, progress)
         return out
-
-    def _category(self, day: date) -> str:
-        return self.rng.choices(_CODES, cum_weights=_SUMMER_CUM if 6 <= day.month <= 9 else _CUM)[0]
 
     def _life(self, cat: str, town: str, lon: float, lat: float, at: float, progress: float) -> list[ev.Event]:
         """Return one incident's life: reported, ordered, worked (late as its township's habit is), called back."""
@@ -154,7 +165,7 @@ class History:
         while True:
             habit = self.habits[town]
             late = habit.late * (1 - habit.better * progress)
-            worked, t, handed = self._order(iid, cat, town, n, t, late, habit.handed_on)
+            worked, t, handed = self._order(iid, cat, town, n, t, late, habit.handed_on, source)
             out += worked
             if handed is not None:  # the room handed it to a neighbour, who works it from there
                 town, n = handed, n + 1
@@ -171,7 +182,7 @@ class History:
             t, n = t + self.rng.uniform(30, 120), n + 1
 
     def _order(
-        self, iid: str, cat: str, town: str, n: int, issued: float, late: float, handed_on: float
+        self, iid: str, cat: str, town: str, n: int, issued: float, late: float, handed_on: float, source: str
     ) -> tuple[list[ev.Event], float, str | None]:
         """Return an order's events, when its last step was done, and the township it was handed to (or None)."""
         oid, team = f"{iid}-{n}", self.rng.choice(self.teams[town])
@@ -190,7 +201,8 @@ class History:
                 return out, t + 1, to
         t = self._step(out, ev.TeamOnSite, iid, oid, "on_site", t, deadlines["on_site"], late)
         t += self.rng.uniform(600, 5400)
-        out.append(ev.OrderResolved(f"resolve:{oid}", t, iid, oid, "history", note="已处置"))
+        ended = ended_as(source, self.rng.random())
+        out.append(ev.OrderResolved(f"resolve:{oid}", t, iid, oid, "history", note="已处置", outcome=ended))
         return out, t, None
 
     def _step(
@@ -205,6 +217,14 @@ class History:
             done = max(t, self.rng.uniform(t, due))
         out.append(cls(f"{step}:{oid}", done, iid, oid, "history", late=done > due))
         return done
+
+
+def ended_as(source: str, roll: float) -> str:
+    """Return how a resolved incident of a source ends, for a roll in [0, 1) (ENDINGS)."""
+    for outcome, edge in zip(OUTCOMES, itertools.accumulate(ENDINGS.get(source, OTHER_ENDING))):
+        if roll < edge:
+            return outcome
+    return OUTCOMES[0]
 
 
 def _hour(rng: random.Random) -> float:
@@ -253,13 +273,15 @@ def write_past(
     """Append an empty demo district's past to its log, day by day, from `days` days before until; return how many
     events were written (the log's and projection's usual path: a replay or a report sees it like any other)."""
     rng = random.Random(5)
-    history = History(district, township_points(district, assign, rng), policy, rate_per_day)
+    history = History(district, township_points(district, assign, rng, POINTS), policy, rate_per_day)
     first = datetime.fromtimestamp(until, history.zone).date() - timedelta(days=days)
-    written = 0
+    # Said on the console like the first start's other lines: it takes a while (about a second a day), once.
+    print(f"OneMap first start: writing the demo district's past, {days} days from {first} (--no-history skips it)")
+    written, t0 = 0, time.monotonic()
     for i, batch in enumerate(history.days(first, until)):
         for start in range(0, len(batch), WRITE_BATCH):
             store.append(batch[start : start + WRITE_BATCH])
         written += len(batch)
-        if i % 10 == 0:
-            log.info("the demo district's past: %s, %d events", first + timedelta(days=i), written)
+        log.info("the demo district's past: %s, %d events", first + timedelta(days=i), written)
+    print(f"OneMap first start: the past written, {written:,} events in {time.monotonic() - t0:.0f} s", flush=True)
     return written

@@ -4,7 +4,8 @@
   window.onemap = window.onemap || {};
   // Pages that read a few kinds of entity only: their snapshot holds those (web/views.py view_kinds). The analytics
   // view draws its chart entities (assets/chartdraw.js): without 10,000 incidents its snapshot is built and read at once.
-  var VIEW_KINDS = {"/wall/analytics": ["chart"]};
+  // and its list of early warnings (assets/warnings.js), its top recurring problems (assets/recurring.js)
+  var VIEW_KINDS = {"/wall/analytics": ["chart", "warning", "recurring"]};
 
   window.onemap.boot = function (i18n, scope) {
     window.onemap.ui.setCatalog(i18n);

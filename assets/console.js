@@ -13,6 +13,9 @@
   var FEEDBACK = "cmd-feedback", CLOSE = "cmd-close";  // layouts/ids.py CMD_FEEDBACK, CMD_CLOSE: row buttons relay here
   var RESULTS = ["satisfied", "unsatisfied", "unreached"];     // domain/model.py FEEDBACK
   var QUEUE_ROWS = 60;                        // rendered rows; the count shows the whole queue
+  var WARNINGS = "cmd-warnings";              // layouts/ids.py CMD_WARNINGS: early warnings, each with its ack button
+  var RECURRING = "cmd-recurring";            // layouts/ids.py CMD_RECURRING: recurring problems (assets/recurring.js)
+  var RECURRING_ROWS = 50;                    // rendered rows, the most reported first; the count shows them all
 
   function ui() { return window.onemap.ui; }
   function live() { return window.onemap.live; }
@@ -124,7 +127,15 @@
     window.onemap.points.show(MAP, "incident", "omIncidents", {crs: h.crs, lang: h.lang, selected: current}, now);
     var sig = ui().unlessSame("console.sig", detailSignature(selected), function () { return detailSignature(selected); });
     return {queue_count: String(rows.length), callbacks_count: String(cbs.length),
-            alerts_count: String(breached.length), board: window.onemap.board.render(now), sig: sig};
+            alerts_count: String(breached.length), board: window.onemap.board.render(now), sig: sig,
+            warnings_count: window.onemap.warnings.draw(WARNINGS, {ack: true}),
+            recurring_count: window.onemap.recurring.draw(RECURRING, {rows: RECURRING_ROWS}), recurring_map: rings()};
+  }
+
+  /** Return the console map's recurring rings, or no_update when they are as last drawn. */
+  function rings() {
+    var f = window.onemap.recurring.features(null);
+    return ui().unlessSame("console.rings", JSON.stringify(f), function () { return f; });
   }
 
   function select(id) {

@@ -157,6 +157,7 @@
     if (p.kind === "hall") { return hallMarker(p, latlng, ctx); }
     if (p.kind === "team") { return teamMarker(p, latlng, ctx); }
     if (p.kind === "alert") { return alertCircle(p, latlng, ctx); }
+    if (p.kind === "recurring") { return window.onemap.recurring.marker(p, latlng, ctx); }  // assets/recurring.js
     return incidentMarker(p, latlng, ctx);
   }
 
@@ -208,6 +209,7 @@
       return name + " · " + p.level.toFixed(2) + " m<br>" + ui.t("map.thresholds", {warning: p.warning_level, guarantee: p.guarantee_level});
     }
     if (p.kind === "hall") { return name + " · " + ui.t("wall.queue", {n: p.waiting}) + " · " + p.open_windows + "/" + p.windows; }
+    if (p.kind === "recurring") { return window.onemap.recurring.tip(p, esc); }
     if (p.kind === "team") {
       var where = p.fix === "none" ? ui.t("map.team_base")
         : ui.t(p.fix === "live" ? "map.team_fix" : "map.team_stale", {time: clock(p.fix_at), m: Math.round(p.accuracy_m)});

@@ -91,7 +91,7 @@
     return ui().unlessSame(key + "." + slot, sig === undefined ? JSON.stringify(value) : sig, function () { return value; });
   }
 
-  /** Draw a layered map's live layers; return [stations, halls, alerts, boundary hideout, legend] by name.
+  /** Draw a layered map's live layers; return [stations, halls, alerts, boundary hideout, legend, recurring] by name.
    *  Incidents and teams are drawn in place (assets/pointlayer.js), not handed to Dash: opts.map is the map's element id.
    *  opts.township: a township room's map, which shows that township's incidents, teams, gauges and halls only. */
   function render(key, now, opts) {
@@ -102,7 +102,8 @@
     points.show(opts.map, "team", TEAMS_PANE, shown, now);
     var shade = shading(key, measureOf(opts.baseLayer, hideout.measure), hideout);
     return {stations: same(key, "stations", stations(town)), halls: same(key, "halls", halls(town)),
-            alerts: same(key, "alerts", alerts(now)), shading: shade[0], legend: shade[1]};
+            alerts: same(key, "alerts", alerts(now)), shading: shade[0], legend: shade[1],
+            recurring: same(key, "recurring", window.onemap.recurring.features(town))};
   }
 
   window.onemap.mapfeed = {stations: stations, halls: halls, teamPoint: teamPoint, roomHas: roomHas, alerts: alerts,

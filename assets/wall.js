@@ -6,6 +6,7 @@
   window.onemap = window.onemap || {};
   var URGENT_ROWS = 8;  // what fits the right column under the per-stage panel at any resolution (rows are sized in rem)
   var HALL_ROWS = 4;
+  var WARN_ROWS = 3, WARNINGS = "wall-warnings";  // layouts/ids.py WALL_WARNINGS: the early warnings (assets/warnings.js)
   var MAP = "wall-map";  // layouts/ids.py WALL_MAP
 
   function ui() { return window.onemap.ui; }
@@ -62,7 +63,8 @@
     live().drawnOnlyInPlace(["team"]);  // the teams are only on the map, drawn in place: a fix re-renders no panel
     var now = live().now(), u = urgent(now), f = window.onemap.wallFigures;
     var panels = {kpis: f.tiles(), urgent: u[0], urgent_count: u[1], ranking: f.ranking(), status: f.strip(),
-                  hall_queues: window.onemap.halls.render("wall.halls", now, HALL_ROWS)[0], stages: f.stages()};
+                  hall_queues: window.onemap.halls.render("wall.halls", now, HALL_ROWS)[0], stages: f.stages(),
+                  warnings_count: window.onemap.warnings.draw(WARNINGS, {rows: WARN_ROWS})};
     return Object.assign(panels, window.onemap.mapfeed.render("wall", now, {map: MAP, baseLayer: baseLayer, hideout: hideout}));
   }
 

@@ -5,7 +5,21 @@ from __future__ import annotations
 from dash import Dash
 
 from application.services import Services
-from callbacks import analytics, broadcast, command, guard, live, replay, roommap, routing, situation, township
+from callbacks import (
+    analytics,
+    assessment,
+    assessment_trend,
+    broadcast,
+    command,
+    guard,
+    live,
+    replay,
+    roommap,
+    routing,
+    situation,
+    township,
+    warning,
+)
 
 
 def register(app: Dash, services: Services) -> dict[str, guard.Access]:
@@ -20,5 +34,8 @@ def register(app: Dash, services: Services) -> dict[str, guard.Access]:
     roommap.register(guarded, services)
     situation.register(guarded, services)
     analytics.register(guarded, services)
+    warning.register(guarded, services)
+    assessment.register(guarded, services)
+    assessment_trend.register(guarded, services)
     guard.install(app.server, app, guarded.rules)
     return guarded.rules

@@ -16,7 +16,9 @@ def register(app: Guarded, services: Services) -> None:
     a delta redraws its charts at once, with no Dash round trip.
     """
     app.clientside_callback(
-        "function (i18n) { window.onemap.ui.setCatalog(i18n); return window.onemap.charts.render(); }",
+        "function (i18n) { window.onemap.ui.setCatalog(i18n); window.onemap.warnings.analytics();"
+        " window.onemap.recurring.analytics();"
+        " return window.onemap.charts.render(); }",
         Output(ids.ANALYTICS_DRAWN, "data"),
         Input(ids.I18N, "data"),
     )

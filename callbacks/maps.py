@@ -16,6 +16,7 @@ def layer_outputs(lids: LayerIds) -> dict[str, Output]:
         "stations": Output(lids.stations, "data"),
         "halls": Output(lids.halls, "data"),
         "alerts": Output(lids.alerts, "data"),
+        "recurring": Output(lids.recurring, "data"),
         "shading": Output(lids.boundaries, "hideout"),
         "legend": Output(lids.legend, "children"),
     }

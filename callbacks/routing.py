@@ -15,8 +15,8 @@ from layouts.common import user_label
 
 
 def route(services: Services, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
-    """Return (page, catalog, scope) for a location."""
-    return layouts.page(services, pathname, search)
+    """Return (page, catalog, scope) for a location, laid out for the signed-in caller."""
+    return layouts.page(services, pathname, search, page_actor())
 
 
 def register(app: Guarded, services: Services) -> None:

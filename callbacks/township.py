@@ -106,9 +106,9 @@ def confirm_route(
 
 
 def confirm_resolve(
-    services: Services, action: dict[str, Any] | None, note: str | None, lang: str
+    services: Services, action: dict[str, Any] | None, note: str | None, lang: str, ended: str | None = None
 ) -> tuple[Any, Any, Any]:
-    """Resolve with the result note; return (room message, dialog message, dialog hidden)."""
+    """Resolve with how it ended and the result note; return (room message, dialog message, dialog hidden)."""
     if not action:
         return no_update, no_update, no_update
     order_id = _order_id(_incident(services, action["incident"]))
@@ -119,6 +119,7 @@ def confirm_resolve(
         step_command_id(order_id, "resolve") if order_id else "",
         note=(note or "").strip(),
         remote=remote(),
+        outcome=str(ended or ""),
     )
     return _closing(view.result(outcome, "resolve", lang), outcome.ok)
 
@@ -193,10 +194,11 @@ def register(app: Guarded, services: Services) -> None:
         Input(ids.TOWN_CONFIRM_RESOLVE, "n_clicks"),
         State(ids.TOWN_ACTION, "data"),
         State(ids.TOWN_NOTE, "value"),
+        State(ids.TOWN_OUTCOME, "value"),
         i18n,
         prevent_initial_call=True,
         access=Access(ROOM, lambda _n, action, *_: _acted_on(action, "resolve")),
-    )(lambda n, action, note, i18n: confirm_resolve(services, action if n else None, note, lang_of(i18n)))
+    )(lambda n, action, note, ended, i18n: confirm_resolve(services, action if n else None, note, lang_of(i18n), ended))
     app.callback(
         Output(ids.TOWN_RESULT, "children", allow_duplicate=True),
         Input(ids.TOWN_SIGN, "data"),

@@ -34,6 +34,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # The townships' assessment: the district's ranking for the center and its leaders; a township its own card.
     "read_assessment": frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.TOWNSHIP}),
     "replay": frozenset({Role.COMMANDER, Role.DUTY_LEADER, Role.ADMIN, Role.TOWNSHIP, Role.WALL}),
+    # Early warnings (domain/warnbook.py): the center's consoles acknowledge them; everyone who reads sees them in scope.
+    "acknowledge_warning": frozenset({Role.COMMANDER, Role.DUTY_LEADER}),
 }
 
 

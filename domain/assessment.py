@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from domain.ledger import FIELDS, INDEX, Vector, settled_copy
+from domain import recurring
+from domain.ledger import FIELDS, INDEX, THREE_SOURCES, Vector, day_of, settled_copy
+from domain.model import OUTCOMES
 from domain.periods import Period
 from domain.scoring import INDICATORS, MINUS, REASONS, AssessmentPolicy
 from domain.state import LedgerKey, LostKey, State
@@ -21,6 +23,8 @@ class Books:
     lost: Mapping[LostKey, tuple[str, ...]]
     townships: tuple[str, ...]
     seq: int = 0  # the log's seq the copy was taken at
+    today: int | None = None  # the local day it was taken on (None: no moment given, no "now" figures)
+    recurring_open: Mapping[str, int] = field(default_factory=dict)  # township -> recurring problems left open now
 
     @functools.cached_property
     def by_day(self) -> dict[int, dict[str, list[int]]]:
@@ -37,10 +41,15 @@ class Books:
         return out
 
     @classmethod
-    def of(cls, state: State) -> Books:
-        """Copy the ledger out of a state, settled (run inside the store's read: dict copies and the day's changes)."""
+    def of(cls, state: State, now: float | None = None) -> Books:
+        """Copy the ledger out of a state, settled (run inside the store's read: dict copies and the day's changes),
+        with, given the moment, the recurring problems left open then."""
         book = settled_copy(state)
-        return cls(book.ledger, book.lost, tuple(state.district.townships), state.seq)
+        towns = tuple(state.district.townships)
+        if now is None:
+            return cls(book.ledger, book.lost, towns, state.seq)
+        today = day_of(now, state.district.utc_offset_h)
+        return cls(book.ledger, book.lost, towns, state.seq, today, recurring.open_by_township(state, now))
 
 
 def totals(books: Books, first: int, end: int) -> dict[str, list[int]]:
@@ -75,6 +84,28 @@ def figures(v: Vector | list[int]) -> dict[str, Any]:
         "reopen_rate": _ratio(named["reopened"], named["orders"]),
         "return_rate": _ratio(named["returned"], named["orders"]),
         "on_site_verified_rate": _ratio(named["on_site_verified"], named["on_site_done"]),
+        **_three_sources(named),
+    }
+
+
+def _three_sources(named: dict[str, int]) -> dict[str, Any]:
+    """Return where the finished incidents ended (三源): the share settled on the spot, the flows out by where they
+    went and, for 110, 12345 and the grid, settled and sent on (an outcome not recorded counts in neither)."""
+    ended = {o: named[f"ended_{o}"] for o in OUTCOMES}
+    recorded = sum(ended.values())
+    return {
+        "outcomes": ended,
+        "outcomes_recorded": recorded,
+        "on_spot_share": _ratio(ended["on_spot"], recorded),
+        "flows_out": recorded - ended["on_spot"],
+        "by_source": {
+            src: {
+                "settled": named[f"settled_{src}"],
+                "out": named[f"out_{src}"],
+                "on_spot_share": _ratio(named[f"settled_{src}"], named[f"settled_{src}"] + named[f"out_{src}"]),
+            }
+            for src in THREE_SOURCES
+        },
     }
 
 
@@ -124,16 +155,27 @@ def _cards(books: Books, period: Period, policy: AssessmentPolicy) -> dict[str, 
     sums = totals(books, *period.days)
     zero = [0] * len(FIELDS)
     rows = [{"id": t, **figures(sums.get(t, zero)), **score(sums.get(t, zero), policy)} for t in books.townships]
+    # Left open is a figure of now (the problems of the last D days): given for the period that holds today only.
+    now = books.today is not None and period.days[0] <= books.today < period.days[1]
+    for r in rows:
+        r["recurring_open"] = books.recurring_open.get(r["id"], 0) if now else None
     boards = rank(rows, policy.board)
     rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["id"]))  # as the kpi's ranking: ranked, then the rest
     district = [sum(col) for col in zip(zero, *sums.values())]
-    return {"district": {**figures(district), **score(district, policy)}, "townships": rows, **boards}
+    left = sum(books.recurring_open.values()) if now else None
+    return {
+        "district": {**figures(district), **score(district, policy), "recurring_open": left},
+        "townships": rows,
+        **boards,
+    }
 
 
 def card(books: Books, period: Period, policy: AssessmentPolicy, township: str) -> dict[str, Any]:
     """Return one township's card with every point it lost traced to the incidents (and orders) that lost it."""
     whole = assess(books, period, policy)
-    row = next(r for r in whole["townships"] if r["id"] == township)
+    row = next((r for r in whole["townships"] if r["id"] == township), None)
+    if row is None:
+        raise ValueError(f"unknown township {township!r}")
     costs = {name: r["cost_each"] for name, r in row["indicators"].items()}
     row["lost"] = [
         {

@@ -11,7 +11,7 @@ from domain import positions
 from domain.access import authorize, authorize_incident
 from domain.catalog import CATEGORIES, FALLBACK_TEAM_KIND
 from domain.errors import Rejected
-from domain.model import BY_ROOM, STEPS, TEAM_STEPS, Actor, Fix, Incident, Order, Role, Stage, Team
+from domain.model import BY_ROOM, OUTCOMES, STEPS, TEAM_STEPS, Actor, Fix, Incident, Order, Role, Stage, Team
 from domain.positions import SITE, SitePolicy, distance_m
 from domain.sla import SlaPolicy, due_breaches, due_dispatch_breaches
 from domain.state import State
@@ -138,8 +138,9 @@ def advance_order(
     fix: Fix | None = None,
     device_at: float = 0.0,
     photos: tuple[str, ...] = (),
+    outcome: str = "",
 ) -> list[ev.Event]:
-    """Take the order's next step (sign, respond, route, on site, resolve); late past its deadline.
+    """Take the order's next step (sign, respond, route, on site, resolve: with how it ended); late past its deadline.
 
     A team member (from /team) takes only the team's steps, with its phone's fix (proving on site) and the time
     the phone says it was pressed; a step queued offline is judged at the server's time like any other."""
@@ -189,6 +190,10 @@ def advance_order(
         return [ev.OrderRouted(**common, team_id=_route_team(state, order, team_id))]
     if step == "resolve" and not note.strip():
         raise Rejected("note_required", step=step)
+    if step == "resolve":
+        if outcome and outcome not in OUTCOMES:
+            raise Rejected("unknown_outcome", outcome=outcome[:40])
+        return [ev.OrderResolved(**common, outcome=outcome)]
     return [ev.STEP_EVENTS[step](**common)]
 
 

@@ -43,6 +43,7 @@ class IncidentReported(Event):
     summary: str = ""
     address: str = ""
     reported_at: float = 0.0
+    caller: str = ""  # a keyed hash of the caller's id (streams/sources/caller.py), never the number; "" without
 
     def dedupe_key(self) -> str | None:
         return f"{self.source}:{self.source_id}"
@@ -114,7 +115,9 @@ class TeamOnSite(StepDone):
 
 @dataclass(frozen=True)
 class OrderResolved(StepDone):
-    """The incident was handled (办结)."""
+    """The incident was handled (办结), and how it ended (model.OUTCOMES; "" in a log from before outcomes)."""
+
+    outcome: str = ""
 
 
 @dataclass(frozen=True)
@@ -317,6 +320,36 @@ class AlertExpired(Event):
         return self.alert_id
 
 
+@dataclass(frozen=True)
+class WarningRaised(Event):
+    """A township's reports of a category in an hour or a day went above their baseline (domain/warning.py)."""
+
+    warning_id: str  # also the event's id: one warning per period, township and category, raised once
+    kind: str  # "hour" | "day"
+    period_start: float
+    township: str
+    category: str
+    count: int
+    mean: float
+    sd: float
+    threshold: float
+
+    def stream(self) -> str:
+        return self.warning_id
+
+
+@dataclass(frozen=True)
+class WarningAcknowledged(Event):
+    """A commander saw an early warning and acknowledged it, with a note."""
+
+    warning_id: str
+    actor: str
+    note: str = ""
+
+    def stream(self) -> str:
+        return self.warning_id
+
+
 STEP_EVENTS: dict[str, type[StepDone]] = {
     "sign": OrderSigned,
     "respond": OrderResponded,
@@ -349,6 +382,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         AlertIssued,
         AlertCancelled,
         AlertExpired,
+        WarningRaised,
+        WarningAcknowledged,
     )
 }
 

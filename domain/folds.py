@@ -112,6 +112,8 @@ def step(s: State, e: ev.StepDone) -> Changed:
     )
     if isinstance(e, ev.TeamOnSite):  # a log from before proofs holds none: the room marked it
         order = quick_replace(order, proof=e.proof or BY_ROOM, proof_m=e.distance_m)
+    elif isinstance(e, ev.OrderResolved):
+        order = quick_replace(order, outcome=e.outcome)
     s.incidents[e.incident_id] = quick_replace(inc, stage=STEP_STAGE[name], order=order, note=e.note or inc.note)
     if name == "resolve":
         _free(s, order, inc.id, changed)

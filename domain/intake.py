@@ -25,6 +25,7 @@ class Report:
     summary: str = ""
     address: str = ""
     priority: int | None = None
+    caller: str = ""  # a keyed hash of the caller's id (streams/sources/caller.py), never the number
 
 
 def report_incident(state: State, report: Report, township: str | None, now: float) -> list[ev.Event]:
@@ -48,6 +49,7 @@ def report_incident(state: State, report: Report, township: str | None, now: flo
             summary=report.summary,
             address=report.address,
             reported_at=report.reported_at,
+            caller=report.caller,
         )
     ]
 

@@ -1,11 +1,10 @@
 """The long views' ledger: per local day, township and category, the counts the assessment reads (docs/glossary.md).
 
-Each incident's part in the ledger (its contribution) is a function of the incident alone; when a fold changes an
-incident, its old part is taken out and its new one put in. So the ledger is always the sum over every incident the
-log holds, as a scan would count them, without a scan: a year's figures cost a year of days, not 730,000 incidents.
-The ledger keeps LEDGER_DAYS of days and outlives the incidents archived out of memory (domain/folds.py sweep).
-A fold only notes which incidents changed (a dict insert); their parts are replaced when the ledger settles, once a
-day in the sweep, and in a copy whenever someone reads it: each incident is counted once a day, not once an event.
+Each incident's part (its contribution) is a function of the incident alone, judged as of its last change. A fold
+only notes that an incident changed; when the ledger settles (once a day in the archive sweep, and in a copy whenever
+someone reads it) each changed incident's old part is taken out and its new one put in. So the ledger is the sum over
+every incident the log holds, as a scan would count them, without a scan: a year costs a year of days, not 730,000
+incidents. It keeps LEDGER_DAYS of days and outlives the incidents archived out of memory (domain/folds.py sweep).
 """
 
 from __future__ import annotations
@@ -13,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from domain.model import TIMED_STEPS, VERIFIED, Incident, Order, Stage
+from domain.model import OUTCOMES, TIMED_STEPS, VERIFIED, Incident, Order, Stage
 from domain.sla import stage_verdict
 from domain.state import DAY_S, LedgerKey, LostKey, State
 
+THREE_SOURCES = ("110", "12345", "grid")  # 三源: the police line, the citizens' hotline, the grid
 # The counts of one (day, township, category), in this order: the vector each ledger value is.
 FIELDS: tuple[str, ...] = (
     "received",  # incidents received, in the township where they happened
@@ -30,6 +30,9 @@ FIELDS: tuple[str, ...] = (
     "satisfied",
     "reopened",  # orders resolved, then reopened on an unsatisfied call-back (重办)
     "returned",  # orders handed on unresolved: to another township or a department (回退/转办)
+    # Where the incidents the last orders finished ended (三源), and by the three sources, settled or sent on.
+    *(f"ended_{o}" for o in (*OUTCOMES, "unrecorded")),
+    *(f"{v}_{src}" for src in THREE_SOURCES for v in ("settled", "out")),
 )
 INDEX = {name: i for i, name in enumerate(FIELDS)}
 LEDGER_DAYS = 800  # two years and a month: a year compares with the year before
@@ -97,6 +100,7 @@ def _outcome(cells: list[Cell], lost: _LostList, inc: Incident, last: Order, day
     cells.append((day, town, cat, _ORDERED))
     if inc.stage in DONE_STAGES:
         cells.append((day, town, cat, _RESOLVED))
+        _ended(cells, inc, last, (day, town, cat))
     else:
         lost.append((key, "unresolved"))
     if inc.feedback == "satisfied":
@@ -115,6 +119,14 @@ class Book:
     parts: dict[str, tuple[dict[Cell, int], Lost]]  # where the new parts go
     floor: int
     before: Mapping[str, tuple[dict[Cell, int], Lost]]  # where the old ones are read (the state's, in a copy)
+
+
+def _ended(cells: list[Cell], inc: Incident, last: Order, key: LedgerKey) -> None:
+    """Count where a finished incident ended, and for the three sources whether it was settled on the spot."""
+    outcome = "department" if inc.stage is Stage.TRANSFERRED else last.outcome or "unrecorded"
+    cells.append((*key, INDEX[f"ended_{outcome}"]))
+    if inc.source in THREE_SOURCES and outcome != "unrecorded":
+        cells.append((*key, INDEX[f"{'settled' if outcome == 'on_spot' else 'out'}_{inc.source}"]))
 
 
 def changed(s: State, incident_id: str) -> None:

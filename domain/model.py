@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
+from domain.recurvalues import RecurringPolicy
+
 
 class Stage(str, Enum):
     """Where an incident stands in its lifecycle."""
@@ -42,6 +44,9 @@ VERIFIED, NOT_VERIFIED, BY_ROOM = "verified", "not_verified", "by_room"
 TERMINAL_STAGES = frozenset({Stage.CLOSED, Stage.CANCELLED, Stage.MERGED, Stage.TRANSFERRED})
 OPEN_STAGES = frozenset(s for s in Stage if s not in TERMINAL_STAGES)
 FEEDBACK = ("satisfied", "unsatisfied", "unreached")
+# How a resolved order ended (三源治理): settled on the spot, or handed to law enforcement, to the courts or
+# mediation, to petitions (信访), to another department. A transfer to a department ends as "department" too.
+OUTCOMES = ("on_spot", "law_enforcement", "court_mediation", "petition", "department")
 
 
 class Role(str, Enum):
@@ -138,6 +143,9 @@ class District:
     halls: Mapping[str, Hall]
     utc_offset_h: float  # its time zone: its day starts at its midnight, its halls keep local hours (ONEMAP_TIMEZONE)
     neighbours: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # What the folds group as recurring problems (SlaPolicy's "recurring"): carried with the fixtures, as the time zone
+    # is, so every fold of this district (store, replay, a snapshot's fingerprint) groups alike.
+    recurring: RecurringPolicy = field(default_factory=RecurringPolicy)
 
 
 @dataclass(frozen=True)
@@ -161,6 +169,7 @@ class Order:
     proof: str = ""  # how its on-site step was proven: VERIFIED, NOT_VERIFIED or BY_ROOM ("" until it is done)
     proof_m: float | None = None  # the team's distance from the incident then, metres (None: no position sent)
     photos: tuple[str, ...] = ()  # evidence photo ids its steps carried (store/evidence.py holds the photos)
+    outcome: str = ""  # how its resolve step said it ended (OUTCOMES; "" not resolved, or not recorded)
 
     def next_step(self) -> str | None:
         """Return the first step not yet done, or None when all are."""

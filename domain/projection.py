@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from domain import alerts, flood, folds, halls, positions, series, situation
+from domain import alerts, flood, folds, halls, positions, recurbook, series, situation, warnbook
 from domain import events as ev
 from domain.model import District
 from domain.state import State
@@ -66,18 +66,20 @@ def _hall_sample(s: Projection, e: ev.HallTicketRecorded) -> set[str]:
 _step = folds.tracked(folds.step)
 # The fold table, written once: each event type's fold with what it also keeps, inside out. folds.tracked keeps
 # the incident indexes (and ignores an archived incident's event), situation.touching marks the wall's situation
-# changed with what changed, _sampled keeps the analytics' samples. An event type missing here changes nothing.
+# changed with what changed, _sampled keeps the analytics' samples, warnbook.counted the early warning's counts,
+# recurbook.placing and .following the recurring problems' book. An event type missing here changes nothing.
 FOLDS: dict[type[ev.Event], Fold] = {
-    ev.IncidentReported: folds.reported_tracked,
-    ev.OrderIssued: folds.tracked(folds.issued),
-    **{cls: _step for cls in ev.STEP_EVENTS.values()},
+    ev.IncidentReported: recurbook.placing(warnbook.counted(folds.reported_tracked)),
+    ev.OrderIssued: recurbook.following(folds.tracked(folds.issued)),
+    **{cls: _step for cls in ev.STEP_EVENTS.values() if cls is not ev.OrderResolved},
+    ev.OrderResolved: recurbook.following(_step),
     ev.SlaBreached: folds.tracked(folds.breached),
-    ev.OrderTransferred: folds.tracked(folds.transferred),
+    ev.OrderTransferred: recurbook.following(folds.tracked(folds.transferred)),
     ev.FeedbackRecorded: folds.tracked(folds.feedback),
-    ev.IncidentReopened: folds.tracked(folds.reopened),
-    ev.IncidentClosed: folds.tracked(folds.closed),
-    ev.IncidentCancelled: folds.tracked(folds.cancelled),
-    ev.IncidentMerged: folds.tracked(folds.merged_tracked),
+    ev.IncidentReopened: recurbook.following(folds.tracked(folds.reopened)),
+    ev.IncidentClosed: recurbook.following(folds.tracked(folds.closed)),
+    ev.IncidentCancelled: recurbook.following(folds.tracked(folds.cancelled)),
+    ev.IncidentMerged: recurbook.following(folds.tracked(folds.merged_tracked)),
     ev.IncidentEscalated: folds.tracked(folds.escalated),
     ev.DispatchBreached: folds.tracked(folds.dispatch_breached),
     ev.BroadcastIssued: situation.touching(folds.broadcast_issued),
@@ -89,4 +91,6 @@ FOLDS: dict[type[ev.Event], Fold] = {
     ev.AlertExpired: situation.touching(alerts.apply_expired),
     ev.HallTicketRecorded: _sampled(halls.apply_ticket, _hall_sample),
     ev.TeamPositioned: positions.positioned,
+    ev.WarningRaised: warnbook.raised,
+    ev.WarningAcknowledged: warnbook.acknowledged,
 }

@@ -8,7 +8,9 @@ from typing import Any
 
 from domain.model import TIMED_STEPS, Incident, Order, Stage
 from domain.positions import SITE, SitePolicy
+from domain.recurring import RecurringPolicy
 from domain.scoring import AssessmentPolicy
+from domain.warning import WarningPolicy
 
 DEFAULT_TARGETS_S: dict[str, float] = {"sign": 60, "respond": 120, "route": 180, "on_site": 600}
 # The center's own clock (派单时限): receipt or reopening to order, by priority (1 特急, 2 紧急, 3 一般).
@@ -29,12 +31,16 @@ class SlaPolicy:
     dispatch_s: Mapping[int, float] = field(default_factory=lambda: dict(DEFAULT_DISPATCH_S))
     site: SitePolicy = SITE  # on site proven, team positions (the policy file's "teams")
     assessment: AssessmentPolicy = field(default_factory=AssessmentPolicy)  # the townships' scores' weights
+    warning: WarningPolicy = field(default_factory=WarningPolicy)  # the early warning's guards (domain/warning.py)
+    recurring: RecurringPolicy = field(default_factory=RecurringPolicy)  # R, N, D of a recurring problem
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SlaPolicy:
         """Build a policy from {"default": {step: s}, "categories": {code: {step: s}}, "dispatch": {prio: s},
         "teams": {radius_m, accuracy_m, stale_s, ...}} (domain/positions.py SitePolicy),
-        "assessment": {"weights": {indicator: weight}, "board": n}} (domain/scoring.py)."""
+        "assessment": {"weights": {indicator: weight}, "board": n}} (domain/scoring.py),
+        "warning": {"hour": {"sd_floor", "min_count"}, "day": {...}} (domain/warning.py),
+        "recurring": {"radius_m", "count", "days"} (domain/recurring.py)."""
         targets = {**DEFAULT_TARGETS_S, **_steps(data.get("default", {}), "default")}
         overrides = {c: _steps(v, c) for c, v in data.get("categories", {}).items()}
         escalate = float(data.get("escalate_after", DEFAULT_ESCALATE_AFTER_S))
@@ -45,7 +51,9 @@ class SlaPolicy:
             SitePolicy.from_dict(data.get("teams", {})),
             AssessmentPolicy.from_dict(data.get("assessment", {})),
         )
-        return cls(targets, overrides, escalate, dispatch, site, assessment)
+        warning = WarningPolicy.from_dict(data.get("warning", {}))
+        recurring = RecurringPolicy.from_dict(data.get("recurring", {}))
+        return cls(targets, overrides, escalate, dispatch, site, assessment, warning, recurring=recurring)
 
     def dispatch_target(self, priority: int) -> float:
         """Return the seconds the center has to order an incident of a priority (the routine one when unknown)."""

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from domain.model import Broadcast, District, Fix, HallState, Incident, StationState
+from domain.recurvalues import Group as RecurGroup
+from domain.recurvalues import Report as RecurReport
+from domain.warning import EarlyWarning
 
 RETENTION_S = 8 * 86400.0  # a closed incident stays in memory this long: the weekly report's window and a day more
 # The archive sweep runs when the log's time enters a new UTC day (event time, so every fold agrees): once a day,
@@ -91,6 +94,21 @@ class State:
     ledger_of: dict[str, Any] = field(default_factory=dict)
     ledger_dirty: dict[str, None] = field(default_factory=dict)  # incidents changed since the ledger last settled
     ledger_floor: int = -(10**9)
+    # Early warning (domain/warnbook.py): reports per (local hour, or day, since 1970, township, category), the last 10
+    # days, oldest first; the warnings raised, by id; when the first report came (no baseline reaches back before it).
+    report_hours: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    report_days: dict[tuple[int, str, str], int] = field(default_factory=dict)
+    warnings: dict[str, EarlyWarning] = field(default_factory=dict)
+    reports_since: float = float("inf")
+    # Recurring problems (domain/recurring.py, kept by domain/recurbook.py): the reports of the last D days with their
+    # incidents' standing, and their groups, ordered by their last report; the anchors' grid cells per category, the
+    # callers' groups, the groups holding N reports or more (the screens' ids); bounded by D in the log's time.
+    recur_reports: dict[str, RecurReport] = field(default_factory=dict)
+    recur_groups: dict[str, RecurGroup] = field(default_factory=dict)
+    recur_cells: dict[tuple[str, int, int], tuple[str, ...]] = field(default_factory=dict)
+    recur_callers: dict[tuple[str, str], str] = field(default_factory=dict)  # (caller hash, category) -> group
+    recur_shown: dict[str, None] = field(default_factory=dict)
+    recur_prune_at: float = float("-inf")
 
     def open_incidents(self) -> list[Incident]:
         """Return the incidents that still need work."""

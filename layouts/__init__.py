@@ -8,7 +8,8 @@ from typing import Any
 from dash import dcc, html
 
 from application.services import Services
-from layouts import analytics, command, ids, index, replay, situation, township, wall
+from domain.model import Actor
+from layouts import analytics, assessment, command, ids, index, replay, situation, township, wall
 from layouts.common import browser_catalog, lang_for
 
 TICK_MS = 5000  # SLA states turn with time; re-derive them even when no delta arrives
@@ -32,8 +33,10 @@ def root(services: Services) -> html.Div:
     )
 
 
-def page(services: Services, pathname: str | None, search: str | None) -> tuple[Any, dict[str, Any], str | None]:
-    """Return (page, browser catalog, live scope) for a path; scope None means the page needs no live data."""
+def page(
+    services: Services, pathname: str | None, search: str | None, actor: Actor
+) -> tuple[Any, dict[str, Any], str | None]:
+    """Return (page, browser catalog, live scope) for a path and the signed-in caller; scope None: no live data."""
     path = (pathname or "/").rstrip("/") or "/"
     lang = lang_for(search, services.settings.lang)
     cat = browser_catalog(services, lang)
@@ -49,6 +52,8 @@ def page(services: Services, pathname: str | None, search: str | None) -> tuple[
         return situation.layout(services, lang, path), cat, "all"
     if path == "/command":
         return command.layout(services, lang, path), cat, "all"
+    if path == assessment.PATH:  # a period's figures, read when asked: no socket
+        return assessment.layout(services, lang, path, search, actor), cat, None
     match = TOWNSHIP.match(path)
     if match:
         tid = match["id"]

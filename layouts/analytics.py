@@ -8,6 +8,7 @@ from application.services import Services
 from i18n import t
 from layouts import ids
 from layouts.common import attrs, district_name, panel, title_bar, views_nav
+from layouts.recurring import recurring_panel
 
 PATH = "/wall/analytics"
 # plotly.js's cartesian bundle (npm plotly.js-cartesian-dist-min, the version of plotly's own plotly.min.js): bar,
@@ -34,6 +35,15 @@ def graph(name: str) -> html.Div:
     )
 
 
+def warnings(lang: str) -> html.Section:
+    """Return the early warnings' column beside the charts (assets/warnings.js draws it), with the rule under it."""
+    body = [
+        html.Div(id=ids.ANALYTICS_WARNINGS, className="om-warnings"),
+        html.Div(t("warn.rule", lang), className="om-warn-rule"),
+    ]
+    return panel(t("warn.title", lang), body, "om-chart-warnings om-warn-panel")
+
+
 def layout(services: Services, lang: str, path: str) -> html.Div:
     """Return the analytics view: title bar, then the charts' grid; nothing on it is computed in the browser."""
     title = t("analytics.title", lang, district=district_name(services, lang))
@@ -45,6 +55,10 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
         extra=[views_nav(lang, services.settings.lang, path)],
     )
     cells = [panel(t(key, lang), graph(name), f"om-chart om-chart-{name}") for name, key in PANELS]
+    cells.append(warnings(lang))
+    cells.append(
+        recurring_panel(services, lang, ids.ANALYTICS_RECURRING, ids.ANALYTICS_RECUR_COUNT, "om-chart-recurring")
+    )
     return html.Div(
         className="om-wall om-analytics",
         children=[

@@ -7,9 +7,10 @@ from dash import dcc, html
 from application.services import Services
 from i18n import t
 from layouts import broadcast, ids
-from layouts.common import attrs, district_name, operator_tools, panel, title_bar
+from layouts.common import attrs, district_name, operator_tools, panel, title_bar, with_lang
 from layouts.incident import select_hint
 from layouts.maps import district_map
+from layouts.recurring import recurring_panel
 
 KEYS = (("J/K ↑↓", "key.move"), ("Enter", "key.issue"), ("R", "key.room"), ("B", "key.broadcast"), ("Esc", "key.clear"))
 
@@ -27,7 +28,13 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
         f"{district_name(services, lang)} · {t('app.title', lang)}",
         lang,
         path,
-        extra=[html.A(t("replay.open", lang), href="/replay", className="om-lang om-replay-open"), *operator_tools()],
+        extra=[
+            html.A(t("replay.open", lang), href="/replay", className="om-lang om-replay-open"),
+            html.A(
+                t("assess.open", lang), href=with_lang("/assessment", lang, services.settings.lang), className="om-lang"
+            ),
+            *operator_tools(),
+        ],
     )
     count = lambda i: html.Span(id=i, className="om-panel-count")
     queue = panel(
@@ -50,6 +57,13 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
         ],
         "om-grow",
     )
+    warnings = panel(
+        t("warn.title", lang),
+        html.Div(id=ids.CMD_WARNINGS, className="om-warnings"),
+        "om-warn-panel",
+        extra=html.Span(id=ids.CMD_WARN_COUNT, className="om-panel-count om-warn-count"),
+    )
+    recurring = recurring_panel(services, lang, ids.CMD_RECURRING, ids.CMD_RECUR_COUNT, "om-recur-console")
     alerts = panel(
         t("cmd.alerts", lang),
         html.Div(id=ids.CMD_ALERTS, className="om-alerts"),
@@ -58,7 +72,15 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
     )
     the_map = panel(
         t("cmd.map", lang),
-        district_map(services, ids.CMD_MAP, ids.CMD_BOUNDARIES, ids.CMD_INCIDENTS, lang, interactive=True),
+        district_map(
+            services,
+            ids.CMD_MAP,
+            ids.CMD_BOUNDARIES,
+            ids.CMD_INCIDENTS,
+            lang,
+            interactive=True,
+            rings=ids.CMD_RECUR_MAP,
+        ),
         "om-map-panel",
     )
     board = panel(
@@ -82,12 +104,13 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
             dcc.Store(id=ids.CMD_SIG),
             dcc.Store(id=ids.CMD_FEEDBACK),
             dcc.Store(id=ids.CMD_CLOSE),  # the call-back rows' clicks (assets/keyed.js)
+            dcc.Store(id=ids.CMD_WARN_ACK),  # an early warning's acknowledge button (assets/warnings.js)
             html.Div(
                 className="om-console-main",
                 children=[
                     html.Div([queue, callbacks, _keys_legend(lang)], className="om-col om-col-queue"),
-                    html.Div(detail, className="om-col om-col-detail"),
-                    html.Div([alerts, the_map, board], className="om-col om-col-map"),
+                    html.Div([detail, recurring], className="om-col om-col-detail"),
+                    html.Div([warnings, alerts, the_map, board], className="om-col om-col-map"),
                 ],
             ),
             broadcast.form(services, lang),

@@ -95,6 +95,7 @@ TOWN_TRANSFER_TOWN = "town-transfer-town"
 TOWN_TRANSFER_DEPT = "town-transfer-dept"
 TOWN_REASON = "town-reason"
 TOWN_NOTE = "town-note"
+TOWN_OUTCOME = "town-outcome"  # the resolve dialog's choice of how it ended (三源)
 TOWN_CONFIRM_ROUTE = "town-confirm-route"
 TOWN_CONFIRM_RESOLVE = "town-confirm-resolve"
 # The replay bar (layouts/replay.py, callbacks/replay.py, assets/replay.js)
@@ -131,6 +132,36 @@ TOWN_SIGN = "town-sign"  # {broadcast, n}: a room signs for a broadcast
 # The wall's analytics view (layouts/analytics.py, callbacks/analytics.py, assets/charts.js): one graph per chart entity
 ANALYTICS_CHARTS = {name: f"an-{name}" for name in ("hourly", "stages", "categories", "ranking", "gauges", "halls")}
 ANALYTICS_DRAWN = "an-drawn"  # the renderer's (unused) output: the figures go to Plotly.react, not through Dash
+# The assessment page /assessment (layouts/assessment.py, callbacks/assessment.py): a period's scores, ranks, cards
+ASSESS_KIND = "assess-kind"  # week | month | quarter | year
+ASSESS_DAY = "assess-day"  # a day of the period, YYYY-MM-DD
+ASSESS_LABEL = "assess-label"  # the period shown and the moment its figures stand at
+ASSESS_DISTRICT = "assess-district"  # the district's figures
+ASSESS_TABLE = "assess-table"  # the ranking of the townships
+ASSESS_BOARDS = "assess-boards"  # the red and black lists
+ASSESS_ROW = "assess-row"  # pattern: {"type", "township"}: a ranking row; a click opens its card
+ASSESS_PICK = "assess-pick"  # the township whose card is open
+ASSESS_CARD = "assess-card"  # a township's card: its indicators and the incidents that lost it points
+ASSESS_SOURCES = "assess-sources"  # the district's 三源: where the finished incidents ended
+ASSESS_HEAT = "assess-heat"  # the trend's table (or why there is none), drawn in by assets/keyed.js, not by Dash
+ASSESS_HEAT_DATA = "assess-heat-data"  # what the server answered for it: the table's description, or a message
+ASSESS_HEAT_DRAWN = "assess-heat-drawn"  # the renderer's (unused) output: the table goes into the page, not Dash
+# Early warnings (assets/warnings.js draws them, keyed; callbacks/warning.py acknowledges): the wall's, the analytics
+# view's and the console's lists, their counts of unacknowledged ones, and the console's ack buttons' relay
+WALL_WARNINGS = "wall-warnings"
+WALL_WARN_COUNT = "wall-warn-count"
+ANALYTICS_WARNINGS = "an-warnings"
+CMD_WARNINGS = "cmd-warnings"
+CMD_WARN_COUNT = "cmd-warn-count"
+CMD_WARN_ACK = "cmd-warn-ack"  # {warning, n}: a warning row's acknowledge button (assets/keyed.js relays it)
+# Recurring problems (layouts/recurring.py; assets/recurring.js draws the lists keyed, the rings, the detail dialog):
+# the console's and the analytics view's lists and counts, the rings' layers of the console map and the wall map
+CMD_RECURRING = "cmd-recurring"
+CMD_RECUR_COUNT = "cmd-recur-count"
+CMD_RECUR_MAP = "cmd-map-recurring"
+ANALYTICS_RECURRING = "an-recurring"
+ANALYTICS_RECUR_COUNT = "an-recur-count"
+WALL_RECURRING = "wall-recurring"
 
 # What each page's clientside renderer returns, by name: {name: (component id, property)}. callbacks/live.py makes
 # the Dash outputs from these, in this order, and assets/outputs.js puts the renderer's {name: value} in that order.
@@ -142,6 +173,7 @@ WALL_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/wall.js render(), then th
     "status": (WALL_STATUS, "children"),
     "hall_queues": (WALL_HALLS, "children"),
     "stages": (WALL_STAGES, "children"),
+    "warnings_count": (WALL_WARN_COUNT, "children"),
 }
 CONSOLE_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/console.js render()
     "queue_count": (CMD_QUEUE_COUNT, "children"),
@@ -149,6 +181,9 @@ CONSOLE_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/console.js render()
     "alerts_count": (CMD_ALERTS_COUNT, "children"),
     "board": (CMD_BOARD, "children"),
     "sig": (CMD_SIG, "data"),
+    "warnings_count": (CMD_WARN_COUNT, "children"),
+    "recurring_count": (CMD_RECUR_COUNT, "children"),
+    "recurring_map": (CMD_RECUR_MAP, "data"),
 }
 TOWN_OUTPUTS: dict[str, tuple[str, str]] = {  # assets/township.js render()
     "count": (TOWN_COUNT, "children"),

@@ -49,6 +49,11 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
                         href=with_lang("/replay", lang, default),
                         className="om-tile om-tile-big",
                     ),
+                    html.A(
+                        t("assess.open", lang),
+                        href=with_lang("/assessment", lang, default),
+                        className="om-tile om-tile-big",
+                    ),
                 ],
             ),
             html.H2(t("nav.townships", lang)),

@@ -15,17 +15,20 @@ from i18n import t
 
 EMPTY = {"type": "FeatureCollection", "features": []}
 SHADES = ("open", "on_time", "none")  # township shading: open incidents, today's on-time rate, plain
-# Overlays in the layer control, bottom to top: (layer, its Leaflet pane, shown at start). The incidents and teams
-# overlays hold an empty GeoJSON: assets/pointlayer.js draws their markers in place, on the map while it is.
+# Overlays in the layer control, bottom to top: (layer, its Leaflet pane, shown at start, its name's catalog key). The
+# incidents and teams overlays hold an empty GeoJSON: assets/pointlayer.js draws their markers in place, on the map while
+# it is. The recurring problems' rings (assets/recurring.js) lie under the teams and incidents, whose dots stay on top.
 OVERLAYS = (
-    ("alerts", "omAlerts", True),
-    ("halls", "omHalls", True),
-    ("stations", "omStations", True),
-    ("teams", "omTeams", True),
-    ("incidents", "omIncidents", True),
+    ("alerts", "omAlerts", True, "layer.alerts"),
+    ("halls", "omHalls", True, "layer.halls"),
+    ("stations", "omStations", True, "layer.stations"),
+    ("recurring", "omRecurring", True, "recur.layer"),
+    ("teams", "omTeams", True, "layer.teams"),
+    ("incidents", "omIncidents", True, "layer.incidents"),
 )
 TOWNS_PANE = "omTowns"
 INCIDENTS_PANE = "omIncidents"
+RECURRING_PANE = "omRecurring"
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,7 @@ class LayerIds:
     halls: str
     teams: str
     alerts: str
+    recurring: str
 
 
 def layer_ids(map_id: str) -> LayerIds:
@@ -49,7 +53,17 @@ def layer_ids(map_id: str) -> LayerIds:
         map_id,
         *(
             f"{map_id}-{n}"
-            for n in ("layers", "legend", "boundaries", "incidents", "stations", "halls", "teams", "alerts")
+            for n in (
+                "layers",
+                "legend",
+                "boundaries",
+                "incidents",
+                "stations",
+                "halls",
+                "teams",
+                "alerts",
+                "recurring",
+            )
         ),
     )
 
@@ -181,24 +195,34 @@ def _live_layer(layer_id: str, lang: str, crs: str, pane: str, **extra: Any) -> 
 
 
 def district_map(
-    services: Services, map_id: str, boundaries_id: str, incidents_id: str, lang: str, interactive: bool = False
+    services: Services,
+    map_id: str,
+    boundaries_id: str,
+    incidents_id: str,
+    lang: str,
+    interactive: bool = False,
+    rings: str | None = None,
 ) -> dl.MapContainer:
-    """Return a map fitted to the district with its incidents' pane (assets/pointlayer.js draws them in place)."""
+    """Return a map fitted to the district with its incidents' pane (assets/pointlayer.js draws them in place) and,
+    given its id (rings), the recurring problems' layer under them."""
     crs = tile_crs(services.settings)
     anchor = _live_layer(incidents_id, lang, crs, INCIDENTS_PANE)
     live = [dl.Pane(anchor, name=INCIDENTS_PANE, className=f"om-pane om-pane-{INCIDENTS_PANE}")]
+    if rings:
+        ring_layer = _live_layer(rings, lang, crs, RECURRING_PANE)
+        live.insert(0, dl.Pane(ring_layer, name=RECURRING_PANE, className=f"om-pane om-pane-{RECURRING_PANE}"))
     # A panel's map, small beside the wall's: its labels are set smaller (layers.css .om-map-compact).
     return _map(services, map_id, [*base_layers(services, boundaries_id, lang), *live], interactive, compact=True)
 
 
-def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, lang: str, crs: str) -> dl.Overlay:
+def _overlay(lids: LayerIds, layer: str, pane: str, checked: bool, name: str, lang: str, crs: str) -> dl.Overlay:
     extra: dict[str, Any] = {}
     if layer == "alerts":
         extra = {"style": {"variable": "onemap.map.alertStyle"}, "interactive": False}
     geojson = _live_layer(getattr(lids, layer), lang, crs, pane, **extra)
     return dl.Overlay(
         dl.Pane(geojson, name=pane, className=f"om-pane om-pane-{pane}"),
-        name=t(f"layer.{layer}", lang),
+        name=t(name, lang),
         checked=checked,
     )
 
@@ -228,7 +252,7 @@ def layered_map(
         if township
         else [dl.BaseLayer(dl.LayerGroup(), name=t(f"layer.shade.{s}", lang), checked=s == shade) for s in SHADES]
     )
-    overlays = [_overlay(lids, layer, pane, checked, lang, crs) for layer, pane, checked in OVERLAYS]
+    overlays = [_overlay(lids, layer, pane, checked, name, lang, crs) for layer, pane, checked, name in OVERLAYS]
     # overlays and baseLayer are given up front: dash-leaflet 1.1.3 filters `overlays` when one is switched off.
     control = dl.LayersControl(
         [*shades, *overlays],

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from application.commands import Outcome
 from application.services import Services
+from domain.model import OUTCOMES
 from i18n import t
 from layouts import ids
 from layouts.common import (
@@ -46,8 +47,15 @@ def layout(services: Services, township_id: str, lang: str, path: str) -> html.D
     if township_id not in services.district.townships:
         return unknown(township_id, lang, services.settings.lang)
     title = t("town.room", lang, name=township_name(services, township_id, lang))
+    assessed = html.A(
+        t("assess.open", lang), href=with_lang("/assessment", lang, services.settings.lang), className="om-lang"
+    )
     head = title_bar(
-        title, f"{district_name(services, lang)} · {t('app.title', lang)}", lang, path, extra=operator_tools()
+        title,
+        f"{district_name(services, lang)} · {t('app.title', lang)}",
+        lang,
+        path,
+        extra=[assessed, *operator_tools()],
     )
     orders = panel(
         t("town.orders", lang),
@@ -188,10 +196,12 @@ def route_form(services: Services, incident: Any, free_teams: list[Any], lang: s
 
 
 def resolve_form(incident: Any, lang: str) -> list[Any]:
-    """Return the resolve dialog: the result note is required."""
+    """Return the resolve dialog: how it ended (settled on the spot by default) and the result note, required."""
     return [
         html.H2(t("town.resolve_title", lang, summary=incident.summary), className="om-dialog-title"),
         dcc.Store(id=ids.TOWN_ACTION, data={"incident": incident.id, "step": "resolve"}),
+        html.Label(t("town.outcome", lang), className="om-field-label"),
+        _radio(ids.TOWN_OUTCOME, [(o, t(f"outcome.{o}", lang)) for o in OUTCOMES], OUTCOMES[0]),
         html.Label(t("town.note", lang), className="om-field-label"),
         dcc.Textarea(
             id=ids.TOWN_NOTE,

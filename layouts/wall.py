@@ -16,6 +16,7 @@ LEGEND_KEYS = (
     ("om-hall-key", "wall.halls"),
     ("om-team-key", "wall.teams"),
     ("om-alert-key", "wall.alerts"),
+    ("om-recur-key", "recur.legend"),
 )
 MAP_IDS = LayerIds(
     map=ids.WALL_MAP,
@@ -27,6 +28,7 @@ MAP_IDS = LayerIds(
     halls=ids.WALL_HALL_MARKS,
     teams=ids.WALL_TEAMS,
     alerts=ids.WALL_ALERTS,
+    recurring=ids.WALL_RECURRING,
 )
 
 
@@ -77,6 +79,12 @@ def layout(services: Services, lang: str, path: str) -> html.Div:
         className="om-wall-side om-wall-right",
         children=[
             panel(t("wall.clocks", lang), html.Div(id=ids.WALL_STAGES, className="om-clocks")),
+            panel(
+                t("warn.title", lang),
+                html.Div(id=ids.WALL_WARNINGS, className="om-warnings"),
+                "om-warn-panel",
+                extra=html.Span(id=ids.WALL_WARN_COUNT, className="om-panel-count om-warn-count"),
+            ),
             panel(
                 t("wall.urgent", lang),
                 html.Div(id=ids.WALL_URGENT, className="om-urgent"),

@@ -21,6 +21,7 @@ from store.store import Store
 from streams import sources
 from streams.codec import MAX_DEPTH, MAX_RAW_CHARS, Undecodable, too_deep
 from streams.sources.base import Invalid
+from streams.sources.caller import masked_text
 
 log = logging.getLogger(__name__)
 _gc_lock = threading.Lock()
@@ -227,12 +228,13 @@ def _source(raw: Any) -> str:
 
 
 def _raw_text(raw: Any) -> str:
+    """Return a rejected record's raw payload as text, a caller's id and other personal fields masked in it."""
     if isinstance(raw, Undecodable):
-        return raw.raw
+        return masked_text(raw.raw)
     if too_deep(raw):
         return f"<{type(raw).__name__} nested deeper than {MAX_DEPTH}>"  # neither dumps nor repr would survive it
     try:
         out = raw if isinstance(raw, str) else json.dumps(raw, ensure_ascii=False, default=repr)
     except (TypeError, ValueError, RecursionError):
         out = f"<unencodable {type(raw).__name__}>"
-    return out[:MAX_RAW_CHARS]
+    return masked_text(out)[:MAX_RAW_CHARS]  # masked before it is cut: a value cut short is masked all the same

@@ -19,6 +19,7 @@ from config import Settings
 from domain.catalog import SOURCES
 from streams import codec
 from streams.bus import Entry
+from streams.sources.caller import masked_text
 
 if TYPE_CHECKING:
     from redis.typing import KeyT, StreamIdT
@@ -261,7 +262,8 @@ class RedisBus:
             return
         pipe = self._sub.pipeline(transaction=False)
         for e, reason in rejected:
-            raw = e.record.raw if isinstance(e.record, codec.Undecodable) else codec.dumps(e.record)
+            raw = e.record.raw if isinstance(e.record, codec.Undecodable) else codec.dumps(e.record).decode()
+            raw = masked_text(raw)  # as the dead-letter table: a caller's id never stays in a dead letter
             pipe.xadd(
                 self.dead_key,
                 {"stream": e.stream, "id": e.id, "reason": reason[:2000], "raw": raw},

@@ -26,6 +26,10 @@ Ranks: T01 90 (1), T03 75 (2), T02 73.75 (3); the eight other townships have no 
 October: T01 one order on time, satisfied: 100 (rank 1); T02 one signed late, satisfied: 15 + 35 + 35 = 85 (2).
   So T01 changes by -10 (rank 0), T02 by -11.25 (rank -1: third from second), T03 has nothing to compare.
 December: E1, received at 00:05 on 1 December in T01, counts in no November figure.
+Where they ended (三源, by the last order's township; every report from 12345 unless said):
+  T01: A1, A2, A4 settled on the spot, A3 to the courts or mediation: 3 of 4 on the spot (12345: 3 settled, 1 out).
+  T02: B1 (from 110) to petitions, B3 (from the grid) on the spot: 1 of 2. T03: B2 to law enforcement: 0 of 1.
+  District: 4 of 7 on the spot (0.5714), 3 flows out; 12345 3 settled 2 out (0.6), 110 0 of 1, grid 1 of 1.
 """
 
 from __future__ import annotations
@@ -60,9 +64,9 @@ def _eid() -> str:
     return f"m{next(_ids):06d}"
 
 
-def report(iid: str, township: str, at: float, category: str = "road_damage") -> ev.Event:
+def report(iid: str, township: str, at: float, source: str = "12345") -> ev.Event:
     """Return an incident's report at the given moment."""
-    return ev.IncidentReported(_eid(), at, iid, "12345", iid, category, township, 120.0, 30.0, 3)
+    return ev.IncidentReported(_eid(), at, iid, source, iid, "manhole_cover", township, 120.0, 30.0, 3)
 
 
 def order(iid: str, n: int, township: str, at: float) -> ev.Event:
@@ -71,15 +75,17 @@ def order(iid: str, n: int, township: str, at: float) -> ev.Event:
     return ev.OrderIssued(_eid(), at, iid, f"{iid}-{n}", "cmd", f"{township}-team", township, deadlines)
 
 
-def steps(iid: str, n: int, at: float, **when: float | None) -> list[ev.Event]:
-    """Return an order's steps at their on-time offsets from its issue, unless given (None: not taken)."""
+def steps(iid: str, n: int, at: float, outcome: str = "on_spot", **when: float | None) -> list[ev.Event]:
+    """Return an order's steps at their on-time offsets from its issue, unless given (None: not taken); its resolve
+    says how it ended."""
     out: list[ev.Event] = []
     for step, cls in STEP_EVENT.items():
         offset = when.get(step, ON_TIME[step])
         if offset is None:
             continue
         late = step in DEADLINES_S and offset > DEADLINES_S[step]
-        out.append(cls(_eid(), at + offset, iid, f"{iid}-{n}", "room", late=late))
+        ended = {"outcome": outcome} if step == "resolve" else {}
+        out.append(cls(_eid(), at + offset, iid, f"{iid}-{n}", "room", late=late, **ended))
     return out
 
 
@@ -88,11 +94,14 @@ def feedback(iid: str, n: int, at: float, result: str) -> ev.Event:
     return ev.FeedbackRecorded(_eid(), at, iid, f"{iid}-{n}", "cmd", result=result)
 
 
-def worked(iid: str, township: str, at: float, result: str = "satisfied", **when: float | None) -> list[ev.Event]:
+def worked(
+    iid: str, township: str, at: float, result: str = "satisfied", source: str = "12345", outcome: str = "on_spot",
+    **when: float | None,
+) -> list[ev.Event]:  # fmt: skip
     """Return an incident reported at a moment, ordered a minute later, worked through, called back (and closed
     when satisfied)."""
     issued = at + 60
-    out = [report(iid, township, at), order(iid, 1, township, issued), *steps(iid, 1, issued, **when)]
+    out = [report(iid, township, at, source), order(iid, 1, township, issued), *steps(iid, 1, issued, outcome, **when)]
     out.append(feedback(iid, 1, issued + 1800, result))
     if result == "satisfied":
         out.append(ev.IncidentClosed(_eid(), issued + 1900, iid, f"{iid}-1", "cmd"))
@@ -105,11 +114,11 @@ def events() -> list[ev.Event]:
     out += worked("O1", "T01", local(10, 12, 9))
     out += worked("O2", "T02", local(10, 20, 15), sign=90.0)
     out += worked("A1", "T01", local(11, 3, 10))
-    out += worked("A3", "T01", local(11, 5, 14), sign=90.0)
+    out += worked("A3", "T01", local(11, 5, 14), outcome="court_mediation", sign=90.0)
     out += _a4(local(11, 9, 8))
-    out += worked("B1", "T02", local(11, 10, 9))
+    out += worked("B1", "T02", local(11, 10, 9), source="110", outcome="petition")
     out += _b2(local(11, 12, 11))
-    out += worked("B3", "T02", local(11, 14, 16), "unsatisfied", on_site=700.0)
+    out += worked("B3", "T02", local(11, 14, 16), "unsatisfied", source="grid", on_site=700.0)
     out += _c1(local(11, 20, 13))
     out += [report("D1", "T01", local(11, 22, 7)), ev.IncidentCancelled(_eid(), local(11, 22, 8), "D1", "", "cmd")]
     out += worked("A2", "T01", local(11, 30, 23, 54))
@@ -132,7 +141,8 @@ def _b2(at: float) -> list[ev.Event]:
     issued = at + 60
     handed = ev.OrderTransferred(_eid(), issued + 100, "B2", "B2-1", "room", to_township="T03", reason="not ours")
     return [report("B2", "T02", at), order("B2", 1, "T02", issued), *steps("B2", 1, issued, respond=None, route=None,
-        on_site=None, resolve=None), handed, order("B2", 2, "T03", issued + 100), *steps("B2", 2, issued + 100),
+        on_site=None, resolve=None), handed, order("B2", 2, "T03", issued + 100),
+        *steps("B2", 2, issued + 100, "law_enforcement"),
         feedback("B2", 2, issued + 1900, "satisfied")]  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""The background loops of a web process (started by app.py): feed, consume, SLA tick, push; each survives its own errors."""
+"""The background loops of a web process (started by app.py): feed, consume, SLA and warning tick, push; each
+survives its own errors."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def start(
     def sla() -> None:
         services.store.catch_up()  # events other processes appended (scaled mode: separate consumers)
         services.commands.sla_tick()
+        services.commands.warning_tick()  # early warnings: judges only the reports since its last check
         if autopilot is not None:
             autopilot.tick(clock())
 

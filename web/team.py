@@ -15,14 +15,14 @@ from application.commands import Outcome
 from application.services import Services
 from domain.access import authorize, authorize_incident
 from domain.errors import Rejected
-from domain.model import Actor, Fix
+from domain.model import OUTCOMES, Actor, Fix
 from web.api.base import _error, answer, command_body, object_body
 from web.pages import lang, render, services
 from web.security import request_actor
 from web.teamview import team_view
 
 team = Blueprint("team", __name__, template_folder="templates", static_folder="static", static_url_path="/team/static")
-PAGE_KEYS = ("team.", "proof.", "step.", "stage.", "error.", "priority.")
+PAGE_KEYS = ("team.", "proof.", "step.", "stage.", "error.", "priority.", "outcome.")
 STEP_NAMES = {"on_site": "on_site", "on-site": "on_site", "resolve": "resolve"}
 
 
@@ -63,7 +63,13 @@ def page(actor: Actor) -> Any:
     # The page's strings, from the one catalog in its language; team.js reads them (no text is built in JS).
     strings = {k: v[1] if lg == "en" else v[0] for k, v in i18n.STRINGS.items() if k.startswith(PAGE_KEYS)}
     # The photo limit, so the page refuses a larger file before sending it over a phone's mobile data.
-    config = {"lang": lg, "team": actor.team, "strings": strings, "max_photo_bytes": s.evidence_limits.max_bytes}
+    config = {
+        "lang": lg,
+        "team": actor.team,
+        "strings": strings,
+        "max_photo_bytes": s.evidence_limits.max_bytes,
+        "outcomes": list(OUTCOMES),
+    }
     return render("team.html", name or "", team_name=name, config=config)
 
 
@@ -79,7 +85,8 @@ def state(actor: Actor) -> Any:
 @team.route("/team/orders/<incident_id>/<step>", methods=["POST"])
 @member_only
 def step(actor: Actor, incident_id: str, step: str) -> Any:
-    """Take a team step: {"command_id", "device_at", "fix": {lon, lat, accuracy_m, at} | null, "note", "photos"}."""
+    """Take a team step: {"command_id", "device_at", "fix": {lon, lat, accuracy_m, at} | null, "note", "photos",
+    "outcome" (resolve: how it ended)}."""
     body, bad = command_body()
     if bad:
         return bad
@@ -102,6 +109,7 @@ def step(actor: Actor, incident_id: str, step: str) -> Any:
             fix=fix,
             device_at=device_at,
             photos=tuple(photos),
+            outcome=str(body.get("outcome") or "")[:40],
         )
     )
 

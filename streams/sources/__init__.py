@@ -24,12 +24,13 @@ ID_FIELDS: dict[str, str] = {
 class Adapters:
     """The parser of each source, with the installation's tables (Open311 service codes)."""
 
-    def __init__(self, open311_codes: Mapping[str, str] | None = None) -> None:
+    def __init__(self, open311_codes: Mapping[str, str] | None = None, caller_key: bytes = b"") -> None:
+        # caller_key hashes the callers' ids (streams/sources/caller.py): without it, no caller is kept at all.
         self.parsers: dict[str, Parser] = {
-            "110": police110.parse,
-            "12345": hotline12345.parse,
+            "110": partial(police110.parse, caller_key=caller_key),
+            "12345": partial(hotline12345.parse, caller_key=caller_key),
             "grid": grid.parse,
-            "open311": partial(open311.parse, codes=open311_codes or open311.SERVICE_CODES),
+            "open311": partial(open311.parse, codes=open311_codes or open311.SERVICE_CODES, caller_key=caller_key),
             "cap": cap.parse,
             "hydrology": hydrology.parse,
             "security": security.parse,
@@ -37,9 +38,9 @@ class Adapters:
         }
 
     @classmethod
-    def from_file(cls, open311_codes: str = "") -> Adapters:
-        """Build with the Open311 table of a JSON file (empty path: the built-in table)."""
-        return cls(open311.load_codes(open311_codes) if open311_codes else None)
+    def from_file(cls, open311_codes: str = "", caller_key: bytes = b"") -> Adapters:
+        """Build with the Open311 table of a JSON file (empty path: the built-in table) and the callers' key."""
+        return cls(open311.load_codes(open311_codes) if open311_codes else None, caller_key)
 
     def parse(self, raw: Any, now: float) -> Any:
         """Validate a raw record by its "source" field; raise Invalid with the reason."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.intake import Report
 from streams.sources.base import choice, priority
+from streams.sources.caller import read_caller
 from streams.sources.incident import category, located, report
 
 SOURCE = "12345"
@@ -39,8 +40,9 @@ APPEAL_KINDS = frozenset({"complaint", "help", "report", "consult", "suggest", "
 URGENCY = {"特急": 1, "紧急": 2, "一般": 3, "urgent": 1, "high": 2, "normal": 3}
 
 
-def parse(raw: Mapping[str, Any], now: float) -> Report:
-    """Validate: order_no, matter_code, location{lng, lat, crs}, [appeal_kind, accepted_at, content, address, urgency]."""
+def parse(raw: Mapping[str, Any], now: float, caller_key: bytes = b"") -> Report:
+    """Validate: order_no, matter_code, location{lng, lat, crs}, [appeal_kind, accepted_at, content, address, urgency,
+    caller (the caller's phone: kept only as its keyed hash)]."""
     choice(raw, "appeal_kind", APPEAL_KINDS, required=False, default="complaint")
     return report(
         raw,
@@ -52,4 +54,5 @@ def parse(raw: Mapping[str, Any], now: float) -> Report:
         time_key="accepted_at",
         summary_key="content",
         prio=priority(raw, "urgency", URGENCY),
+        caller=read_caller(raw, "caller", caller_key),
     )

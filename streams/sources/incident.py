@@ -45,8 +45,10 @@ def report(
     summary_key: str,
     address_key: str = "address",
     prio: int | None = None,
+    caller: str = "",
 ) -> Report:
-    """Build the Report; the envelope's source_id, reported_at, summary stand in for absent own fields."""
+    """Build the Report; the envelope's source_id, reported_at, summary stand in for absent own fields. caller: the
+    caller's pseudonym (streams/sources/caller.py), never the caller's id itself."""
     lon, lat = where
     at_key = time_key if raw.get(time_key) not in (None, "") else "reported_at"
     summary = text(raw, summary_key, required=False) or text(raw, "summary", required=False)
@@ -60,6 +62,7 @@ def report(
         summary=summary,
         address=text(raw, address_key, required=False, limit=MAX_ADDRESS),
         priority=prio,
+        caller=caller,
     )
 
 

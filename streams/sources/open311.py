@@ -10,6 +10,7 @@ from typing import Any
 from domain.catalog import CATEGORIES
 from domain.intake import Report
 from streams.sources.base import Invalid, choice, mapped
+from streams.sources.caller import read_caller
 from streams.sources.incident import located, report
 
 SOURCE = "open311"
@@ -39,8 +40,11 @@ def load_codes(path: str) -> dict[str, str]:
     return table
 
 
-def parse(raw: Mapping[str, Any], now: float, codes: Mapping[str, str] = SERVICE_CODES) -> Report:
-    """Validate: service_request_id, service_code, lat, long, [requested_datetime, description, address_string, status]."""
+def parse(
+    raw: Mapping[str, Any], now: float, codes: Mapping[str, str] = SERVICE_CODES, caller_key: bytes = b""
+) -> Report:
+    """Validate: service_request_id, service_code, lat, long, [requested_datetime, description, address_string, status,
+    phone (the requester's: kept only as its keyed hash)]."""
     if choice(raw, "status", STATUSES, required=False, default="open") == "closed":
         raise Invalid("a closed request asks for nothing: not taken")
     return report(
@@ -53,4 +57,5 @@ def parse(raw: Mapping[str, Any], now: float, codes: Mapping[str, str] = SERVICE
         time_key="requested_datetime",
         summary_key="description",
         address_key="address_string",
+        caller=read_caller(raw, "phone", caller_key),
     )

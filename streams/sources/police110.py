@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.intake import Report
 from streams.sources.base import priority
+from streams.sources.caller import read_caller
 from streams.sources.incident import category, located, report
 
 SOURCE = "110"
@@ -37,8 +38,9 @@ CASE_TYPES: dict[str, str] = {
 }
 
 
-def parse(raw: Mapping[str, Any], now: float) -> Report:
-    """Validate: alarm_no, case_type, lon, lat, [crs, alarm_at, content, address, level]."""
+def parse(raw: Mapping[str, Any], now: float, caller_key: bytes = b"") -> Report:
+    """Validate: alarm_no, case_type, lon, lat, [crs, alarm_at, content, address, level, caller (the caller's phone:
+    kept only as its keyed hash)]."""
     return report(
         raw,
         now,
@@ -49,4 +51,5 @@ def parse(raw: Mapping[str, Any], now: float) -> Report:
         time_key="alarm_at",
         summary_key="content",
         prio=priority(raw, "level"),
+        caller=read_caller(raw, "caller", caller_key),
     )

@@ -151,6 +151,7 @@ def quiet_env(tmp: Path, policy: dict[str, Any], tokens: dict[str, str]) -> dict
         **os.environ,
         "ONEMAP_DATA_DIR": str(tmp / "data"),
         "ONEMAP_SIMULATOR": "off",
+        "ONEMAP_HISTORY_DAYS": "0",  # an app that turns the simulator on starts from today all the same
         "ONEMAP_AUTOPILOT": "off",
         "ONEMAP_SLA_POLICY": str(tmp / "sla.json"),
         "PYTHONUNBUFFERED": "1",

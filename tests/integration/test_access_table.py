@@ -77,6 +77,7 @@ def _url(world: World, rule: str, role: str, town: str) -> str:
         "order_id": f"{world.incident[town]}-1",
         "step": "sign",
         "broadcast_id": world.broadcast[town],
+        "warning_id": f"warn:hour:1:{town}:noise",  # none raised: the district roles get 404 unknown_warning
         "rest": "v1/nope",
         "photo_id": world.photo[town],
         "filename": "onemap.css",
@@ -154,6 +155,7 @@ def callback_payload(world: World, key: str, role: str, town: str) -> dict[str, 
         "town-sign.data": {**fill, "n": 1},
         "cmd-feedback.data": {"incident": iid, "result": "satisfied", "n": 1},
         "cmd-close.data": {"incident": iid, "n": 1},
+        "cmd-warn-ack.data": {"warning": f"warn:hour:1:{town}:noise", "n": 1},
     }
     inputs = [_dep(s, fill, values) for s in cb["inputs"]]
     first = inputs[0][0] if isinstance(inputs[0], list) else inputs[0]

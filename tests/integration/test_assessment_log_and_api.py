@@ -140,3 +140,11 @@ def test_the_trend_gives_each_months_scores_oldest_first_and_a_township_only_its
     own = get(client, "/api/v1/assessment/trend?period=month&day=2026-11-15&count=2", "t01").get_json()
     assert all(set(r["townships"]) == {"T01"} for r in own["trend"])
     assert get(client, "/api/v1/assessment/trend?count=37").status_code == 400
+
+
+def test_the_months_workbook_says_where_disputes_ended_as_the_page_does(client):
+    body = get(client, URL).get_json()
+    sheet = load_workbook(io.BytesIO(get(client, URL + "&format=xlsx&lang=en").data))["sources"]
+    rows = {r[0].value: (r[1].value, r[2].value) for r in sheet.iter_rows(min_row=4)}
+    assert rows["District"] == (body["district"]["on_spot_share"], body["district"]["flows_out"]) == (0.5714, 3)
+    assert rows["Yunhu Subdistrict"] == (0.75, 1) and rows["Source: 12345 citizen hotline"] == (0.6, 2)

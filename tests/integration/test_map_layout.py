@@ -42,17 +42,18 @@ def test_the_wall_map_has_a_compact_layer_control_with_shading_and_one_overlay_p
     assert [b.name for b in bases] == [STRINGS[f"layer.shade.{s}"][0] for s in SHADES]
     assert [b.checked for b in bases] == [True, False, False]  # open incidents by default
     overlays = _of(control, dl.Overlay)
-    assert [o.name for o in overlays] == [STRINGS[f"layer.{name}"][0] for name, _, _ in OVERLAYS]
+    assert [o.name for o in overlays] == [STRINGS[key][0] for _, _, _, key in OVERLAYS]
     layer_ids_drawn = [g.id for o in overlays for g in _of(o, dl.GeoJSON)]
     assert layer_ids_drawn == [
         ids.WALL_ALERTS,
         ids.WALL_HALL_MARKS,
         ids.WALL_STATIONS,
+        ids.WALL_RECURRING,
         ids.WALL_TEAMS,
         ids.WALL_INCIDENTS,
     ]
     panes = [p.name for o in overlays for p in _of(o, dl.Pane)]
-    assert len(set(panes)) == len(panes) == 5  # one pane each: a layer switched back on keeps its place in the stack
+    assert len(set(panes)) == len(panes) == 6  # one pane each: a layer switched back on keeps its place in the stack
 
 
 def test_without_a_tile_url_there_are_no_tiles_and_the_boundaries_are_the_base_layer(district, boundaries) -> None:
@@ -74,7 +75,7 @@ def test_gcj02_tiles_shift_every_layer_and_the_fitted_bounds(district, boundarie
     plain = layered_map(_services(district, boundaries, tile_url=TILES), wall.MAP_IDS, "zh")
     the_map = layered_map(_services(district, boundaries, tile_url=TILES, tile_crs="gcj02"), wall.MAP_IDS, "zh")
     layers = _of(the_map, dl.GeoJSON)
-    assert len(layers) == 6
+    assert len(layers) == 7
     assert all(
         g.hideout["crs"] == "gcj02" and g.coordsToLatLng == {"variable": "onemap.map.coordsToLatLng"} for g in layers
     )
@@ -97,7 +98,7 @@ def test_another_map_derives_its_layer_ids_from_its_map_id() -> None:
 
 
 def test_every_layer_name_and_map_string_is_in_both_languages() -> None:
-    keys = [f"layer.{name}" for name, _, _ in OVERLAYS] + [f"layer.shade.{s}" for s in SHADES]
+    keys = [key for _, _, _, key in OVERLAYS] + [f"layer.shade.{s}" for s in SHADES]
     keys += [
         "map.shade.open",
         "map.shade.on_time",

@@ -28,9 +28,9 @@ def test_a_renderer_that_forgets_an_output_or_returns_an_unknown_one_fails_namin
     assert "missing [urgent]" in got["error"] and "unknown [urgnet]" in got["error"]
 
 
-def test_the_walls_callback_lists_its_twelve_outputs_by_name_in_dashs_order() -> None:
+def test_the_walls_callback_lists_its_fourteen_outputs_by_name_in_dashs_order() -> None:
     names = list(live.WALL_OUTPUTS)
-    assert len(names) == 12 and names[:2] == ["kpis", "urgent"] and names[-1] == "legend"
+    assert len(names) == 14 and names[:2] == ["kpis", "urgent"] and names[-1] == "legend"
     body = live.by_name("live", "", "window.onemap.wall.render()", live.WALL_OUTPUTS)
     assert json.dumps(names) in body
 

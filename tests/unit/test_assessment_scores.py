@@ -174,3 +174,28 @@ def test_a_period_holds_its_local_days_and_knows_the_one_before(kind, day, label
     p = period(kind, day)
     assert (p.label, p.first, p.end, p.before().first) == (label, first, end, before)
     assert p.days == (first.toordinal() - 719163, end.toordinal() - 719163)
+
+
+def test_where_the_months_incidents_ended_settled_on_the_spot_or_flowing_out_by_source(district):
+    result = assess(books(folded(district)), NOVEMBER, AssessmentPolicy())
+    got = rows(result)
+    assert (got["T01"]["outcomes"]["on_spot"], got["T01"]["outcomes"]["court_mediation"]) == (3, 1)
+    assert (got["T01"]["on_spot_share"], got["T02"]["on_spot_share"], got["T03"]["on_spot_share"]) == (0.75, 0.5, 0.0)
+    district_ = result["district"]
+    assert (district_["on_spot_share"], district_["flows_out"]) == (0.5714, 3)
+    assert district_["outcomes"] == {
+        "on_spot": 4, "law_enforcement": 1, "court_mediation": 1, "petition": 1, "department": 0
+    }  # fmt: skip
+    assert district_["by_source"] == {
+        "110": {"settled": 0, "out": 1, "on_spot_share": 0.0},
+        "12345": {"settled": 3, "out": 2, "on_spot_share": 0.6},
+        "grid": {"settled": 1, "out": 0, "on_spot_share": 1.0},
+    }
+
+
+def test_recurring_problems_left_open_are_a_figure_of_now_given_for_the_period_that_holds_today(district):
+    state, now = folded(district), month.local(12, 1, 1)  # every report of the month is at one place: one group
+    at_now = Books.of(state, now)
+    december = rows(assess(at_now, period("month", date(2026, 12, 1)), AssessmentPolicy()))
+    assert {t: r["recurring_open"] for t, r in december.items() if r["recurring_open"]} == {"T01": 1}  # O1's place
+    assert all(r["recurring_open"] is None for r in assess(at_now, NOVEMBER, AssessmentPolicy())["townships"])

@@ -10,6 +10,7 @@ from tests.unit.helpers import fold
 from web import kinds, views
 
 T = datetime(2026, 11, 18, 9, tzinfo=timezone(timedelta(hours=8))).timestamp()
+WARN = "warn:hour:498609:T01:noise"  # an early warning of 09:00 that day (domain/warning.py warning_id)
 
 
 def _day_of_everything(district) -> list[ev.Event]:
@@ -66,6 +67,8 @@ def _day_of_everything(district) -> list[ev.Event]:
         ev.AlertCancelled("ac", T + 460, "A2", references=("A2",)),
         ev.AlertExpired("ae", T + 470, "A1"),
         ev.HallTicketRecorded("h1", T + 480, hall, "issued", "A001"),
+        ev.WarningRaised(WARN, T + 490, WARN, "hour", T, "T01", "noise", 3, 0.0, 0.0, 3.0),
+        ev.WarningAcknowledged("wa", T + 495, WARN, "cmdr"),
     ]
     return out
 
@@ -86,7 +89,8 @@ def test_every_key_a_fold_reports_changed_is_of_a_kind_that_declares_the_event(d
 
 def test_each_entity_carries_exactly_the_keys_of_its_kinds_declared_shape(district):
     state = Projection(district)
-    shown = {"r1", "r2", "o1", "bi", "sr", "fs", "ai", "h1"}  # one live entity of each kind
+    # one live entity of each kind (three noise reports at one spot: a recurring problem)
+    shown = {"r1", "r2", "r3", "o1", "bi", "sr", "fs", "ai", "h1", WARN}
     fold(state, [e for e in _day_of_everything(district) if e.event_id in shown])
     built = views.entities(state, views.all_keys(state), T + 500, 8)
     seen = set()

@@ -54,6 +54,20 @@ def test_resolving_needs_a_result_note(district):
         advance_order(state, room("T01"), iid, "resolve", "cmd:res", T0, note="  ")
 
 
+def test_resolving_says_how_it_ended_and_an_unknown_ending_is_refused(district):
+    state, iid = with_incident(district, T0)
+    fold(state, issue_order(state, POLICY, COMMANDER, iid, "T01-A", "cmd:o", T0))
+    for step in ("sign", "respond", "route", "on_site"):
+        fold(state, advance_order(state, room("T01"), iid, step, f"cmd:{step}", T0))
+    with pytest.raises(Rejected, match="unknown_outcome"):
+        advance_order(state, room("T01"), iid, "resolve", "cmd:res", T0, note="调解", outcome="prison")
+    fold(
+        state,
+        advance_order(state, room("T01"), iid, "resolve", "cmd:res", T0, note="转司法调解", outcome="court_mediation"),
+    )
+    assert state.incidents[iid].order.outcome == "court_mediation"
+
+
 def test_a_transfer_to_another_township_gives_it_a_new_order_on_a_new_clock(district):
     state, iid = with_incident(district, T0)
     fold(state, issue_order(state, POLICY, COMMANDER, iid, "T01-A", "cmd:o", T0))

@@ -146,5 +146,7 @@ def answer(outcome: Outcome) -> Any:
     """Answer a command: its events when done or duplicate, else the refusal in the user's language."""
     if outcome.ok:
         return jsonify({"status": outcome.status, "events": [to_dict(e) for e in outcome.events]})
-    status = {"forbidden": 403, "out_of_scope": 403, "unknown_incident": 404}.get(outcome.code, 409)
+    status = {"forbidden": 403, "out_of_scope": 403, "unknown_incident": 404, "unknown_warning": 404}.get(
+        outcome.code, 409
+    )
     return _error(status, outcome.code, **outcome.params)

@@ -78,7 +78,14 @@ def advance_order(order_id: str, step: str) -> Any:
         return answer(c.close(g.actor, iid, _text(body, "note"), cid, _remote()))
     return answer(
         c.advance(
-            g.actor, iid, STEP_NAMES.get(step, step), cid, _text(body, "note"), _remote(), _text(body, "team_id", 60)
+            g.actor,
+            iid,
+            STEP_NAMES.get(step, step),
+            cid,
+            _text(body, "note"),
+            _remote(),
+            _text(body, "team_id", 60),
+            outcome=_text(body, "outcome", 40),
         )
     )
 

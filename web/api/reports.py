@@ -140,5 +140,5 @@ def assessment_trend() -> Any:
         return _error(400, "bad_request", reason=f"period one of {', '.join(KINDS)}; count 1 to {MAX_TREND}")
     rows = books.trend(books.period(kind, _day("day", books.today())), int(count))
     if township is not None:  # its own line, and the district's: never another township's score
-        rows = [{**r, "townships": {township: r["townships"][township]}} for r in rows]
+        rows = [{**r, "townships": {township: r["townships"].get(township)}} for r in rows]
     return jsonify({"period": kind, "trend": rows})

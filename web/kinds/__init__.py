@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from web.kinds import alert, broadcast, figures, hall, incident, situation, station, team
+from web.kinds import alert, broadcast, figures, hall, incident, recurring, situation, station, team, warning
 from web.kinds.base import DayFigures, Entity, EntityKind, day_window
 
 # In the order a snapshot lists them.
@@ -15,6 +15,8 @@ KINDS: tuple[EntityKind, ...] = (
     broadcast.KIND,
     alert.KIND,
     situation.KIND,
+    warning.KIND,
+    recurring.KIND,
     figures.CHART,
 )
 BY_KEY: dict[str, EntityKind] = {k.key: k for k in KINDS}

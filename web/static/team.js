@@ -12,6 +12,7 @@
   var S = cfg.strings, QUEUE_KEY = "om.team.queue." + cfg.team, DUTY_KEY = "om.team.duty." + cfg.team;
   var SEEN_KEY = "om.team.seen." + cfg.team, POLL_MS = 5000;
   var STEPS = ["sign", "respond", "route", "on_site", "resolve"];  // domain/model.py STEPS, in the order taken
+  var OUTCOMES = cfg.outcomes;  // domain/model.py OUTCOMES, from the page: how a resolve says it ended
   var offset = 0, state = null, lastFix = null, lastSent = null, watchId = null, gpsError = "";
   var cards = {}, photos = {}, flashing = null, baseTitle = document.title, online = navigator.onLine;
 
@@ -70,12 +71,13 @@
   function setOnline(on) { online = on; drawStatus(); }
 
   /* ---- steps, kept until the server answers ---- */
-  function take(order, step, note) {
+  function take(order, step, note, outcome) {
     var fix = lastFix && now() - lastFix.at < 60 ? lastFix : null;
     var q = queue();
     q.push({
       command_id: cid(), incident_id: order.incident_id, step: step, device_at: now(), fix: fix,
-      note: note || "", photos: (photos[order.incident_id + ":" + step] || []).map(function (p) { return p.id; })
+      note: note || "", outcome: outcome || "",
+      photos: (photos[order.incident_id + ":" + step] || []).map(function (p) { return p.id; })
     });
     saveQueue(q);
     toast(online ? t("team.sent") : t("team.queued_one"));
@@ -215,6 +217,9 @@
     c.photoBox.appendChild(c.photoLabel); c.photoBox.appendChild(c.thumbs);
     c.note = el("textarea", "tm-note");
     c.note.placeholder = t("team.note"); c.note.rows = 2; c.note.maxLength = 500;
+    c.outcome = el("select", "tm-outcome");  // how it ended (三源): settled on the spot unless the team says otherwise
+    c.outcome.setAttribute("aria-label", t("team.outcome"));
+    OUTCOMES.forEach(function (o) { var opt = el("option", "", t("outcome." + o)); opt.value = o; c.outcome.appendChild(opt); });
     c.button = el("button", "tm-big tm-step");
     c.button.type = "button";
     c.file.addEventListener("change", function () { upload(c.order, c.order.team_step, c.file.files, c.thumbs); c.file.value = ""; });
@@ -223,11 +228,11 @@
       if (!step) { return; }
       if (step === "resolve" && !c.note.value.trim()) { toast(t("team.note_required"), true); c.note.focus(); return; }
       c.button.disabled = true;
-      take(o2, step, c.note.value.trim());
-      if (step === "resolve") { c.note.value = ""; }
+      take(o2, step, c.note.value.trim(), step === "resolve" ? c.outcome.value : "");
+      if (step === "resolve") { c.note.value = ""; c.outcome.value = OUTCOMES[0]; }
       c.thumbs.textContent = "";
     });
-    [head, c.clockLabel, c.clock, c.summary, c.address, c.distance, c.nav, c.done, c.proof, c.wait, c.photoBox, c.note, c.button]
+    [head, c.clockLabel, c.clock, c.summary, c.address, c.distance, c.nav, c.done, c.proof, c.wait, c.photoBox, c.outcome, c.note, c.button]
       .forEach(function (n) { c.node.appendChild(n); });
     return c;
   }
@@ -259,7 +264,7 @@
     c.wait.hidden = !!o.team_step;
     var step = o.team_step;
     c.photoBox.hidden = !step;
-    c.note.hidden = step !== "resolve";
+    c.note.hidden = c.outcome.hidden = step !== "resolve";
     c.button.hidden = !step;
     c.button.textContent = step ? t("team.do_" + step) : "";
     c.button.disabled = pending;
