@@ -5,8 +5,10 @@ incidents a day with their lives, plus hall tickets and gauge readings: 24,000 e
 folds it into a projection that keeps every incident (so the scan has them all; the ledger is the same either way).
 Then, in interleaved rounds, it times (1) a month's assessment, (2) the year's assessment and its twelve months'
 trend, each from the ledger as a page reads it (a settled copy under the store's lock, then the figures), and
-(3) the same figures from a full scan of every incident (each incident's part summed, the baseline); it checks the
-answers are equal and prints the medians, their range and the ratio. The fold's own time is printed too.
+(3) the same figures from a full scan of every incident (each incident's part summed, the baseline); and (4) the
+recurring problems at the log's end read from the folds' book against the same placed again from every report of
+the log (the scan); it checks the answers are equal and prints the medians, their range and the ratio. The fold's
+own time is printed too.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from application.bootstrap import boundaries_of, district_of  # noqa: E402
 from application.history import History  # noqa: E402
 from config import Settings  # noqa: E402
 from domain import events as ev  # noqa: E402
-from domain import ledger  # noqa: E402
+from domain import ledger, recurbook, recurring  # noqa: E402
 from domain.assessment import Books, assess, trend  # noqa: E402
 from domain.periods import Period, period  # noqa: E402
 from domain.projection import Projection  # noqa: E402
@@ -66,25 +68,25 @@ def year_of_events(district: Any, days: int) -> Iterator[list[ev.Event]]:
         yield sorted(batch + side, key=lambda e: e.at)
 
 
-def scan(state: Projection, p: Period) -> dict[str, list[int]]:
-    """The baseline: every incident's part, summed over the period's days, per township (what the ledger holds)."""
-    first, end = p.days
-    out: dict[str, list[int]] = {}
+def scan(state: Projection, periods: list[Period]) -> list[dict[str, list[int]]]:
+    """The baseline: every incident's part (computed once), summed over each period's days, per township."""
+    out: list[dict[str, list[int]]] = [{} for _ in periods]
+    spans = [p.days for p in periods]
     for inc in state.incidents.values():
         cells, _ = ledger.contribution(inc, state.touched[inc.id], state.district.utc_offset_h)
         for (day, town, _, i), n in cells.items():
-            if first <= day < end:
-                out.setdefault(town, [0] * len(ledger.FIELDS))[i] += n
+            for k, (first, end) in enumerate(spans):
+                if first <= day < end:
+                    out[k].setdefault(town, [0] * len(ledger.FIELDS))[i] += n
     return out
 
 
 def scan_scores(state: Projection, periods: list[Period]) -> list[dict[str, Any]]:
-    """Score each period from a scan, as `trend` does from the ledger."""
+    """Score each period from one scan of every incident, as `assess` and `trend` do from the ledger."""
     from domain.assessment import figures, rank, score
 
     out = []
-    for p in periods:
-        sums = scan(state, p)
+    for sums in scan(state, periods):
         rows = [
             {
                 "id": t,
@@ -96,6 +98,24 @@ def scan_scores(state: Projection, periods: list[Period]) -> list[dict[str, Any]
         rank(rows, POLICY.board)
         out.append({r["id"]: (r["score"], r["rank"]) for r in rows})
     return out
+
+
+def recurring_scan(state: Projection, reports: list[ev.IncidentReported], now: float) -> list[Any]:
+    """The baseline of the recurring problems: every report of the log placed again into a fresh book, each given its
+    incident's standing, then the problems at now (what a product without the folds' book would do per read)."""
+    fresh = Projection(state.district)
+    for e in reports:
+        recurbook.place(fresh, e)
+    for report in list(fresh.recur_reports.values()):
+        inc = state.incidents.get(report.id)
+        if inc is not None:
+            recurbook.restand(fresh, report, inc)
+    return _problems(fresh, now)
+
+
+def _problems(state: Projection, now: float) -> list[Any]:
+    """Return the recurring problems at now as comparable rows: group, its reports, how many open."""
+    return sorted((p.group.id, tuple(r.id for r in p.reports), p.open) for p in recurring.problems(state, now))
 
 
 def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -117,13 +137,15 @@ def main() -> None:
     district = district_of(settings, boundaries_of(settings))
     state = Projection(district)
     state.retention_s = float("inf")  # the scan needs every incident; the ledger is the same with the retention
-    fold_s, seq = 0.0, 0
+    fold_s, seq, reports = 0.0, 0, list[ev.IncidentReported]()
     for batch in year_of_events(district, args.days):
         t0 = time.perf_counter()
         for e in batch:
             seq += 1
             state.apply(e, seq)
         fold_s += time.perf_counter() - t0
+        reports += (e for e in batch if isinstance(e, ev.IncidentReported))
+    now = state.last_event_at
     month, year, months = period("month", LAST_DAY), period("year", LAST_DAY), months_of(LAST_DAY)
 
     def ledger_month() -> Any:
@@ -133,7 +155,9 @@ def main() -> None:
         books = Books.of(state)
         return assess(books, year, POLICY), trend(books, months, POLICY)
 
-    rounds: dict[str, list[float]] = {k: [] for k in ("month", "year", "scan month", "scan year")}
+    rounds: dict[str, list[float]] = {
+        k: [] for k in ("month", "year", "scan month", "scan year", "recurring", "scan recurring")
+    }
     answers: dict[str, Any] = {}
     for _ in range(args.rounds):  # interleaved: each side sees the same machine in each round
         for name, fn in (
@@ -141,6 +165,8 @@ def main() -> None:
             ("scan month", lambda: scan_scores(state, [month])),
             ("year", ledger_year),
             ("scan year", lambda: scan_scores(state, [year, *months])),
+            ("recurring", lambda: _problems(state, now)),
+            ("scan recurring", lambda: recurring_scan(state, reports, now)),
         ):
             s, answers[name] = timed(fn)
             rounds[name].append(s)
@@ -148,13 +174,16 @@ def main() -> None:
     incidents = len(state.incidents)
     print(f"log: {seq:,} events over {args.days} days, {incidents:,} incidents; folded in {fold_s:.0f} s "
           f"({fold_s / seq * 1e6:.1f} µs an event); ledger {len(state.ledger):,} keys")  # fmt: skip
-    for side, base in (("month", "scan month"), ("year", "scan year")):
+    for side, base, book in (("month", "scan month", "ledger"), ("year", "scan year", "ledger"),
+                             ("recurring", "scan recurring", "book")):  # fmt: skip
         a, b = rounds[side], rounds[base]
-        print(
-            f"{side:<6} from the ledger  {_ms(a)}   full scan {_ms(b)}   scan / ledger {statistics.median(b) / statistics.median(a):.0f}x"
-        )
+        ratio = statistics.median(b) / statistics.median(a)
+        print(f"{side:<9} from the {book:<6} {_ms(a)}   full scan {_ms(b)}   scan / {book} {ratio:.0f}x")
     print(f"year = the year's assessment and its 12 months' trend; {args.rounds} interleaved rounds, median (min-max)")
     print(f"same answers (scores and ranks of every township, every period): {'yes' if same else 'NO'}")
+    problems = answers["recurring"]
+    print(f"recurring problems at the log's end: {len(problems):,} from the book, the same from the scan: "
+          f"{'yes' if problems == answers['scan recurring'] else 'NO'} (groups, their reports, how many open)")  # fmt: skip
 
 
 def _same(answers: dict[str, Any], month: Period, year: Period, months: list[Period]) -> bool:

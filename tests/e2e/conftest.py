@@ -137,7 +137,6 @@ def app_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         "ONEMAP_DATA_DIR": str(tmp / "data"),
         "ONEMAP_AUTOPILOT": "off",
         "ONEMAP_SLA_POLICY": str(policy),
-        "ONEMAP_HISTORY_DAYS": "0",  # the screens under test start from today: no months of past to count
         "PYTHONUNBUFFERED": "1",
     }
     _seed_users(env)
@@ -151,7 +150,6 @@ def quiet_env(tmp: Path, policy: dict[str, Any], tokens: dict[str, str]) -> dict
         **os.environ,
         "ONEMAP_DATA_DIR": str(tmp / "data"),
         "ONEMAP_SIMULATOR": "off",
-        "ONEMAP_HISTORY_DAYS": "0",  # an app that turns the simulator on starts from today all the same
         "ONEMAP_AUTOPILOT": "off",
         "ONEMAP_SLA_POLICY": str(tmp / "sla.json"),
         "PYTHONUNBUFFERED": "1",
@@ -163,7 +161,9 @@ def quiet_env(tmp: Path, policy: dict[str, Any], tokens: dict[str, str]) -> dict
 
 @contextlib.contextmanager
 def running_app(env: dict[str, str], rate: int) -> Iterator[str]:
-    """Run `python app.py` in env with a simulator at rate records/min; yield its URL; always stop it."""
+    """Run `python app.py` in env with a simulator at rate records/min; yield its URL; always stop it. The screens
+    under test start from today: no demo history unless env asks for it (ONEMAP_HISTORY_DAYS)."""
+    env = {"ONEMAP_HISTORY_DAYS": "0", **env}
     port = _free_port()
     log = Path(env["ONEMAP_DATA_DIR"]).parent / "app.log"
     with log.open("wb") as out:

@@ -82,6 +82,7 @@ def json_endpoints(world: World) -> list[tuple[str, str]]:
         (f"/api/v1/incidents/{own}/merge", "commander"),
         ("/api/v1/broadcasts", "commander"),
         (f"/api/v1/broadcasts/{world.broadcast['T01']}/sign", "township"),
+        ("/api/v1/warnings/warn:hour:0:T01:noise/ack", "commander"),  # none raised: refused as unknown, never a 500
     ]
 
 

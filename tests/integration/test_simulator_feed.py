@@ -94,3 +94,23 @@ def test_a_district_an_hour_east_of_greenwich_has_its_halls_opened_at_its_own_ni
     sim.tick(monday + 8 * 3600)
     assert not opened(sim.tick(monday + 8.5 * 3600))  # 08:30 there, 15:30 in China
     assert opened(sim.tick(monday + 9.25 * 3600)) == {h.id for h in district.halls.values() if h.hours}
+
+
+def test_an_empty_demo_district_first_writes_its_past_then_plays_its_recent_hours_in_time_order(tmp_path, clock):
+    from app import create_app
+    from config import Settings
+    from domain.assessment import Books, assess
+    from domain.periods import period
+    from domain.scoring import AssessmentPolicy
+
+    onemap = create_app(Settings(data_dir=tmp_path, simulator_rate_per_min=1.5, history_days=3), clock=clock)
+    onemap.warmup()
+    store = onemap.services.store
+    times = [e.at for _, e in store.log.read(0)]
+    assert times == sorted(times) and times[0] < clock.now - 2.5 * 86400 and times[-1] <= clock.now
+    books = store.read(lambda state: Books.of(state, clock.now))
+    which = period("month", onemap.services.assessments.today())
+    scored = [r for r in assess(books, which, AssessmentPolicy())["townships"] if r["score"] is not None]
+    assert len(scored) == len(onemap.services.district.townships)  # three days of past: every township judged
+    again = create_app(Settings(data_dir=tmp_path, simulator_rate_per_min=1.5, history_days=3), clock=clock)
+    assert again.warmup is None  # not empty: no second past
