@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from application import report_files
-from domain.assessment import Books, assess, card, trend
+from domain.assessment import Books, assess, card, traced, trend
 from domain.model import District
 from domain.periods import Period, period
 from domain.scoring import AssessmentPolicy
@@ -51,9 +51,9 @@ class Assessments:
         a township's holds its own row and incidents only."""
         books = self._books()
         whole = assess(books, which, self.policy)
-        towns = [township] if township else list(books.townships)
-        lost = [{**x, "township": t} for t in towns for x in card(books, which, self.policy, t)["township"]["lost"]]
         rows = [r for r in whole["townships"] if township in (None, r["id"])]
+        by_id = {r["id"]: r for r in rows}  # traced from the rows already assessed, in the district's township order
+        lost = [{**x, "township": t} for t in books.townships if t in by_id for x in traced(books, which, by_id[t])]
         return {
             "kind": "assessment",
             "day": which.label,

@@ -176,17 +176,22 @@ def card(books: Books, period: Period, policy: AssessmentPolicy, township: str) 
     row = next((r for r in whole["townships"] if r["id"] == township), None)
     if row is None:
         raise ValueError(f"unknown township {township!r}")
+    row["lost"] = traced(books, period, row)
+    return {"period": whole["period"], "kind": period.kind, "first": whole["first"], "township": row}
+
+
+def traced(books: Books, period: Period, row: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return every incident that lost an assessed township's row points in the period, each with what it cost."""
     costs = {name: r["cost_each"] for name, r in row["indicators"].items()}
-    row["lost"] = [
+    return [
         {
             "day": d,
             "incident": iid,
             "reasons": list(why),
             "points": round(sum(costs.get(REASONS[w], 0.0) for w in why), 4),
         }
-        for d, iid, why in lost(books, *period.days, township)
+        for d, iid, why in lost(books, *period.days, row["id"])
     ]
-    return {"period": whole["period"], "kind": period.kind, "first": whole["first"], "township": row}
 
 
 def _ratio(part: int, whole: int) -> float | None:
