@@ -511,3 +511,22 @@ def test_the_page_fits_a_phone_in_chinese_and_english(
             path=str(artifacts / f"team-{viewport['width']}x{viewport['height']}-{lang}.png"), full_page=True
         )
     assert not errors, errors
+
+
+def test_at_the_resolve_step_a_phone_offers_how_it_ended_and_the_card_fits_in_english(
+    open_phone: Callable[..., Any], phone_app: dict[str, Any]
+) -> None:
+    url = phone_app["url"]
+    site = site_near(NEAR, east_m=300)
+    incident_id = order(url, NEAR, *site, category="neighbour_dispute")
+    page, errors = open_phone(NEAR, moved(*site, north_m=30), viewport={"width": 390, "height": 844})
+    page.wait_for_selector(f"{card(incident_id)}[data-step='on_site']", timeout=WAIT_MS)
+    on_duty_with_fix(page)
+    page.click(f"{card(incident_id)} button.tm-step")
+    page.evaluate("window.onemapTeam.poll()")
+    page.goto(f"{url}/team?lang=en")
+    page.wait_for_selector(f"{card(incident_id)}[data-step='resolve']", timeout=WAIT_MS)
+    options = page.eval_on_selector_all(f"{card(incident_id)} select.tm-outcome option", "os => os.map(o => o.value)")
+    assert options == ["on_spot", "law_enforcement", "court_mediation", "petition", "department"]
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")  # four steps done, wrapped
+    assert not errors, errors
