@@ -36,7 +36,7 @@ ROOMS = ("T01", "T02", "T03", "T04", "T05", "T06")
 TOKENS = {CMD: "commander", SYS: "system", **{f"room-{t}": f"township:{t}" for t in ROOMS}}
 TEAMS = {t["id"]: t for t in load_fixtures()["teams"]}
 # One team (or two) per test, so the tests share one app and never each other's orders.
-WALKER, NEAR, FAR, DEAD_ZONE, PHOTO, REFUSED, OWNER, INTRUDER, LONG_NAME = (
+WALKER, NEAR, FAR, DEAD_ZONE, PHOTO, REFUSED, OWNER, INTRUDER, LONG_NAME, ENDING = (
     "T01-A",
     "T02-A",
     "T02-B",
@@ -46,6 +46,7 @@ WALKER, NEAR, FAR, DEAD_ZONE, PHOTO, REFUSED, OWNER, INTRUDER, LONG_NAME = (
     "T06-A",
     "T06-B",
     "T02-Z2",  # the longest English name of the district's teams
+    "T03-B",
 )
 PHONE = {"width": 390, "height": 844}
 M_PER_DEG = 6_371_008.8 * math.pi / 180
@@ -88,7 +89,7 @@ def _seed_members(env: dict[str, str]) -> None:
     from store.log import make_engine
 
     accounts = Accounts(make_engine(config.from_env([], env).db_url), time.time)
-    for team_id in (WALKER, NEAR, FAR, DEAD_ZONE, PHOTO, REFUSED, OWNER, INTRUDER, LONG_NAME):
+    for team_id in (WALKER, NEAR, FAR, DEAD_ZONE, PHOTO, REFUSED, OWNER, INTRUDER, LONG_NAME, ENDING):
         accounts.create_user(member(team_id), PASSWORD, Role.TEAM, TEAMS[team_id]["township"], team=team_id)
 
 
@@ -517,9 +518,9 @@ def test_at_the_resolve_step_a_phone_offers_how_it_ended_and_the_card_fits_in_en
     open_phone: Callable[..., Any], phone_app: dict[str, Any]
 ) -> None:
     url = phone_app["url"]
-    site = site_near(NEAR, east_m=300)
-    incident_id = order(url, NEAR, *site, category="neighbour_dispute")
-    page, errors = open_phone(NEAR, moved(*site, north_m=30), viewport={"width": 390, "height": 844})
+    site = site_near(ENDING, east_m=300)
+    incident_id = order(url, ENDING, *site, category="neighbour_dispute")
+    page, errors = open_phone(ENDING, moved(*site, north_m=30), viewport={"width": 390, "height": 844})
     page.wait_for_selector(f"{card(incident_id)}[data-step='on_site']", timeout=WAIT_MS)
     on_duty_with_fix(page)
     page.click(f"{card(incident_id)} button.tm-step")
